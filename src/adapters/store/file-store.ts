@@ -1,0 +1,113 @@
+// The state directory: state.json and credentials.json (0600) in a 0700 directory, written atomically
+// under a lock file. See docs/formats.md.
+import { mkdir, readFile, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { errnoCode } from '../../core/errors.js';
+import { importLegacyDb } from '../../core/legacy-db.js';
+import { emptyCredentials, initialState, type Credentials, type State } from '../../core/state.js';
+import { parseCredentials, parseState, serializeState } from '../../core/state-format.js';
+import type { Store, StorePaths, StoreUpdate } from '../../core/ports/store.js';
+import { acquireLock } from './lock.js';
+import { writeFileAtomic } from './atomic.js';
+
+export interface FileStoreOptions {
+  home: string;
+  /** Where a DAM 1.x database may be (its `Repos` and `Apps` files). */
+  legacyDir?: string;
+  lockWaitMs?: number;
+  /** Told about first-run events, such as a 1.x import. */
+  notice?: (message: string) => void;
+}
+
+export function defaultHome(env: NodeJS.ProcessEnv, uid: number | undefined): string {
+  if (env.DAM_HOME) return env.DAM_HOME;
+  if (uid === 0) return '/var/lib/dam';
+  const stateHome = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(stateHome, 'dam');
+}
+
+export function defaultLegacyDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dam');
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export class FileStore implements Store {
+  readonly paths: StorePaths;
+  private readonly options: FileStoreOptions;
+
+  constructor(options: FileStoreOptions) {
+    this.options = options;
+    const home = options.home;
+    this.paths = {
+      home,
+      state: join(home, 'state.json'),
+      credentials: join(home, 'credentials.json'),
+      lock: join(home, 'lock'),
+      apps: join(home, 'apps'),
+      journal: join(home, 'journal'),
+    };
+  }
+
+  async read(): Promise<State> {
+    const text = await readText(this.paths.state);
+    if (text !== undefined) return parseState(text, this.paths.state);
+    return this.update('init', (state) => ({ result: state }));
+  }
+
+  async readCredentials(): Promise<Credentials> {
+    const text = await readText(this.paths.credentials);
+    return text === undefined ? emptyCredentials() : parseCredentials(text, this.paths.credentials);
+  }
+
+  async update<T>(command: string, fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>): Promise<T> {
+    await mkdir(this.paths.home, { recursive: true, mode: 0o700 });
+    await chmod(this.paths.home, 0o700);
+    const lock = await acquireLock(this.paths.lock, command, this.options.lockWaitMs ?? 5000);
+    try {
+      const existing = await readText(this.paths.state);
+      let state: State;
+      let credentials: Credentials;
+      if (existing === undefined) {
+        ({ state, credentials } = await this.firstRun());
+        await this.writeCredentials(credentials);
+        await writeFileAtomic(this.paths.state, serializeState(state));
+      } else {
+        state = parseState(existing, this.paths.state);
+        credentials = await this.readCredentials();
+      }
+      const out = await fn(state, credentials);
+      if (out.credentials) await this.writeCredentials(out.credentials);
+      if (out.state) await writeFileAtomic(this.paths.state, serializeState(out.state));
+      return out.result;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async writeCredentials(credentials: Credentials): Promise<void> {
+    await writeFileAtomic(this.paths.credentials, `${JSON.stringify(credentials, null, 2)}\n`);
+  }
+
+  private async firstRun(): Promise<{ state: State; credentials: Credentials }> {
+    const dir = this.options.legacyDir;
+    const repos = dir ? await readText(join(dir, 'Repos')) : undefined;
+    const apps = dir ? await readText(join(dir, 'Apps')) : undefined;
+    if (!dir || (repos === undefined && apps === undefined)) return { state: initialState(), credentials: emptyCredentials() };
+    const imported = importLegacyDb(repos ?? '', apps ?? '');
+    const notice = this.options.notice;
+    if (notice) {
+      notice(`Imported the DAM 1.x database from ${dir}: ${imported.state.repos.length - 1} repositories, ${imported.state.apps.length} apps.`);
+      for (const w of imported.warnings) notice(`  ${w}`);
+    }
+    return imported;
+  }
+}

@@ -1,0 +1,40 @@
+// Everything a command needs from the outside world, built once per run. Adapters are created on first
+// use, so a command that does not touch the engine never loads its client.
+import type { Readable } from 'node:stream';
+import type { Store } from '../core/ports/store.js';
+import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
+import type { Logger, Style } from './log.js';
+
+export interface Context {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  home: string;
+  json: boolean;
+  color: boolean;
+  style: Style;
+  log: Logger;
+  stdin: Readable & { isTTY?: boolean };
+  /** Aborted on Ctrl-C: long operations stop at the next safe point. */
+  signal: AbortSignal;
+  store(): Store;
+}
+
+export interface ContextInit {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  home: string;
+  json: boolean;
+  color: boolean;
+  style: Style;
+  log: Logger;
+  stdin: Readable & { isTTY?: boolean };
+  signal: AbortSignal;
+}
+
+export function makeContext(init: ContextInit): Context {
+  let store: Store | undefined;
+  return {
+    ...init,
+    store: () => (store ??= new FileStore({ home: init.home, legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) })),
+  };
+}

@@ -1,0 +1,126 @@
+// Parses argv, builds the context, runs one command, renders its result and maps errors to exit codes.
+import { Command, CommanderError, Option } from 'commander';
+import { DamError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, errnoCode } from '../core/errors.js';
+import { defaultHome } from '../adapters/store/file-store.js';
+import { COMMANDS } from './commands.js';
+import { makeContext, type Context } from './context.js';
+import { makeStyle, stderrLogger } from './log.js';
+import type { CommandSpec } from './spec.js';
+
+declare const DAM_VERSION: string;
+export const VERSION = typeof DAM_VERSION === 'string' ? DAM_VERSION : 'dev';
+
+interface GlobalOptions {
+  home?: string;
+  debug?: boolean;
+  color?: boolean;
+  quiet?: boolean;
+}
+
+function helpText(spec: CommandSpec): string {
+  const examples = spec.examples.map((e) => `  $ ${e}`).join('\n');
+  const aliases = spec.aliases?.length ? `\nAlias: ${spec.aliases.join(', ')}\n` : '';
+  return `${aliases}\nExamples:\n${examples}\n`;
+}
+
+function addCommand(program: Command, spec: CommandSpec, execute: (spec: CommandSpec, cmd: Command) => Promise<void>): void {
+  const cmd = program.command(`${spec.name}${spec.args ? ` ${spec.args}` : ''}`).summary(spec.summary).description(spec.description ?? spec.summary);
+  for (const alias of spec.aliases ?? []) cmd.alias(alias);
+  for (const o of spec.options ?? []) {
+    const option = new Option(o.flags, o.description);
+    if (o.defaultValue !== undefined) option.default(o.defaultValue);
+    if (o.hidden) option.hideHelp();
+    cmd.addOption(option);
+  }
+  if (spec.json) cmd.option('--json', 'print the result as JSON (a stable, documented shape)');
+  cmd.addHelpText('after', helpText(spec));
+  cmd.action(async () => execute(spec, cmd));
+}
+
+export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promise<void>): Command {
+  const program = new Command('dam')
+    .description('DAM, the Docker Application Manager: install, upgrade and carry Docker-image apps, online or offline.')
+    .version(VERSION, '-V, --version', 'print the DAM version')
+    .option('--home <dir>', 'state directory (default: $DAM_HOME, else /var/lib/dam for root, else ~/.local/state/dam)')
+    .option('-x, --debug', 'show debug messages')
+    .option('-q, --quiet', 'print less progress')
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: true })
+    .exitOverride();
+  program.addHelpText('after', `\nExamples:\n  $ dam listrepos\n  $ dam addrepo --name corp --server registry.corp:5000 --username me --password-stdin\n  $ dam search web\n  $ dam install web:1.0\n\nRun 'dam COMMAND --help' for a command's flags and examples.\n`);
+  for (const spec of COMMANDS) addCommand(program, spec, execute);
+  return program;
+}
+
+function errorMessage(err: unknown): { message: string; hint?: string; code: number } {
+  if (err instanceof DamError) return { message: err.message, hint: err.hint, code: err.exitCode };
+  const code = errnoCode(err);
+  if (code === 'ENOSPC') return { message: 'The disk is full.', hint: 'Free some space and try again; nothing was changed that cannot be recovered.', code: EXIT_FAILURE };
+  if (code === 'EACCES' || code === 'EPERM') return { message: `Permission denied: ${(err as Error).message}`, hint: 'Run as a user who may write there, or choose another --home.', code: EXIT_FAILURE };
+  return { message: `Internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, hint: 'This is a bug in DAM; please report it with the command you ran.', code: EXIT_FAILURE };
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('\nInterrupted: stopping at the next safe point (press Ctrl-C again to quit at once).\n');
+    controller.abort(new DamError('INTERRUPTED', 'Interrupted.'));
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let context: Context | undefined;
+
+  const execute = async (spec: CommandSpec, cmd: Command) => {
+    const globals = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
+    const color = globals.color !== false && !env.NO_COLOR && process.stdout.isTTY === true;
+    const log = stderrLogger({ color: color && process.stderr.isTTY === true, debug: globals.debug === true, quiet: globals.quiet === true, interactive: process.stderr.isTTY === true });
+    context = makeContext({
+      env,
+      cwd: process.cwd(),
+      home: globals.home ?? defaultHome(env, process.getuid?.()),
+      json: globals.json === true,
+      color,
+      style: makeStyle(color),
+      log,
+      stdin: process.stdin,
+      signal: controller.signal,
+    });
+    const mod = await spec.load();
+    const result = await mod.run(context, { args: cmd.args, opts: cmd.opts() });
+    if (context.json && result.data !== undefined) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
+    else if (result.text) process.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+    process.exitCode = result.exitCode ?? EXIT_OK;
+  };
+
+  const program = buildProgram(execute);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_OK;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (interrupted) {
+      process.stderr.write('Interrupted.\n');
+      return EXIT_INTERRUPTED;
+    }
+    const { message, hint, code } = errorMessage(err);
+    const style = makeStyle(process.stderr.isTTY === true && !env.NO_COLOR);
+    process.stderr.write(`${style.red('error:')} ${message}\n`);
+    if (hint) process.stderr.write(`${style.dim('hint:')} ${hint}\n`);
+    if (context && err instanceof DamError) context.log.debug(`code ${err.code}`);
+    return code;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,42 @@
+// What a command declares about itself. The table of specs is loaded at start-up; a command's code is
+// loaded only when it runs.
+import type { Context } from './context.js';
+
+export interface OptionSpec {
+  /** Commander syntax, e.g. `-d, --default` or `--server <host>`. */
+  flags: string;
+  description: string;
+  defaultValue?: string | boolean;
+  hidden?: boolean;
+}
+
+export interface CommandInput {
+  args: string[];
+  opts: Record<string, unknown>;
+}
+
+export interface CommandResult {
+  /** What --json prints. */
+  data?: unknown;
+  /** What is printed otherwise, on stdout. */
+  text?: string;
+  exitCode?: number;
+}
+
+export interface CommandModule {
+  run(ctx: Context, input: CommandInput): Promise<CommandResult>;
+}
+
+export interface CommandSpec {
+  name: string;
+  aliases?: string[];
+  /** The argument syntax, e.g. `<id>` or `[mask]`. */
+  args?: string;
+  summary: string;
+  description?: string;
+  options?: OptionSpec[];
+  /** Whether the command prints data and so takes --json. */
+  json?: boolean;
+  examples: string[];
+  load: () => Promise<CommandModule>;
+}

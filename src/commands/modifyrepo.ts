@@ -1,0 +1,45 @@
+import { usageError } from '../core/errors.js';
+import { modifyRepo, requireOneOf } from '../core/repos.js';
+import { parseId } from '../core/validate.js';
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { passwordFrom, stringOpt } from '../cli/input.js';
+import { checkCaFile } from './addrepo.js';
+import { repoView } from './repo-view.js';
+
+function parseBool(value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === 'false') return false;
+  throw usageError(`--default takes true or false, not '${String(value)}'.`, 'Write --default or --default=false.');
+}
+
+export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+  const id = parseId(args[0] ?? '', 'repository');
+  const password = await passwordFrom(ctx, opts);
+  const clear = opts.clearCredentials === true;
+  if (clear && (password !== undefined || opts.username !== undefined)) throw usageError('--clear-credentials cannot be combined with new credentials.', 'Give one or the other.');
+  const caOpt = stringOpt(opts, 'caFile');
+  const input = {
+    isDefault: parseBool(opts.default),
+    name: stringOpt(opts, 'name'),
+    server: stringOpt(opts, 'server'),
+    username: stringOpt(opts, 'username'),
+    clearCredentials: clear || undefined,
+    insecure: typeof opts.insecure === 'boolean' ? opts.insecure : undefined,
+    caFile: caOpt === '' ? '' : await checkCaFile(ctx, caOpt),
+  };
+  requireOneOf({ default: input.isDefault, name: input.name, server: input.server, username: input.username, password, 'clear-credentials': input.clearCredentials, insecure: input.insecure, 'ca-file': input.caFile }, `repository ${id}`);
+  const { repo, hasPassword } = await ctx.store().update('modifyrepo', (state, credentials) => {
+    const out = modifyRepo(state, id, input);
+    const passwords = { ...credentials.passwords };
+    if (clear) delete passwords[String(id)];
+    if (password !== undefined) {
+      if (!out.repo.username) throw usageError('A password was given but the repository has no user name.', 'Add --username.');
+      passwords[String(id)] = password;
+    }
+    return { state: out.state, credentials: { ...credentials, passwords }, result: { repo: out.repo, hasPassword: passwords[String(id)] !== undefined } };
+  });
+  ctx.log.success(`Changed repository '${repo.name}' (id ${repo.id})${repo.isDefault ? ', the default' : ''}.`);
+  return { data: repoView(repo, hasPassword) };
+}

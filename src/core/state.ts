@@ -1,0 +1,76 @@
+// The state DAM keeps about a host: configured repos and installed apps. Plain data, versioned on disk
+// (see docs/formats.md). Secrets are not here: they live in credentials.json (see Credentials).
+
+export const STATE_FORMAT = 1;
+export const OFFICIAL_REPO_ID = 1;
+export const UNKNOWN_REPO_ID = 0;
+export const OFFICIAL_REPO_NAME = 'official';
+/** The server DAM 1.x shows for Docker Hub; image references for it carry no registry prefix. */
+export const OFFICIAL_SERVER = 'https://registry-1.docker.io/';
+
+export interface Repo {
+  id: number;
+  name: string;
+  /** `host[:port][/path]` without a scheme; for Docker Hub, OFFICIAL_SERVER. */
+  server: string;
+  isDefault: boolean;
+  username?: string;
+  /** Allow plain HTTP and unverified TLS for this registry. */
+  insecure?: boolean;
+  /** A PEM file with the registry's CA, in addition to /etc/docker/certs.d. */
+  caFile?: string;
+}
+
+export interface InstalledApp {
+  id: number;
+  name: string;
+  version: string;
+  /** The reference the image was installed under, e.g. `localhost:5000/web:1.0`. */
+  tag: string;
+  /** `sha256:...` image id, or the 12-hex short id for apps imported from DAM 1.x. */
+  imageId: string;
+  repoId: number;
+  family: string;
+  multiversion: boolean;
+  /** ISO 8601; empty for apps imported from DAM 1.x, whose install time is unknown. */
+  installedAt: string;
+}
+
+export interface State {
+  format: typeof STATE_FORMAT;
+  repos: Repo[];
+  apps: InstalledApp[];
+  nextRepoId: number;
+  nextAppId: number;
+}
+
+export interface Credentials {
+  format: 1;
+  /** Passwords by repo id. */
+  passwords: Record<string, string>;
+}
+
+export function initialState(): State {
+  return {
+    format: STATE_FORMAT,
+    repos: [{ id: OFFICIAL_REPO_ID, name: OFFICIAL_REPO_NAME, server: OFFICIAL_SERVER, isDefault: true }],
+    apps: [],
+    nextRepoId: 2,
+    nextAppId: 0,
+  };
+}
+
+export function emptyCredentials(): Credentials {
+  return { format: 1, passwords: {} };
+}
+
+export function defaultRepo(state: State): Repo {
+  const repo = state.repos.find((r) => r.isDefault) ?? state.repos.find((r) => r.id === OFFICIAL_REPO_ID);
+  if (!repo) throw new Error('state invariant broken: no official repo');
+  return repo;
+}
+
+/** The prefix DAM puts before `name:version`: empty for Docker Hub, `server/` otherwise. */
+export function repoPrefix(repo: Repo): string {
+  return repo.id === OFFICIAL_REPO_ID ? '' : `${repo.server}/`;
+}
