@@ -2,6 +2,7 @@
 // use, so a command that does not touch the engine never loads its client.
 import type { Readable } from 'node:stream';
 import type { Store } from '../core/ports/store.js';
+import type { Engine } from '../core/ports/engine.js';
 import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
 import type { Logger, Style } from './log.js';
 
@@ -17,6 +18,8 @@ export interface Context {
   /** Aborted on Ctrl-C: long operations stop at the next safe point. */
   signal: AbortSignal;
   store(): Store;
+  /** The Docker engine client, loaded on first use (DOCKER_HOST honoured, API version negotiated). */
+  engine(): Promise<Engine>;
 }
 
 export interface ContextInit {
@@ -33,8 +36,13 @@ export interface ContextInit {
 
 export function makeContext(init: ContextInit): Context {
   let store: Store | undefined;
+  let engine: Engine | undefined;
   return {
     ...init,
     store: () => (store ??= new FileStore({ home: init.home, legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) })),
+    engine: async () => {
+      const { createDockerEngine } = await import('../adapters/docker/engine.js');
+      return (engine ??= createDockerEngine(init.env));
+    },
   };
 }
