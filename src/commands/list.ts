@@ -1,0 +1,28 @@
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { table } from '../cli/table.js';
+import { UNKNOWN_REPO_ID } from '../core/state.js';
+
+const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+
+export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+  const state = await ctx.store().read();
+  const repoName = (id: number) => (id === UNKNOWN_REPO_ID ? undefined : state.repos.find((r) => r.id === id)?.name) ?? '~unknown~';
+  const apps = state.apps.map((a) => ({
+    id: a.id,
+    name: a.name,
+    version: a.version,
+    tag: a.tag,
+    imageId: a.imageId,
+    repo: repoName(a.repoId),
+    repoId: a.repoId,
+    family: a.family,
+    multiversion: a.multiversion,
+    installedAt: a.installedAt || null,
+  }));
+  if (opts.raw === true && !ctx.json) {
+    return { text: apps.map((a) => [a.id, shortId(a.imageId), a.name, a.version, a.repoId, a.multiversion ? '*' : '', a.family].join(';')).join('\n') };
+  }
+  const rows = apps.map((a) => [a.name, a.version, a.repo, a.family, a.installedAt ? a.installedAt.replace('T', ' ').slice(0, 19) : '-']);
+  return { data: apps, text: apps.length ? table(['NAME', 'VERSION', 'REPOSITORY', 'FAMILY', 'INSTALLED'], rows) : 'No apps are installed.\n' };
+}
