@@ -6,6 +6,15 @@ import { removerepoSpec } from '../commands/removerepo.spec.js';
 import { listreposSpec } from '../commands/listrepos.spec.js';
 import { listSpec } from '../commands/list.spec.js';
 import { completionSpec } from '../commands/completion.spec.js';
+import { doctorSpec } from '../commands/doctor.spec.js';
+import { createSpec } from '../commands/create.spec.js';
+import { infoSpec } from '../commands/info.spec.js';
+import { pushSpec } from '../commands/push.spec.js';
+import { installSpec } from '../commands/install.spec.js';
+import { removeSpec } from '../commands/remove.spec.js';
+import { upgradeSpec } from '../commands/upgrade.spec.js';
+import { recoverSpec } from '../commands/recover.spec.js';
+import { searchSpec } from '../commands/search.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -14,4 +23,13 @@ export const COMMANDS: CommandSpec[] = [
   listreposSpec,
   listSpec,
   completionSpec,
+  installSpec,
+  removeSpec,
+  upgradeSpec,
+  recoverSpec,
+  doctorSpec,
+  createSpec,
+  infoSpec,
+  pushSpec,
+  searchSpec,
 ];

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { Store } from '../core/ports/store.js';
 import type { Engine } from '../core/ports/engine.js';
+import type { Registries } from '../core/ports/registry.js';
 import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
 import type { Logger, Style } from './log.js';
 
@@ -20,6 +21,8 @@ export interface Context {
   store(): Store;
   /** The Docker engine client, loaded on first use (DOCKER_HOST honoured, API version negotiated). */
   engine(): Promise<Engine>;
+  /** Registry clients, loaded on first use; they share connections and tokens. The caller closes them. */
+  registries(): Promise<Registries>;
 }
 
 export interface ContextInit {
@@ -37,12 +40,17 @@ export interface ContextInit {
 export function makeContext(init: ContextInit): Context {
   let store: Store | undefined;
   let engine: Engine | undefined;
+  let registries: Registries | undefined;
   return {
     ...init,
     store: () => (store ??= new FileStore({ home: init.home, legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) })),
     engine: async () => {
       const { createDockerEngine } = await import('../adapters/docker/engine.js');
       return (engine ??= createDockerEngine(init.env));
+    },
+    registries: async () => {
+      const { createRegistries } = await import('../adapters/registry/registries.js');
+      return (registries ??= createRegistries(init.env));
     },
   };
 }

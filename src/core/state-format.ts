@@ -88,6 +88,8 @@ export function parseState(text: string, file: string): State {
     nextRepoId: int(o, 'nextRepoId', file, 'the file'),
     nextAppId: int(o, 'nextAppId', file, 'the file'),
   };
+  const lastOperation = optStr(o, 'lastOperation', file, 'the file');
+  if (lastOperation !== undefined) state.lastOperation = lastOperation;
   if (state.repos.filter((r) => r.isDefault).length !== 1) fail(file, 'not exactly one repository is the default');
   if (!state.repos.some((r) => r.id === 1)) fail(file, 'the official repository (id 1) is missing');
   return state;

@@ -42,6 +42,8 @@ export interface State {
   apps: InstalledApp[];
   nextRepoId: number;
   nextAppId: number;
+  /** The journal id of the last operation committed to this state (see core/journal.ts). */
+  lastOperation?: string;
 }
 
 export interface Credentials {

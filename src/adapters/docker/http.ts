@@ -195,10 +195,26 @@ export function engineMessage(text: string): string {
   return text.trim() || 'no message';
 }
 
+/** A failure the engine reported: its HTTP status (200 for an error inside a message stream) and its words. */
+export class EngineReplyError extends DamError {
+  readonly status: number;
+  readonly engineMessage: string;
+
+  constructor(code: ConstructorParameters<typeof DamError>[0], message: string, hint: string | undefined, reply: { status: number; engineMessage: string }) {
+    super(code, message, hint);
+    this.status = reply.status;
+    this.engineMessage = reply.engineMessage;
+  }
+}
+
 function statusError(status: number, message: string, req: EngineRequest): DamError {
-  if (status === 404) return new DamError('NOT_FOUND', `The engine has no ${req.subject}: ${message}`, 'Check the name; `docker images` and `docker ps -a` list what the engine has.');
-  if (status === 409) return new DamError('CONFLICT', `The engine refused to change ${req.subject}: ${message}`, 'Something else uses it; remove that first or use --force.');
-  return new DamError('ENGINE_ERROR', `The engine failed on ${req.subject} (HTTP ${status}): ${message}`, 'The engine log (journalctl -u docker) may say more.');
+  const reply = { status, engineMessage: message };
+  if (status === 404) return new EngineReplyError('NOT_FOUND', `The engine has no ${req.subject}: ${message}`, 'Check the name; `docker images` and `docker ps -a` list what the engine has.', reply);
+  if (status === 409) return new EngineReplyError('CONFLICT', `The engine refused to change ${req.subject}: ${message}`, 'Something else uses it; remove that first or use --force.', reply);
+  if (status === 400 && /invalid reference format/i.test(message)) {
+    return new EngineReplyError('INVALID_REFERENCE', `The engine refused ${req.subject}: ${message}`, 'An image reference is [registry[:port]/]name[:tag] in lower case.', reply);
+  }
+  return new EngineReplyError('ENGINE_ERROR', `The engine failed on ${req.subject} (HTTP ${status}): ${message}`, 'The engine log (journalctl -u docker) may say more.', reply);
 }
 
 function connectionError(err: Error, address: EngineAddress, req: EngineRequest): DamError {

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { DamError } from '../../core/errors.js';
 import type { ProgressEvent, ProgressListener } from '../../core/ports/engine.js';
-import { interrupted } from './http.js';
+import { EngineReplyError, interrupted } from './http.js';
 
 /** One engine message, reduced to what DAM reads. */
 export type StreamMessage =
@@ -73,6 +73,14 @@ export function interpret(value: unknown): StreamMessage[] {
   return out;
 }
 
+/** The engine colours a build step's stderr red; the colour is decoration, not output. */
+// eslint-disable-next-line no-control-regex -- matching the escape character is the point
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 export interface ConsumeOptions {
   /** What is going on, for error messages: `building 'web:1.0'`. */
   what: string;
@@ -95,7 +103,7 @@ export async function consumeMessages(source: Readable, options: ConsumeOptions)
     partial += chunk;
     let newline = partial.indexOf('\n');
     while (newline >= 0) {
-      const line = partial.slice(0, newline).replace(/\r$/, '');
+      const line = partial.slice(0, newline).replace(/\r$/, '').replace(ANSI_COLOUR, '');
       partial = partial.slice(newline + 1);
       options.onLine?.(line);
       options.onProgress?.({ status: line });
@@ -107,7 +115,8 @@ export async function consumeMessages(source: Readable, options: ConsumeOptions)
       for (const message of interpret(value)) {
         if (message.kind === 'error') {
           if (partial !== '') emitLines('\n');
-          throw new DamError('ENGINE_ERROR', `The engine failed ${options.what}: ${message.message.trim()}`);
+          const engineMessage = message.message.trim();
+          throw new EngineReplyError('ENGINE_ERROR', `${capitalize(options.what)} failed: ${engineMessage}`, undefined, { status: 200, engineMessage });
         }
         if (message.kind === 'aux') options.onAux?.(message.aux);
         else if (message.kind === 'stream') emitLines(message.text);

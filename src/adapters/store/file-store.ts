@@ -7,7 +7,7 @@ import { errnoCode } from '../../core/errors.js';
 import { importLegacyDb } from '../../core/legacy-db.js';
 import { emptyCredentials, initialState, type Credentials, type State } from '../../core/state.js';
 import { parseCredentials, parseState, serializeState } from '../../core/state-format.js';
-import type { Store, StorePaths, StoreUpdate } from '../../core/ports/store.js';
+import type { Store, StorePaths, StoreTransaction, StoreUpdate } from '../../core/ports/store.js';
 import { acquireLock } from './lock.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -69,6 +69,14 @@ export class FileStore implements Store {
   }
 
   async update<T>(command: string, fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>): Promise<T> {
+    return this.transaction(command, async (tx) => {
+      const out = await fn(tx.state, tx.credentials);
+      if (out.state || out.credentials) await tx.write(out.state ?? tx.state, out.credentials);
+      return out.result;
+    });
+  }
+
+  async transaction<T>(command: string, fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     await mkdir(this.paths.home, { recursive: true, mode: 0o700 });
     await chmod(this.paths.home, 0o700);
     const lock = await acquireLock(this.paths.lock, command, this.options.lockWaitMs ?? 5000);
@@ -84,10 +92,17 @@ export class FileStore implements Store {
         state = parseState(existing, this.paths.state);
         credentials = await this.readCredentials();
       }
-      const out = await fn(state, credentials);
-      if (out.credentials) await this.writeCredentials(out.credentials);
-      if (out.state) await writeFileAtomic(this.paths.state, serializeState(out.state));
-      return out.result;
+      const tx = {
+        state,
+        credentials,
+        write: async (next: State, nextCredentials?: Credentials) => {
+          if (nextCredentials) await this.writeCredentials(nextCredentials);
+          await writeFileAtomic(this.paths.state, serializeState(next));
+          tx.state = next;
+          if (nextCredentials) tx.credentials = nextCredentials;
+        },
+      };
+      return await fn(tx);
     } finally {
       await lock.release();
     }

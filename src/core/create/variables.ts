@@ -3,7 +3,7 @@
 // DAM_APP_MULTIVERSION may come from any source (1.x let only the flag set it), and name, version and
 // family are validated before anything is built.
 import { DamError, isDamError } from '../errors.js';
-import { validateAppName, validateFamily, validateVersion } from '../validate.js';
+import { printable, validateAppName, validateFamily, validateVersion } from '../validate.js';
 import { type Vars, mergeVars } from './env-files.js';
 import { addServer, formatServers, parseServers, validateServers } from './servers.js';
 
@@ -95,5 +95,5 @@ function parseBoolean(text: string, source: string): boolean {
   const lower = text.trim().toLowerCase();
   if (lower === '' || lower === 'false') return false;
   if (lower === 'true') return true;
-  throw new DamError('USAGE', `DAM_APP_MULTIVERSION is '${text}' (from ${source}); it must be true or false.`, 'Write DAM_APP_MULTIVERSION=true or false, or use --multiversion.');
+  throw new DamError('USAGE', `DAM_APP_MULTIVERSION is '${printable(text)}' (from ${source}); it must be true or false.`, 'Write DAM_APP_MULTIVERSION=true or false, or use --multiversion.');
 }

@@ -23,7 +23,20 @@ export interface Store {
    * current state; the state and credentials it returns are written atomically and durably before the lock
    * is released. If `fn` throws, nothing is written.
    */
+  /**
+   * Holds the write lock for the whole of `fn`, which may write the state several times (an install writes it
+   * once at its commit point). Waits a few seconds for another writer, then STATE_LOCKED naming it.
+   */
+  transaction<T>(command: string, fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   update<T>(command: string, fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>): Promise<T>;
+}
+
+/** What a long operation sees while it holds the write lock. */
+export interface StoreTransaction {
+  readonly state: State;
+  readonly credentials: Credentials;
+  /** Writes the state (and credentials, when given) atomically and durably; the lock stays held. */
+  write(state: State, credentials?: Credentials): Promise<void>;
 }
 
 export interface StoreUpdate<T> {

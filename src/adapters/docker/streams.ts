@@ -1,0 +1,151 @@
+// The Engine API's long operations: build, pull, push, save and load. Request bodies and answers are
+// streamed with backpressure (an image is never held in memory), progress is reported as it arrives, and
+// an error inside an HTTP 200 message stream becomes a DamError.
+import type { Readable } from 'node:stream';
+import { DamError, isDamError } from '../../core/errors.js';
+import type { BuildOptions, RegistryAuth, StreamOptions } from '../../core/ports/engine.js';
+import { EngineReplyError, pathPart, type EngineHttp } from './http.js';
+import { consumeMessages } from './json-stream.js';
+import { inspectImage, splitReference } from './images.js';
+
+const TAR = { 'Content-Type': 'application/x-tar' };
+/** How much of a failing build step's output an error carries. */
+const STEP_OUTPUT_LINES = 40;
+
+/** The X-Registry-Auth header: base64url JSON, padded, as the engine decodes it. An empty object without auth. */
+export function registryAuthHeader(auth: RegistryAuth | undefined): string {
+  return Buffer.from(JSON.stringify(auth ?? {}), 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/** Remembers the output of the current build step, so that a failure can show it. */
+function stepRecorder(): { add(line: string): void; text(): string } {
+  let step = '';
+  let lines: string[] = [];
+  return {
+    add(line) {
+      if (/^Step \d+\/\d+ :/.test(line)) {
+        step = line;
+        lines = [];
+      } else if (!/^ ---> |^Removing intermediate container /.test(line)) {
+        lines.push(line);
+        if (lines.length > STEP_OUTPUT_LINES) lines.shift();
+      }
+    },
+    text: () => [step, ...lines].filter((l) => l.trim() !== '').join('\n'),
+  };
+}
+
+export async function build(http: EngineHttp, context: Readable, options: BuildOptions): Promise<string> {
+  const what = `building image '${options.tag}'`;
+  const res = await http.stream({
+    method: 'POST',
+    path: '/build',
+    query: {
+      t: options.tag,
+      rm: true,
+      forcerm: true,
+      labels: options.labels ? JSON.stringify(options.labels) : undefined,
+      buildargs: options.buildArgs ? JSON.stringify(options.buildArgs) : undefined,
+      platform: options.platform,
+      dockerfile: options.dockerfile,
+    },
+    headers: TAR,
+    body: context,
+    signal: options.signal,
+    subject: `the build of '${options.tag}'`,
+  });
+  const step = stepRecorder();
+  let id: string | undefined;
+  try {
+    await consumeMessages(res, {
+      what,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      onLine: (line) => step.add(line),
+      onAux: (aux) => {
+        if (typeof aux.ID === 'string') id = aux.ID;
+      },
+    });
+  } catch (err) {
+    if (!isDamError(err, 'ENGINE_ERROR')) throw err;
+    const output = step.text();
+    throw new DamError('ENGINE_ERROR', output === '' ? err.message : `${err.message}\n${output}`, 'Fix the failing step of the Dockerfile; the build output is shown above the error.', { cause: err });
+  }
+  // Engines before API 1.30 do not send the id in an aux message.
+  id ??= (await inspectImage(http, options.tag))?.id;
+  if (id === undefined) throw new DamError('ENGINE_ERROR', `The engine built '${options.tag}' but did not say which image it made.`);
+  return id;
+}
+
+/** Pull and push failures caused by the registry (credentials, reachability, a name it lacks) say so. */
+function registryError(err: unknown, ref: string, action: 'pull' | 'push'): unknown {
+  if (!(err instanceof EngineReplyError) || (err.code !== 'ENGINE_ERROR' && err.code !== 'NOT_FOUND')) return err;
+  const said = err.engineMessage;
+  const failed = `The ${action} of '${ref}' failed`;
+  if (/unauthorized|authentication required|access denied|denied: |no basic auth credentials/i.test(said)) {
+    return new DamError('REGISTRY_AUTH', `${failed}: the registry refused the credentials: ${said}`, 'Check the repository credentials (dam modifyrepo ... --username NAME --password-stdin).', { cause: err });
+  }
+  if (/dial tcp|connection refused|no such host|i\/o timeout|server gave HTTP response to HTTPS client|x509|certificate|tls:/i.test(said)) {
+    return new DamError('REGISTRY_ERROR', `${failed}: the engine could not reach the registry: ${said}`, 'Check that the registry runs and that the engine host can reach it; a plain-HTTP registry must be listed in the engine\'s insecure-registries, a private CA in /etc/docker/certs.d/<host:port>/ca.crt.', { cause: err });
+  }
+  if (err.code === 'NOT_FOUND' || /manifest unknown|not found|does not exist/i.test(said)) {
+    return new DamError('NOT_FOUND', `${failed}: ${said}`, action === 'pull' ? 'Check the name and tag; dam search lists what a repository holds.' : 'Check that the image exists locally (docker images).', { cause: err });
+  }
+  return new DamError('ENGINE_ERROR', `${failed}: ${said}`, err.hint, { cause: err });
+}
+
+export async function pull(http: EngineHttp, ref: string, options: StreamOptions & { auth?: RegistryAuth; platform?: string } = {}): Promise<void> {
+  const { repo, tag, digest } = splitReference(ref);
+  try {
+    const res = await http.stream({
+      method: 'POST',
+      path: '/images/create',
+      query: { fromImage: repo, tag: digest ?? tag ?? 'latest', platform: options.platform },
+      headers: { 'X-Registry-Auth': registryAuthHeader(options.auth) },
+      signal: options.signal,
+      subject: `image '${ref}'`,
+    });
+    await consumeMessages(res, { what: `pulling '${ref}'`, signal: options.signal, onProgress: options.onProgress });
+  } catch (err) {
+    throw registryError(err, ref, 'pull');
+  }
+}
+
+export async function push(http: EngineHttp, ref: string, options: StreamOptions & { auth?: RegistryAuth } = {}): Promise<void> {
+  const { repo, tag, digest } = splitReference(ref);
+  if (digest !== undefined) throw new DamError('INVALID_REFERENCE', `Cannot push '${ref}': push a tag, not a digest.`, 'Give a reference of the form name:tag.');
+  try {
+    const res = await http.stream({
+      method: 'POST',
+      path: `/images/${pathPart(repo)}/push`,
+      query: { tag: tag ?? 'latest' },
+      headers: { 'X-Registry-Auth': registryAuthHeader(options.auth) },
+      signal: options.signal,
+      subject: `image '${ref}'`,
+    });
+    await consumeMessages(res, { what: `pushing '${ref}'`, signal: options.signal, onProgress: options.onProgress });
+  } catch (err) {
+    throw registryError(err, ref, 'push');
+  }
+}
+
+/** The `docker save` tar of `refs`, streamed; the status is checked before the stream is handed over. */
+export async function save(http: EngineHttp, refs: string[], options: { signal?: AbortSignal } = {}): Promise<Readable> {
+  if (refs.length === 0) throw new DamError('USAGE', 'Nothing to save: no image was named.');
+  return http.stream({ method: 'GET', path: '/images/get', query: { names: refs }, signal: options.signal, subject: `images ${refs.map((r) => `'${r}'`).join(', ')}` });
+}
+
+export async function load(http: EngineHttp, tar: Readable, options: StreamOptions = {}): Promise<string[]> {
+  const res = await http.stream({ method: 'POST', path: '/images/load', query: { quiet: false }, headers: TAR, body: tar, signal: options.signal, subject: 'the image archive' });
+  const loaded: string[] = [];
+  await consumeMessages(res, {
+    what: 'loading images',
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onLine: (line) => {
+      const match = /^Loaded image(?: ID)?: (\S+)\s*$/.exec(line);
+      if (match?.[1] !== undefined) loaded.push(match[1]);
+    },
+  });
+  return loaded;
+}

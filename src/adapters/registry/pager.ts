@@ -1,0 +1,67 @@
+// Paginated lists: Distribution's `Link: <...>; rel="next"` (`_catalog`, `tags/list`) and Docker Hub's
+// `next` field. Pages are followed only on the same origin, a page seen twice is a loop, and a page cap
+// stops a server that never ends.
+import { DamError } from '../../core/errors.js';
+import { printable } from '../../core/validate.js';
+import { headerValue, type HttpResponse } from './transport.js';
+
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_PAGES = 10_000;
+
+/** The target of `rel="next"` in a Link header, if any. */
+export function nextLink(res: HttpResponse): string | undefined {
+  const header = headerValue(res, 'link');
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m?.[1] !== undefined && /\brel\s*=\s*"?next"?/i.test(m[2] ?? '')) return m[1];
+  }
+  return undefined;
+}
+
+export interface Page {
+  items: string[];
+  /** Absolute or relative URL of the next page. */
+  next?: string;
+}
+
+/**
+ * Collects every item of a paginated list, starting at `first` (absolute). `fetchPage` gets absolute URLs.
+ * Throws REGISTRY_ERROR on a loop, on a next page on another origin, or past `maxPages`.
+ */
+export async function collectPages(first: URL, fetchPage: (url: URL) => Promise<Page>, label: string, maxPages = MAX_PAGES): Promise<string[]> {
+  const items: string[] = [];
+  const seen = new Set<string>();
+  let url: URL | undefined = first;
+  while (url) {
+    if (seen.has(url.href)) throw new DamError('REGISTRY_ERROR', `The ${label} sent a page list that loops back to ${printable(url.pathname + url.search)}.`, 'The registry is misbehaving; report it to its administrator.');
+    if (seen.size >= maxPages) throw new DamError('REGISTRY_ERROR', `The ${label} sent more than ${maxPages} pages for ${printable(first.pathname)}; DAM stopped there.`, 'Search with a mask, or ask the registry administrator why the list does not end.');
+    seen.add(url.href);
+    const page = await fetchPage(url);
+    items.push(...page.items);
+    if (!page.next) break;
+    const next: URL = new URL(page.next, url);
+    if (next.origin !== first.origin) throw new DamError('REGISTRY_ERROR', `The ${label} sent a next page on another server (${printable(next.origin)}); DAM does not follow it.`, 'The registry is misconfigured; report it to its administrator.');
+    url = next;
+  }
+  return items;
+}
+
+/** Validates that a JSON field is a list of strings (`null` and absent count as empty). */
+export function stringList(value: unknown, label: string, what: string): string[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new DamError('REGISTRY_ERROR', `The ${label} sent ${what} that is not a list of names.`, 'Check that the server address points at a Docker registry (dam listrepos).');
+  }
+  return value as string[];
+}
+
+export function parseJson(text: string, label: string, what: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new DamError('REGISTRY_ERROR', `The ${label} sent ${what} that is not a JSON object.`, 'Check that the server address points at a Docker registry (dam listrepos).');
+}

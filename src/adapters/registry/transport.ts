@@ -1,0 +1,171 @@
+// One HTTP exchange with a registry or Docker Hub: per-request deadline, redirects followed by hand so that
+// the Authorization header only ever goes to the origin it was meant for (never to another host, never
+// from HTTPS to HTTP), and network failures turned into DamErrors that name the registry.
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { DamError, errnoCode } from '../../core/errors.js';
+import { printable } from '../../core/validate.js';
+
+export interface HttpRequest {
+  url: URL;
+  method?: 'GET' | 'HEAD' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Sent only while the request stays on `authOrigin` (scheme, host and port). */
+  authorization?: string;
+  authOrigin?: string;
+  /** Keep the deadline for the headers only, so a large blob may take longer than one timeout. */
+  stream?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ', ' except `link`, kept as an array. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The URL that answered, after redirects. */
+  url: URL;
+  body: Readable;
+  /** The body as text, at most `max` bytes (REGISTRY_ERROR beyond), under the request's deadline. */
+  text(max?: number): Promise<string>;
+  /** The raw body, with the same limits as `text`. */
+  bytes(max?: number): Promise<Buffer>;
+}
+
+export interface TransportOptions {
+  /** `registry 'corp' (host:port)`, the subject of every message. */
+  label: string;
+  dispatcher: () => Promise<Dispatcher>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const MAX_REDIRECTS = 5;
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|ALTNAME/;
+
+export function headerValue(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function causeCode(err: unknown): string {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e; i++) {
+    const code = errnoCode(e);
+    if (code && code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_CONNECT') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return errnoCode(err) ?? '';
+}
+
+/** Whether a failure happened before any HTTP answer: the case in which plain HTTP may be tried. */
+export function isConnectFailure(err: unknown): boolean {
+  return err instanceof DamError && connectFailures.has(err);
+}
+
+const connectFailures = new WeakSet<DamError>();
+
+function connectFailure(message: string, hint: string): DamError {
+  const err = new DamError('REGISTRY_ERROR', message, hint);
+  connectFailures.add(err);
+  return err;
+}
+
+export class Transport {
+  readonly label: string;
+  private readonly options: TransportOptions;
+
+  constructor(options: TransportOptions) {
+    this.options = options;
+    this.label = options.label;
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url;
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(req, url);
+      // A request with a body (a login) is never replayed elsewhere: its body may hold a password.
+      if (![301, 302, 303, 307, 308].includes(res.status) || req.body !== undefined) return res;
+      res.body.resume();
+      const location = headerValue(res, 'location');
+      if (!location || hop >= MAX_REDIRECTS) {
+        throw new DamError('REGISTRY_ERROR', `The ${this.label} redirected ${url.pathname} ${location ? 'too many times' : 'without a Location'}.`, 'The registry or a proxy in front of it is misconfigured.');
+      }
+      url = new URL(location, url);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DamError('REGISTRY_ERROR', `The ${this.label} redirected to an unsupported URL scheme '${printable(url.protocol)}'.`);
+    }
+  }
+
+  private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
+    const { request } = await import('undici');
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    const outer = this.options.signal;
+    const onAbort = () => controller.abort();
+    outer?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    };
+    const headers: Record<string, string> = { 'user-agent': 'dam/2', ...req.headers };
+    // Same origin means same scheme, host and port: a redirect to another host or from https to http loses it.
+    if (req.authorization && req.authOrigin === url.origin) headers.authorization = req.authorization;
+    try {
+      const res = await request(url, {
+        dispatcher: await this.options.dispatcher(),
+        method: req.method ?? 'GET',
+        headers,
+        body: req.body,
+        signal: controller.signal,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+      if (req.stream) done();
+      const body = res.body as unknown as Readable;
+      const bytes = async (max = DEFAULT_MAX_BODY): Promise<Buffer> => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        try {
+          for await (const chunk of body) {
+            size += (chunk as Buffer).length;
+            if (size > max) throw new DamError('REGISTRY_ERROR', `The ${this.label} sent more than ${max} bytes for ${url.pathname}.`);
+            chunks.push(chunk as Buffer);
+          }
+        } catch (err) {
+          throw this.failure(err, url, timedOut);
+        } finally {
+          done();
+        }
+        return Buffer.concat(chunks);
+      };
+      const text = async (max?: number): Promise<string> => (await bytes(max)).toString('utf8');
+      const flat: Record<string, string | string[] | undefined> = {};
+      for (const [k, v] of Object.entries(res.headers)) flat[k.toLowerCase()] = k.toLowerCase() === 'link' || !Array.isArray(v) ? v : v.join(', ');
+      return { status: res.statusCode, headers: flat, url, body, text, bytes };
+    } catch (err) {
+      done();
+      throw this.failure(err, url, timedOut);
+    }
+  }
+
+  private failure(err: unknown, url: URL, timedOut: boolean): unknown {
+    if (err instanceof DamError) return err;
+    const outer = this.options.signal;
+    if (outer?.aborted) return outer.reason instanceof Error ? outer.reason : new DamError('INTERRUPTED', 'Interrupted.');
+    const code = causeCode(err);
+    const seconds = Math.round(this.options.timeoutMs / 100) / 10;
+    if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new DamError('REGISTRY_ERROR', `The ${this.label} did not answer ${url.pathname} within ${seconds} s.`, 'Check that the registry is up and reachable, or allow more time with --timeout SECONDS.');
+    }
+    const where = `${url.protocol}//${url.host}`;
+    if (TLS_CODES.test(code)) {
+      return connectFailure(`TLS with the ${this.label} at ${where} failed (${code}).`, `If it uses a private CA, put the CA in /etc/docker/certs.d/${url.host}/ca.crt or give it with dam modifyrepo ID --ca-file FILE; for a plain-HTTP registry use --insecure.`);
+    }
+    const reason = code || (err instanceof Error ? err.message : String(err));
+    return connectFailure(`Cannot reach the ${this.label} at ${where} (${printable(reason)}).`, 'Check the server address (dam listrepos), the network and that the registry is running.');
+  }
+}

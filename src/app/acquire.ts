@@ -1,0 +1,144 @@
+// Getting an app's image and its /meta onto the host, journaled, before any script runs: from an archive
+// (verified, then loaded), from the local cache, or pulled from its repo.
+import { join, resolve } from 'node:path';
+import { DamError } from '../core/errors.js';
+import { readAppLabels } from '../core/app-labels.js';
+import { parseServers } from '../core/create/servers.js';
+import { appNameOf, formatRef, parseRef, resolveAppRef, type ImageRef } from '../core/ref.js';
+import { defaultRepo, repoPrefix, type State } from '../core/state.js';
+import { repoForRegistry, type Candidate } from '../core/install-rules.js';
+import type { ActiveJournal, ArchiveImage } from '../core/ports/host.js';
+import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
+
+export interface AcquiredApp extends Candidate {
+  tag: string;
+  imageId: string;
+  repoId: number;
+  /** The state with the repo added when the tag's registry was not configured yet. */
+  state: State;
+  /** Where /meta was staged, inside the journal's work directory. */
+  stagedMeta: string;
+  source: 'archive' | 'local' | 'pull';
+  labels: Record<string, string>;
+}
+
+/** The id an engine reference points at now, or null. */
+async function currentId(deps: LifecycleDeps, ref: string): Promise<string | null> {
+  return (await deps.engine.inspectImage(ref))?.id ?? null;
+}
+
+async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, archive: ArchiveImage): Promise<{ ref: ImageRef; imageId: string }> {
+  const first = archive.tags[0];
+  if (!first) {
+    throw new DamError('ARCHIVE_INVALID', `The archive ${archive.path} names no image tag, so its app name and version are unknown.`, 'Save it with dam save, or docker save NAME:VERSION (not an image id).');
+  }
+  const ref = parseRef(first);
+  const existedBefore = (await deps.engine.inspectImage(archive.imageId)) !== undefined;
+  const previous = new Map<string, string | null>();
+  for (const tag of archive.tags) previous.set(tag, await currentId(deps, tag));
+  await journal.intend({ kind: 'image', imageId: archive.imageId, existedBefore });
+  for (const tag of archive.tags) await journal.intend({ kind: 'tag', ref: tag, target: archive.imageId, previous: previous.get(tag) ?? null });
+  faultPoint(deps, 'before-load');
+  deps.report.info(`Loading ${archive.path}`);
+  await deps.archives.load(archive.path, deps.signal);
+  const loaded = await deps.engine.inspectImage(first);
+  if (loaded?.id !== archive.imageId) {
+    throw new DamError('ARCHIVE_INVALID', `After loading ${archive.path}, ${first} is ${loaded?.id ?? 'missing'}, not the verified image ${archive.imageId}.`, 'The archive changed while it was read; copy it again.');
+  }
+  return { ref, imageId: archive.imageId };
+}
+
+async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, state: State, ref: ImageRef, text: string): Promise<{ imageId: string; pulled: boolean; state: State }> {
+  const tag = formatRef(ref);
+  const local = await deps.engine.inspectImage(tag);
+  if (local) return { imageId: local.id, pulled: false, state };
+  if (deps.offline) {
+    throw new DamError('NOT_FOUND', `${tag} is not in the local Docker cache, and --offline forbids pulling it.`, 'Install from an archive (dam install FILE.dam), or drop --offline.');
+  }
+  const { repo } = repoForRegistry(state, ref.registry);
+  const auth = await deps.registryAuth(repo);
+  await journal.intend({ kind: 'tag', ref: tag, target: '', previous: null });
+  deps.report.info(`Pulling ${tag}${text === tag ? '' : ` (for ${text})`}`);
+  try {
+    await deps.engine.pull(tag, { auth, signal: deps.signal });
+  } catch (err) {
+    if (err instanceof DamError && err.code !== 'INTERRUPTED') {
+      throw new DamError(err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'REGISTRY_ERROR', `Cannot pull ${tag}: ${err.message}`, err.hint ?? `Check that the app and version exist (dam search ${appNameOf(ref)}) and the repository's credentials (dam listrepos).`);
+    }
+    throw err;
+  }
+  const pulled = await deps.engine.inspectImage(tag);
+  if (!pulled) throw new DamError('ENGINE_ERROR', `The engine reported ${tag} pulled, but cannot find it.`, 'Run dam doctor.');
+  await journal.intend({ kind: 'image', imageId: pulled.id, existedBefore: false });
+  return { imageId: pulled.id, pulled: true, state };
+}
+
+/**
+ * Resolves what the user typed, gets the image and stages its /meta, recording every engine change in the
+ * journal. Checks nothing about the host's apps: the caller does that before running any script.
+ */
+export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state: State, text: string): Promise<AcquiredApp> {
+  const path = resolve(text);
+  const isArchive = await deps.dirs.isFile(path);
+  let ref: ImageRef;
+  let imageId: string;
+  let source: AcquiredApp['source'];
+  const stagedMeta = join(journal.workDir, 'meta');
+  let labels: Record<string, string>;
+  if (isArchive) {
+    deps.report.info(`Verifying ${path}`);
+    const archive = await deps.archives.verify(path, stagedMeta, deps.signal);
+    deps.report.info(`Verified: ${archive.tags.join(', ') || archive.imageId}`);
+    checkInterrupted(deps);
+    ({ ref, imageId } = await fromArchive(deps, journal, archive));
+    labels = archive.labels;
+    source = 'archive';
+  } else {
+    ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
+    const got = await fromRegistryOrCache(deps, journal, state, ref, text);
+    imageId = got.imageId;
+    source = got.pulled ? 'pull' : 'local';
+    labels = (await deps.engine.inspectImage(imageId))?.labels ?? {};
+    await deps.meta.fromImage(imageId, stagedMeta);
+  }
+  checkInterrupted(deps);
+  const name = appNameOf(ref);
+  const view = readAppLabels(labels, name);
+  const withRepo = repoForRegistry(state, ref.registry);
+  return {
+    name,
+    version: ref.tag,
+    family: view.family,
+    multiversion: view.multiversion,
+    tag: formatRef(ref),
+    imageId,
+    repoId: withRepo.repo.id,
+    state: withRepo.state,
+    stagedMeta,
+    source,
+    labels,
+  };
+}
+
+/** Checks that the staged /meta has both scripts (DAM 1.x checked only install). */
+export async function checkScripts(deps: LifecycleDeps, app: AcquiredApp): Promise<void> {
+  for (const script of ['install', 'uninstall']) {
+    if (!(await deps.dirs.isFile(join(app.stagedMeta, script)))) {
+      throw new DamError('ARCHIVE_INVALID', `${app.tag} has no /meta/${script} script, so DAM could not ${script === 'install' ? 'install' : 'remove'} it.`, 'Rebuild the app with dam create: meta/ needs install and uninstall.');
+    }
+  }
+}
+
+/** Adds the tags named by the DAM_APP_SERVERS label, as DAM 1.x does, each journaled. */
+export async function addServerTags(deps: LifecycleDeps, journal: ActiveJournal, app: AcquiredApp): Promise<string[]> {
+  const servers = parseServers(app.labels.DAM_APP_SERVERS ?? '');
+  const wanted = [...servers.servers.map((s) => `${s}/${app.name}:${app.version}`), ...(servers.official ? [`${app.name}:${app.version}`] : [])];
+  const added: string[] = [];
+  for (const ref of wanted) {
+    if (ref === app.tag || (await deps.engine.inspectImage(ref))) continue;
+    await journal.intend({ kind: 'tag', ref, target: app.imageId, previous: null });
+    await deps.engine.tagImage(app.imageId, ref);
+    added.push(ref);
+  }
+  return added;
+}

@@ -1,0 +1,70 @@
+// Reads what `dam info` shows of an app image, locally (through a created-never-started container) or in
+// a registry (config blob and layers, without pulling into the engine). No printing.
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { DamError, isDamError } from '../core/errors.js';
+import type { Engine } from '../core/ports/engine.js';
+import type { BlobRef, Registry } from '../core/ports/registry.js';
+import { type LayerScan, type MetaListing, listingOf, mergeLower, scanMetaTar } from '../adapters/fs/meta-listing.js';
+import { TEMPORARY_LABEL } from '../adapters/meta/copy-meta.js';
+
+export interface ImageFacts {
+  labels: Record<string, string>;
+  /** Bytes: unpacked size locally, compressed layers plus config in a registry. */
+  size: number;
+  created: string;
+  /** Local image id, or the manifest digest in a registry. */
+  id: string;
+  meta: MetaListing;
+}
+
+export async function localImageFacts(engine: Engine, ref: string, labels: Record<string, string> = {}): Promise<ImageFacts | undefined> {
+  const image = await engine.inspectImage(ref);
+  if (!image) return undefined;
+  const container = await engine.createContainer({ image: image.id, labels: { ...labels, [TEMPORARY_LABEL]: 'true' }, cmd: [''] });
+  let scan: LayerScan;
+  try {
+    let tar: Readable;
+    try {
+      tar = await engine.copyFromContainer(container, '/meta');
+    } catch (err) {
+      if (!isDamError(err, 'NOT_FOUND')) throw err;
+      throw noMeta(ref, err);
+    }
+    scan = await scanMetaTar(tar);
+  } finally {
+    await engine.removeContainer(container);
+  }
+  return { labels: image.labels, size: image.size, created: image.created, id: image.id, meta: listingOf(scan) };
+}
+
+/** Layers are read top first and merged, stopping at the first that holds meta/install. */
+export async function remoteImageFacts(registry: Registry, name: string, tag: string): Promise<ImageFacts> {
+  const config = await registry.getImageConfig(name, tag);
+  let merged: LayerScan | undefined;
+  for (const layer of [...config.layers].reverse()) {
+    const scan = await scanMetaTar(await openLayer(registry, name, layer));
+    if (merged) mergeLower(merged, scan);
+    else merged = scan;
+    if (merged.opaque || merged.entries.has('install')) break;
+  }
+  if (!merged || merged.entries.size === 0) throw noMeta(`${name}:${tag} in ${registry.label}`);
+  const size = config.layers.reduce((sum, l) => sum + l.size, 0);
+  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, meta: listingOf(merged) };
+}
+
+async function openLayer(registry: Registry, name: string, layer: BlobRef): Promise<Readable> {
+  const blob = await registry.openBlob(name, layer.digest);
+  if (/gzip/.test(layer.mediaType)) {
+    const gunzip = createGunzip();
+    blob.on('error', (err) => gunzip.destroy(err));
+    return blob.pipe(gunzip);
+  }
+  if (/\.tar$|tar$/.test(layer.mediaType) && !/zstd/.test(layer.mediaType)) return blob;
+  blob.destroy();
+  throw new DamError('REGISTRY_ERROR', `A layer of '${name}' is stored as '${layer.mediaType}', which DAM cannot read.`, 'Pull the image (docker pull) and run dam info on the local image.');
+}
+
+function noMeta(what: string, cause?: unknown): DamError {
+  return new DamError('NOT_FOUND', `The image '${what}' has no /meta folder, so it is not a DAM app.`, 'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.', { cause });
+}

@@ -1,0 +1,43 @@
+// What the lifecycle use cases (install, upgrade, remove, recover, import) need, wired in src/cli.
+import type { Engine } from '../core/ports/engine.js';
+import type { Store } from '../core/ports/store.js';
+import type { Archives, HostDirs, Journals, MetaCopier, Scripts } from '../core/ports/host.js';
+import type { RegistryAuth } from '../core/ports/engine.js';
+import type { Repo } from '../core/state.js';
+
+export interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+  success(message: string): void;
+}
+
+export interface LifecycleDeps {
+  engine: Engine;
+  store: Store;
+  journals: Journals;
+  scripts: Scripts;
+  meta: MetaCopier;
+  archives: Archives;
+  /** Credentials for pulling from a repo: its own, else the engine user's ~/.docker/config.json. */
+  registryAuth(repo: Repo): Promise<RegistryAuth | undefined>;
+  dirs: HostDirs;
+  report: Reporter;
+  signal: AbortSignal;
+  /** Where installed apps' meta copies live: `<appsDir>/<app id>/meta`. */
+  appsDir: string;
+  scriptTimeoutMs?: number;
+  interactive?: boolean;
+  /** Never touch the network: images must be local or in the archive. */
+  offline?: boolean;
+  /** Test hook: the name of a step at which to SIGKILL this process (DAM_FAULT_KILL_AT). */
+  faultKillAt?: string;
+}
+
+/** Fault injection for the crash tests: dies at the named step, exactly as a power cut would. */
+export function faultPoint(deps: LifecycleDeps, step: string): void {
+  if (deps.faultKillAt === step) process.kill(process.pid, 'SIGKILL');
+}
+
+export function checkInterrupted(deps: LifecycleDeps): void {
+  if (deps.signal.aborted) throw deps.signal.reason;
+}

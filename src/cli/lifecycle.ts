@@ -1,0 +1,66 @@
+// The composition root of the app lifecycle: wires the adapters into the ports the use cases need.
+import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import type { LifecycleDeps } from '../app/lifecycle-deps.js';
+import type { Repo } from '../core/state.js';
+import type { RegistryAuth } from '../core/ports/engine.js';
+import { usageError } from '../core/errors.js';
+import { JournalFiles } from '../adapters/store/journal-files.js';
+import { hostDirs } from '../adapters/fs/host-dirs.js';
+import { copyMetaFromImage } from '../adapters/meta/copy-meta.js';
+import { extractMetaFromLayers } from '../adapters/archive/read-archive.js';
+import { runScript } from '../adapters/scripts/run-script.js';
+import { registryAuthFor } from '../adapters/registry/engine-auth.js';
+import type { Context } from './context.js';
+import { progressRenderer } from './progress.js';
+
+export interface LifecycleFlags {
+  timeout?: unknown;
+  interactive?: unknown;
+  offline?: unknown;
+}
+
+function timeoutMs(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw usageError(`--timeout takes a number of seconds, not '${String(value)}'.`, 'Example: --timeout 300');
+  return seconds * 1000;
+}
+
+export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): Promise<LifecycleDeps> {
+  const engine = await ctx.engine();
+  const store = ctx.store();
+  const credentials = await store.readCredentials();
+  const log = ctx.log;
+  const scriptLog = (line: string) => log.raw(`  | ${line}\n`);
+  return {
+    engine,
+    store,
+    journals: new JournalFiles(store.paths.journal),
+    dirs: hostDirs,
+    scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); } },
+    meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); } },
+    archives: {
+      verify: async (path, metaDir, signal) => {
+        const info = await extractMetaFromLayers(path, metaDir, { signal });
+        return { path: info.path, tags: info.tags, imageId: info.imageId, labels: info.labels, size: info.size };
+      },
+      load: async (path, signal) => {
+        const progress = progressRenderer(log);
+        try {
+          await engine.load(createReadStream(path), { signal, onProgress: progress.listener });
+        } finally {
+          progress.done();
+        }
+      },
+    },
+    registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
+    report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m) },
+    signal: ctx.signal,
+    appsDir: join(store.paths.home, 'apps'),
+    scriptTimeoutMs: timeoutMs(flags.timeout),
+    interactive: flags.interactive === true,
+    offline: flags.offline === true,
+    faultKillAt: ctx.env.DAM_FAULT_KILL_AT,
+  };
+}

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Logger } from './log.js';
+import { formatBytes, formatDuration, progressRenderer } from './progress.js';
+
+function fakeLog(interactive: boolean): Logger & { out: string } {
+  const log = { out: '', interactive, info: () => undefined, success: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, raw: (t: string) => { log.out += t; } };
+  return log;
+}
+
+const pull = [
+  { status: 'Pulling from team/web', id: '1.0' },
+  { status: 'Pulling fs layer', id: 'aaa' },
+  { status: 'Downloading', id: 'aaa', current: 1_000_000, total: 40_000_000 },
+  { status: 'Downloading', id: 'aaa', current: 2_000_000, total: 40_000_000 },
+  { status: 'Downloading', id: 'aaa', current: 3_000_000, total: 40_000_000 },
+  { status: 'Download complete', id: 'aaa' },
+  { status: 'Pull complete', id: 'aaa' },
+  { status: 'Digest: sha256:00' },
+  { status: 'Status: Downloaded newer image for team/web:1.0' },
+];
+
+test('off a terminal: one line per layer step, never one per byte; other lines as they come', () => {
+  const log = fakeLog(false);
+  const r = progressRenderer(log);
+  for (const e of pull) r.listener(e);
+  r.done();
+  assert.equal(log.out, [
+    '1.0: Pulling from team/web', 'aaa: Pulling fs layer', 'aaa: Downloading (40 MB)', 'aaa: Download complete', 'aaa: Pull complete',
+    'Digest: sha256:00', 'Status: Downloaded newer image for team/web:1.0', '',
+  ].join('\n'));
+});
+
+test('build output lines print as they come, with control characters escaped', () => {
+  const log = fakeLog(false);
+  const r = progressRenderer(log);
+  r.listener({ status: 'Step 1/2 : FROM base' });
+  r.listener({ status: 'evil \x1b[2J text\twith tab' });
+  assert.equal(log.out, 'Step 1/2 : FROM base\nevil \\x1b[2J text\twith tab\n');
+});
+
+test('on a terminal: a live line per layer with bytes, rate and time left, redrawn in place', () => {
+  const log = fakeLog(true);
+  let clock = 0;
+  const r = progressRenderer(log, { now: () => clock, columns: 200, rows: 30, intervalMs: 1_000_000 });
+  r.listener({ status: 'Downloading', id: 'aaa', current: 0, total: 40_000_000 });
+  r.listener({ status: 'Pulling fs layer', id: 'bbb' });
+  clock = 2000;
+  r.listener({ status: 'Downloading', id: 'aaa', current: 4_000_000, total: 40_000_000 });
+  r.listener({ status: 'Step output' });
+  r.done();
+  assert.ok(log.out.includes('aaa: Downloading  4.0 MB / 40 MB  2.0 MB/s  18s left\nbbb: Pulling fs layer\n'), JSON.stringify(log.out));
+  assert.ok(log.out.includes('\x1b[2A\r\x1b[JStep output\n'), 'a plain line erases the live lines, prints, and draws them again');
+  r.listener({ status: 'Extracting', id: 'aaa' });
+  assert.ok(!log.out.endsWith('Extracting\n') || false, 'nothing is drawn after done()');
+});
+
+test('sizes and durations read like docker\'s', () => {
+  assert.deepEqual([formatBytes(512), formatBytes(1500), formatBytes(23_400_000), formatBytes(5e9)], ['512 B', '1.5 kB', '23 MB', '5.0 GB']);
+  assert.deepEqual([formatDuration(5), formatDuration(75), formatDuration(7300)], ['5s', '1m15s', '2h01m']);
+});

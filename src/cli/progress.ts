@@ -1,0 +1,135 @@
+// Shows an engine operation's ProgressEvents (pull, push, load, save, build) on stderr. On a terminal each
+// layer gets a live line with bytes, rate and time left; elsewhere (logs, CI) each layer prints one line per
+// step, never one per byte. Events without an id (build output, `Status: ...`) are printed as they come.
+import type { ProgressEvent, ProgressListener } from '../core/ports/engine.js';
+import type { Logger } from './log.js';
+
+export interface ProgressRenderer {
+  listener: ProgressListener;
+  /** Draws the final state and stops redrawing. Call it when the operation ends, also on failure. */
+  done(): void;
+}
+
+export interface RendererOptions {
+  now?: () => number;
+  /** Terminal width and height; live lines are cut to fit. */
+  columns?: number;
+  rows?: number;
+  /** Minimum time between two redraws of the live lines. */
+  intervalMs?: number;
+}
+
+interface Layer {
+  status: string;
+  current?: number | undefined;
+  total?: number | undefined;
+  /** When and at how many bytes the current step began, for the rate. */
+  since: number;
+  sinceBytes: number;
+}
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+export function formatBytes(n: number): string {
+  let value = n;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Control characters other than tab are shown escaped, so engine text cannot move the cursor. */
+function safe(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+/** One live line: `abc123: Downloading  12.3 MB / 40 MB  2.1 MB/s  13s left`. */
+export function layerLine(id: string, layer: Layer, now: number): string {
+  const parts = [`${safe(id)}: ${safe(layer.status)}`];
+  if (layer.current !== undefined) {
+    parts.push(layer.total !== undefined ? `${formatBytes(layer.current)} / ${formatBytes(layer.total)}` : formatBytes(layer.current));
+    const seconds = (now - layer.since) / 1000;
+    const rate = seconds > 0.5 ? (layer.current - layer.sinceBytes) / seconds : 0;
+    if (rate > 0) {
+      parts.push(`${formatBytes(rate)}/s`);
+      if (layer.total !== undefined && layer.total > layer.current) parts.push(`${formatDuration((layer.total - layer.current) / rate)} left`);
+    }
+  }
+  return parts.join('  ');
+}
+
+export function progressRenderer(log: Logger, options: RendererOptions = {}): ProgressRenderer {
+  const now = options.now ?? Date.now;
+  const layers = new Map<string, Layer>();
+  const update = (event: ProgressEvent & { id: string }): boolean => {
+    const layer = layers.get(event.id);
+    const changed = layer === undefined || layer.status !== event.status;
+    if (changed) layers.set(event.id, { status: event.status, current: event.current, total: event.total, since: now(), sinceBytes: event.current ?? 0 });
+    else Object.assign(layer, { current: event.current, total: event.total ?? layer.total });
+    return changed;
+  };
+
+  if (!log.interactive) {
+    return {
+      listener: (event) => {
+        if (event.id === undefined) log.raw(`${safe(event.status)}\n`);
+        else if (update({ ...event, id: event.id })) log.raw(`${safe(event.id)}: ${safe(event.status)}${event.total !== undefined ? ` (${formatBytes(event.total)})` : ''}\n`);
+      },
+      done: () => undefined,
+    };
+  }
+
+  const columns = options.columns ?? process.stderr.columns ?? 80;
+  const maxLines = Math.max(1, (options.rows ?? process.stderr.rows ?? 24) - 2);
+  const interval = options.intervalMs ?? 100;
+  let drawn = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let finished = false;
+
+  const erase = (): string => (drawn > 0 ? `\x1b[${drawn}A\r\x1b[J` : '');
+  const block = (): string => {
+    const t = now();
+    const lines = [...layers].slice(-maxLines).map(([id, layer]) => layerLine(id, layer, t).slice(0, Math.max(10, columns - 1)));
+    drawn = lines.length;
+    return lines.map((l) => `${l}\n`).join('');
+  };
+  const redraw = () => {
+    timer = undefined;
+    log.raw(erase() + block());
+  };
+  const schedule = (immediate: boolean) => {
+    if (finished) return;
+    if (immediate) {
+      if (timer !== undefined) clearTimeout(timer);
+      redraw();
+    } else {
+      timer ??= setTimeout(redraw, interval);
+    }
+  };
+
+  return {
+    listener: (event) => {
+      if (event.id === undefined) {
+        // Printed above the live lines, which are then drawn again below it.
+        log.raw(`${erase()}${safe(event.status)}\n${block()}`);
+        return;
+      }
+      schedule(update({ ...event, id: event.id }));
+    },
+    done: () => {
+      if (finished) return;
+      if (timer !== undefined) clearTimeout(timer);
+      redraw();
+      finished = true;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { basename, resolve } from 'node:path';
+import { parseKeyValues } from '../core/app-labels.js';
+import { planCreate } from '../core/create/plan.js';
+import type { CreateFlags } from '../core/create/variables.js';
+import { defaultRepo, repoPrefix } from '../core/state.js';
+import { readProject } from '../adapters/fs/project.js';
+import { packContext } from '../adapters/fs/build-context.js';
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { stringOpt } from '../cli/input.js';
+import { progressRenderer } from '../cli/progress.js';
+
+export interface CreateResult {
+  tag: string;
+  imageId: string;
+  name: string;
+  version: string;
+  family: string;
+  multiversion: boolean;
+  servers: string;
+  labels: Record<string, string>;
+  warnings: string[];
+}
+
+function listOpt(opts: Record<string, unknown>, key: string): string[] {
+  const v = opts[key];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * --build-arg and --label are variadic options (the command table has no repeatable kind), so in
+ * `dam create --label a=b DIR` commander hands DIR to --label. KEY=VALUE items always hold a `=`; an item
+ * without one is taken as DIR when none was given.
+ */
+function splitDir(args: string[], opts: Record<string, unknown>): { dir?: string; buildArgs: string[]; labels: string[] } {
+  const buildArgs = listOpt(opts, 'buildArg');
+  const labels = listOpt(opts, 'label');
+  const strays = [...buildArgs, ...labels].filter((x) => !x.includes('='));
+  if (args[0] !== undefined || strays.length !== 1) return { dir: args[0], buildArgs, labels };
+  const isDir = (x: string) => x !== strays[0];
+  return { dir: strays[0], buildArgs: buildArgs.filter(isDir), labels: labels.filter(isDir) };
+}
+
+export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+  const given = splitDir(args, opts);
+  const shownAs = given.dir ?? '.';
+  const dir = resolve(ctx.cwd, shownAs);
+  const flags: CreateFlags = {
+    name: stringOpt(opts, 'name'),
+    version: stringOpt(opts, 'version'),
+    family: stringOpt(opts, 'family'),
+    multiversion: typeof opts.multiversion === 'boolean' ? opts.multiversion : undefined,
+  };
+  const buildArgs = parseKeyValues(given.buildArgs, '--build-arg');
+  const userLabels = parseKeyValues(given.labels, '--label');
+  const project = await readProject(dir, shownAs);
+  const state = await ctx.store().read();
+  const plan = planCreate({
+    project: project.listing,
+    projectDirName: basename(dir),
+    flags,
+    env: ctx.env,
+    defaultServer: repoPrefix(defaultRepo(state)).replace(/\/$/, ''),
+    userLabels,
+    now: new Date().toISOString(),
+  });
+  for (const warning of plan.warnings) ctx.log.warn(warning);
+
+  const engine = await ctx.engine();
+  ctx.log.info(`Building app '${plan.tag}' from '${shownAs}'...`);
+  const renderer = opts.quiet === true ? undefined : progressRenderer(ctx.log);
+  let imageId: string;
+  try {
+    imageId = await engine.build(packContext(dir, project.entries, plan.rendered), {
+      tag: plan.tag,
+      labels: plan.labels,
+      buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
+      platform: stringOpt(opts, 'platform'),
+      signal: ctx.signal,
+      onProgress: renderer?.listener,
+    });
+  } finally {
+    renderer?.done();
+  }
+  const data: CreateResult = {
+    tag: plan.tag,
+    imageId,
+    name: plan.name,
+    version: plan.version,
+    family: plan.family,
+    multiversion: plan.multiversion,
+    servers: plan.servers,
+    labels: plan.labels,
+    warnings: plan.warnings,
+  };
+  return { data, text: `App '${plan.tag}' was created.` };
+}

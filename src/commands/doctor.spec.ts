@@ -1,0 +1,13 @@
+import type { CommandSpec } from '../cli/spec.js';
+
+export const doctorSpec: CommandSpec = {
+  name: 'doctor',
+  summary: 'Check the Docker engine, the state directory and unfinished operations.',
+  description:
+    'Check what DAM depends on: the Docker engine (address from DOCKER_HOST, version, negotiated API version, storage driver, root directory), ' +
+    'the state directory (path, permissions, whether state.json reads) and whether an operation was left unfinished. ' +
+    'Exits 1 when a check fails.',
+  json: true,
+  examples: ['dam doctor', 'DOCKER_HOST=tcp://10.0.0.5:2375 dam doctor', 'dam doctor --json'],
+  load: () => import('./doctor.js'),
+};

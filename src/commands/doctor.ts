@@ -1,0 +1,136 @@
+// `dam doctor`: checks the engine, the state directory and the journal, and reports each with what to do.
+import { readdir, stat } from 'node:fs/promises';
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { DamError, errnoCode } from '../core/errors.js';
+import { printable } from '../core/validate.js';
+
+interface Problem {
+  code: string;
+  message: string;
+  hint?: string | undefined;
+}
+
+export interface EngineReport {
+  /** DOCKER_HOST, or the default socket. */
+  address: string;
+  reachable: boolean;
+  version?: string;
+  apiVersion?: string;
+  storageDriver?: string;
+  rootDir?: string;
+  os?: string;
+  architecture?: string;
+  error?: Problem;
+}
+
+export interface StateReport {
+  home: string;
+  /** Octal permissions of the state directory, e.g. `0700`; null when it does not exist. */
+  mode: string | null;
+  /** Whether only the owner may read the directory, as DAM creates it. */
+  private: boolean;
+  stateFile: string;
+  readable: boolean;
+  repos?: number;
+  apps?: number;
+  error?: Problem;
+}
+
+export interface UnfinishedReport {
+  journal: string;
+  /** Journal files of operations that did not finish. */
+  operations: string[];
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  engine: EngineReport;
+  state: StateReport;
+  unfinished: UnfinishedReport;
+}
+
+const DEFAULT_ADDRESS = 'unix:///var/run/docker.sock';
+
+function problem(err: unknown): Problem {
+  if (err instanceof DamError) return { code: err.code, message: err.message, hint: err.hint };
+  const code = errnoCode(err);
+  if (code !== undefined) return { code, message: (err as Error).message };
+  throw err;
+}
+
+async function checkEngine(ctx: Context): Promise<EngineReport> {
+  const address = ctx.env.DOCKER_HOST || DEFAULT_ADDRESS;
+  try {
+    const info = await (await ctx.engine()).info();
+    return { address, reachable: true, ...info };
+  } catch (err) {
+    if (!(err instanceof DamError)) throw err;
+    return { address, reachable: false, error: problem(err) };
+  }
+}
+
+async function checkState(ctx: Context): Promise<StateReport> {
+  const store = ctx.store();
+  const report: StateReport = { home: store.paths.home, mode: null, private: false, stateFile: store.paths.state, readable: false };
+  try {
+    const state = await store.read();
+    Object.assign(report, { readable: true, repos: state.repos.length, apps: state.apps.length });
+  } catch (err) {
+    report.error = problem(err);
+  }
+  try {
+    const mode = (await stat(store.paths.home)).mode & 0o7777;
+    report.mode = `0${mode.toString(8)}`;
+    report.private = (mode & 0o077) === 0;
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+  }
+  return report;
+}
+
+async function checkJournal(ctx: Context): Promise<UnfinishedReport> {
+  const journal = ctx.store().paths.journal;
+  try {
+    const files = await readdir(journal);
+    return { journal, operations: files.filter((f) => f.endsWith('.json')).sort() };
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return { journal, operations: [] };
+    throw err;
+  }
+}
+
+function render(ctx: Context, r: DoctorReport): string {
+  const { red, green, yellow, dim } = ctx.style;
+  const ok = green('ok');
+  const lines: string[] = [];
+  const failed = (p: Problem) => [`  ${red('FAILED')} ${printable(p.message)}`, ...(p.hint ? [`  ${dim('hint:')} ${p.hint}`] : [])];
+
+  lines.push(`Engine      ${printable(r.engine.address)}`);
+  if (r.engine.reachable) {
+    lines.push(`  version   ${r.engine.version} (${r.engine.os}/${r.engine.architecture})  ${ok}`);
+    lines.push(`  API       ${r.engine.apiVersion} (negotiated)`);
+    lines.push(`  storage   ${r.engine.storageDriver}, root ${r.engine.rootDir}`);
+  } else if (r.engine.error) lines.push(...failed(r.engine.error));
+
+  const s = r.state;
+  const perms = s.mode === null ? 'not created' : `mode ${s.mode}${s.private ? '' : ` ${yellow('(readable by others; DAM expects 0700)')}`}`;
+  lines.push(`State       ${printable(s.home)} (${perms})`);
+  if (s.readable) lines.push(`  state     ${printable(s.stateFile)}: ${s.repos} repositories, ${s.apps} apps  ${ok}`);
+  else if (s.error) lines.push(...failed(s.error));
+
+  if (r.unfinished.operations.length === 0) lines.push(`Operations  none unfinished  ${ok}`);
+  else {
+    lines.push(`Operations  ${red(`${r.unfinished.operations.length} unfinished`)} in ${printable(r.unfinished.journal)}:`);
+    for (const op of r.unfinished.operations) lines.push(`  ${printable(op)}`);
+    lines.push(`  ${dim('hint:')} an earlier dam command was stopped part-way; its journal records what it changed.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(ctx: Context, _input: CommandInput): Promise<CommandResult> {
+  const [engine, state, unfinished] = await Promise.all([checkEngine(ctx), checkState(ctx), checkJournal(ctx)]);
+  const ok = engine.reachable && state.readable && unfinished.operations.length === 0;
+  const report: DoctorReport = { ok, engine, state, unfinished };
+  return { data: report, text: render(ctx, report), exitCode: ok ? 0 : 1 };
+}

@@ -1,0 +1,110 @@
+import { DamError, isDamError } from '../core/errors.js';
+import { readAppLabels } from '../core/app-labels.js';
+import { appNameOf, formatRef, isBareAppRef, resolveAppRef } from '../core/ref.js';
+import { type InstalledApp, type State, defaultRepo, repoPrefix } from '../core/state.js';
+import { localImageFacts, remoteImageFacts, type ImageFacts } from '../app/app-info.js';
+import type { MetaEntry } from '../adapters/fs/meta-listing.js';
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { formatBytes } from '../cli/progress.js';
+import { registryFor, repoForRef } from './registry-access.js';
+
+export interface InfoResult {
+  reference: string;
+  source: 'local' | 'registry';
+  /** The repository name when read from a registry. */
+  repository: string | null;
+  /** Image id (local) or manifest digest (registry). */
+  id: string;
+  name: string;
+  version: string;
+  family: string;
+  multiversion: boolean;
+  servers: string;
+  description: string | null;
+  labels: Record<string, string>;
+  size: number;
+  created: string;
+  meta: MetaEntry[];
+  installed: { appId: number; tag: string; installedAt: string } | null;
+}
+
+export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+  const text = args[0] ?? '';
+  const state = await ctx.store().read();
+  const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
+  const full = formatRef(ref);
+  // 1.x's info used the tag as given; a bare name:version also finds a local image under that name.
+  const candidates = [...new Set([full, ...(isBareAppRef(text) ? [text] : [])])];
+  const engine = await ctx.engine();
+  for (const candidate of candidates) {
+    const facts = await localImageFacts(engine, candidate);
+    if (facts) return show(ctx, view(state, candidate, 'local', null, facts, appNameOf(ref), ref.tag));
+  }
+  const repo = repoForRef(state, ref);
+  ctx.log.info(`'${full}' is not a local image; reading it from ${repo.name === ref.registry ? ref.registry : `repository '${repo.name}'`}.`);
+  const { registry, path, close } = await registryFor(ctx, repo, ref);
+  try {
+    const facts = await remoteImageFacts(registry, path, ref.tag);
+    return show(ctx, view(state, full, 'registry', repo.name, facts, appNameOf(ref), ref.tag));
+  } catch (err) {
+    if (!isDamError(err, 'NOT_FOUND')) throw err;
+    throw new DamError('NOT_FOUND', `The app '${text}' is neither a local image (${candidates.join(', ')}) nor in ${registry.label}: ${err.message}`, 'Check the name and version; dam search lists what a repository holds.', { cause: err });
+  } finally {
+    await close();
+  }
+}
+
+function installedAs(state: State, reference: string, id: string): InstalledApp | undefined {
+  const hex = id.replace(/^sha256:/, '');
+  return state.apps.find((a) => a.imageId === id || (a.imageId.length === 12 && hex.startsWith(a.imageId))) ?? state.apps.find((a) => a.tag === reference);
+}
+
+function view(state: State, reference: string, source: InfoResult['source'], repository: string | null, facts: ImageFacts, refName: string, refTag: string): InfoResult {
+  const app = readAppLabels(facts.labels, refName);
+  const installed = installedAs(state, reference, facts.id);
+  return {
+    reference,
+    source,
+    repository,
+    id: facts.id,
+    name: app.name ?? refName,
+    version: app.version ?? refTag,
+    family: app.family,
+    multiversion: app.multiversion,
+    servers: app.servers,
+    description: facts.meta.description ?? null,
+    labels: facts.labels,
+    size: facts.size,
+    created: facts.created,
+    meta: facts.meta.entries,
+    installed: installed ? { appId: installed.id, tag: installed.tag, installedAt: installed.installedAt } : null,
+  };
+}
+
+const escape = (s: string) => s.replace(/[\p{Cc}]/gu, (c) => (c === '\n' || c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+
+function modeString(mode: number): string {
+  return [6, 3, 0].map((shift) => `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${mode & (1 << shift) ? 'x' : '-'}`).join('');
+}
+
+function show(ctx: Context, info: InfoResult): CommandResult {
+  const lines = [''];
+  if (info.description) lines.push(ctx.style.yellow(escape(info.description.replace(/\s+$/, ''))), '');
+  // DAM 1.x's three lines, unchanged.
+  lines.push(`Label DAM_APP_FAMILY: '${escape(info.family)}'`, `Label DAM_APP_MULTIVERSION: '${info.multiversion}'`, `Label DAM_APP_SERVERS: '${escape(info.servers)}'`, '');
+  lines.push(`Reference:  ${info.reference}`);
+  lines.push(`Found:      ${info.source === 'local' ? 'local image' : `repository '${info.repository}'`}`);
+  lines.push(`${info.source === 'local' ? 'Image id:  ' : 'Digest:    '} ${info.id}`);
+  lines.push(`Size:       ${formatBytes(info.size)}${info.source === 'registry' ? ' (compressed)' : ''}`);
+  lines.push(`Created:    ${info.created || 'unknown'}`);
+  lines.push(`Installed:  ${info.installed ? `yes, as '${info.installed.tag}'${info.installed.installedAt ? ` on ${info.installed.installedAt}` : ''}` : 'no'}`);
+  lines.push('Files in /meta:');
+  for (const e of info.meta) lines.push(`  ${modeString(e.mode)}  ${e.type === 'directory' ? '' : formatBytes(e.size).padStart(8)}  ${escape(e.path)}${e.type === 'directory' ? '/' : ''}${e.linkname ? ` -> ${escape(e.linkname)}` : ''}`);
+  const other = Object.entries(info.labels).filter(([k]) => !/^DAM_APP_(FAMILY|MULTIVERSION|SERVERS)$/.test(k));
+  if (other.length > 0) {
+    lines.push('Other labels:');
+    for (const [k, v] of other.sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${escape(k)}=${escape(v)}`);
+  }
+  return { data: info, text: lines.join('\n') };
+}

@@ -1,0 +1,25 @@
+import type { CommandSpec } from '../cli/spec.js';
+
+export const lifecycleOptions = [
+  { flags: '--timeout <seconds>', description: 'kill a script (and all its children) after this many seconds' },
+  { flags: '--interactive', description: "connect the scripts' standard input to this terminal" },
+];
+
+export const installSpec: CommandSpec = {
+  name: 'install',
+  aliases: ['in'],
+  args: '<app...>',
+  summary: 'Install apps from a registry, the local Docker cache or an archive file.',
+  description: [
+    'Install each APP, one transaction each. APP is:',
+    '  name:version           resolved against the default repository (local cache first, else pulled)',
+    '  [registry/]path:version a full tag (Docker Hub when there is no registry part: user/app:1.0)',
+    '  FILE                    a .dam archive (DAM 1.x or 2), or a docker save tar or tar.gz',
+    'Everything is checked before anything changes (family rule, /meta scripts, archive integrity). If the',
+    'install script fails, its uninstall runs, added tags are removed and the state is as before.',
+  ].join('\n'),
+  options: [{ flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions],
+  json: true,
+  examples: ['dam install web:1.0', 'dam install 127.0.0.1:5000/web:1.0', 'dam install ./web-1.0.639533ca.dam --offline', 'dam in web:1.0 tool:2.1 --timeout 300'],
+  load: () => import('./install.js'),
+};

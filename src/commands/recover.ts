@@ -1,0 +1,12 @@
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { lifecycleDeps } from '../cli/lifecycle.js';
+import { recover } from '../app/recover.js';
+
+export async function run(ctx: Context, _input: CommandInput): Promise<CommandResult> {
+  const reports = await recover(await lifecycleDeps(ctx));
+  if (reports.length === 0) ctx.log.info('Nothing to recover: no operation was left unfinished.');
+  for (const r of reports) ctx.log.success(`'${r.summary}': ${r.outcome === 'finished' ? 'finished' : 'rolled back'}${r.problems.length ? ` (with problems: ${r.problems.join('; ')})` : ''}.`);
+  const failed = reports.some((r) => r.problems.length > 0);
+  return { data: reports, exitCode: failed ? 1 : 0 };
+}

@@ -1,0 +1,34 @@
+// Which configured repository an image reference points at, and a registry client for it with the repo's
+// stored credentials.
+import type { ImageRef } from '../core/ref.js';
+import type { Registry } from '../core/ports/registry.js';
+import { DamError } from '../core/errors.js';
+import { OFFICIAL_REPO_ID, UNKNOWN_REPO_ID, type Repo, type State } from '../core/state.js';
+import type { Context } from '../cli/context.js';
+
+const hostOf = (server: string) => server.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+
+/** The repo whose server is the reference's registry; Docker Hub when it has none; else an ad-hoc one. */
+export function repoForRef(state: State, ref: ImageRef): Repo {
+  if (ref.registry === undefined) {
+    const hub = state.repos.find((r) => r.id === OFFICIAL_REPO_ID);
+    if (hub) return hub;
+  }
+  const host = ref.registry ?? '';
+  const full = `${host}/${ref.path}`;
+  const repo = state.repos.filter((r) => r.id !== OFFICIAL_REPO_ID).find((r) => hostOf(r.server) === host || full.startsWith(`${hostOf(r.server)}/`));
+  if (repo) return repo;
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
+  return { id: UNKNOWN_REPO_ID, name: host, server: host, isDefault: false, insecure: loopback };
+}
+
+export interface RegistryHandle {
+  registry: Registry;
+  /** The repository path relative to the repo's server. */
+  path: string;
+  close(): Promise<void>;
+}
+
+export async function registryFor(_ctx: Context, repo: Repo, _ref: ImageRef): Promise<RegistryHandle> {
+  throw new DamError('REGISTRY_ERROR', `Reading apps from ${repo.name} is not available yet.`);
+}

@@ -1,0 +1,14 @@
+import type { CommandSpec } from '../cli/spec.js';
+import { lifecycleOptions } from './install.spec.js';
+
+export const upgradeSpec: CommandSpec = {
+  name: 'upgrade',
+  aliases: ['up'],
+  args: '<app>',
+  summary: 'Upgrade an installed app to another version of its family.',
+  description: "Replace the installed version by APP (name:version, a full tag or an archive file). The old uninstall and the new install run with DAM_ACTION=upgrade, DAM_OLD_VERSION and DAM_NEW_VERSION. If the new install fails, the old version is installed again.",
+  options: lifecycleOptions,
+  json: true,
+  examples: ['dam upgrade web:1.1', 'dam upgrade ./web-1.1.0a1b2c3d.dam'],
+  load: () => import('./upgrade.js'),
+};

@@ -1,0 +1,79 @@
+// The host-side parts of the app lifecycle: scripts, meta copies, journals. Implemented in src/adapters.
+import type { Effect, Journal, Operation } from '../journal.js';
+import type { ScriptApp } from '../script-env.js';
+
+export interface ScriptRun {
+  script: 'install' | 'uninstall';
+  /** The app's copy of /meta: the script's working directory. */
+  metaDir: string;
+  /** What the script is told through DAM_APP_*, DAM_ACTION, DAM_OLD_VERSION and DAM_NEW_VERSION. */
+  app: ScriptApp;
+  timeoutMs?: number;
+  interactive?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Scripts {
+  /** Runs a script to the end. Throws SCRIPT_FAILED (exit code, signal or timeout, with the output's tail). */
+  run(run: ScriptRun): Promise<void>;
+}
+
+export interface MetaCopier {
+  /**
+   * Copies /meta out of a local image into `destDir` (created; must not exist) through a container that is
+   * created, never started, and always removed. Rejects escaping entries, outside links, devices, FIFOs.
+   * NOT_FOUND when the image has no /meta.
+   */
+  fromImage(imageRef: string, destDir: string): Promise<void>;
+}
+
+export interface HostDirs {
+  /** Renames a directory; the parent of `to` is created. */
+  move(from: string, to: string): Promise<void>;
+  /** Removes a directory tree; idempotent. */
+  remove(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  isFile(path: string): Promise<boolean>;
+}
+
+/** An image inside an archive file (`.dam`, `docker save` tar or tar.gz), read without loading it. */
+export interface ArchiveImage {
+  path: string;
+  /** RepoTags of the archive's manifest. */
+  tags: string[];
+  /** `sha256:` of the image config. */
+  imageId: string;
+  labels: Record<string, string>;
+  /** Total size of the archive file in bytes. */
+  size: number;
+}
+
+export interface Archives {
+  /**
+   * Reads and verifies the whole archive (gzip and tar integrity, the CRC-32 in a 1.x name, every layer's
+   * digest, no escaping or special members) without loading it. ARCHIVE_INVALID naming the file otherwise.
+   * An archive holding several images is refused: one app per archive. In the same pass, extracts /meta
+   * from the archive's layers into `metaDir`, with MetaCopier's safety rules.
+   */
+  verify(path: string, metaDir: string, signal: AbortSignal): Promise<ArchiveImage>;
+  /** Streams the archive into the engine's load; errors reported inside the engine's stream are thrown. */
+  load(path: string, signal: AbortSignal): Promise<void>;
+}
+
+export interface ActiveJournal {
+  readonly journal: Journal;
+  /** A scratch directory for this operation, removed with the journal. */
+  readonly workDir: string;
+  /** Records the intent to make an effect, durably; the returned function marks it done. */
+  intend(effect: Effect): Promise<() => Promise<void>>;
+  /** Marks that the state is about to be written. */
+  committing(): Promise<void>;
+  /** Deletes the journal and its work directory: the operation is over. */
+  close(): Promise<void>;
+}
+
+export interface Journals {
+  begin(operation: Operation, summary: string): Promise<ActiveJournal>;
+  /** Journals of operations that did not finish, oldest first. */
+  pending(): Promise<ActiveJournal[]>;
+}

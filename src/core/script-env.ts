@@ -1,0 +1,37 @@
+// The environment an app's install and uninstall scripts see (docs/script-contract.md): the caller's
+// environment without DAM's own settings and without registry or engine credentials, plus DAM_APP_*.
+
+export type ScriptAction = 'install' | 'remove' | 'upgrade';
+
+export interface ScriptApp {
+  name: string;
+  version: string;
+  /** The image reference the app is installed under. */
+  tag: string;
+  family: string;
+  action: ScriptAction;
+  /** On upgrade: the version being replaced and the one being installed. */
+  oldVersion?: string;
+  newVersion?: string;
+}
+
+/** Credentials and settings DAM or Docker may hold that a script must not see. */
+const SECRET = /^(DOCKER_AUTH_CONFIG|DOCKER_CONFIG|REGISTRY_AUTH\w*|DAM_\w*|\w*_PASSWORD|\w*_PASSWD|\w*_TOKEN|\w*_SECRET)$/i;
+
+export function scriptEnvironment(base: Record<string, string | undefined>, app: ScriptApp): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value !== undefined && !SECRET.test(key)) env[key] = value;
+  }
+  env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  env.DAM_APP_NAME = app.name;
+  env.DAM_APP_VERSION = app.version;
+  env.DAM_APP_TAG = app.tag;
+  env.DAM_APP_FAMILY = app.family;
+  env.DAM_ACTION = app.action;
+  if (app.action === 'upgrade') {
+    if (app.oldVersion !== undefined) env.DAM_OLD_VERSION = app.oldVersion;
+    if (app.newVersion !== undefined) env.DAM_NEW_VERSION = app.newVersion;
+  }
+  return env;
+}
