@@ -15,6 +15,7 @@ import { removeSpec } from '../commands/remove.spec.js';
 import { upgradeSpec } from '../commands/upgrade.spec.js';
 import { recoverSpec } from '../commands/recover.spec.js';
 import { searchSpec } from '../commands/search.spec.js';
+import { saveSpec } from '../commands/save.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -32,4 +33,5 @@ export const COMMANDS: CommandSpec[] = [
   infoSpec,
   pushSpec,
   searchSpec,
+  saveSpec,
 ];

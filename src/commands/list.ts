@@ -1,12 +1,22 @@
+import { readdir } from 'node:fs/promises';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
 import { UNKNOWN_REPO_ID } from '../core/state.js';
 
+/** Read-only commands say when an operation was interrupted, so the host is never silently half-changed. */
+export async function warnUnfinished(ctx: Context): Promise<void> {
+  const pending = await readdir(ctx.store().paths.journal).catch(() => [] as string[]);
+  if (pending.some((f) => f.endsWith('.json'))) {
+    ctx.log.warn("An operation was interrupted and is unfinished; run 'dam recover' to finish or roll it back (install, upgrade and remove do it by themselves).");
+  }
+}
+
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
 export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
   const state = await ctx.store().read();
+  await warnUnfinished(ctx);
   const repoName = (id: number) => (id === UNKNOWN_REPO_ID ? undefined : state.repos.find((r) => r.id === id)?.name) ?? '~unknown~';
   const apps = state.apps.map((a) => ({
     id: a.id,

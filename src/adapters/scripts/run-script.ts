@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { scriptEnvironment, type ScriptApp } from '../../core/script-env.js';
 
@@ -54,8 +55,8 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
   const detached = !options.interactive;
   const child = spawn(command, args, { cwd: options.metaDir, env, detached, stdio: [options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
   const tail = outputTail(options.onLine);
-  child.stdout?.on('data', (c: Buffer) => tail.push(c));
-  child.stderr?.on('data', (c: Buffer) => tail.push(c));
+  child.stdout?.on('data', (c: Buffer) => tail.push(c, 'stdout'));
+  child.stderr?.on('data', (c: Buffer) => tail.push(c, 'stderr'));
 
   let timedOut = false;
   let aborted = false;
@@ -142,24 +143,29 @@ function waitForExit(child: ReturnType<typeof spawn>): Promise<{ code: number | 
   });
 }
 
-/** Keeps the last OUTPUT_TAIL bytes and hands complete lines to `onLine` as they arrive. */
+/** Keeps the last OUTPUT_TAIL bytes and hands complete lines (per stream) to `onLine` as they arrive. */
 function outputTail(onLine?: (line: string) => void) {
   let kept: Buffer[] = [];
   let keptBytes = 0;
-  let partial = '';
+  const streams = new Map<string, { decoder: StringDecoder; partial: string }>();
   return {
-    push(chunk: Buffer) {
+    push(chunk: Buffer, from: 'stdout' | 'stderr') {
       kept.push(chunk);
       keptBytes += chunk.length;
       while (keptBytes - kept[0]!.length >= OUTPUT_TAIL) keptBytes -= kept.shift()!.length;
       if (!onLine) return;
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop()!;
+      let s = streams.get(from);
+      if (!s) streams.set(from, (s = { decoder: new StringDecoder('utf8'), partial: '' }));
+      const lines = (s.partial + s.decoder.write(chunk)).split('\n');
+      s.partial = lines.pop()!;
       for (const line of lines) onLine(line);
     },
     flush() {
-      if (onLine && partial) onLine(partial);
-      partial = '';
+      for (const s of streams.values()) {
+        const rest = s.partial + s.decoder.end();
+        if (onLine && rest) onLine(rest);
+        s.partial = '';
+      }
     },
     text() {
       const all = Buffer.concat(kept);
