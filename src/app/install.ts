@@ -56,6 +56,7 @@ export async function installApp(deps: LifecycleDeps, tx: StoreTransaction, jour
   faultPoint(deps, 'after-install-script');
   checkInterrupted(deps);
   const record: InstalledApp = { id, name: app.name, version: app.version, tag: app.tag, imageId: app.imageId, repoId: app.repoId, family: app.family, multiversion: app.multiversion, installedAt: new Date().toISOString() };
+  if (replaces) record.previous = { version: replaces.version, tag: replaces.tag, imageId: replaces.imageId };
   const apps = [...base.apps.filter((a) => a.id !== replaces?.id), record];
   await journal.committing();
   faultPoint(deps, 'before-commit');

@@ -14,6 +14,7 @@ import { installSpec } from '../commands/install.spec.js';
 import { removeSpec } from '../commands/remove.spec.js';
 import { upgradeSpec } from '../commands/upgrade.spec.js';
 import { recoverSpec } from '../commands/recover.spec.js';
+import { purgeSpec } from '../commands/purge.spec.js';
 import { searchSpec } from '../commands/search.spec.js';
 import { saveSpec } from '../commands/save.spec.js';
 
@@ -28,6 +29,7 @@ export const COMMANDS: CommandSpec[] = [
   removeSpec,
   upgradeSpec,
   recoverSpec,
+  purgeSpec,
   doctorSpec,
   createSpec,
   infoSpec,

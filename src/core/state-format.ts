@@ -46,6 +46,15 @@ function parseRepo(v: unknown, file: string, i: number): Repo {
 function parseApp(v: unknown, file: string, i: number): InstalledApp {
   const what = `apps[${i}]`;
   const o = obj(v, file, what);
+  const app = parseAppFields(o, file, what);
+  if (o.previous !== undefined) {
+    const p = obj(o.previous, file, `${what}.previous`);
+    app.previous = { version: str(p, 'version', file, `${what}.previous`), tag: str(p, 'tag', file, `${what}.previous`), imageId: str(p, 'imageId', file, `${what}.previous`) };
+  }
+  return app;
+}
+
+function parseAppFields(o: Json, file: string, what: string): InstalledApp {
   return {
     id: int(o, 'id', file, what),
     name: str(o, 'name', file, what),

@@ -34,6 +34,8 @@ export interface InstalledApp {
   multiversion: boolean;
   /** ISO 8601; empty for apps imported from DAM 1.x, whose install time is unknown. */
   installedAt: string;
+  /** The version an upgrade replaced, whose image `dam purge` keeps so that a rollback stays possible. */
+  previous?: { version: string; tag: string; imageId: string };
 }
 
 export interface State {

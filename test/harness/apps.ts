@@ -56,7 +56,7 @@ export async function buildTestApp(app: TestApp): Promise<string> {
 export async function removeTestImages(names: string[]): Promise<void> {
   const engine = testEngine();
   for (const image of await engine.listImages({ labels: [`${TEST_LABEL}=lifecycle`] })) {
-    const mine = image.repoTags.filter((t) => names.some((n) => t.includes(`${n}:`)));
+    const mine = image.repoTags.filter((t) => names.some((n) => t.startsWith(n)));
     for (const t of mine) await engine.removeImage(t, { force: true }).catch(() => undefined);
   }
 }

@@ -3,7 +3,7 @@
 // repo (Docker Hub's API for id 1, the Distribution catalog otherwise).
 // Testing hooks: DAM_HUB_URL replaces https://hub.docker.com and DAM_HUB_REGISTRY_URL replaces
 // https://registry-1.docker.io (credentials for Docker Hub then go there too).
-import type { Agent } from 'undici';
+import { Agent } from 'undici';
 import { OFFICIAL_REPO_ID, type Repo } from '../../core/state.js';
 import type { AppCatalog, Registries, Registry, RegistryAccess } from '../../core/ports/registry.js';
 import { isLoopbackHost } from './auth.js';
@@ -45,7 +45,6 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
     let agent = agents.get(key);
     if (!agent) {
       agent = (async () => {
-        const { Agent } = await import('undici');
         const tls = await tlsSettings({ host, caFile: repo.caFile, insecure: repo.insecure === true });
         return new Agent({ keepAliveTimeout: 30_000, connect: { ...tls, timeout: timeoutMs } });
       })();

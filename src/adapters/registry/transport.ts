@@ -2,7 +2,7 @@
 // the Authorization header only ever goes to the origin it was meant for (never to another host, never
 // from HTTPS to HTTP), and network failures turned into DamErrors that name the registry.
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { printable } from '../../core/validate.js';
 
@@ -97,7 +97,6 @@ export class Transport {
   }
 
   private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
-    const { request } = await import('undici');
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -165,7 +164,8 @@ export class Transport {
     if (TLS_CODES.test(code)) {
       return connectFailure(`TLS with the ${this.label} at ${where} failed (${code}).`, `If it uses a private CA, put the CA in /etc/docker/certs.d/${url.host}/ca.crt or give it with dam modifyrepo ID --ca-file FILE; for a plain-HTTP registry use --insecure.`);
     }
-    const reason = code || (err instanceof Error ? err.message : String(err));
-    return connectFailure(`Cannot reach the ${this.label} at ${where} (${printable(reason)}).`, 'Check the server address (dam listrepos), the network and that the registry is running.');
+    // Only network failures (which carry a code) are about the registry; anything else is a bug to surface.
+    if (!code) return err;
+    return connectFailure(`Cannot reach the ${this.label} at ${where} (${printable(code)}).`, 'Check the server address (dam listrepos), the network and that the registry is running.');
   }
 }

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scriptEnvironment } from './script-env.js';
+
+const app = { name: 'web', version: '2.0', tag: 'reg:5000/web:2.0', family: 'web' } as const;
+
+test('scriptEnvironment: base environment minus secrets and DAM settings, plus DAM_APP_*', () => {
+  const env = scriptEnvironment(
+    { PATH: '/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: 'xterm', DAM_HOME: '/x', DAM_APP_NAME: 'spoofed', DOCKER_AUTH_CONFIG: '{}', REGISTRY_AUTH: 'x', NPM_TOKEN: 't', DB_PASSWORD: 'p', AWS_SECRET: 's', DOCKER_HOST: 'unix:///var/run/docker.sock', EMPTY: undefined },
+    { ...app, action: 'install' },
+  );
+  assert.deepEqual(env, {
+    PATH: '/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: 'xterm', DOCKER_HOST: 'unix:///var/run/docker.sock',
+    DAM_APP_NAME: 'web', DAM_APP_VERSION: '2.0', DAM_APP_TAG: 'reg:5000/web:2.0', DAM_APP_FAMILY: 'web', DAM_ACTION: 'install',
+  });
+});
+
+test('scriptEnvironment: upgrade adds old and new versions; other actions never do', () => {
+  const up = scriptEnvironment({ PATH: '/bin' }, { ...app, action: 'upgrade', oldVersion: '1.0', newVersion: '2.0' });
+  assert.equal(up.DAM_OLD_VERSION, '1.0');
+  assert.equal(up.DAM_NEW_VERSION, '2.0');
+  const rm = scriptEnvironment({ PATH: '/bin' }, { ...app, action: 'remove', oldVersion: '1.0' });
+  assert.equal(rm.DAM_ACTION, 'remove');
+  assert.equal(rm.DAM_OLD_VERSION, undefined);
+});
+
+test('scriptEnvironment gives a PATH when the base has none', () => {
+  assert.match(scriptEnvironment({}, { ...app, action: 'install' }).PATH ?? '', /\/usr\/bin/);
+});
