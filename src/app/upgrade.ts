@@ -1,32 +1,26 @@
-// `dam upgrade`: replace an installed app by a newer version of its family. The old uninstall and the new
+// `dam upgrade`: replace an installed app by another version of its family. The old uninstall and the new
 // install run with DAM_ACTION=upgrade; if the new install fails, the old version is installed again.
 import { DamError } from '../core/errors.js';
 import { checkInstallable, findInstalled } from '../core/install-rules.js';
 import type { InstalledApp } from '../core/state.js';
 import { acquire, addServerTags, checkScripts } from './acquire.js';
-import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
-import { installApp, journaled } from './install.js';
+import type { LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
-import { ensureMeta } from './remove.js';
-import { scriptApp } from './rollback.js';
-import { join } from 'node:path';
+import { commit, installStep, journaled, setAsideStep, uninstallStep } from './steps.js';
 
 export interface UpgradeResult {
   from: InstalledApp;
   to: InstalledApp;
 }
 
-/**
- * `text` names the new version (`name:version`, a full tag or an archive). `installedName` picks the app
- * being replaced when the new one's name differs from it.
- */
+/** `text` names the new version: `name:version`, a full tag or an archive file. */
 export async function upgrade(deps: LifecycleDeps, text: string, installedName?: string): Promise<UpgradeResult> {
   return deps.store.transaction(`upgrade ${text}`, async (tx) => {
     await recoverPending(deps, tx);
     const journal = await deps.journals.begin('upgrade', `upgrade ${text}`);
     return journaled(deps, tx, journal, async () => {
       const app = await acquire(deps, journal, tx.state, text);
-      const old = installedName ? findInstalled(tx.state, installedName) : tx.state.apps.find((a) => a.name === app.name) ?? tx.state.apps.find((a) => a.family === app.family);
+      const old = installedName ? findInstalled(tx.state, installedName) : (tx.state.apps.find((a) => a.name === app.name) ?? tx.state.apps.find((a) => a.family === app.family));
       if (!old) {
         throw new DamError('NOT_FOUND', `No installed app is in the family '${app.family}' of ${app.name}:${app.version}.`, `Install it instead: dam install ${text}`);
       }
@@ -36,34 +30,20 @@ export async function upgrade(deps: LifecycleDeps, text: string, installedName?:
       checkInstallable(app.state, app, old);
       await checkScripts(deps, app);
       await addServerTags(deps, journal, app);
-      const oldMeta = await ensureMeta(deps, old);
       const versions = { oldVersion: old.version, newVersion: app.version };
-      const oldTarget = { name: old.name, version: old.version, tag: old.tag, family: old.family, metaDir: oldMeta };
-      faultPoint(deps, 'before-old-uninstall');
-      checkInterrupted(deps);
-      await journal.intend({ kind: 'script', script: 'uninstall', action: 'upgrade', app: oldTarget, oldVersion: old.version, newVersion: app.version });
-      deps.report.info(`Running the uninstall script of ${old.name}:${old.version}`);
-      await deps.scripts.run({ script: 'uninstall', metaDir: oldMeta, app: scriptApp(oldTarget, 'upgrade', versions), timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
-      faultPoint(deps, 'after-old-uninstall');
-      const oldDir = join(deps.appsDir, String(old.id));
-      await journal.intend({ kind: 'moved-dir', from: oldDir, to: join(journal.workDir, 'replaced-app') });
-      await deps.dirs.move(oldDir, join(journal.workDir, 'replaced-app'));
-      const next = await installAppReporting(deps, () => installApp(deps, tx, journal, app, app.state, 'upgrade', versions, old), old);
-      await journal.close();
+      await uninstallStep(deps, journal, old, 'upgrade', versions);
+      await setAsideStep(deps, journal, old);
+      let next: InstalledApp;
+      try {
+        next = await installStep(deps, journal, app, app.state.nextAppId, 'upgrade', versions, old);
+      } catch (err) {
+        if (!(err instanceof DamError)) throw err;
+        deps.report.warn(`The new version failed to install; ${old.name}:${old.version} is being installed again.`);
+        throw new DamError(err.code, `${err.message}\nThe upgrade was rolled back: ${old.name}:${old.version} is installed again.`, err.hint);
+      }
+      const base = app.state;
+      await commit(deps, tx, journal, { ...base, apps: [...base.apps.filter((a) => a.id !== old.id), next], nextAppId: next.id + 1 });
       return { from: old, to: next };
     });
   });
-}
-
-/** Says, when the new install fails, that the rollback puts the old version back. */
-async function installAppReporting(deps: LifecycleDeps, fn: () => Promise<InstalledApp>, old: InstalledApp): Promise<InstalledApp> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof DamError) {
-      deps.report.warn(`The new version failed to install; ${old.name}:${old.version} is being installed again.`);
-      throw new DamError(err.code, `${err.message}\nThe upgrade was rolled back: ${old.name}:${old.version} is installed again.`, err.hint);
-    }
-    throw err;
-  }
 }

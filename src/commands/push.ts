@@ -2,8 +2,8 @@ import { DamError } from '../core/errors.js';
 import { LABEL_FAMILY } from '../core/app-labels.js';
 import { appNameOf, formatRef, isBareAppRef, resolveAppRef } from '../core/ref.js';
 import { findRepo } from '../core/repos.js';
-import { OFFICIAL_REPO_ID, defaultRepo, repoPrefix } from '../core/state.js';
-import type { RegistryAuth } from '../core/ports/engine.js';
+import { defaultRepo, repoPrefix } from '../core/state.js';
+import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { stringOpt } from '../cli/input.js';
@@ -42,10 +42,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     await engine.tagImage(image.id, target);
     ctx.log.info(`Tagged '${text}' as '${target}'.`);
   }
-  const username = repo.username;
-  const password = (await ctx.store().readCredentials()).passwords[String(repo.id)];
-  const server = repo.id === OFFICIAL_REPO_ID ? 'https://index.docker.io/v1/' : repo.server;
-  const auth: RegistryAuth | undefined = username ? { serveraddress: server, username, ...(password !== undefined ? { password } : {}) } : undefined;
+  const auth = await registryAuthFor(repo, await ctx.store().readCredentials(), ctx.env);
 
   ctx.log.info(`Pushing '${target}' to repository '${repo.name}' (${repo.server})...`);
   const renderer = progressRenderer(ctx.log);

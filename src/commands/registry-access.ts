@@ -2,7 +2,6 @@
 // stored credentials.
 import type { ImageRef } from '../core/ref.js';
 import type { Registry } from '../core/ports/registry.js';
-import { DamError } from '../core/errors.js';
 import { OFFICIAL_REPO_ID, UNKNOWN_REPO_ID, type Repo, type State } from '../core/state.js';
 import type { Context } from '../cli/context.js';
 
@@ -29,6 +28,13 @@ export interface RegistryHandle {
   close(): Promise<void>;
 }
 
-export async function registryFor(_ctx: Context, repo: Repo, _ref: ImageRef): Promise<RegistryHandle> {
-  throw new DamError('REGISTRY_ERROR', `Reading apps from ${repo.name} is not available yet.`);
+export async function registryFor(ctx: Context, repo: Repo, ref: ImageRef): Promise<RegistryHandle> {
+  const registries = await ctx.registries();
+  const password = (await ctx.store().readCredentials()).passwords[String(repo.id)];
+  const registry = registries.registry({ repo, ...(password !== undefined ? { password } : {}), signal: ctx.signal });
+  // A repo whose server has a path (`host/team`) stands for that namespace; names are relative to it.
+  const server = hostOf(repo.server);
+  const namespace = repo.id === OFFICIAL_REPO_ID || !server.includes('/') ? '' : `${server.slice(server.indexOf('/') + 1)}/`;
+  const path = namespace && ref.path.startsWith(namespace) ? ref.path.slice(namespace.length) : ref.path;
+  return { registry, path, close: () => registries.close() };
 }

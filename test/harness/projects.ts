@@ -20,7 +20,6 @@ export async function writeProject(parent: string, name: string, files: ProjectF
     if (typeof body === 'string') await writeFile(file, body);
     else await writeFile(file, body.text, { mode: body.mode });
   }
-  await mkdir(join(dir, 'meta'), { recursive: true }).catch(() => undefined);
   return dir;
 }
 

@@ -23,8 +23,12 @@ export class DockerEngine implements Engine {
 
   async info(): Promise<EngineInfo> {
     const apiVersion = await this.http.apiVersion();
-    const version = object(await this.http.json({ method: 'GET', path: '/version', subject: 'the engine version' }), 'GET /version');
-    const info = object(await this.http.json({ method: 'GET', path: '/info', subject: 'the engine information' }), 'GET /info');
+    const [versionAnswer, infoAnswer] = await Promise.all([
+      this.http.json({ method: 'GET', path: '/version', subject: 'the engine version' }),
+      this.http.json({ method: 'GET', path: '/info', subject: 'the engine information' }),
+    ]);
+    const version = object(versionAnswer, 'GET /version');
+    const info = object(infoAnswer, 'GET /info');
     return {
       version: optString(version, 'Version', 'GET /version', 'unknown'),
       apiVersion,

@@ -21,6 +21,8 @@ export interface EngineRequest {
   signal?: AbortSignal | undefined;
   /** What the request is about, for error messages: `image 'web:1.0'`. */
   subject: string;
+  /** Gives up (ENGINE_UNREACHABLE) when the socket is idle this long. Only for short calls: a build step may be silent for minutes. */
+  timeoutMs?: number;
 }
 
 export function compareApiVersions(a: string, b: string): number {
@@ -54,6 +56,9 @@ export function pathPart(value: string): string {
   return value.split('/').map(encodeURIComponent).join('/');
 }
 
+/** An engine that accepts the connection but does not answer a ping within this time is taken as down. */
+const PING_TIMEOUT_MS = 15_000;
+
 const versions = new Map<string, Promise<string>>();
 
 export class EngineHttp {
@@ -77,7 +82,7 @@ export class EngineHttp {
 
   /** GET /_ping, unversioned: the engine's API-Version header, if it sends one. */
   async ping(): Promise<{ apiVersion: string | undefined }> {
-    const res = await this.send({ method: 'GET', path: '/_ping', subject: 'the engine' }, '');
+    const res = await this.send({ method: 'GET', path: '/_ping', subject: 'the engine', timeoutMs: PING_TIMEOUT_MS }, '');
     res.resume();
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
@@ -146,9 +151,13 @@ export class EngineHttp {
         reject(err);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (req.timeoutMs !== undefined) {
+        client.setTimeout(req.timeoutMs, () => client.destroy(Object.assign(new Error(`no answer within ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      }
       const detach = () => signal?.removeEventListener('abort', onAbort);
       client.on('error', (err) => {
         detach();
+        if (isStream) (body as Readable).destroy();
         reject(bodyError ?? connectionError(err, this.address, req));
       });
       client.on('response', (res) => {
@@ -158,6 +167,7 @@ export class EngineHttp {
         res.on('end', () => {
           if (isStream && !client.writableFinished) {
             (body as Readable).unpipe(client);
+            (body as Readable).destroy();
             client.destroy();
           }
         });

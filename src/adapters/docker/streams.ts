@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import { DamError, isDamError } from '../../core/errors.js';
 import type { BuildOptions, RegistryAuth, StreamOptions } from '../../core/ports/engine.js';
-import { EngineReplyError, pathPart, type EngineHttp } from './http.js';
+import { EngineReplyError, pathPart, type EngineHttp, type EngineRequest } from './http.js';
 import { consumeMessages } from './json-stream.js';
 import { inspectImage, splitReference } from './images.js';
 
@@ -16,6 +16,8 @@ const STEP_OUTPUT_LINES = 40;
 export function registryAuthHeader(auth: RegistryAuth | undefined): string {
   return Buffer.from(JSON.stringify(auth ?? {}), 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Remembers the output of the current build step, so that a failure can show it. */
 function stepRecorder(): { add(line: string): void; text(): string } {
@@ -37,26 +39,26 @@ function stepRecorder(): { add(line: string): void; text(): string } {
 
 export async function build(http: EngineHttp, context: Readable, options: BuildOptions): Promise<string> {
   const what = `building image '${options.tag}'`;
-  const res = await http.stream({
-    method: 'POST',
-    path: '/build',
-    query: {
-      t: options.tag,
-      rm: true,
-      forcerm: true,
-      labels: options.labels ? JSON.stringify(options.labels) : undefined,
-      buildargs: options.buildArgs ? JSON.stringify(options.buildArgs) : undefined,
-      platform: options.platform,
-      dockerfile: options.dockerfile,
-    },
-    headers: TAR,
-    body: context,
-    signal: options.signal,
-    subject: `the build of '${options.tag}'`,
-  });
   const step = stepRecorder();
   let id: string | undefined;
   try {
+    const res = await http.stream({
+      method: 'POST',
+      path: '/build',
+      query: {
+        t: options.tag,
+        rm: true,
+        forcerm: true,
+        labels: options.labels ? JSON.stringify(options.labels) : undefined,
+        buildargs: options.buildArgs ? JSON.stringify(options.buildArgs) : undefined,
+        platform: options.platform,
+        dockerfile: options.dockerfile,
+      },
+      headers: TAR,
+      body: context,
+      signal: options.signal,
+      subject: `the build of '${options.tag}'`,
+    });
     await consumeMessages(res, {
       what,
       signal: options.signal,
@@ -67,9 +69,11 @@ export async function build(http: EngineHttp, context: Readable, options: BuildO
       },
     });
   } catch (err) {
-    if (!isDamError(err, 'ENGINE_ERROR')) throw err;
+    // 400 before any output: the engine refused the Dockerfile itself (a parse error, a missing file).
+    if (!(err instanceof EngineReplyError) || err.code !== 'ENGINE_ERROR' || (err.status !== 200 && err.status !== 400)) throw err;
     const output = step.text();
-    throw new DamError('ENGINE_ERROR', output === '' ? err.message : `${err.message}\n${output}`, 'Fix the failing step of the Dockerfile; the build output is shown above the error.', { cause: err });
+    const message = `${capitalize(what)} failed: ${err.engineMessage}${output === '' ? '' : `\n${output}`}`;
+    throw new DamError('ENGINE_ERROR', message, 'Fix the failing step of the Dockerfile; the build output is shown above the error.', { cause: err });
   }
   // Engines before API 1.30 do not send the id in an aux message.
   id ??= (await inspectImage(http, options.tag))?.id;
@@ -94,39 +98,34 @@ function registryError(err: unknown, ref: string, action: 'pull' | 'push'): unkn
   return new DamError('ENGINE_ERROR', `${failed}: ${said}`, err.hint, { cause: err });
 }
 
-export async function pull(http: EngineHttp, ref: string, options: StreamOptions & { auth?: RegistryAuth; platform?: string } = {}): Promise<void> {
-  const { repo, tag, digest } = splitReference(ref);
+type RegistryOptions = StreamOptions & { auth?: RegistryAuth };
+
+/** A pull or push: one request to the engine, which talks to the registry and streams its progress. */
+async function registryOperation(http: EngineHttp, ref: string, action: 'pull' | 'push', request: Pick<EngineRequest, 'path' | 'query'>, options: RegistryOptions): Promise<void> {
   try {
     const res = await http.stream({
       method: 'POST',
-      path: '/images/create',
-      query: { fromImage: repo, tag: digest ?? tag ?? 'latest', platform: options.platform },
+      ...request,
       headers: { 'X-Registry-Auth': registryAuthHeader(options.auth) },
       signal: options.signal,
       subject: `image '${ref}'`,
     });
-    await consumeMessages(res, { what: `pulling '${ref}'`, signal: options.signal, onProgress: options.onProgress });
+    await consumeMessages(res, { what: `${action === 'pull' ? 'pulling' : 'pushing'} '${ref}'`, signal: options.signal, onProgress: options.onProgress });
   } catch (err) {
-    throw registryError(err, ref, 'pull');
+    throw registryError(err, ref, action);
   }
 }
 
-export async function push(http: EngineHttp, ref: string, options: StreamOptions & { auth?: RegistryAuth } = {}): Promise<void> {
+export async function pull(http: EngineHttp, ref: string, options: RegistryOptions & { platform?: string } = {}): Promise<void> {
+  const { repo, tag, digest } = splitReference(ref);
+  const query = { fromImage: repo, tag: digest ?? tag ?? 'latest', platform: options.platform };
+  await registryOperation(http, ref, 'pull', { path: '/images/create', query }, options);
+}
+
+export async function push(http: EngineHttp, ref: string, options: RegistryOptions = {}): Promise<void> {
   const { repo, tag, digest } = splitReference(ref);
   if (digest !== undefined) throw new DamError('INVALID_REFERENCE', `Cannot push '${ref}': push a tag, not a digest.`, 'Give a reference of the form name:tag.');
-  try {
-    const res = await http.stream({
-      method: 'POST',
-      path: `/images/${pathPart(repo)}/push`,
-      query: { tag: tag ?? 'latest' },
-      headers: { 'X-Registry-Auth': registryAuthHeader(options.auth) },
-      signal: options.signal,
-      subject: `image '${ref}'`,
-    });
-    await consumeMessages(res, { what: `pushing '${ref}'`, signal: options.signal, onProgress: options.onProgress });
-  } catch (err) {
-    throw registryError(err, ref, 'push');
-  }
+  await registryOperation(http, ref, 'push', { path: `/images/${pathPart(repo)}/push`, query: { tag: tag ?? 'latest' } }, options);
 }
 
 /** The `docker save` tar of `refs`, streamed; the status is checked before the stream is handed over. */

@@ -1,0 +1,91 @@
+// The journaled steps that install, upgrade, remove and import are made of. Each records its effect in the
+// journal before making it, so that `rollback` can undo it and recovery can finish or undo it after a crash.
+import { join } from 'node:path';
+import { DamError } from '../core/errors.js';
+import { wasCommitted } from '../core/journal.js';
+import type { InstalledApp, State } from '../core/state.js';
+import type { StoreTransaction } from '../core/ports/store.js';
+import type { ActiveJournal } from '../core/ports/host.js';
+import type { ScriptAction } from '../core/script-env.js';
+import type { AcquiredApp } from './acquire.js';
+import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
+import { rollback, scriptApp } from './rollback.js';
+import { ensureMeta } from './meta.js';
+
+export interface Versions {
+  oldVersion?: string;
+  newVersion?: string;
+}
+
+export function appDirOf(deps: LifecycleDeps, appId: number): string {
+  return join(deps.appsDir, String(appId));
+}
+
+export function metaDirOf(deps: LifecycleDeps, appId: number): string {
+  return join(appDirOf(deps, appId), 'meta');
+}
+
+/** Runs `fn` in a journal; on any failure rolls back, then rethrows with what the rollback could not undo. */
+export async function journaled<T>(deps: LifecycleDeps, tx: StoreTransaction, journal: ActiveJournal, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (wasCommitted(journal.journal, tx.state.lastOperation)) {
+      // The state already holds the result; only the clean-up failed. Recovery finishes it later.
+      throw err;
+    }
+    const problems = await rollback(journal, deps);
+    if (problems.length > 0 && err instanceof DamError) {
+      throw new DamError(err.code, `${err.message}\nThe rollback could not: ${problems.join('; ')}.`, err.hint);
+    }
+    throw err;
+  }
+}
+
+/** Places the staged meta as app `id` and runs its install script. Returns the record to commit. */
+export async function installStep(deps: LifecycleDeps, journal: ActiveJournal, app: AcquiredApp, id: number, action: ScriptAction, versions: Versions = {}, replaces?: InstalledApp): Promise<InstalledApp> {
+  const metaDir = metaDirOf(deps, id);
+  await journal.intend({ kind: 'dir', path: appDirOf(deps, id) });
+  await deps.dirs.move(app.stagedMeta, metaDir);
+  faultPoint(deps, 'before-install-script');
+  checkInterrupted(deps);
+  const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir };
+  await journal.intend({ kind: 'script', script: 'install', action, app: target, ...versions });
+  deps.report.info(`Running the install script of ${app.name}:${app.version}`);
+  await deps.scripts.run({ script: 'install', metaDir, app: scriptApp(target, action, versions), timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
+  faultPoint(deps, 'after-install-script');
+  checkInterrupted(deps);
+  const record: InstalledApp = { id, name: app.name, version: app.version, tag: app.tag, imageId: app.imageId, repoId: app.repoId, family: app.family, multiversion: app.multiversion, installedAt: new Date().toISOString() };
+  if (replaces) record.previous = { version: replaces.version, tag: replaces.tag, imageId: replaces.imageId };
+  return record;
+}
+
+/** Runs an installed app's uninstall script (from its kept meta), journaled so rollback reinstalls it. */
+export async function uninstallStep(deps: LifecycleDeps, journal: ActiveJournal, app: InstalledApp, action: ScriptAction, versions: Versions = {}): Promise<void> {
+  const metaDir = await ensureMeta(deps, app, metaDirOf(deps, app.id));
+  const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir };
+  faultPoint(deps, action === 'upgrade' ? 'before-old-uninstall' : 'before-uninstall-script');
+  checkInterrupted(deps);
+  await journal.intend({ kind: 'script', script: 'uninstall', action, app: target, ...versions });
+  deps.report.info(`Running the uninstall script of ${app.name}:${app.version}`);
+  await deps.scripts.run({ script: 'uninstall', metaDir, app: scriptApp(target, action, versions), timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
+  faultPoint(deps, action === 'upgrade' ? 'after-old-uninstall' : 'after-uninstall-script');
+}
+
+/** Moves an app's directory into the journal's work dir: deleted with the journal at commit, moved back by rollback. */
+export async function setAsideStep(deps: LifecycleDeps, journal: ActiveJournal, app: InstalledApp): Promise<void> {
+  const dir = appDirOf(deps, app.id);
+  if (!(await deps.dirs.exists(dir))) return;
+  const aside = join(journal.workDir, `app-${app.id}`);
+  await journal.intend({ kind: 'moved-dir', from: dir, to: aside });
+  await deps.dirs.move(dir, aside);
+}
+
+/** Writes the new state as this journal's commit point, then closes the journal. */
+export async function commit(deps: LifecycleDeps, tx: StoreTransaction, journal: ActiveJournal, next: State): Promise<void> {
+  await journal.committing();
+  faultPoint(deps, 'before-commit');
+  await tx.write({ ...next, lastOperation: journal.journal.id });
+  faultPoint(deps, 'after-commit');
+  await journal.close();
+}
