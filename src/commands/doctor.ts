@@ -100,6 +100,8 @@ async function checkJournal(ctx: Context): Promise<UnfinishedReport> {
   }
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 function render(ctx: Context, r: DoctorReport): string {
   const { red, green, yellow, dim } = ctx.style;
   const ok = green('ok');
@@ -114,9 +116,9 @@ function render(ctx: Context, r: DoctorReport): string {
   } else if (r.engine.error) lines.push(...failed(r.engine.error));
 
   const s = r.state;
-  const perms = s.mode === null ? 'not created' : `mode ${s.mode}${s.private ? '' : ` ${yellow('(readable by others; DAM expects 0700)')}`}`;
+  const perms = s.mode === null ? 'not created' : `mode ${s.mode}${s.private ? '' : yellow(`: others may read it; run chmod 700 ${printable(s.home)}`)}`;
   lines.push(`State       ${printable(s.home)} (${perms})`);
-  if (s.readable) lines.push(`  state     ${printable(s.stateFile)}: ${s.repos} repositories, ${s.apps} apps  ${ok}`);
+  if (s.readable) lines.push(`  state     ${printable(s.stateFile)}: ${plural(s.repos ?? 0, 'repository', 'repositories')}, ${plural(s.apps ?? 0, 'app', 'apps')}  ${ok}`);
   else if (s.error) lines.push(...failed(s.error));
 
   if (r.unfinished.operations.length === 0) lines.push(`Operations  none unfinished  ${ok}`);

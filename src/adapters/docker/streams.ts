@@ -2,7 +2,7 @@
 // streamed with backpressure (an image is never held in memory), progress is reported as it arrives, and
 // an error inside an HTTP 200 message stream becomes a DamError.
 import type { Readable } from 'node:stream';
-import { DamError, isDamError } from '../../core/errors.js';
+import { DamError } from '../../core/errors.js';
 import type { BuildOptions, RegistryAuth, StreamOptions } from '../../core/ports/engine.js';
 import { EngineReplyError, pathPart, type EngineHttp, type EngineRequest } from './http.js';
 import { consumeMessages } from './json-stream.js';

@@ -67,7 +67,7 @@ async function readText(stream: AsyncIterable<Buffer | Uint8Array>, max: number)
 }
 
 export function listingOf(scan: LayerScan): MetaListing {
-  const entries = [...scan.entries.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const entries = [...scan.entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return scan.description === undefined ? { entries } : { entries, description: scan.description };
 }
 

@@ -1,0 +1,42 @@
+// Bundles: one archive carrying a product and every image it needs, each distinct layer once
+// (`dam export --all`), and DAM 1.x export archives (a tar of `app_list` and `.dam` files). Implemented in
+// src/adapters/bundle. `dam import` reads one through this port.
+import type { Product } from '../product.js';
+
+export interface BundleImage {
+  /** The tags `docker load` gives the image (the apps' tags). */
+  tags: string[];
+  /** `sha256:` of the image config: the id the engine gives it. */
+  imageId: string;
+  labels: Record<string, string>;
+  /** Layer diff ids, bottom first. */
+  layers: string[];
+}
+
+export interface BundleContents {
+  path: string;
+  kind: 'bundle' | 'dam1-export';
+  product: Product;
+  images: BundleImage[];
+  /** Diff ids the bundle leaves out (a delta): they must already be in the engine. */
+  omittedLayers: string[];
+  /** Uncompressed bytes of the layers the bundle carries: what loading needs on the engine's disk, at most. */
+  layerBytes: number;
+}
+
+export interface Bundles {
+  /**
+   * Recognises a bundle or a DAM 1.x export archive by its content (not its name) and reads its index;
+   * undefined for anything else (an app list). ARCHIVE_INVALID for a damaged one. Cheap for a bundle (the
+   * index comes first); a 1.x export is read through once.
+   */
+  open(path: string, signal?: AbortSignal): Promise<BundleContents | undefined>;
+  /**
+   * Reads the whole bundle once, streaming: every blob's size and sha256 against the index, every /meta
+   * file against its hash, no member twice, no escaping names. ARCHIVE_INVALID naming the member otherwise.
+   * Changes nothing.
+   */
+  verify(contents: BundleContents, signal?: AbortSignal): Promise<void>;
+  /** Streams the bundle's images into the engine's load, without unpacking it to disk. */
+  load(contents: BundleContents, signal?: AbortSignal): Promise<void>;
+}
