@@ -77,13 +77,13 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
  * Resolves what the user typed, gets the image and stages its /meta, recording every engine change in the
  * journal. Checks nothing about the host's apps: the caller does that before running any script.
  */
-export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state: State, text: string): Promise<AcquiredApp> {
+export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state: State, text: string, stageName = 'meta'): Promise<AcquiredApp> {
   const path = resolve(text);
   const isArchive = await deps.dirs.isFile(path);
   let ref: ImageRef;
   let imageId: string;
   let source: AcquiredApp['source'];
-  const stagedMeta = join(journal.workDir, 'meta');
+  const stagedMeta = join(journal.workDir, stageName);
   let labels: Record<string, string>;
   if (isArchive) {
     deps.report.info(`Verifying ${path}`);

@@ -84,10 +84,10 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
       await handle.close();
       break;
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
       if (age > 60_000 || attempt > 600) await rm(lock, { force: true });
       else await new Promise((r) => setTimeout(r, 100));
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
   try {

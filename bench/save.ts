@@ -1,0 +1,104 @@
+// `dam save` of a ~200 MB image against `docker save IMAGE | gzip > FILE`, interleaved in one run, with dam's
+// peak RSS. Targets: time ratio <= 1.0x, peak RSS < 150 MB. Also writeDam in-process at several gzip levels,
+// to show the size/time trade-off behind DEFAULT_GZIP_LEVEL.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createDockerEngine } from '../src/adapters/docker/engine.js';
+import { writeDam } from '../src/adapters/archive/write-dam.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DAM = join(ROOT, 'bin', 'dam');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TARGET_BYTES = Number(process.env.BENCH_IMAGE_MB ?? 200) * 1e6;
+const suffix = Math.random().toString(16).slice(2, 10);
+const IMAGE = `dam-bench-save-${suffix}:1.0`;
+const work = mkdtempSync(join(tmpdir(), 'dam-bench-save-'));
+const home = join(work, 'home');
+
+/** Real files from the host (binaries, libraries, text), ~TARGET_BYTES, so compression behaves as on an app. */
+async function fileList(): Promise<string> {
+  const files: string[] = [];
+  let total = 0;
+  const inodes = new Set<number>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (total >= TARGET_BYTES) return;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) {
+        // Hard links (mesa's drivers are one file under many names) are stored once by tar: count once.
+        const s = await stat(p);
+        if (inodes.has(s.ino)) continue;
+        inodes.add(s.ino);
+        total += s.size;
+        files.push(p.slice(1));
+      }
+    }
+  };
+  for (const d of ['/usr/lib/x86_64-linux-gnu', '/usr/bin', '/usr/share']) await walk(d);
+  const list = join(work, 'files.txt');
+  writeFileSync(list, `${files.join('\n')}\n`);
+  return list;
+}
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stderr: string } {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr.toString()}`);
+  return { ms, stderr: r.stderr.toString() };
+}
+
+const PEAK = `data:text/javascript,${encodeURIComponent("import fs from 'node:fs'; process.on('exit', () => fs.writeSync(2, 'MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'));")}`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const mb = (n: number) => (n / 1e6).toFixed(1);
+
+async function main(): Promise<void> {
+  const list = await fileList();
+  execFileSync('bash', ['-c', `tar -C / -cf - -T '${list}' 2>/dev/null | docker import --change 'LABEL dam.test=bench' - '${IMAGE}'`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const image = JSON.parse(execFileSync('docker', ['image', 'inspect', IMAGE, '--format', '{{json .Size}}'], { encoding: 'utf8' })) as number;
+  console.log(`dam save vs docker save | gzip, ${RUNS} interleaved runs, image ${mb(image)} MB`);
+
+  const base = { ms: [] as number[], bytes: 0 };
+  const dam = { ms: [] as number[], bytes: 0, rssKb: [] as number[] };
+  const damEnv = { ...process.env, NO_COLOR: '1' };
+  for (let i = 0; i < RUNS; i++) {
+    const gz = join(work, 'docker.tar.gz');
+    base.ms.push(timed('bash', ['-c', `set -o pipefail; docker save '${IMAGE}' | gzip > '${gz}'`]).ms);
+    base.bytes = statSync(gz).size;
+    rmSync(gz);
+    const out = join(work, 'dam.dam');
+    const r = timed(process.execPath, ['--import', PEAK, DAM, '--home', home, 'save', IMAGE, '-o', out], damEnv);
+    dam.ms.push(r.ms);
+    dam.rssKb.push(Number(/MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN));
+    dam.bytes = statSync(out).size;
+    rmSync(out);
+  }
+  const ratio = median(dam.ms) / median(base.ms);
+  const peak = Math.max(...dam.rssKb) / 1024;
+  console.log(`  docker save | gzip -6   ${median(base.ms).toFixed(0).padStart(6)} ms  ${mb(base.bytes).padStart(6)} MB  baseline`);
+  console.log(`  dam save                ${median(dam.ms).toFixed(0).padStart(6)} ms  ${mb(dam.bytes).padStart(6)} MB  x${ratio.toFixed(2)} ${ratio <= 1.0 ? 'ok (<= 1.0x)' : 'OVER (1.0x)'}`);
+  console.log(`  dam peak RSS            ${peak.toFixed(0).padStart(6)} MB            ${peak < 150 ? 'ok (< 150 MB)' : 'OVER (150 MB)'}`);
+
+  console.log('writeDam in-process by gzip level (one run each):');
+  const engine = createDockerEngine(process.env);
+  for (const level of [1, 3, 6]) {
+    const start = process.hrtime.bigint();
+    const w = await writeDam(engine, IMAGE, { name: 'bench', version: String(level), tag: IMAGE, dir: work, gzipLevel: level });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    console.log(`  level ${level}  ${ms.toFixed(0).padStart(6)} ms  ${mb(w.bytes).padStart(6)} MB  x${(ms / median(base.ms)).toFixed(2)} of baseline time, x${(w.bytes / base.bytes).toFixed(2)} of its size`);
+    rmSync(w.path);
+  }
+  process.exitCode = ratio <= 1.0 && peak < 150 ? 0 : 1;
+}
+
+try {
+  await main();
+} finally {
+  spawnSync('docker', ['rmi', '-f', IMAGE], { stdio: 'ignore' });
+  for (const f of readdirSync(work)) rmSync(join(work, f), { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,160 @@
+// `dam import`: bring the host to a product as ONE journaled transaction. First a plan (shown, confirmed);
+// then, under the lock and with the plan checked again, every image is got and every app checked before
+// the first script runs; then removals, upgrades and installs; one commit at the end. If any app fails,
+// everything this run changed is rolled back: removed apps come back, upgraded apps return to their
+// previous versions.
+import { readFile } from 'node:fs/promises';
+import { DamError } from '../core/errors.js';
+import { checkInstallable } from '../core/install-rules.js';
+import { isEmptyPlan, planImport, type ImportPlan } from '../core/import-plan.js';
+import { parseProductJson, parseTextList, type Product, type ProductApp } from '../core/product.js';
+import { defaultRepo, repoPrefix, type InstalledApp, type State } from '../core/state.js';
+import type { BundleContents, Bundles } from '../core/ports/bundle.js';
+import type { ActiveJournal } from '../core/ports/host.js';
+import { acquire, addServerTags, checkScripts, type AcquiredApp } from './acquire.js';
+import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
+import { recoverPending } from './recover.js';
+import { commit, installStep, journaled, setAsideStep, uninstallStep } from './steps.js';
+
+export interface ImportSource {
+  path: string;
+  product: Product;
+  bundle?: BundleContents;
+}
+
+export interface PreparedImport {
+  source: ImportSource;
+  plan: ImportPlan;
+  restore: boolean;
+}
+
+export interface ImportDeps extends LifecycleDeps {
+  bundles: Bundles;
+  /** Layers a delta bundle omits that the engine lacks. */
+  missingLayers(contents: BundleContents): Promise<string[]>;
+}
+
+export async function readImportSource(deps: ImportDeps, path: string): Promise<ImportSource> {
+  const bundle = await deps.bundles.open(path, deps.signal);
+  if (bundle) return { path, product: bundle.product, bundle };
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new DamError('NOT_FOUND', `Cannot read the product file '${path}': ${err instanceof Error ? err.message : String(err)}.`, 'Give the path of an app list, a product file or a bundle made by dam export.');
+  }
+  const product = text.trimStart().startsWith('{') ? parseProductJson(text, path) : parseTextList(text, path);
+  return { path, product };
+}
+
+export async function prepareImport(deps: ImportDeps, path: string, restore: boolean): Promise<PreparedImport> {
+  const source = await readImportSource(deps, path);
+  const state = await deps.store.read();
+  return { source, plan: planImport(state, source.product, { restore }), restore };
+}
+
+const key = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
+
+function samePlan(a: ImportPlan, b: ImportPlan): boolean {
+  const show = (p: ImportPlan) => JSON.stringify([p.keep.map(key), p.remove.map(key), p.upgrade.map((u) => [key(u.from), key(u.to)]), p.install.map(key)]);
+  return show(a) === show(b);
+}
+
+/** The reference to install a product app from: its pinned tag, else the default repo's `name:version`. */
+function refOf(app: ProductApp, state: State): string {
+  return app.tag ?? `${repoPrefix(defaultRepo(state))}${app.name}:${app.version}`;
+}
+
+function inStep(app: { name: string; version: string }, step: string, err: unknown): unknown {
+  if (!(err instanceof DamError) || err.code === 'INTERRUPTED') return err;
+  return new DamError(err.code, `Import stopped at ${key(app)} (${step}): ${err.message}`, err.hint);
+}
+
+async function loadBundle(deps: ImportDeps, journal: ActiveJournal, bundle: BundleContents): Promise<void> {
+  const missing = await deps.missingLayers(bundle);
+  if (missing.length > 0) {
+    throw new DamError('ARCHIVE_INVALID', `${bundle.path} is a delta that leaves out ${missing.length} layer(s) this engine does not have, e.g. ${missing[0]}.`, 'Export a full bundle (without --delta), or a delta against this host\'s current inventory.');
+  }
+  deps.report.info(`Verifying ${bundle.path}`);
+  await deps.bundles.verify(bundle, deps.signal);
+  checkInterrupted(deps);
+  for (const image of bundle.images) {
+    await journal.intend({ kind: 'image', imageId: image.imageId, existedBefore: (await deps.engine.inspectImage(image.imageId)) !== undefined });
+    for (const tag of image.tags) await journal.intend({ kind: 'tag', ref: tag, target: image.imageId, previous: (await deps.engine.inspectImage(tag))?.id ?? null });
+  }
+  faultPoint(deps, 'before-load');
+  deps.report.info(`Loading ${bundle.images.length} image(s) from ${bundle.path}`);
+  await deps.bundles.load(bundle, deps.signal);
+}
+
+export interface ImportResult {
+  plan: ImportPlan;
+  installed: InstalledApp[];
+  removed: InstalledApp[];
+  changed: boolean;
+}
+
+export async function applyImport(deps: ImportDeps, prepared: PreparedImport): Promise<ImportResult> {
+  return deps.store.transaction(`import ${prepared.source.path}`, async (tx) => {
+    await recoverPending(deps, tx);
+    const plan = planImport(tx.state, prepared.source.product, { restore: prepared.restore });
+    if (!samePlan(plan, prepared.plan)) {
+      throw new DamError('CONFLICT', 'The installed apps changed since the plan was made.', 'Run the import again to see the new plan.');
+    }
+    if (isEmptyPlan(plan)) return { plan, installed: [], removed: [], changed: false };
+    const journal = await deps.journals.begin('import', `import ${prepared.source.path}`);
+    return journaled(deps, tx, journal, async () => {
+      if (prepared.source.bundle) await loadBundle(deps, journal, prepared.source.bundle);
+      // Get every image and check every app before the first script runs.
+      let state = tx.state;
+      const leaving = new Set([...plan.remove, ...plan.upgrade.map((u) => u.from)].map((a) => a.id));
+      let future: State = { ...state, apps: state.apps.filter((a) => !leaving.has(a.id)) };
+      const targets: Array<{ app: AcquiredApp; replaces?: InstalledApp }> = [];
+      const wanted = [...plan.upgrade.map((u) => ({ to: u.to, from: u.from as InstalledApp | undefined })), ...plan.install.map((to) => ({ to, from: undefined }))];
+      for (const [i, { to, from }] of wanted.entries()) {
+        try {
+          const app = await acquire(deps, journal, state, refOf(to, state), `meta-${i}`);
+          state = app.state;
+          checkInstallable({ ...future, repos: state.repos }, app);
+          await checkScripts(deps, app);
+          await addServerTags(deps, journal, app);
+          future = { ...future, apps: [...future.apps, { ...placeholder(app), id: -1 - i }] };
+          targets.push(from ? { app, replaces: from } : { app });
+        } catch (err) {
+          throw inStep(to, 'check', err);
+        }
+      }
+      const removed: InstalledApp[] = [];
+      for (const app of plan.remove) {
+        try {
+          await uninstallStep(deps, journal, app, 'remove');
+          await setAsideStep(deps, journal, app);
+          removed.push(app);
+        } catch (err) {
+          throw inStep(app, 'uninstall', err);
+        }
+      }
+      let nextId = state.nextAppId;
+      const installed: InstalledApp[] = [];
+      for (const { app, replaces } of targets) {
+        const versions = replaces ? { oldVersion: replaces.version, newVersion: app.version } : {};
+        try {
+          if (replaces) {
+            await uninstallStep(deps, journal, replaces, 'upgrade', versions);
+            await setAsideStep(deps, journal, replaces);
+          }
+          installed.push(await installStep(deps, journal, app, nextId++, replaces ? 'upgrade' : 'install', versions, replaces));
+        } catch (err) {
+          throw inStep(app, replaces ? 'upgrade' : 'install', err);
+        }
+      }
+      const gone = new Set([...removed, ...targets.flatMap((t) => (t.replaces ? [t.replaces] : []))].map((a) => a.id));
+      await commit(deps, tx, journal, { ...state, apps: [...state.apps.filter((a) => !gone.has(a.id)), ...installed], nextAppId: nextId });
+      return { plan, installed, removed, changed: true };
+    });
+  });
+}
+
+function placeholder(app: AcquiredApp): InstalledApp {
+  return { id: -1, name: app.name, version: app.version, tag: app.tag, imageId: app.imageId, repoId: app.repoId, family: app.family, multiversion: app.multiversion, installedAt: '' };
+}
