@@ -154,12 +154,12 @@ const INSTALL_STEPS = ['after-begin', 'before-install-script', 'after-install-sc
 const UPGRADE_STEPS = ['before-old-uninstall', 'after-old-uninstall', 'before-install-script', 'after-install-script', 'before-commit', 'after-commit'];
 const REMOVE_STEPS = ['before-uninstall-script', 'after-uninstall-script', 'before-commit', 'after-commit'];
 
-async function killedThenRecovered(args: string[], step: string): Promise<void> {
+async function killedThenRecovered(args: string[], step: string, recoverWith = ['recover']): Promise<void> {
   const killed = await run(args, { DAM_FAULT_KILL_AT: step });
   assert.equal(killed.signal, 'SIGKILL', `${args.join(' ')} at ${step}: ${killed.stderr}`);
   const doctor = await run(['list']);
   assert.match(doctor.stderr, /interrupted|unfinished/i, 'list says an operation is unfinished');
-  const recovered = await run(['recover']);
+  const recovered = await run(recoverWith);
   assert.equal(recovered.code, 0, recovered.stderr);
   assert.deepEqual(await readdir(join(home, 'journal')), [], 'no journal left');
 }
@@ -191,7 +191,7 @@ test('remove killed with SIGKILL at every step is finished or rolled back', asyn
   for (const step of REMOVE_STEPS) {
     await reset();
     await run(['install', `${app}:1.0`]);
-    await killedThenRecovered(['remove', `${app}:1.0`], step);
+    await killedThenRecovered(['remove', `${app}:1.0`], step, ['doctor', '--fix']);
     const apps = await installed();
     assert.deepEqual(apps, step === 'after-commit' ? [] : [`${app}:1.0`], step);
     assert.deepEqual(await netInstalls(), apps.length ? { [`${app}:1.0`]: 1 } : {}, `${step}: scripts balanced with the state`);

@@ -59,13 +59,16 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
   const auth = await deps.registryAuth(repo);
   await journal.intend({ kind: 'tag', ref: tag, target: '', previous: null });
   deps.report.info(`Pulling ${tag}${text === tag ? '' : ` (for ${text})`}`);
+  const progress = deps.progress();
   try {
-    await deps.engine.pull(tag, { auth, signal: deps.signal });
+    await deps.engine.pull(tag, { auth, signal: deps.signal, onProgress: progress.listener });
   } catch (err) {
     if (err instanceof DamError && err.code !== 'INTERRUPTED') {
       throw new DamError(err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'REGISTRY_ERROR', `Cannot pull ${tag}: ${err.message}`, err.hint ?? `Check that the app and version exist (dam search ${appNameOf(ref)}) and the repository's credentials (dam listrepos).`);
     }
     throw err;
+  } finally {
+    progress.done();
   }
   const pulled = await deps.engine.inspectImage(tag);
   if (!pulled) throw new DamError('ENGINE_ERROR', `The engine reported ${tag} pulled, but cannot find it.`, 'Run dam doctor.');

@@ -2,7 +2,7 @@
 import type { Engine } from '../core/ports/engine.js';
 import type { Store } from '../core/ports/store.js';
 import type { Archives, HostDirs, Journals, MetaCopier, Scripts } from '../core/ports/host.js';
-import type { RegistryAuth } from '../core/ports/engine.js';
+import type { ProgressListener, RegistryAuth } from '../core/ports/engine.js';
 import type { Repo } from '../core/state.js';
 
 export interface Reporter {
@@ -22,6 +22,8 @@ export interface LifecycleDeps {
   registryAuth(repo: Repo): Promise<RegistryAuth | undefined>;
   dirs: HostDirs;
   report: Reporter;
+  /** A progress display for one pull or load; `done` ends it. */
+  progress(): { listener: ProgressListener; done(): void };
   signal: AbortSignal;
   /** Where installed apps' meta copies live: `<appsDir>/<app id>/meta`. */
   appsDir: string;

@@ -55,6 +55,7 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
       },
     },
     registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
+    progress: () => progressRenderer(log),
     report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m) },
     signal: ctx.signal,
     appsDir: join(store.paths.home, 'apps'),

@@ -7,7 +7,8 @@ export const doctorSpec: CommandSpec = {
     'Check what DAM depends on: the Docker engine (address from DOCKER_HOST, version, negotiated API version, storage driver, root directory), ' +
     'the state directory (path, permissions, whether state.json reads) and whether an operation was left unfinished. ' +
     'Exits 1 when a check fails.',
+  options: [{ flags: '--fix', description: "finish or roll back unfinished operations first (as 'dam recover')" }],
   json: true,
-  examples: ['dam doctor', 'DOCKER_HOST=tcp://10.0.0.5:2375 dam doctor', 'dam doctor --json'],
+  examples: ['dam doctor', 'dam doctor --fix', 'DOCKER_HOST=tcp://10.0.0.5:2375 dam doctor', 'dam doctor --json'],
   load: () => import('./doctor.js'),
 };

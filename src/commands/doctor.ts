@@ -125,12 +125,23 @@ function render(ctx: Context, r: DoctorReport): string {
   else {
     lines.push(`Operations  ${red(`${r.unfinished.operations.length} unfinished`)} in ${printable(r.unfinished.journal)}:`);
     for (const op of r.unfinished.operations) lines.push(`  ${printable(op)}`);
-    lines.push(`  ${dim('hint:')} an earlier dam command was stopped part-way; its journal records what it changed.`);
+    lines.push(`  ${dim('hint:')} an earlier dam command was stopped part-way; run 'dam doctor --fix' (or 'dam recover') to finish or roll it back.`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(ctx: Context, _input: CommandInput): Promise<CommandResult> {
+/** `--fix`: finishes or rolls back unfinished operations (as `dam recover`) before checking. */
+async function fix(ctx: Context): Promise<void> {
+  if ((await checkJournal(ctx)).operations.length === 0) return;
+  const { lifecycleDeps } = await import('../cli/lifecycle.js');
+  const { recover } = await import('../app/recover.js');
+  for (const r of await recover(await lifecycleDeps(ctx))) {
+    ctx.log.info(`Fixed '${r.summary}': ${r.outcome === 'finished' ? 'finished' : 'rolled back'}${r.problems.length ? ` (could not: ${r.problems.join('; ')})` : ''}.`);
+  }
+}
+
+export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+  if (opts.fix === true) await fix(ctx);
   const [engine, state, unfinished] = await Promise.all([checkEngine(ctx), checkState(ctx), checkJournal(ctx)]);
   const ok = engine.reachable && state.readable && unfinished.operations.length === 0;
   const report: DoctorReport = { ok, engine, state, unfinished };
