@@ -3,6 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { dam, tempHome, uniqueName, TEST_LABEL } from './harness/dam.js';
 import { baseImage, engineAvailable, testEngine } from './harness/engine.js';
 import { startPlainRegistry, startTlsRegistry, type TestRegistry } from './harness/registries.js';
@@ -46,7 +48,8 @@ async function createApp(name: string, h = home): Promise<string> {
 
 async function registryTags(reg: TestRegistry, name: string): Promise<string[]> {
   const authorization = await reg.authorizationFor([name]);
-  const res = await fetch(`${reg.url}/v2/${name}/tags/list`, { headers: authorization ? { authorization } : {} });
+  const dispatcher = reg.caFile ? new Agent({ connect: { ca: await readFile(reg.caFile, 'utf8') } }) : undefined;
+  const res = await undiciFetch(`${reg.url}/v2/${name}/tags/list`, { headers: authorization ? { authorization } : {}, ...(dispatcher ? { dispatcher } : {}) });
   return res.ok ? ((await res.json()) as { tags: string[] }).tags : [];
 }
 
