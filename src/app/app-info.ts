@@ -54,15 +54,16 @@ export async function remoteImageFacts(registry: Registry, name: string, tag: st
 }
 
 async function openLayer(registry: Registry, name: string, layer: BlobRef): Promise<Readable> {
-  const blob = await registry.openBlob(name, layer.digest);
-  if (/gzip/.test(layer.mediaType)) {
-    const gunzip = createGunzip();
-    blob.on('error', (err) => gunzip.destroy(err));
-    return blob.pipe(gunzip);
+  const compression = /\.tar(?:\.|\+)gzip$/.test(layer.mediaType) ? 'gzip' : /\.tar$/.test(layer.mediaType) ? 'none' : undefined;
+  if (compression === undefined) {
+    // zstd needs Node 22; foreign and unknown layers cannot be read either.
+    throw new DamError('REGISTRY_ERROR', `A layer of '${name}' is stored as '${layer.mediaType}', which DAM cannot read.`, 'Pull the image (docker pull) and run dam info on the local image.');
   }
-  if (/\.tar$|tar$/.test(layer.mediaType) && !/zstd/.test(layer.mediaType)) return blob;
-  blob.destroy();
-  throw new DamError('REGISTRY_ERROR', `A layer of '${name}' is stored as '${layer.mediaType}', which DAM cannot read.`, 'Pull the image (docker pull) and run dam info on the local image.');
+  const blob = await registry.openBlob(name, layer.digest);
+  if (compression === 'none') return blob;
+  const gunzip = createGunzip();
+  blob.on('error', (err) => gunzip.destroy(err));
+  return blob.pipe(gunzip);
 }
 
 function noMeta(what: string, cause?: unknown): DamError {

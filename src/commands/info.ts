@@ -104,7 +104,7 @@ function show(ctx: Context, info: InfoResult): CommandResult {
   const other = Object.entries(info.labels).filter(([k]) => !/^DAM_APP_(FAMILY|MULTIVERSION|SERVERS)$/.test(k));
   if (other.length > 0) {
     lines.push('Other labels:');
-    for (const [k, v] of other.sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${escape(k)}=${escape(v)}`);
+    for (const [k, v] of other.sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`  ${escape(k)}=${escape(v).replace(/\n/g, '\\n')}`);
   }
   return { data: info, text: lines.join('\n') };
 }

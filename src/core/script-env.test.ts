@@ -6,11 +6,11 @@ const app = { name: 'web', version: '2.0', tag: 'reg:5000/web:2.0', family: 'web
 
 test('scriptEnvironment: base environment minus secrets and DAM settings, plus DAM_APP_*', () => {
   const env = scriptEnvironment(
-    { PATH: '/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: 'xterm', DAM_HOME: '/x', DAM_APP_NAME: 'spoofed', DOCKER_AUTH_CONFIG: '{}', REGISTRY_AUTH: 'x', NPM_TOKEN: 't', DB_PASSWORD: 'p', AWS_SECRET: 's', DOCKER_HOST: 'unix:///var/run/docker.sock', EMPTY: undefined },
+    { PATH: '/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: 'xterm', DAM_HOME: '/x', DAM_FAULT_KILL_AT: 'x', DAM_BIN_DIR: '/opt/bin', DAM_APP_NAME: 'spoofed', DOCKER_AUTH_CONFIG: '{}', REGISTRY_AUTH: 'x', NPM_TOKEN: 't', DB_PASSWORD: 'p', AWS_SECRET: 's', DOCKER_HOST: 'unix:///var/run/docker.sock', EMPTY: undefined },
     { ...app, action: 'install' },
   );
   assert.deepEqual(env, {
-    PATH: '/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: 'xterm', DOCKER_HOST: 'unix:///var/run/docker.sock',
+    PATH: '/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: 'xterm', DAM_BIN_DIR: '/opt/bin', DOCKER_HOST: 'unix:///var/run/docker.sock',
     DAM_APP_NAME: 'web', DAM_APP_VERSION: '2.0', DAM_APP_TAG: 'reg:5000/web:2.0', DAM_APP_FAMILY: 'web', DAM_ACTION: 'install',
   });
 });

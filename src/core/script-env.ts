@@ -16,7 +16,9 @@ export interface ScriptApp {
 }
 
 /** Credentials and settings DAM or Docker may hold that a script must not see. */
-const SECRET = /^(DOCKER_AUTH_CONFIG|DOCKER_CONFIG|REGISTRY_AUTH\w*|DAM_\w*|\w*_PASSWORD|\w*_PASSWD|\w*_TOKEN|\w*_SECRET)$/i;
+// DAM's own settings (DAM_HOME, the test hooks) are dropped; other DAM_* variables, such as an example's
+// DAM_BIN_DIR, are the user's and reach the script; DAM_APP_* and DAM_ACTION are always set by DAM.
+const SECRET = /^(DOCKER_AUTH_CONFIG|DOCKER_CONFIG|REGISTRY_AUTH\w*|DAM_HOME|DAM_FAULT_\w*|DAM_HUB_URL|DAM_OLD_VERSION|DAM_NEW_VERSION|\w*_PASSWORD|\w*_PASSWD|\w*_TOKEN|\w*_SECRET)$/i;
 
 export function scriptEnvironment(base: Record<string, string | undefined>, app: ScriptApp): Record<string, string> {
   const env: Record<string, string> = {};
