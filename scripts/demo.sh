@@ -1,25 +1,71 @@
 #!/usr/bin/env bash
 # `npm run demo`: set-up, then DAM's main job on the bundled examples, in a state directory of its own
-# (.demo/state) so that it leaves the host's DAM state alone.
+# (.demo/state) so that it leaves the host's DAM state alone: make apps, publish them to a local registry,
+# find them, install them from the registry, use them, carry them in archives, bring a host to a product.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export DAM_HOME="$PWD/.demo/state"
-export NO_COLOR=${NO_COLOR:-}
-rm -rf .demo && mkdir -p .demo
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; "$@"; }
-dam() { node bin/dam "$@"; }
-export -f dam
+root=$PWD
+demo=$root/.demo
+export DAM_HOME=$demo/state DAM_BIN_DIR=$demo/bin WEB_PORT=${WEB_PORT:-18080}
+rm -rf "$demo" && mkdir -p "$demo/bin" "$demo/registry"
+say() { printf '\n\033[1m# %s\033[0m\n' "$*" >&2; }
+step() { printf '\033[36m$ %s\033[0m\n' "$*" >&2; "$@"; }
+dam() { node "$root/bin/dam" "$@"; }
 
-echo "demo: state directory $DAM_HOME" >&2
-step node bin/dam --version
-step node bin/dam listrepos
-step node bin/dam addrepo --name lab --server 127.0.0.1:5000 --insecure --default
-printf 'demo-password' | step node bin/dam addrepo --name corp --server registry.corp.example:5443 --username deploy --password-stdin
-step node bin/dam listrepos
-step node bin/dam modifyrepo 3 --name corp-eu
-step node bin/dam removerepo lab --force
-step node bin/dam listrepos --json
-step node bin/dam doctor
-echo >&2
-echo "demo: done (the password given above appears in no output: see .demo/state/credentials.json, mode 0600)" >&2
+# A throw-away local registry (Debian's docker-registry) on a free loopback port.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$demo/registry/config.yml" <<YML
+version: 0.1
+storage: { filesystem: { rootdirectory: $demo/registry/data } }
+http: { addr: 127.0.0.1:$port }
+YML
+docker-registry serve "$demo/registry/config.yml" > "$demo/registry/log" 2>&1 &
+registry_pid=$!
+cleanup() {
+  dam remove web --force >/dev/null 2>&1 || true
+  dam remove hello-tool --force >/dev/null 2>&1 || true
+  kill "$registry_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+
+say "DAM $(dam --version), state in $DAM_HOME"
+step dam listrepos
+say "A private registry for our apps, made the default"
+step dam addrepo --name lab --server "127.0.0.1:$port" --insecure --default
+step dam listrepos
+
+say "Make the apps: a web service and a tool wrapper (from a base made locally: nothing is pulled)"
+step sh examples/make-base.sh
+step dam create examples/web --quiet
+step dam create examples/hello-tool --version 1.0 --quiet
+step dam info web:1.0
+
+say "Publish them, and find them"
+step dam push web:1.0
+step dam push hello-tool:1.0
+step dam search
+
+say "Install from the registry (local copies removed first, so they are pulled)"
+docker rmi "127.0.0.1:$port/web:1.0" "127.0.0.1:$port/hello-tool:1.0" >/dev/null
+step dam install web:1.0 hello-tool:1.0
+step dam list
+sleep 1
+say "The web service answers on port $WEB_PORT; the tool runs in a container through its shim"
+step curl -s "http://127.0.0.1:$WEB_PORT/"
+step "$DAM_BIN_DIR/hello" from the demo
+
+say "Carry an app on a USB stick: a .dam archive (DAM 1.x format), and the whole product"
+(cd "$demo" && step dam save web:1.0)
+step dam export "$demo/product.txt"
+step cat "$demo/product.txt"
+
+say "Bring the host to the product again after a change: the plan first"
+step dam remove hello-tool
+step dam import "$demo/product.txt" --dry-run
+step dam import "$demo/product.txt" --yes
+step dam list
+step dam purge --dry-run
+step dam doctor
+say "Done. Apps are removed and the registry stopped on exit."
