@@ -202,7 +202,8 @@ test('--quiet hides the build stream; --build-arg and --platform reach the build
   assert.equal(out.code, 0, out.stderr);
   assert.doesNotMatch(out.stderr, /Step \d/);
   assert.equal(await runInImage(`${name}:SNAPSHOT`, ['cat', '/greeting']), 'greeting=hi there\n');
-  const loud = await create([dir, '--build-arg', `BASE=${base}`, '--name', name]);
+  // DIR after a repeatable KEY=VALUE flag is still the project folder.
+  const loud = await create(['--name', name, '--build-arg', `BASE=${base}`, dir]);
   assert.equal(loud.code, 0, loud.stderr);
   assert.match(loud.stderr, /Step 1\/\d+ : ARG BASE/);
   const bad = await create([dir, '--label', 'DAM_APP_FAMILY=x', '--name', name]);

@@ -128,6 +128,8 @@ test("push with the repo's credentials to an HTTPS registry with basic auth; a w
   assert.match(refused.stderr, new RegExp(`Repository 'secure' \\(${reg.host}\\) did not take '${reg.host}/${other}:1.0'`));
   assert.match(refused.stderr, /hint: .*dam modifyrepo 2 --username NAME --password-stdin/);
   assert.deepEqual(await registryTags(reg, other), []);
+  assert.equal(await testEngine().inspectImage(`${reg.host}/${other}:1.0`), undefined, 'the tag push added is gone again');
+  assert.ok(await testEngine().inspectImage(otherTag), 'the app itself stays');
 });
 
 test('push of an image that is not there, or to an unknown repo, fails clearly', { skip }, async () => {

@@ -49,6 +49,8 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   try {
     await engine.push(target, { auth, signal: ctx.signal, onProgress: renderer.listener });
   } catch (err) {
+    // A failed push leaves the image as it was: the tag added above goes again.
+    if (tagged) await engine.removeImage(target, { noPrune: true }).catch((untagErr: unknown) => ctx.log.warn(`Could not remove the tag '${target}' again: ${String(untagErr)}`));
     if (!(err instanceof DamError) || !REFUSALS.has(err.code)) throw err;
     const hint = err.code === 'REGISTRY_AUTH'
       ? `Set the repository's credentials: printf %s "$PW" | dam modifyrepo ${repo.id} --username NAME --password-stdin`

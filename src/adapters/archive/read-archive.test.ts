@@ -95,7 +95,7 @@ test('damaged files are refused with what is wrong', async () => {
 
   const flipped = Buffer.from(gz);
   flipped[Math.floor(gz.length / 2)]! ^= 0x10;
-  await rejected(await file('flipped.tar.gz', flipped), /gzip data is corrupt|tar header is corrupt|content digest/);
+  await rejected(await file('flipped.tar.gz', flipped), /the gzip data is corrupt \(incorrect data check|invalid/);
   const named = join(dir, formatDamName('web', '1.0', crc32(gz)));
   await writeFile(named, flipped);
   await rejected(named, /CRC-32 does not match the [0-9a-f]{8} in its name/);

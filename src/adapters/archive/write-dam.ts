@@ -60,7 +60,9 @@ export async function writeDam(engine: Engine, imageRef: string, options: WriteD
   const image = await engine.inspectImage(imageRef);
   if (!image) throw new DamError('NOT_FOUND', `The image '${imageRef}' is not in the local Docker cache.`, `Pull it (docker pull ${imageRef}) or install it (dam install ...) first.`);
   const dir = options.outPath ? dirname(options.outPath) : (options.dir ?? '.');
-  const temp = options.outPath ? `${options.outPath}.partial` : join(dir, `.${options.name}-${options.version}.${randomBytes(4).toString('hex')}.dam.partial`);
+  // A unique temporary name in the final folder: rename is then atomic, and two saves never collide.
+  const stem = options.outPath ? basename(options.outPath) : `${options.name}-${options.version}.dam`;
+  const temp = join(dir, `.${stem}.${randomBytes(4).toString('hex')}.partial`);
   const crc = createCrc32();
   let bytes = 0;
   const tap = new Transform({

@@ -79,7 +79,7 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
   if (options.signal?.aborted) onAbort();
 
   try {
-    const { code, signal } = await waitForExit(child);
+    const { code, signal } = await waitForExit(child, label);
     // Kill stragglers only when we started killing; a script may leave a daemon running on purpose.
     if (timedOut || aborted) {
       try { if (detached && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL'); } catch { /* group already gone */ }
@@ -125,9 +125,9 @@ async function commandFor(path: string, label: string): Promise<[string, string[
   return direct ? [path, []] : ['/bin/sh', [path]];
 }
 
-function waitForExit(child: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function waitForExit(child: ReturnType<typeof spawn>, label: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (err) => reject(new DamError('SCRIPT_FAILED', `${label} could not be started: ${err.message}.`, 'Check the script\'s shebang line and that its interpreter exists on this host.', { cause: err })));
     child.once('exit', (code, signal) => {
       // Output may still be buffered in the pipes; wait for them to close, but not for background children
       // that inherited them and keep them open.

@@ -16,6 +16,13 @@ export interface BundleImage {
 export interface BundleContents {
   path: string;
   kind: 'bundle' | 'dam1-export';
+  /** The outer compression, found from the content. A DAM 1.x export is always 'none'. */
+  compression: 'gzip' | 'zstd' | 'none';
+  /**
+   * Hex sha256 of the index bytes as stored (a bundle only): what a signature covers. verify and load
+   * refuse the file if its index no longer has this digest.
+   */
+  indexSha256?: string;
   product: Product;
   images: BundleImage[];
   /** Diff ids the bundle leaves out (a delta): they must already be in the engine. */
@@ -37,6 +44,11 @@ export interface Bundles {
    * Changes nothing.
    */
   verify(contents: BundleContents, signal?: AbortSignal): Promise<void>;
-  /** Streams the bundle's images into the engine's load, without unpacking it to disk. */
+  /**
+   * Streams the bundle's images into the engine's load, without unpacking it to disk: one load for a
+   * bundle, one per `.dam` for a 1.x export. Checks each blob's size and sha256 again while streaming and
+   * breaks the upload (so that the engine keeps nothing) on a mismatch. Does not check omitted layers:
+   * call missingLayers first. ENGINE_ERROR when the engine then lacks an image of the index.
+   */
   load(contents: BundleContents, signal?: AbortSignal): Promise<void>;
 }

@@ -1,0 +1,80 @@
+// TarBundles: the Bundles port over files: DAM bundles (a tar, plain or gzip or zstd, whose first member
+// is the index) and DAM 1.x export archives (a plain tar of app_list and .dam files). Recognised by content.
+import { stat } from 'node:fs/promises';
+import { DamError, errnoCode } from '../../core/errors.js';
+import type { BundleContents, Bundles } from '../../core/ports/bundle.js';
+import type { Engine } from '../../core/ports/engine.js';
+import { parseImageConfig } from '../../core/archive/docker-save.js';
+import { readIndex } from './bundle-reader.js';
+import { sniff } from './compression.js';
+import { loadDam1Export, scanDam1Export } from './dam1-export.js';
+import { loadBundle } from './load-bundle.js';
+import { verifyBundle } from './verify-bundle.js';
+import { bundleInvalid, firstMember, isTarHeader } from './tar-walk.js';
+import { decompressedStream } from './compression.js';
+
+export class TarBundles implements Bundles {
+  constructor(private readonly engine: Engine) {}
+
+  async open(path: string, signal?: AbortSignal): Promise<BundleContents | undefined> {
+    await regularFile(path);
+    const { compression, head } = await sniff(path);
+    if (compression === 'none' && !isTarHeader(head)) return undefined;
+    const opened = await readIndex(path, compression);
+    if (opened) {
+      const { index, indexSha256 } = opened;
+      return {
+        path,
+        kind: 'bundle',
+        compression,
+        indexSha256,
+        product: index.product,
+        images: index.images.map((img) => ({ tags: img.tags, imageId: img.imageId, labels: parseImageConfig(JSON.parse(img.config), path, 'config').labels, layers: img.layers })),
+        omittedLayers: index.omittedLayers,
+        layerBytes: index.blobs.reduce((sum, b) => sum + b.size, 0),
+      };
+    }
+    const first = await firstMember(decompressedStream(path, compression), path, 0);
+    const looks1x = compression === 'none' && first !== undefined && (first.name === 'app_list' || first.name.endsWith('.dam'));
+    if (!looks1x) throw bundleInvalid(path, `it is an archive but neither a DAM bundle nor a DAM 1.x export (its first member is '${first?.name ?? 'none'}')`, 'Give a file made by dam export --all (or DAM 1.x export --all), or an app list.');
+    const scan = await scanDam1Export(path, signal);
+    return { path, kind: 'dam1-export', compression, product: scan.product, images: scan.images, omittedLayers: [], layerBytes: scan.layerBytes };
+  }
+
+  async verify(contents: BundleContents, signal?: AbortSignal): Promise<void> {
+    if (contents.kind === 'dam1-export') {
+      await scanDam1Export(contents.path, signal);
+      return;
+    }
+    await verifyBundle(contents.path, contents.compression, indexShaOf(contents), signal);
+  }
+
+  async load(contents: BundleContents, signal?: AbortSignal): Promise<void> {
+    if (contents.kind === 'dam1-export') {
+      await loadDam1Export(contents.path, this.engine, signal);
+      return;
+    }
+    const opened = await readIndex(contents.path, contents.compression);
+    if (!opened || opened.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
+    await loadBundle(contents.path, contents.compression, opened.index, opened.indexSha256, this.engine, signal);
+  }
+}
+
+function indexShaOf(contents: BundleContents): string {
+  if (contents.indexSha256 === undefined) throw new Error('a bundle without its index digest');
+  return contents.indexSha256;
+}
+
+async function regularFile(path: string): Promise<void> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new DamError('USAGE', `'${path}' is not a regular file.`, 'Give the path of a bundle, an app list or a product file.');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The file '${path}' does not exist.`, 'Check the path.');
+    throw err;
+  }
+}
+
+export function createBundles(engine: Engine): Bundles {
+  return new TarBundles(engine);
+}
