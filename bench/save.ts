@@ -2,14 +2,14 @@
 // peak RSS. Targets: time ratio <= 1.0x, peak RSS < 150 MB. Also writeDam in-process at several gzip levels,
 // to show the size/time trade-off behind DEFAULT_GZIP_LEVEL.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDamError } from '../src/core/errors.js';
 import { createDockerEngine } from '../src/adapters/docker/engine.js';
 import { writeDam } from '../src/adapters/archive/write-dam.js';
 import { extractMetaFromLayers, inspectArchive } from '../src/adapters/archive/read-archive.js';
+import { hostFileList, median, mb, PEAK, timed } from './lib.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DAM = join(ROOT, 'bin', 'dam');
@@ -20,41 +20,6 @@ const IMAGE = `dam-bench-save-${suffix}:1.0`;
 const work = mkdtempSync(join(tmpdir(), 'dam-bench-save-'));
 const home = join(work, 'home');
 
-/** Real files from the host (binaries, libraries, text), ~TARGET_BYTES, so compression behaves as on an app. */
-async function fileList(): Promise<string> {
-  const files: string[] = [];
-  let total = 0;
-  const inodes = new Set<number>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (total >= TARGET_BYTES) return;
-      const p = join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) {
-        // Hard links (mesa's drivers are one file under many names) are stored once by tar: count once.
-        const s = await stat(p);
-        if (inodes.has(s.ino)) continue;
-        inodes.add(s.ino);
-        total += s.size;
-        files.push(p.slice(1));
-      }
-    }
-  };
-  for (const d of ['/usr/lib/x86_64-linux-gnu', '/usr/bin', '/usr/share']) await walk(d);
-  const list = join(work, 'files.txt');
-  writeFileSync(list, `${files.join('\n')}\n`);
-  return list;
-}
-
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stderr: string } {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr.toString()}`);
-  return { ms, stderr: r.stderr.toString() };
-}
-
-const PEAK = `data:text/javascript,${encodeURIComponent("import fs from 'node:fs'; process.on('exit', () => fs.writeSync(2, 'MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'));")}`;
 /** What an install from this file pays to verify it before loading, against merely decompressing it. */
 async function verifyCost(path: string): Promise<void> {
   const gunzip = timed('bash', ['-c', `gunzip -c '${path}' > /dev/null`]).ms;
@@ -71,11 +36,9 @@ async function verifyCost(path: string): Promise<void> {
   rmSync(path);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const mb = (n: number) => (n / 1e6).toFixed(1);
 
 async function main(): Promise<void> {
-  const list = await fileList();
+  const list = await hostFileList(work, TARGET_BYTES);
   execFileSync('bash', ['-c', `tar -C / -cf - -T '${list}' 2>/dev/null | docker import --change 'LABEL dam.test=bench' - '${IMAGE}'`], { stdio: ['ignore', 'ignore', 'inherit'] });
   const image = JSON.parse(execFileSync('docker', ['image', 'inspect', IMAGE, '--format', '{{json .Size}}'], { encoding: 'utf8' })) as number;
   console.log(`dam save vs docker save | gzip, ${RUNS} interleaved runs, image ${mb(image)} MB`);

@@ -211,7 +211,7 @@ test('--quiet hides the build stream; --build-arg and --platform reach the build
   assert.match(bad.stderr, /--label DAM_APP_FAMILY would overwrite a label DAM writes/);
 });
 
-test('--version and --name set the tag (alias ce)', { skip, todo: process.env.DAM_TEST_STRICT ? undefined : 'needs program.enablePositionalOptions() in src/cli/run.ts: the global -V/--version takes create --version' }, async () => {
+test('--version and --name set the tag (alias ce)', { skip }, async () => {
   const name = uniqueName('flags');
   const dir = await writeProject(work, 'flags', { Dockerfile: `FROM ${base}\nCOPY meta /meta\n`, ...meta() });
   const out = await dam(['ce', dir, '--name', name, '--version', '3.1', '--json', ...LABEL], { home });

@@ -100,3 +100,14 @@ test('truncated and bit-flipped archives are refused before the engine or the st
   assert.deepEqual(JSON.parse((await run(['list', '--json'])).stdout), []);
   await engine.tagImage(imageId, `${app}:1.0`).catch(() => undefined);
 });
+
+test('an archive refused by the family rule never reaches the engine', async () => {
+  await engine.removeImage(imageId, { force: true }).catch(() => undefined);
+  assert.equal((await run(['install', `${app}:2.0`])).code, 0);
+  const out = await run(['install', damFile]);
+  assert.equal(out.code, 1);
+  assert.match(out.stderr, /family/);
+  assert.equal(await engine.inspectImage(imageId), undefined, 'the engine never registered the refused image');
+  assert.equal(await engine.inspectImage(`${app}:1.0`), undefined);
+  assert.equal((await run(['remove', app])).code, 0);
+});

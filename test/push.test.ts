@@ -82,6 +82,13 @@ test('push tags the app for the repo, pushes it with progress, and info reads it
   assert.ok(data.size > 100_000);
   assert.equal(await engine.inspectImage(`${plain.host}/${name}:1.0`), undefined, 'info did not pull the image');
 
+  // A registry that is not a configured repo is read too (plain HTTP allowed on loopback).
+  const { home: fresh, cleanup } = await tempHome();
+  cleanups.push(cleanup);
+  const adhoc = await dam(['info', `${plain.host}/${name}:1.0`, '--json'], { home: fresh });
+  assert.equal(adhoc.code, 0, adhoc.stderr);
+  assert.deepEqual([JSON.parse(adhoc.stdout).repository, JSON.parse(adhoc.stdout).description], [plain.host, `Pushed ${name} 1.0.\n`]);
+
   // With the repo as default, a bare name:version finds it too; the text shows 1.x's label lines.
   assert.equal((await dam(['modifyrepo', '2', '--default'], { home })).code, 0);
   const text = await dam(['info', `${name}:1.0`], { home });

@@ -15,7 +15,7 @@ interface Hit {
 }
 
 const TAGS = ['latest', '1.0', '16.04', '1.10', '2.0.0-rc.1', '2.0.0'];
-const ORDERED = ['2.0.0', '2.0.0-rc.1', '16.04', '1.10', '1.0', 'latest'];
+const ORDERED = ['16.04', '2.0.0', '2.0.0-rc.1', '1.10', '1.0', 'latest'];
 
 let plain: TestRegistry;
 let tls: TestRegistry;
@@ -69,7 +69,7 @@ describe('a plain HTTP registry', () => {
     }
     const text = await dam(['se', '--repo', 'plain'], { home });
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, new RegExp(`^${prefix}-app-00\\s+2\\.0\\.0, 2\\.0\\.0-rc\\.1, 16\\.04, 1\\.10, 1\\.0, latest$`, 'm'), '16.04 is printed as 16.04');
+    assert.match(text.stdout, new RegExp(`^${prefix}-app-00\\s+16\\.04, 2\\.0\\.0, 2\\.0\\.0-rc\\.1, 1\\.10, 1\\.0, latest$`, 'm'), '16.04 is printed as 16.04');
   });
 
   test('follows catalog and tag pages when the pages are small', async () => {
@@ -211,7 +211,7 @@ describe('--all-repos', () => {
       await addrepo(t.home, 'plain', plain, ['--insecure']);
       await addrepo(t.home, 'tok', token, ['--username', token.username ?? '', '--password-stdin'], token.password);
       await addrepo(t.home, 'gone', { host: `127.0.0.1:${await freePort()}` }, ['--insecure']);
-      const out = await dam(['search', 'a', '--all-repos', '--json', '--timeout', '5'], { home: t.home, env: { DAM_HUB_URL: 'http://127.0.0.1:9' } });
+      const out = await dam(['search', 'damtest', '--all-repos', '--json', '--timeout', '5'], { home: t.home, env: { DAM_HUB_URL: 'http://127.0.0.1:9' } });
       assert.equal(out.code, 0, out.stderr);
       const found = JSON.parse(out.stdout) as Hit[];
       assert.deepEqual([...new Set(found.map((h) => h.repo))].sort(), ['plain', 'tok']);

@@ -27,27 +27,6 @@ async function currentId(deps: LifecycleDeps, ref: string): Promise<string | nul
   return (await deps.engine.inspectImage(ref))?.id ?? null;
 }
 
-async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, archive: ArchiveImage): Promise<{ ref: ImageRef; imageId: string }> {
-  const first = archive.tags[0];
-  if (!first) {
-    throw new DamError('ARCHIVE_INVALID', `The archive ${archive.path} names no image tag, so its app name and version are unknown.`, 'Save it with dam save, or docker save NAME:VERSION (not an image id).');
-  }
-  const ref = parseRef(first);
-  const existedBefore = (await deps.engine.inspectImage(archive.imageId)) !== undefined;
-  const previous = new Map<string, string | null>();
-  for (const tag of archive.tags) previous.set(tag, await currentId(deps, tag));
-  await journal.intend({ kind: 'image', imageId: archive.imageId, existedBefore });
-  for (const tag of archive.tags) await journal.intend({ kind: 'tag', ref: tag, target: archive.imageId, previous: previous.get(tag) ?? null });
-  faultPoint(deps, 'before-load');
-  deps.report.info(`Loading ${archive.path}`);
-  await deps.archives.load(archive.path, deps.signal);
-  const loaded = await deps.engine.inspectImage(first);
-  if (loaded?.id !== archive.imageId) {
-    throw new DamError('ARCHIVE_INVALID', `After loading ${archive.path}, ${first} is ${loaded?.id ?? 'missing'}, not the verified image ${archive.imageId}.`, 'The archive changed while it was read; copy it again.');
-  }
-  return { ref, imageId: archive.imageId };
-}
-
 async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, state: State, ref: ImageRef, text: string): Promise<{ imageId: string; pulled: boolean; state: State }> {
   const tag = formatRef(ref);
   const local = await deps.engine.inspectImage(tag);
@@ -76,51 +55,60 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
   return { imageId: pulled.id, pulled: true, state };
 }
 
-/**
- * Resolves what the user typed, gets the image and stages its /meta, recording every engine change in the
- * journal. Checks nothing about the host's apps: the caller does that before running any script.
- */
-export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state: State, text: string, stageName = 'meta'): Promise<AcquiredApp> {
-  const path = resolve(text);
-  const isArchive = await deps.dirs.isFile(path);
-  let ref: ImageRef;
-  let imageId: string;
-  let source: AcquiredApp['source'];
-  const stagedMeta = join(journal.workDir, stageName);
-  let labels: Record<string, string>;
-  if (isArchive) {
-    deps.report.info(`Verifying ${path}`);
-    const archive = await deps.archives.verify(path, stagedMeta, deps.signal);
-    deps.report.info(`Verified: ${archive.tags.join(', ') || archive.imageId}`);
-    checkInterrupted(deps);
-    ({ ref, imageId } = await fromArchive(deps, journal, archive));
-    labels = archive.labels;
-    source = 'archive';
-  } else {
-    ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
-    const got = await fromRegistryOrCache(deps, journal, state, ref, text);
-    imageId = got.imageId;
-    source = got.pulled ? 'pull' : 'local';
-    labels = (await deps.engine.inspectImage(imageId))?.labels ?? {};
-    await deps.meta.fromImage(imageId, stagedMeta);
-  }
-  checkInterrupted(deps);
+/** What the caller checks before the engine or the host changes: the family rule, the scripts. */
+export type AcquireCheck = (app: AcquiredApp) => Promise<void> | void;
+
+function describe(state: State, ref: ImageRef, imageId: string, labels: Record<string, string>, stagedMeta: string, source: AcquiredApp['source']): AcquiredApp {
   const name = appNameOf(ref);
   const view = readAppLabels(labels, name);
   const withRepo = repoForRegistry(state, ref.registry);
-  return {
-    name,
-    version: ref.tag,
-    family: view.family,
-    multiversion: view.multiversion,
-    tag: formatRef(ref),
-    imageId,
-    repoId: withRepo.repo.id,
-    state: withRepo.state,
-    stagedMeta,
-    source,
-    labels,
-  };
+  return { name, version: ref.tag, family: view.family, multiversion: view.multiversion, tag: formatRef(ref), imageId, repoId: withRepo.repo.id, state: withRepo.state, stagedMeta, source, labels };
+}
+
+/** An archive: verified and checked while it streams into the engine, which registers it only after `check`. */
+async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: State, path: string, stagedMeta: string, check: AcquireCheck): Promise<AcquiredApp> {
+  let app: AcquiredApp | undefined;
+  deps.report.info(`Verifying and loading ${path}`);
+  await deps.archives.verifyAndLoad(path, stagedMeta, async (archive) => {
+    const first = archive.tags[0];
+    if (!first) {
+      throw new DamError('ARCHIVE_INVALID', `The archive ${archive.path} names no image tag, so its app name and version are unknown.`, 'Save it with dam save, or docker save NAME:VERSION (not an image id).');
+    }
+    app = describe(state, parseRef(first), archive.imageId, archive.labels, stagedMeta, 'archive');
+    await check(app);
+    await journal.intend({ kind: 'image', imageId: archive.imageId, existedBefore: (await deps.engine.inspectImage(archive.imageId)) !== undefined });
+    for (const tag of archive.tags) await journal.intend({ kind: 'tag', ref: tag, target: archive.imageId, previous: (await deps.engine.inspectImage(tag))?.id ?? null });
+    faultPoint(deps, 'before-load');
+  }, deps.signal);
+  if (!app) throw new Error('verifyAndLoad returned without checking the archive');
+  const loaded = await deps.engine.inspectImage(app.tag);
+  if (loaded?.id !== app.imageId) {
+    throw new DamError('ARCHIVE_INVALID', `After loading ${path}, ${app.tag} is ${loaded?.id ?? 'missing'}, not the verified image ${app.imageId}.`, 'The archive changed while it was read; copy it again.');
+  }
+  return app;
+}
+
+/**
+ * Resolves what the user typed, gets the image and stages its /meta, recording every engine change in the
+ * journal, and runs `check` before the engine registers an archive's image (for a pulled image, which is
+ * journaled and rolled back, right after the pull).
+ */
+export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state: State, text: string, check: AcquireCheck, stageName = 'meta'): Promise<AcquiredApp> {
+  const path = resolve(text);
+  const stagedMeta = join(journal.workDir, stageName);
+  if (await deps.dirs.isFile(path)) {
+    const app = await fromArchive(deps, journal, state, path, stagedMeta, check);
+    checkInterrupted(deps);
+    return app;
+  }
+  const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
+  const got = await fromRegistryOrCache(deps, journal, state, ref, text);
+  const labels = (await deps.engine.inspectImage(got.imageId))?.labels ?? {};
+  await deps.meta.fromImage(got.imageId, stagedMeta);
+  checkInterrupted(deps);
+  const app = describe(state, ref, got.imageId, labels, stagedMeta, got.pulled ? 'pull' : 'local');
+  await check(app);
+  return app;
 }
 
 /** Checks that the staged /meta has both scripts (DAM 1.x checked only install). */

@@ -113,10 +113,11 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
       const wanted = [...plan.upgrade.map((u) => ({ to: u.to, from: u.from as InstalledApp | undefined })), ...plan.install.map((to) => ({ to, from: undefined }))];
       for (const [i, { to, from }] of wanted.entries()) {
         try {
-          const app = await acquire(deps, journal, state, refOf(to, state), `meta-${i}`);
+          const app = await acquire(deps, journal, state, refOf(to, state), async (candidate) => {
+            checkInstallable({ ...future, repos: candidate.state.repos }, candidate);
+            await checkScripts(deps, candidate);
+          }, `meta-${i}`);
           state = app.state;
-          checkInstallable({ ...future, repos: state.repos }, app);
-          await checkScripts(deps, app);
           await addServerTags(deps, journal, app);
           future = { ...future, apps: [...future.apps, { ...placeholder(app), id: -1 - i }] };
           targets.push(from ? { app, replaces: from } : { app });

@@ -20,9 +20,10 @@ export async function install(deps: LifecycleDeps, text: string): Promise<Instal
     const journal = await deps.journals.begin('install', `install ${text}`);
     return journaled(deps, tx, journal, async () => {
       faultPoint(deps, 'after-begin');
-      const app = await acquire(deps, journal, tx.state, text);
-      checkInstallable(app.state, app);
-      await checkScripts(deps, app);
+      const app = await acquire(deps, journal, tx.state, text, async (candidate) => {
+        checkInstallable(candidate.state, candidate);
+        await checkScripts(deps, candidate);
+      });
       const addedTags = await addServerTags(deps, journal, app);
       const base = app.state;
       const addedRepo = base.repos.length > tx.state.repos.length ? base.repos[base.repos.length - 1]?.name : undefined;

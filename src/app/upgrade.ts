@@ -19,16 +19,20 @@ export async function upgrade(deps: LifecycleDeps, text: string, installedName?:
     await recoverPending(deps, tx);
     const journal = await deps.journals.begin('upgrade', `upgrade ${text}`);
     return journaled(deps, tx, journal, async () => {
-      const app = await acquire(deps, journal, tx.state, text);
-      const old = installedName ? findInstalled(tx.state, installedName) : (tx.state.apps.find((a) => a.name === app.name) ?? tx.state.apps.find((a) => a.family === app.family));
-      if (!old) {
-        throw new DamError('NOT_FOUND', `No installed app is in the family '${app.family}' of ${app.name}:${app.version}.`, `Install it instead: dam install ${text}`);
-      }
-      if (old.version === app.version && old.name === app.name) {
-        throw new DamError('CONFLICT', `${app.name}:${app.version} is already the installed version.`, 'Nothing to do.');
-      }
-      checkInstallable(app.state, app, old);
-      await checkScripts(deps, app);
+      let found: InstalledApp | undefined;
+      const app = await acquire(deps, journal, tx.state, text, async (candidate) => {
+        found = installedName ? findInstalled(tx.state, installedName) : (tx.state.apps.find((a) => a.name === candidate.name) ?? tx.state.apps.find((a) => a.family === candidate.family));
+        if (!found) {
+          throw new DamError('NOT_FOUND', `No installed app is in the family '${candidate.family}' of ${candidate.name}:${candidate.version}.`, `Install it instead: dam install ${text}`);
+        }
+        if (found.version === candidate.version && found.name === candidate.name) {
+          throw new DamError('CONFLICT', `${candidate.name}:${candidate.version} is already the installed version.`, 'Nothing to do.');
+        }
+        checkInstallable(candidate.state, candidate, found);
+        await checkScripts(deps, candidate);
+      });
+      const old = found;
+      if (!old) throw new Error('acquire returned without running its check');
       await addServerTags(deps, journal, app);
       const versions = { oldVersion: old.version, newVersion: app.version };
       await uninstallStep(deps, journal, old, 'upgrade', versions);

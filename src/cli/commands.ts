@@ -17,6 +17,8 @@ import { recoverSpec } from '../commands/recover.spec.js';
 import { purgeSpec } from '../commands/purge.spec.js';
 import { searchSpec } from '../commands/search.spec.js';
 import { saveSpec } from '../commands/save.spec.js';
+import { exportSpec } from '../commands/export.spec.js';
+import { inventorySpec } from '../commands/inventory.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -36,4 +38,6 @@ export const COMMANDS: CommandSpec[] = [
   pushSpec,
   searchSpec,
   saveSpec,
+  exportSpec,
+  inventorySpec,
 ];

@@ -1,6 +1,5 @@
 // The composition root of the app lifecycle: wires the adapters into the ports the use cases need.
 import { join } from 'node:path';
-import { createReadStream } from 'node:fs';
 import type { LifecycleDeps } from '../app/lifecycle-deps.js';
 import type { Repo } from '../core/state.js';
 import type { RegistryAuth } from '../core/ports/engine.js';
@@ -8,7 +7,7 @@ import { usageError } from '../core/errors.js';
 import { JournalFiles } from '../adapters/store/journal-files.js';
 import { hostDirs } from '../adapters/fs/host-dirs.js';
 import { copyMetaFromImage } from '../adapters/meta/copy-meta.js';
-import { extractMetaFromLayers } from '../adapters/archive/read-archive.js';
+import { engineArchives } from '../adapters/archive/load-archive.js';
 import { runScript } from '../adapters/scripts/run-script.js';
 import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import type { Context } from './context.js';
@@ -40,20 +39,7 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     dirs: hostDirs,
     scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); } },
     meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); } },
-    archives: {
-      verify: async (path, metaDir, signal) => {
-        const info = await extractMetaFromLayers(path, metaDir, { signal });
-        return { path: info.path, tags: info.tags, imageId: info.imageId, labels: info.labels, size: info.size };
-      },
-      load: async (path, signal) => {
-        const progress = progressRenderer(log);
-        try {
-          await engine.load(createReadStream(path), { signal, onProgress: progress.listener });
-        } finally {
-          progress.done();
-        }
-      },
-    },
+    archives: engineArchives(engine, () => progressRenderer(log)),
     registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
     progress: () => progressRenderer(log),
     report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m) },

@@ -30,6 +30,7 @@ function addCommand(program: Command, spec: CommandSpec, execute: (spec: Command
     const option = new Option(o.flags, o.description);
     if (o.defaultValue !== undefined) option.default(o.defaultValue);
     if (o.hidden) option.hideHelp();
+    if (o.repeatable) option.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value]);
     cmd.addOption(option);
   }
   if (spec.json) cmd.option('--json', 'print the result as JSON (a stable, documented shape)');
@@ -40,7 +41,6 @@ function addCommand(program: Command, spec: CommandSpec, execute: (spec: Command
 export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promise<void>): Command {
   const program = new Command('dam')
     .description('DAM, the Docker Application Manager: install, upgrade and carry Docker-image apps, online or offline.')
-    .version(VERSION, '-V, --version', 'print the DAM version')
     .option('--home <dir>', 'state directory (default: $DAM_HOME, else /var/lib/dam for root, else ~/.local/state/dam)')
     .option('-x, --debug', 'show debug messages')
     .option('-q, --quiet', 'print less progress')
@@ -48,7 +48,8 @@ export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promi
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: true })
     .exitOverride();
-  program.addHelpText('after', `\nExamples:\n  $ dam listrepos\n  $ dam addrepo --name corp --server registry.corp:5000 --username me --password-stdin\n  $ dam search web\n  $ dam install web:1.0\n\nRun 'dam COMMAND --help' for a command's flags and examples.\n`);
+  // -V/--version is answered in run() before parsing: as a program option it would take `create --version`.
+  program.addHelpText('after', `\nRun 'dam --version' (or -V) for DAM's version.\n\nExamples:\n  $ dam listrepos\n  $ dam addrepo --name corp --server registry.corp:5000 --username me --password-stdin\n  $ dam search web\n  $ dam install web:1.0\n\nRun 'dam COMMAND --help' for a command's flags and examples.\n`);
   for (const spec of COMMANDS) addCommand(program, spec, execute);
   return program;
 }
@@ -100,6 +101,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   try {
     if (argv.length === 0) {
       program.outputHelp();
+      return EXIT_OK;
+    }
+    // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+      process.stdout.write(`${VERSION}\n`);
       return EXIT_OK;
     }
     await program.parseAsync(argv, { from: 'user' });

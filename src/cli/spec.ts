@@ -8,6 +8,8 @@ export interface OptionSpec {
   description: string;
   defaultValue?: string | boolean;
   hidden?: boolean;
+  /** The option may be given several times; its value is the list of values, in order. */
+  repeatable?: boolean;
 }
 
 export interface CommandInput {

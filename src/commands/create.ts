@@ -27,23 +27,9 @@ function listOpt(opts: Record<string, unknown>, key: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/**
- * --build-arg and --label are variadic options (the command table has no repeatable kind), so in
- * `dam create --label a=b DIR` commander hands DIR to --label. KEY=VALUE items always hold a `=`; an item
- * without one is taken as DIR when none was given.
- */
-function splitDir(args: string[], opts: Record<string, unknown>): { dir?: string; buildArgs: string[]; labels: string[] } {
-  const buildArgs = listOpt(opts, 'buildArg');
-  const labels = listOpt(opts, 'label');
-  const strays = [...buildArgs, ...labels].filter((x) => !x.includes('='));
-  if (args[0] !== undefined || strays.length !== 1) return { dir: args[0], buildArgs, labels };
-  const isDir = (x: string) => x !== strays[0];
-  return { dir: strays[0], buildArgs: buildArgs.filter(isDir), labels: labels.filter(isDir) };
-}
-
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
-  const given = splitDir(args, opts);
-  const shownAs = given.dir ?? '.';
+  const given = { buildArgs: listOpt(opts, 'buildArg'), labels: listOpt(opts, 'label') };
+  const shownAs = args[0] ?? '.';
   const dir = resolve(ctx.cwd, shownAs);
   const flags: CreateFlags = {
     name: stringOpt(opts, 'name'),

@@ -5,7 +5,7 @@ export const saveSpec: CommandSpec = {
   args: '<app>',
   summary: 'Save a local app image as a .dam file.',
   description:
-    'Save a local image as a DAM .dam file: a gzip\'d `docker save` archive whose manifest carries the app\'s tag, named `<name>-<version>.<crc32>.dam` in the current folder (or exactly -o FILE). APP is name:version (resolved against the default repository) or a full tag. The image must be local (save never pulls); the app need not be installed. The file is in DAM 1.x's format and `docker load` accepts it.',
+    'Save a local image as a DAM .dam file: a gzip\'d `docker save` archive whose manifest carries the app\'s tag, named `<name>-<version>.<crc32>.dam` in the current folder (or exactly -o FILE). APP is name:version (resolved against the default repository) or a full tag. The image must be local (save never pulls); the app need not be installed. The file is in the DAM 1.x format and `docker load` accepts it.',
   options: [
     { flags: '-o, --output <file>', description: 'write exactly this file (no CRC-32 in the name)' },
     { flags: '--f <file>', description: 'DAM 1.x spelling of --output', hidden: true },

@@ -37,6 +37,12 @@ export interface ArchiveInfo {
 
 export interface InspectOptions {
   signal?: AbortSignal;
+  /**
+   * Receives the archive's tar stream (decompressed when the file is gzip'd) as it is read, before it is
+   * checked; the read waits for the returned promise (backpressure). Lets an install stream the archive into
+   * the engine in the same pass, already decompressed, so the engine does not decompress it again.
+   */
+  mirror?: (chunk: Buffer) => Promise<void>;
 }
 
 const META_ROOT = 'meta';
@@ -123,6 +129,7 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
     });
   });
 
+  const mirror = options.mirror;
   const crcTap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       if (named) crc.update(chunk);
@@ -133,7 +140,8 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
     transform(chunk: Buffer, _enc, cb) {
       tarBytes += chunk.length;
       tail = chunk.length >= 1024 ? Buffer.from(chunk.subarray(chunk.length - 1024)) : Buffer.concat([tail, chunk]).subarray(-1024);
-      cb(null, chunk);
+      if (!mirror) return cb(null, chunk);
+      mirror(chunk).then(() => cb(null, chunk), (err: unknown) => cb(err as Error));
     },
   });
   try {

@@ -35,6 +35,8 @@ export async function walkTar(source: Readable, options: WalkOptions, onEntry: (
     onEntry(header, body as unknown as Readable).then(
       () => next(),
       (err: unknown) => {
+        // The parser fails the unread body with the same error: it is reported once, by the pipeline.
+        body.on('error', () => undefined);
         body.resume();
         next(err as Error);
       },

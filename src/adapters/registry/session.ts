@@ -104,7 +104,7 @@ export class RegistrySession {
       if (res.status === 200) return { origin };
       if (res.status === 401) return { origin, challenge: parseChallenge(headerValue(res, 'www-authenticate')) };
       // An HTTPS server that refused our TLS answers plain HTTP with 400: its TLS error is the one to report.
-      if (firstError) throw firstError;
+      if (firstError && res.status === 400) throw firstError;
       if (res.status === 404) {
         throw new DamError('NOT_FOUND', `The ${this.label} does not serve the registry API at ${origin.origin}/v2/.`, 'Check the server address (dam listrepos): it must point at a Docker registry (Distribution API v2).');
       }

@@ -41,9 +41,9 @@ export async function statusError(res: HttpResponse, c: StatusContext): Promise<
     case res.status === 401:
       return new DamError('REGISTRY_AUTH', `The ${c.label} refused ${c.username ? `the credentials of ${who}` : 'anonymous access'} to ${c.what}${detail}.`, c.username ? `Check the user name and password: ${c.credentialsHint}` : `It needs credentials: ${c.credentialsHint}`);
     case res.status === 403:
-      return new DamError('REGISTRY_AUTH', `The ${c.label} denied ${who} access to ${c.what}${detail}.`, `The account lacks permission there; ask the registry's administrator, or use another account: ${c.credentialsHint}`);
+      return new DamError('REGISTRY_AUTH', `The ${c.label} denied ${c.username ? who : 'anonymous'} access to ${c.what}${detail}.`, `The account lacks permission there; ask the registry's administrator, or use another account: ${c.credentialsHint}`);
     case res.status === 404:
-      return new DamError('NOT_FOUND', `The ${c.label} has no ${c.what}${detail}.`, "Check the name (dam search lists what the registry has) and the repository's server (dam listrepos).");
+      return new DamError('NOT_FOUND', `The ${c.label} has no ${c.what.replace(/^the /, '')}${detail}.`, "Check the name (dam search lists what the registry has) and the repository's server (dam listrepos).");
     case res.status === 429: {
       const after = headerValue(res, 'retry-after');
       return new DamError('REGISTRY_ERROR', `The ${c.label} is rate-limiting requests (HTTP 429) for ${c.what}${detail}.`, `Wait${after ? ` ${printable(after)} seconds` : ' a while'} and try again${c.username ? '' : ', or log in for a higher limit'}.`);

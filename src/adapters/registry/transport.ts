@@ -123,8 +123,10 @@ export class Transport {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      if (req.stream) done();
       const body = res.body as unknown as Readable;
+      // The deadline covers the body too, until it is read, drained or dropped; a stream gets the headers'.
+      if (req.stream) done();
+      else for (const event of ['end', 'close', 'error']) body.once(event, done);
       const bytes = async (max = DEFAULT_MAX_BODY): Promise<Buffer> => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -50,14 +50,14 @@ export interface ArchiveImage {
 
 export interface Archives {
   /**
-   * Reads and verifies the whole archive (gzip and tar integrity, the CRC-32 in a 1.x name, every layer's
-   * digest, no escaping or special members) without loading it. ARCHIVE_INVALID naming the file otherwise.
-   * An archive holding several images is refused: one app per archive. In the same pass, extracts /meta
-   * from the archive's layers into `metaDir`, with MetaCopier's safety rules.
+   * Reads the archive once: verifies it (gzip and tar integrity, the CRC-32 in a 1.x name, every layer's
+   * digest, no escaping or special members; one image per archive), extracts /meta from its layers into
+   * `metaDir` with MetaCopier's safety rules, and streams it into the engine's load at the same time, holding
+   * back its end. Only when the archive is verified and `beforeLoad` (the caller's checks and journal entries)
+   * resolves does the engine get the end and register the image; otherwise the load is abandoned and the
+   * engine is unchanged. ARCHIVE_INVALID naming the file for a bad archive.
    */
-  verify(path: string, metaDir: string, signal: AbortSignal): Promise<ArchiveImage>;
-  /** Streams the archive into the engine's load; errors reported inside the engine's stream are thrown. */
-  load(path: string, signal: AbortSignal): Promise<void>;
+  verifyAndLoad(path: string, metaDir: string, beforeLoad: (image: ArchiveImage) => Promise<void>, signal: AbortSignal): Promise<ArchiveImage>;
 }
 
 export interface ActiveJournal {

@@ -1,0 +1,245 @@
+// Bundles, side by side in one run, printed as ratios against baselines measured here (targets: issue 6):
+//   size:   three apps sharing a 100 MB base: bundle <= 0.40x DAM 1.x's layout (one .dam per app, written
+//           by the .dam writer) and <= 1.05x the distinct layers gzip'd one by one;
+//   delta:  after one app gets a new 10 MB top layer, the delta bundle <= 1.1x that layer gzip'd;
+//   import: loading a ~500 MB product from a bundle (verify pass + load pass, and load alone, which checks
+//           inline) <= 1.2x `docker load` of a gzip'd `docker save` of the same images, into an empty
+//           second engine, images removed between runs;
+//   memory: peak RSS of export (bin/dam) and import (a tsx worker) < 200 MB, for a BENCH_BIG_MB bundle.
+// Run: node --import tsx bench/bundle.ts   (BENCH_RUNS=2, BENCH_BIG_MB=2048; 0 skips the big case)
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { createGzip } from 'node:zlib';
+import { pack } from 'tar-stream';
+import type { Engine } from '../src/core/ports/engine.js';
+import { buildInventory, formatInventory } from '../src/core/bundle/inventory.js';
+import { createDockerEngine } from '../src/adapters/docker/engine.js';
+import { writeDam } from '../src/adapters/archive/write-dam.js';
+import { GZIP_LEVEL } from '../src/adapters/bundle/compression.js';
+import { TarBundles } from '../src/adapters/bundle/tar-bundles.js';
+import { walkTar } from '../src/adapters/bundle/tar-walk.js';
+import { dam, DAM_BIN, TEST_LABEL, tempHome, uniqueName } from '../test/harness/dam.js';
+import { baseImage, testEngine } from '../test/harness/engine.js';
+import { startSecondEngine, type SecondEngine } from '../test/harness/second-engine.js';
+
+const run = promisify(execFile);
+const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
+const LABEL = 'bench-bundle';
+const MB = 1024 * 1024;
+
+if (process.argv[2] === '--worker') {
+  await importWorker(process.argv[3]!, process.argv[4] === 'verify');
+  process.exit(0);
+}
+
+/** A child process: open, (verify,) load into DOCKER_HOST; prints its timings and peak RSS as JSON. */
+async function importWorker(file: string, verify: boolean): Promise<void> {
+  const engine = createDockerEngine(process.env);
+  const bundles = new TarBundles(engine);
+  const t0 = performance.now();
+  const contents = (await bundles.open(file))!;
+  if (verify) await bundles.verify(contents);
+  const t1 = performance.now();
+  await bundles.load(contents);
+  const t2 = performance.now();
+  console.log(JSON.stringify({ verifyMs: t1 - t0, loadMs: t2 - t1, totalMs: t2 - t0, maxRssKb: process.resourceUsage().maxRSS }));
+}
+
+const engine = testEngine();
+const prefix = uniqueName('bb');
+const made: string[] = [];
+
+async function build(tag: string, dockerfile: string, meta = false): Promise<string> {
+  const tar = pack();
+  tar.entry({ name: 'Dockerfile' }, dockerfile);
+  if (meta) {
+    tar.entry({ name: 'meta/install', mode: 0o755 }, `#!/bin/sh\necho install ${tag}\n`);
+    tar.entry({ name: 'meta/uninstall', mode: 0o755 }, `#!/bin/sh\necho uninstall ${tag}\n`);
+  }
+  tar.finalize();
+  const name = tag.split(':')[0]!.split('/').pop()!;
+  await engine.build(Readable.from(tar), { tag, labels: { DAM_APP_FAMILY: name, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',', [TEST_LABEL]: LABEL } });
+  made.push(tag);
+  return tag;
+}
+
+const size = async (path: string) => (await stat(path)).size;
+const fmt = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const results: Array<{ name: string; value: number; limit: number }> = [];
+
+function ratio(name: string, value: number, base: number, limit: number, detail: string): void {
+  const r = value / base;
+  results.push({ name, value: r, limit });
+  console.log(`  ${name.padEnd(44)} x${r.toFixed(3)}  (limit x${limit})  ${r <= limit ? 'ok' : 'OVER'}   ${detail}`);
+}
+
+/** Sum of the distinct layer tars of `refs`, each gzip'd at the bundle's level. */
+async function distinctLayersGzipped(refs: string[]): Promise<number> {
+  const seen = new Set<string>();
+  let total = 0;
+  await walkTar(await engine.save(refs), { path: 'docker save' }, async (header, body) => {
+    if (header.type !== 'file' || !/layer\.tar$/.test(header.name) || seen.has(header.name)) return void body.resume();
+    seen.add(header.name);
+    const count = new Writable({ write: (c: Buffer, _e, cb) => ((total += c.length), cb()) });
+    await pipeline(body, createGzip({ level: GZIP_LEVEL }), count);
+  });
+  return total;
+}
+
+async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; rssKb: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = stderr.trim().split('\n').pop() ?? '';
+      const [seconds, rss] = last.split(' ').map(Number);
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.slice(-2000)}`));
+      else resolve({ seconds: seconds!, rssKb: rss!, stdout });
+    });
+  });
+}
+
+async function clear(e: Engine): Promise<void> {
+  for (const i of await e.listImages()) await e.removeImage(i.id, { force: true });
+}
+
+async function installAll(home: string, tags: string[]): Promise<void> {
+  for (const t of tags) {
+    const out = await dam(['install', t], { home, timeoutMs: 600_000 });
+    if (out.code !== 0) throw new Error(`dam install ${t}: ${out.stderr}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'dam-bench-bundle-'));
+  const homes: Array<() => Promise<void>> = [];
+  let second: SecondEngine | undefined;
+  try {
+    const busybox = await baseImage();
+    const base = await build(`${prefix}-base:1`, `FROM ${busybox}\nRUN head -c ${100 * MB} /dev/urandom > /big\n`);
+    const apps = [];
+    for (const x of ['a', 'b', 'c']) apps.push(await build(`${prefix}-${x}:1.0`, `FROM ${base}\nCOPY meta /meta\n`, true));
+
+    console.log('size: three apps sharing a 100 MB base');
+    const small = await tempHome();
+    homes.push(small.cleanup);
+    await installAll(small.home, apps);
+    const bundle = join(dir, 'small.dam');
+    const exp = await timed(process.execPath, [DAM_BIN, '--home', small.home, 'export', '--all', bundle]);
+    const damDir = join(dir, 'dam1');
+    await run('mkdir', [damDir]);
+    for (const t of apps) await writeDam(engine, t, { name: t.split(':')[0]!, version: '1.0', tag: t, dir: damDir });
+    let layout1x = 0;
+    for (const f of await readdir(damDir)) layout1x += await size(join(damDir, f));
+    const distinct = await distinctLayersGzipped(apps);
+    const bundleBytes = await size(bundle);
+    ratio('bundle / DAM 1.x layout (3 .dam)', bundleBytes, layout1x, 0.4, `${fmt(bundleBytes)} vs ${fmt(layout1x)}`);
+    ratio('bundle / distinct layers gzip\'d', bundleBytes, distinct, 1.05, `${fmt(bundleBytes)} vs ${fmt(distinct)}; export ${exp.seconds}s`);
+    for (const c of ['zstd', 'none']) {
+      const f = join(dir, `small-${c}.dam`);
+      const t = await timed(process.execPath, [DAM_BIN, '--home', small.home, 'export', '--all', '--compress', c, f]);
+      console.log(`  (--compress ${c}: ${fmt(await size(f))} in ${t.seconds}s; gzip: ${fmt(bundleBytes)} in ${exp.seconds}s)`);
+    }
+
+    console.log('delta: one app gets a new 10 MB top layer');
+    const inventory = buildInventory([], await Promise.all(apps.map(async (t) => (await engine.inspectImage(t))!.layers)));
+    const invFile = join(dir, 'inventory.json');
+    await writeFile(invFile, formatInventory(inventory));
+    const changed = await build(`${prefix}-c:2.0`, `FROM ${apps[2]}\nRUN head -c ${10 * MB} /dev/urandom > /top\n`);
+    const deltaHome = await tempHome();
+    homes.push(deltaHome.cleanup);
+    await installAll(deltaHome.home, [apps[0]!, apps[1]!, changed]);
+    const deltaFile = join(dir, 'delta.dam');
+    await timed(process.execPath, [DAM_BIN, '--home', deltaHome.home, 'export', '--all', '--delta', invFile, deltaFile]);
+    const top = (await engine.inspectImage(changed))!.layers.at(-1)!;
+    let topGz = 0;
+    await walkTar(await engine.save([changed]), { path: 'docker save' }, async (header, body) => {
+      if (header.type !== 'file' || !/layer\.tar$/.test(header.name)) return void body.resume();
+      const hash = (await import('node:crypto')).createHash('sha256');
+      let gz = 0;
+      const count = new Writable({ write: (c: Buffer, _e, cb) => ((gz += c.length), cb()) });
+      body.on('data', (c: Buffer) => hash.update(c));
+      await pipeline(body, createGzip({ level: GZIP_LEVEL }), count);
+      if (`sha256:${hash.digest('hex')}` === top) topGz = gz;
+    });
+    ratio('delta bundle / new layer gzip\'d', await size(deltaFile), topGz, 1.1, `${fmt(await size(deltaFile))} vs ${fmt(topGz)}`);
+
+    second = await startSecondEngine();
+    const importCase = async (label: string, mb: number, runs: number, compare: boolean): Promise<void> => {
+      const count = mb >= 1000 ? 1 : 4;
+      const each = Math.round((mb - 100) / count);
+      const images: string[] = [];
+      for (let i = 0; i < count; i++) images.push(await build(`${prefix}-${label}${i}:1.0`, `FROM ${base}\nCOPY meta /meta\nRUN head -c ${each * MB} /dev/urandom > /data\n`, true));
+      const h = await tempHome();
+      homes.push(h.cleanup);
+      await installAll(h.home, images);
+      const file = join(dir, `${label}.dam`);
+      const ex = await timed(process.execPath, [DAM_BIN, '--home', h.home, 'export', '--all', file]);
+      console.log(`  export of ${images.length} apps (${mb} MB of layers): ${fmt(await size(file))} in ${ex.seconds}s, peak RSS ${(ex.rssKb / 1024).toFixed(0)} MB`);
+      results.push({ name: `export peak RSS MB (${mb} MB)`, value: ex.rssKb / 1024, limit: 200 });
+      const worker = (verify: boolean) => timed(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bundle.ts'), '--worker', file, verify ? 'verify' : 'load-only'], second!.env);
+      const times: Record<string, number[]> = { docker: [], verifyLoad: [], loadOnly: [] };
+      let floorFile: string | undefined;
+      if (compare) {
+        floorFile = join(dir, `${label}-save.tar.gz`);
+        await pipeline(await engine.save(images), createGzip({ level: GZIP_LEVEL }), createWriteStream(floorFile));
+      }
+      let rss = 0;
+      for (let r = 0; r < runs; r++) {
+        if (floorFile) {
+          await clear(second!.engine);
+          times.docker!.push((await timed('docker', ['load', '-q', '-i', floorFile], second!.env)).seconds);
+        }
+        await clear(second!.engine);
+        const v = await worker(true);
+        times.verifyLoad!.push(v.seconds);
+        rss = Math.max(rss, v.rssKb);
+        if (compare) {
+          await clear(second!.engine);
+          const l = await worker(false);
+          times.loadOnly!.push(l.seconds);
+        }
+      }
+      await clear(second!.engine);
+      const idle = await timed(process.execPath, ['--import', 'tsx', '-e', '0']);
+      console.log(`  import (open + verify + load, tsx worker) peak RSS ${(rss / 1024).toFixed(0)} MB (an idle tsx process: ${(idle.rssKb / 1024).toFixed(0)} MB)`);
+      results.push({ name: `import peak RSS MB (${mb} MB)`, value: rss / 1024, limit: 200 });
+      if (compare) {
+        const floor = median(times.docker!);
+        ratio('import (verify + load) / docker load', median(times.verifyLoad!), floor, 1.2, `${median(times.verifyLoad!).toFixed(1)}s vs ${floor.toFixed(1)}s, median of ${runs}`);
+        ratio('import (load, checked inline) / docker load', median(times.loadOnly!), floor, 1.2, `${median(times.loadOnly!).toFixed(1)}s vs ${floor.toFixed(1)}s`);
+      }
+      for (const t of images) await engine.removeImage(t, { force: true }).catch(() => undefined);
+      await rm(file, { force: true });
+      if (floorFile) await rm(floorFile, { force: true });
+    };
+    console.log('import: a ~500 MB product into an empty second engine');
+    await importCase('load', 500, RUNS, true);
+    if (BIG_MB > 0) {
+      console.log(`memory: a ${BIG_MB} MB bundle`);
+      await importCase('big', BIG_MB, 1, false);
+    }
+    console.log('memory:');
+    for (const r of results.filter((x) => x.name.includes('RSS'))) console.log(`  ${r.name.padEnd(44)} ${r.value.toFixed(0)} MB (limit ${r.limit})  ${r.value < r.limit ? 'ok' : 'OVER'}`);
+    process.exitCode = results.every((r) => r.value <= r.limit) ? 0 : 1;
+  } finally {
+    await second?.stop();
+    for (const t of made.reverse()) await engine.removeImage(t, { force: true }).catch(() => undefined);
+    for (const c of homes) await c();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,138 @@
+// `dam export FILE`: the installed apps as an app list (1.x), a JSON product, or with --all a bundle of the
+// product and its images. The file is always replaced atomically (1.x wrote over it without truncating and
+// left stale bytes); an existing file that is not an export is kept unless --force.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { DamError, errnoCode, usageError } from '../core/errors.js';
+import { formatProductJson, formatTextList, PRODUCT_FORMAT, type Product, type ProductApp } from '../core/product.js';
+import { parseInventory, type Inventory } from '../core/bundle/inventory.js';
+import type { State } from '../core/state.js';
+import type { Engine } from '../core/ports/engine.js';
+import { writeFileAtomic } from '../adapters/store/atomic.js';
+import { COMPRESSIONS, type Compression } from '../adapters/bundle/compression.js';
+import { recognizeExport } from '../adapters/bundle/recognize.js';
+import { writeBundle, type ExportImage } from '../adapters/bundle/write-bundle.js';
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { formatBytes } from '../cli/progress.js';
+
+interface ExportOptions {
+  path: string;
+  format: 'text' | 'json';
+  name?: string;
+  all: boolean;
+  compress: Compression;
+  delta?: string;
+  force: boolean;
+}
+
+function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions {
+  const file = args[0];
+  if (!file) throw usageError('Name the file to export to.', 'dam export FILE (an app list), --format json (a product), or --all (a bundle).');
+  const all = opts.all === true;
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw usageError(`--format '${String(format)}' is not text or json.`, 'Use --format text (the 1.x list) or --format json (the product file).');
+  if (all && opts.format !== undefined) throw usageError('--format does not apply to --all: a bundle always carries the JSON product.', 'Leave out --format.');
+  if (!all && opts.compress !== undefined) throw usageError('--compress applies to bundles only.', 'Add --all to write a bundle.');
+  if (!all && opts.delta !== undefined) throw usageError('--delta applies to bundles only.', 'Add --all: dam export --all --delta INVENTORY FILE.');
+  const compress = (opts.compress ?? 'gzip') as Compression;
+  if (!COMPRESSIONS.includes(compress)) throw usageError(`--compress '${String(opts.compress)}' is not gzip, zstd or none.`);
+  if (opts.name !== undefined && typeof opts.name !== 'string') throw usageError('--name needs a value.');
+  if (opts.name !== undefined && (opts.name === '' || /[\p{Cc}]/u.test(opts.name))) throw usageError(`The product name '${opts.name}' is empty or holds control characters.`);
+  const out: ExportOptions = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true };
+  if (typeof opts.name === 'string') out.name = opts.name;
+  if (typeof opts.delta === 'string') out.delta = resolve(ctx.cwd, opts.delta);
+  return out;
+}
+
+/** Refuses a target that is a folder, in a missing folder, or an existing file that no export wrote (unless forced). */
+async function checkTarget(options: ExportOptions): Promise<void> {
+  try {
+    const parent = await stat(dirname(options.path));
+    if (!parent.isDirectory()) throw new DamError('NOT_FOUND', `'${dirname(options.path)}' is not a folder.`, 'Give a path in an existing folder.');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The folder '${dirname(options.path)}' does not exist.`, 'Create it first, or give another path.');
+    throw err;
+  }
+  let existing;
+  try {
+    existing = await stat(options.path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  if (!existing.isFile()) throw new DamError('CONFLICT', `'${options.path}' exists and is not a regular file.`, 'Give the path of a file to write.');
+  if (options.force || (await recognizeExport(options.path)) !== undefined) return;
+  throw new DamError('CONFLICT', `'${options.path}' exists and is not an export DAM wrote (an app list, a product file or a bundle).`, 'Choose another file name, or add --force to replace it.');
+}
+
+function productOf(state: State, name: string | undefined, images?: Map<number, string>): Product {
+  const apps = state.apps.map((a): ProductApp => {
+    const app: ProductApp = { name: a.name, version: a.version, tag: a.tag, imageId: images?.get(a.id) ?? a.imageId, family: a.family };
+    const repo = state.repos.find((r) => r.id === a.repoId);
+    if (repo) app.repo = repo.server;
+    return app;
+  });
+  const product: Product = { format: PRODUCT_FORMAT, apps };
+  if (name !== undefined) product.name = name;
+  return product;
+}
+
+async function readDelta(path: string): Promise<Inventory> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The inventory '${path}' does not exist.`, 'Write it on the target host with dam inventory -o FILE.');
+    throw err;
+  }
+  return parseInventory(text, path);
+}
+
+/** Each installed app's image, by the app's tag or else its recorded id; NOT_FOUND naming the app. */
+async function appImages(engine: Engine, state: State): Promise<{ images: ExportImage[]; ids: Map<number, string> }> {
+  const images: ExportImage[] = [];
+  const ids = new Map<number, string>();
+  for (const app of state.apps) {
+    const info = (await engine.inspectImage(app.tag)) ?? (await engine.inspectImage(app.imageId));
+    if (!info || (app.imageId.startsWith('sha256:') && info.id !== app.imageId)) {
+      throw new DamError('NOT_FOUND', `The image of the installed app ${app.name}:${app.version} (${app.tag}, ${app.imageId}) is not in the engine.`, `Run dam doctor; reinstall the app (dam install ${app.name}:${app.version}) or remove it before exporting.`);
+    }
+    ids.set(app.id, info.id);
+    images.push({ ref: info.id, tags: [app.tag] });
+  }
+  return { images, ids };
+}
+
+export async function run(ctx: Context, input: CommandInput): Promise<CommandResult> {
+  const options = parseOptions(ctx, input);
+  const state = await ctx.store().read();
+  const delta = options.delta === undefined ? undefined : await readDelta(options.delta);
+  await checkTarget(options);
+  if (!options.all) {
+    const product = productOf(state, options.name);
+    await writeFileAtomic(options.path, options.format === 'json' ? formatProductJson(product) : formatTextList(product), 0o644);
+    ctx.log.info(`Export app list to file '${options.path}'`);
+    return { data: { path: options.path, format: options.format, apps: product.apps.length } };
+  }
+  if (state.apps.length === 0) throw new DamError('NOT_FOUND', 'No apps are installed: there is nothing to put in a bundle.', 'Install apps first (dam install), or export an empty list without --all.');
+  const engine = await ctx.engine();
+  const { images, ids } = await appImages(engine, state);
+  ctx.log.info(`Writing ${options.compress === 'none' ? 'an uncompressed' : `a ${options.compress}`} bundle of ${state.apps.length} app(s) to '${options.path}'${delta ? ' (a delta)' : ''}...`);
+  const started = Date.now();
+  const written = await writeBundle(engine, productOf(state, options.name, ids), images, { out: options.path, compress: options.compress, ...(delta ? { delta } : {}), signal: ctx.signal });
+  ctx.log.info(`Export app list to apps archive '${options.path}': ${formatBytes(written.bytes)}, ${written.index.blobs.length} layer(s)${written.index.omittedLayers.length ? `, ${written.index.omittedLayers.length} left out` : ''}, in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+  return {
+    data: {
+      path: written.path,
+      format: 'bundle',
+      compression: written.compression,
+      bytes: written.bytes,
+      apps: written.index.product.apps.length,
+      images: written.index.images.length,
+      layers: written.index.blobs.length,
+      layerBytes: written.layerBytes,
+      omittedLayers: written.index.omittedLayers,
+    },
+  };
+}
