@@ -1,5 +1,5 @@
 // Getting an app's image and its /meta onto the host, journaled, before any script runs: from an archive
-// (verified, then loaded), from the local cache, or pulled from its repo.
+// (verified while it loads, registered only after the caller's checks), from the local cache, or pulled.
 import { join, resolve } from 'node:path';
 import { DamError } from '../core/errors.js';
 import { readAppLabels } from '../core/app-labels.js';
@@ -7,7 +7,7 @@ import { parseServers } from '../core/create/servers.js';
 import { appNameOf, formatRef, parseRef, resolveAppRef, type ImageRef } from '../core/ref.js';
 import { defaultRepo, repoPrefix, type State } from '../core/state.js';
 import { repoForRegistry, type Candidate } from '../core/install-rules.js';
-import type { ActiveJournal, ArchiveImage } from '../core/ports/host.js';
+import type { ActiveJournal } from '../core/ports/host.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 
 export interface AcquiredApp extends Candidate {
@@ -20,11 +20,6 @@ export interface AcquiredApp extends Candidate {
   stagedMeta: string;
   source: 'archive' | 'local' | 'pull';
   labels: Record<string, string>;
-}
-
-/** The id an engine reference points at now, or null. */
-async function currentId(deps: LifecycleDeps, ref: string): Promise<string | null> {
-  return (await deps.engine.inspectImage(ref))?.id ?? null;
 }
 
 async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, state: State, ref: ImageRef, text: string): Promise<{ imageId: string; pulled: boolean; state: State }> {
