@@ -64,7 +64,8 @@ function timed(command: string, args: string[]): Promise<number> {
 async function startDelayProxy(target: { host: string; port: number }, delayMs: number): Promise<{ port: number; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
-    const upstream = connect(target.port, target.host);
+    const upstream = connect({ port: target.port, host: target.host, noDelay: true });
+    client.setNoDelay(true);
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('error', () => (client.destroy(), upstream.destroy()));

@@ -15,6 +15,7 @@ import * as tar from 'tar-stream';
 import { isDamError } from '../src/core/errors.js';
 import type { Engine } from '../src/core/ports/engine.js';
 import type { BundleContents } from '../src/core/ports/bundle.js';
+import { canonicalJson } from '../src/core/bundle/canonical-json.js';
 import { TarBundles } from '../src/adapters/bundle/tar-bundles.js';
 import { missingLayers } from '../src/adapters/bundle/engine-layers.js';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
@@ -145,6 +146,13 @@ test('damaged bundles are refused by verify, naming the member, before anything 
   await repack(good, duplicated, (name, data, i) => (i === 2 ? [{ name, data }, { name, data }] : [{ name, data }]));
   const escaping = join(dir, 'escaping.dam');
   await repack(good, escaping, (name, data, i) => (i === 2 ? [{ name: `layers/../../${name.slice('layers/'.length)}`, data }] : [{ name, data }]));
+  const lying = join(dir, 'lying-meta.dam');
+  await repack(good, lying, (name, data, i) => {
+    if (i !== 0) return [{ name, data }];
+    const index = JSON.parse(data.toString()) as { images: Array<{ meta: Record<string, { sha256?: string }> }> };
+    index.images[0]!.meta.install!.sha256 = '0'.repeat(64);
+    return [{ name, data: Buffer.from(canonicalJson(index)) }];
+  });
   const truncated = join(dir, 'truncated.dam');
   await writeFile(truncated, await readFile(join(dir, 'product-gzip.dam')));
   await truncate(truncated, Math.floor((await stat(truncated)).size * 0.6));
@@ -153,6 +161,7 @@ test('damaged bundles are refused by verify, naming the member, before anything 
     [duplicated, /member 'layers\/[0-9a-f]{64}\.tar' appears twice/],
     [escaping, /member 'layers\/\.\.\/\.\.\/[0-9a-f]{64}\.tar' escapes the archive/],
     [truncated, /truncated/],
+    [lying, /the \/meta of \S+ differs from the index at 'install'/],
   ];
   for (const [file, message] of cases) {
     const contents = (await bundles.open(file))!;
@@ -161,6 +170,7 @@ test('damaged bundles are refused by verify, naming the member, before anything 
   }
   // load checks every blob too, and breaks the upload before the engine registers anything.
   await assert.rejects(bundles.load((await bundles.open(flipped))!), (err) => isDamError(err, 'ARCHIVE_INVALID'));
+  await assert.rejects(bundles.load((await bundles.open(lying))!), (err) => isDamError(err, 'ARCHIVE_INVALID') && /differs from the index/.test(err.message));
   assert.deepEqual(await tags(second.engine), before, 'a load of a damaged bundle leaves the engine unchanged');
   assert.deepEqual((await second.engine.listImages()).length, 0);
 });

@@ -100,3 +100,18 @@ test('an app missing from the registry is reported, and nothing is left behind',
   assert.match(out.stderr, /Cannot pull/);
   assert.equal(await testEngine().inspectImage(`${plain.host}/${app}:7.7`), undefined);
 });
+
+test('upgrade NAME takes the newest version the repo has, and says when there is none', async () => {
+  await publish(plain, '1.5');
+  await testEngine().removeImage(`${plain.host}/${app}:1.0`).catch(() => undefined);
+  assert.equal((await run(['install', `${plain.host}/${app}:1.0`])).code, 0);
+  const out = await run(['upgrade', app]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stderr, new RegExp(`Newest version in the repository: ${plain.host}/${app}:1\\.5`));
+  const list = JSON.parse((await run(['list', '--json'])).stdout) as Array<{ version: string }>;
+  assert.deepEqual(list.map((a) => a.version), ['1.5']);
+  const again = await run(['upgrade', app]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /is the newest version its repository has; nothing to do/);
+  assert.equal((await run(['remove', app])).code, 0);
+});

@@ -20,6 +20,8 @@ export interface LifecycleDeps {
   archives: Archives;
   /** Credentials for pulling from a repo: its own, else the engine user's ~/.docker/config.json. */
   registryAuth(repo: Repo): Promise<RegistryAuth | undefined>;
+  /** The tags a repo has for an app path (`web`, `team/web`), in the registry's order. */
+  listTags(repo: Repo, path: string): Promise<string[]>;
   dirs: HostDirs;
   report: Reporter;
   /** A progress display for one pull or load; `done` ends it. */

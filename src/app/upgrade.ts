@@ -4,6 +4,8 @@ import { DamError } from '../core/errors.js';
 import { checkInstallable, findInstalled } from '../core/install-rules.js';
 import type { InstalledApp } from '../core/state.js';
 import { acquire, addServerTags, checkScripts } from './acquire.js';
+import { formatRef, parseRef } from '../core/ref.js';
+import { compareVersions, parseVersionLike, sortTags } from '../core/search.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
 import { commit, installStep, journaled, setAsideStep, uninstallStep } from './steps.js';
@@ -11,6 +13,25 @@ import { commit, installStep, journaled, setAsideStep, uninstallStep } from './s
 export interface UpgradeResult {
   from: InstalledApp;
   to: InstalledApp;
+}
+
+/**
+ * `dam upgrade NAME`: the newest version-like tag the installed app's repo has, as a full tag; undefined when
+ * the installed version is already the newest.
+ */
+export async function newestVersion(deps: LifecycleDeps, name: string): Promise<{ app: InstalledApp; tag?: string }> {
+  const state = await deps.store.read();
+  const app = findInstalled(state, name);
+  const repo = state.repos.find((r) => r.id === app.repoId);
+  if (!repo) {
+    throw new DamError('NOT_FOUND', `The repository ${app.name} was installed from is no longer configured, so DAM cannot look for newer versions.`, `Name the version: dam upgrade ${app.name}:VERSION`);
+  }
+  const ref = parseRef(app.tag);
+  const newest = sortTags(await deps.listTags(repo, ref.path)).find((t) => parseVersionLike(t) !== undefined);
+  const installed = parseVersionLike(app.version);
+  const candidate = newest ? parseVersionLike(newest) : undefined;
+  if (!newest || !candidate || (installed && compareVersions(candidate, installed) <= 0)) return { app };
+  return { app, tag: formatRef({ ...ref, tag: newest }) };
 }
 
 /** `text` names the new version: `name:version`, a full tag or an archive file. */

@@ -41,6 +41,15 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); } },
     archives: engineArchives(engine, () => progressRenderer(log)),
     registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
+    listTags: async (repo: Repo, path: string): Promise<string[]> => {
+      const { createRegistries } = await import('../adapters/registry/registries.js');
+      const registries = createRegistries(ctx.env);
+      try {
+        return await registries.catalog({ repo, password: credentials.passwords[String(repo.id)], signal: ctx.signal }).listTags(path);
+      } finally {
+        await registries.close();
+      }
+    },
     progress: () => progressRenderer(log),
     report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m) },
     signal: ctx.signal,

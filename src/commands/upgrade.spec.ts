@@ -4,11 +4,11 @@ import { lifecycleOptions } from './install.spec.js';
 export const upgradeSpec: CommandSpec = {
   name: 'upgrade',
   aliases: ['up'],
-  args: '<app>',
+  args: '<app[:version]>',
   summary: 'Upgrade an installed app to another version of its family.',
-  description: "Replace the installed version by APP (name:version, a full tag or an archive file). The old uninstall and the new install run with DAM_ACTION=upgrade, DAM_OLD_VERSION and DAM_NEW_VERSION. If the new install fails, the old version is installed again.",
+  description: "Replace the installed version by APP (name:version, a full tag or an archive file; a bare name means the newest version its repository has). The old uninstall and the new install run with DAM_ACTION=upgrade, DAM_OLD_VERSION and DAM_NEW_VERSION. If the new install fails, the old version is installed again.",
   options: lifecycleOptions,
   json: true,
-  examples: ['dam upgrade web:1.1', 'dam upgrade ./web-1.1.0a1b2c3d.dam'],
+  examples: ['dam upgrade web', 'dam upgrade web:1.1', 'dam upgrade ./web-1.1.0a1b2c3d.dam'],
   load: () => import('./upgrade.js'),
 };

@@ -1,11 +1,23 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { lifecycleDeps } from '../cli/lifecycle.js';
-import { upgrade } from '../app/upgrade.js';
+import { newestVersion, upgrade } from '../app/upgrade.js';
+import { isBareAppRef } from '../core/ref.js';
 
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const deps = await lifecycleDeps(ctx, opts);
-  const result = await upgrade(deps, args[0] ?? '');
+  let target = args[0] ?? '';
+  // A bare name (no version, not a file): the newest version its repo has.
+  if (!target.includes(':') && !target.includes('/') && !isBareAppRef(target) && !(await deps.dirs.isFile(target))) {
+    const newest = await newestVersion(deps, target);
+    if (!newest.tag) {
+      ctx.log.info(`${newest.app.name}:${newest.app.version} is the newest version its repository has; nothing to do.`);
+      return { data: { from: newest.app, to: null } };
+    }
+    ctx.log.info(`Newest version in the repository: ${newest.tag}`);
+    target = newest.tag;
+  }
+  const result = await upgrade(deps, target);
   ctx.log.success(`Upgraded ${result.from.name} from ${result.from.version} to ${result.to.version}.`);
   return { data: result };
 }

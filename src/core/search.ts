@@ -67,7 +67,7 @@ function compareIdentifiers(a: string, b: string): number {
 }
 
 /** Ascending version order, semver-style: missing parts count as 0, a pre-release sorts before its release. */
-function compareVersions(a: VersionLike, b: VersionLike): number {
+export function compareVersions(a: VersionLike, b: VersionLike): number {
   for (let i = 0; i < Math.max(a.numbers.length, b.numbers.length); i++) {
     const d = (a.numbers[i] ?? 0) - (b.numbers[i] ?? 0);
     if (d !== 0) return d;

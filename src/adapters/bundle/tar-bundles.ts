@@ -29,7 +29,7 @@ export class TarBundles implements Bundles {
         compression,
         indexSha256,
         product: index.product,
-        images: index.images.map((img) => ({ tags: img.tags, imageId: img.imageId, labels: parseImageConfig(JSON.parse(img.config), path, 'config').labels, layers: img.layers })),
+        images: index.images.map((img) => ({ tags: img.tags, imageId: img.imageId, labels: parseImageConfig(JSON.parse(img.config), path, 'config').labels, layers: img.layers, meta: img.meta })),
         omittedLayers: index.omittedLayers,
         layerBytes: index.blobs.reduce((sum, b) => sum + b.size, 0),
       };

@@ -32,11 +32,12 @@ export async function walkTar(source: Readable, options: WalkOptions, onEntry: (
   });
   const extract = tar.extract();
   extract.on('entry', (header, body, next) => {
+    // The parser fails an entry's body with its own error (a cut-short stream) or ours: the pipeline
+    // reports it once; a body a handler skipped must not raise it again as an uncaught error.
+    body.on('error', () => undefined);
     onEntry(header, body as unknown as Readable).then(
       () => next(),
       (err: unknown) => {
-        // The parser fails the unread body with the same error: it is reported once, by the pipeline.
-        body.on('error', () => undefined);
         body.resume();
         next(err as Error);
       },

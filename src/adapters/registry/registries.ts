@@ -1,9 +1,10 @@
-// The composition of the registry adapters: one undici Agent per TLS set-up (so connections are reused
+// The composition of the registry adapters: one pair of keep-alive agents per TLS set-up (so connections are reused
 // across requests and repos), one session per repo (so tokens are reused), and the right catalog for a
 // repo (Docker Hub's API for id 1, the Distribution catalog otherwise).
 // Testing hooks: DAM_HUB_URL replaces https://hub.docker.com and DAM_HUB_REGISTRY_URL replaces
 // https://registry-1.docker.io (credentials for Docker Hub then go there too).
-import { Agent } from 'undici';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { OFFICIAL_REPO_ID, type Repo } from '../../core/state.js';
 import type { AppCatalog, Registries, Registry, RegistryAccess } from '../../core/ports/registry.js';
 import { isLoopbackHost } from './auth.js';
@@ -12,7 +13,7 @@ import { HttpRegistry } from './http-registry.js';
 import { HubCatalog } from './hub.js';
 import { RegistrySession } from './session.js';
 import { tlsSettings } from './tls.js';
-import { Transport } from './transport.js';
+import { Transport, type Agents } from './transport.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const DOCKER_HUB_REGISTRY = 'https://registry-1.docker.io';
@@ -37,16 +38,16 @@ function address(repo: Repo, env: NodeJS.ProcessEnv): RepoAddress {
 }
 
 export function createRegistries(env: NodeJS.ProcessEnv): Registries {
-  const agents = new Map<string, Promise<Agent>>();
+  const agents = new Map<string, Promise<Agents>>();
   const sessions = new Map<string, RegistrySession>();
 
-  const agentFor = (host: string, repo: Repo, timeoutMs: number): Promise<Agent> => {
-    const key = JSON.stringify([host, repo.caFile ?? '', repo.insecure === true, timeoutMs]);
+  const agentFor = (host: string, repo: Repo): Promise<Agents> => {
+    const key = JSON.stringify([host, repo.caFile ?? '', repo.insecure === true]);
     let agent = agents.get(key);
     if (!agent) {
       agent = (async () => {
         const tls = await tlsSettings({ host, caFile: repo.caFile, insecure: repo.insecure === true });
-        return new Agent({ keepAliveTimeout: 30_000, connect: { ...tls, timeout: timeoutMs } });
+        return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...tls }) };
       })();
       agent.catch(() => agents.delete(key));
       agents.set(key, agent);
@@ -69,7 +70,7 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
 
   const transport = (access: RegistryAccess, host: string) => {
     const timeoutMs = access.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Transport({ label: label(access.repo, host), dispatcher: () => agentFor(host, access.repo, timeoutMs), timeoutMs, signal: access.signal });
+    return new Transport({ label: label(access.repo, host), agents: () => agentFor(host, access.repo), timeoutMs, signal: access.signal });
   };
 
   const session = (access: RegistryAccess): RegistrySession => {
@@ -110,7 +111,10 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
     close: async () => {
       const all = [...agents.values()];
       agents.clear();
-      await Promise.all(all.map(async (a) => (await a.catch(() => undefined))?.close()));
+      for (const pair of await Promise.all(all.map((a) => a.catch(() => undefined)))) {
+        pair?.http.destroy();
+        pair?.https.destroy();
+      }
     },
   };
 }

@@ -1,10 +1,19 @@
 // One HTTP exchange with a registry or Docker Hub: per-request deadline, redirects followed by hand so that
 // the Authorization header only ever goes to the origin it was meant for (never to another host, never
 // from HTTPS to HTTP), and network failures turned into DamErrors that name the registry.
+// Node's own http/https, not undici: a CLI run is short, and undici's WebAssembly parser cost about 100 ms
+// per run (load, compile, and tier-up work waited for at exit) against a whole search of ~600 ms.
+import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { printable } from '../../core/validate.js';
+
+/** Keep-alive connection pools for one TLS set-up. */
+export interface Agents {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
 
 export interface HttpRequest {
   url: URL;
@@ -20,7 +29,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  /** Lower-case names; repeated headers joined with ', ' except `link`, kept as an array. */
+  /** Lower-case names, as Node gives them (a repeated header joined with ', '). */
   headers: Record<string, string | string[] | undefined>;
   /** The URL that answered, after redirects. */
   url: URL;
@@ -34,7 +43,7 @@ export interface HttpResponse {
 export interface TransportOptions {
   /** `registry 'corp' (host:port)`, the subject of every message. */
   label: string;
-  dispatcher: () => Promise<Dispatcher>;
+  agents: () => Promise<Agents>;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -52,7 +61,7 @@ function causeCode(err: unknown): string {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
     const code = errnoCode(e);
-    if (code && code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_CONNECT') return code;
+    if (code) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return errnoCode(err) ?? '';
@@ -97,6 +106,7 @@ export class Transport {
   }
 
   private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
+    const agents = await this.options.agents();
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -113,44 +123,46 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': 'dam/2', ...req.headers };
     // Same origin means same scheme, host and port: a redirect to another host or from https to http loses it.
     if (req.authorization && req.authOrigin === url.origin) headers.authorization = req.authorization;
+    if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    let body: IncomingMessage;
     try {
-      const res = await request(url, {
-        dispatcher: await this.options.dispatcher(),
-        method: req.method ?? 'GET',
-        headers,
-        body: req.body,
-        signal: controller.signal,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+      body = await new Promise<IncomingMessage>((resolve, reject) => {
+        const options = { method: req.method ?? 'GET', headers, signal: controller.signal };
+        const r = url.protocol === 'https:' ? httpsRequest(url, { ...options, agent: agents.https }) : httpRequest(url, { ...options, agent: agents.http });
+        r.once('response', resolve);
+        r.once('error', reject);
+        // Idle limit while a stream is read, after the overall deadline has been lifted.
+        if (req.stream) r.setTimeout(this.options.timeoutMs, () => {
+          timedOut = true;
+          r.destroy(Object.assign(new Error('idle timeout'), { code: 'ETIMEDOUT' }));
+        });
+        r.end(req.body);
       });
-      const body = res.body as unknown as Readable;
-      // The deadline covers the body too, until it is read, drained or dropped; a stream gets the headers'.
-      if (req.stream) done();
-      else for (const event of ['end', 'close', 'error']) body.once(event, done);
-      const bytes = async (max = DEFAULT_MAX_BODY): Promise<Buffer> => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        try {
-          for await (const chunk of body) {
-            size += (chunk as Buffer).length;
-            if (size > max) throw new DamError('REGISTRY_ERROR', `The ${this.label} sent more than ${max} bytes for ${url.pathname}.`);
-            chunks.push(chunk as Buffer);
-          }
-        } catch (err) {
-          throw this.failure(err, url, timedOut);
-        } finally {
-          done();
-        }
-        return Buffer.concat(chunks);
-      };
-      const text = async (max?: number): Promise<string> => (await bytes(max)).toString('utf8');
-      const flat: Record<string, string | string[] | undefined> = {};
-      for (const [k, v] of Object.entries(res.headers)) flat[k.toLowerCase()] = k.toLowerCase() === 'link' || !Array.isArray(v) ? v : v.join(', ');
-      return { status: res.statusCode, headers: flat, url, body, text, bytes };
     } catch (err) {
       done();
       throw this.failure(err, url, timedOut);
     }
+    // The deadline covers the body too, until it is read, drained or dropped; a stream gets the headers'.
+    if (req.stream) done();
+    else for (const event of ['end', 'close', 'error']) body.once(event, done);
+    const bytes = async (max = DEFAULT_MAX_BODY): Promise<Buffer> => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of body) {
+          size += (chunk as Buffer).length;
+          if (size > max) throw new DamError('REGISTRY_ERROR', `The ${this.label} sent more than ${max} bytes for ${url.pathname}.`);
+          chunks.push(chunk as Buffer);
+        }
+      } catch (err) {
+        throw this.failure(err, url, timedOut);
+      } finally {
+        done();
+      }
+      return Buffer.concat(chunks);
+    };
+    const text = async (max?: number): Promise<string> => (await bytes(max)).toString('utf8');
+    return { status: body.statusCode ?? 0, headers: body.headers, url, body, text, bytes };
   }
 
   private failure(err: unknown, url: URL, timedOut: boolean): unknown {
@@ -159,7 +171,7 @@ export class Transport {
     if (outer?.aborted) return outer.reason instanceof Error ? outer.reason : new DamError('INTERRUPTED', 'Interrupted.');
     const code = causeCode(err);
     const seconds = Math.round(this.options.timeoutMs / 100) / 10;
-    if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    if (timedOut) {
       return new DamError('REGISTRY_ERROR', `The ${this.label} did not answer ${url.pathname} within ${seconds} s.`, 'Check that the registry is up and reachable, or allow more time with --timeout SECONDS.');
     }
     const where = `${url.protocol}//${url.host}`;

@@ -2,6 +2,7 @@
 // (`dam export --all`), and DAM 1.x export archives (a tar of `app_list` and `.dam` files). Implemented in
 // src/adapters/bundle. `dam import` reads one through this port.
 import type { Product } from '../product.js';
+import type { MetaEntry } from '../bundle/index-format.js';
 
 export interface BundleImage {
   /** The tags `docker load` gives the image (the apps' tags). */
@@ -11,6 +12,12 @@ export interface BundleImage {
   labels: Record<string, string>;
   /** Layer diff ids, bottom first. */
   layers: string[];
+  /**
+   * The image's /meta as the index pins it (path relative to /meta -> mode, size, sha256), for a bundle;
+   * absent for a DAM 1.x export. verify and load check it against the layers; compare it with the /meta
+   * copied from the loaded image (core/bundle/meta-listing.ts metaDifferences) before running a script.
+   */
+  meta?: Record<string, MetaEntry>;
 }
 
 export interface BundleContents {
