@@ -18,4 +18,6 @@ npx tsc --noEmit
 echo "test: lint" >&2
 npx eslint .
 echo "test: unit and end-to-end tests" >&2
-node --import tsx --test --test-concurrency=2 --test-timeout=600000 "src/**/*.test.ts" "test/**/*.test.ts"
+# Node 20's test runner takes no globs: the shell expands them.
+shopt -s globstar nullglob
+node --import tsx --test --test-concurrency=2 --test-timeout=600000 src/**/*.test.ts test/**/*.test.ts

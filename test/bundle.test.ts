@@ -255,6 +255,10 @@ test('dam export writes the 1.x list or the JSON product atomically, and keeps a
   assert.match(refused.stderr, /is not an export DAM wrote/);
   assert.equal(await readFile(precious, 'utf8'), '# my notes\nsomething: else: here\n');
   ok(await run(['export', precious, '--force']));
+  const noZstd = await run(['export', '--all', '--compress', 'zstd', join(dir, 'z.dam')], home, { DAM_ZSTD: join(dir, 'no-such-zstd') });
+  assert.equal(noZstd.code, 1);
+  assert.match(noZstd.stderr, /zstd program .* is not installed[\s\S]*apt-get install zstd/);
+  assert.ok(!(await readdir(dir)).some((f) => f.startsWith('z.dam')), 'nothing is written');
   for (const [args, message] of [
     [['export', '--delta', 'x.json', join(dir, 'd.dam')], /--delta applies to bundles only/],
     [['export', '--all', '--compress', 'bzip2', join(dir, 'd.dam')], /--compress 'bzip2'/],

@@ -122,3 +122,48 @@ test('plain HTTP is refused for a repo that is neither insecure nor on loopback'
     await r.close();
   }
 });
+
+test('a manifest list (OCI index) is resolved to the requested platform, linux/amd64 by default', async () => {
+  const { request } = await import('undici');
+  const name = names[3] ?? '';
+  const put = async (path: string, body: Buffer | string, contentType: string, method: 'PUT' | 'POST' = 'PUT') => {
+    const res = await request(new URL(path, reg.url), { method, body, headers: { 'content-type': contentType, authorization: (await reg.authorizationFor([name])) ?? '' } });
+    const location = res.headers.location;
+    await res.body.text();
+    assert.ok(res.statusCode < 300, `${method} ${path}: ${res.statusCode}`);
+    return typeof location === 'string' ? location : '';
+  };
+  const digestOf = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  const armConfig = Buffer.from(JSON.stringify({ architecture: 'arm64', os: 'linux', config: { Labels: { arch: 'arm64' } }, rootfs: { type: 'layers', diff_ids: [] } }));
+  const upload = new URL(await put(`/v2/${name}/blobs/uploads/`, '', 'application/octet-stream', 'POST'), reg.url);
+  upload.searchParams.set('digest', digestOf(armConfig));
+  await put(upload.pathname + upload.search, armConfig, 'application/octet-stream');
+  const armManifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf(armConfig), size: armConfig.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: image.layerDigest, size: 29 }] });
+  await put(`/v2/${name}/manifests/${digestOf(armManifest)}`, armManifest, 'application/vnd.oci.image.manifest.v1+json');
+  const amd = await client().getManifest(name, '1.0');
+  const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [
+    { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: amd.digest, size: 0, platform: { os: 'linux', architecture: 'amd64' } },
+    { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digestOf(armManifest), size: armManifest.length, platform: { os: 'linux', architecture: 'arm64' } },
+  ] });
+  await put(`/v2/${name}/manifests/multi`, index, 'application/vnd.oci.image.index.v1+json');
+  const arm = await client().getImageConfig(name, 'multi', { os: 'linux', architecture: 'arm64' });
+  assert.equal(arm.architecture, 'arm64');
+  assert.equal(arm.labels.arch, 'arm64');
+  const amd64 = await client().getImageConfig(name, 'multi', { os: 'linux', architecture: 'amd64' });
+  assert.equal(amd64.manifestDigest, image.manifestDigest);
+  await assert.rejects(client().getManifest(name, 'multi', { os: 'linux', architecture: 's390x' }), /only for linux\/amd64, linux\/arm64, not linux\/s390x/);
+});
+
+test('Docker Hub images go through the registry API with library/ for official names (DAM_HUB_REGISTRY_URL points at a local token registry)', async () => {
+  const official = 'library/damtest-official';
+  const seeded = await seedRegistry(reg, { names: [official], tags: ['7.0'] });
+  const hub = createRegistries({ ...env, DAM_HUB_REGISTRY_URL: reg.url });
+  try {
+    const r = hub.registry({ repo: { id: 1, name: 'official', server: 'https://registry-1.docker.io/', isDefault: true, username: reg.username }, password: reg.password });
+    assert.equal(r.label, "registry 'official' (Docker Hub)");
+    assert.deepEqual(await r.tags('damtest-official'), ['7.0']);
+    assert.equal((await r.getImageConfig('damtest-official', '7.0')).configDigest, seeded.configDigest);
+  } finally {
+    await hub.close();
+  }
+});

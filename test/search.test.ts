@@ -164,6 +164,33 @@ describe('an HTTPS registry with basic auth', () => {
   });
 });
 
+describe('an HTTPS registry whose CA is not in /etc/docker/certs.d', () => {
+  let untrusted: TestRegistry;
+  before(async () => {
+    untrusted = await startTlsRegistry({ installCa: false });
+    stops.push(untrusted.stop);
+    await seedRegistry(untrusted, { names: [`${prefix}-ca`], tags: ['1.0'] });
+  });
+
+  test('fails TLS verification with a hint, and works with --ca-file or --insecure', async () => {
+    const t = await tempHome();
+    try {
+      const creds = ['--username', untrusted.username ?? '', '--password-stdin'];
+      await addrepo(t.home, 'untrusted', untrusted, creds, untrusted.password);
+      const out = await dam(['search', '--repo', 'untrusted'], { home: t.home });
+      assert.equal(out.code, 1);
+      assert.match(out.stderr, /TLS with the registry 'untrusted' \(127\.0\.0\.1:\d+\) at https:\/\/127\.0\.0\.1:\d+ failed \([A-Z_]+\)/);
+      assert.match(out.stderr, /hint: .*ca\.crt .*--ca-file/);
+      await addrepo(t.home, 'withca', untrusted, [...creds, '--ca-file', untrusted.caFile ?? ''], untrusted.password);
+      assert.equal(hits(await dam(['search', '--repo', 'withca', '--json'], { home: t.home })).length, 1);
+      await addrepo(t.home, 'unverified', untrusted, [...creds, '--insecure'], untrusted.password);
+      assert.equal(hits(await dam(['search', '--repo', 'unverified', '--json'], { home: t.home })).length, 1);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('a registry with token authentication', () => {
   test('gets bearer tokens from the token service, one per scope for the run', async () => {
     const before = token.tokens.requests.length;
@@ -279,8 +306,10 @@ describe('failures name the registry and say how to fix them', () => {
     const notRegistry = await startFakeServer((_req, res) => json(res, 404, {}));
     try {
       await addrepo(t.home, 'notreg', notRegistry, ['--insecure']);
+      const started = Date.now();
       const out = await dam(['search', '--repo', 'notreg'], { home: t.home });
       assert.equal(out.code, 1);
+      assert.ok(Date.now() - started < 10_000, 'dam exits at once, not when a request deadline expires');
       assert.match(out.stderr, /registry 'notreg' .* does not serve the registry API at http:\/\/127\.0\.0\.1:\d+\/v2\//);
     } finally {
       await notRegistry.stop();

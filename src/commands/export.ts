@@ -54,7 +54,7 @@ async function checkTarget(options: ExportOptions): Promise<void> {
     if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The folder '${dirname(options.path)}' does not exist.`, 'Create it first, or give another path.');
     throw err;
   }
-  let existing;
+  let existing: Awaited<ReturnType<typeof stat>>;
   try {
     existing = await stat(options.path);
   } catch (err) {

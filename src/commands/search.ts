@@ -1,6 +1,6 @@
 import { DamError, isDamError, usageError } from '../core/errors.js';
 import { findRepo } from '../core/repos.js';
-import { validateMask } from '../core/search.js';
+import { maskQuery, validateMask } from '../core/search.js';
 import { OFFICIAL_REPO_ID, defaultRepo, type Repo } from '../core/state.js';
 import { searchCatalog, type SearchHit } from '../app/search.js';
 import type { Context } from '../cli/context.js';
@@ -38,9 +38,10 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   const state = await ctx.store().read();
   const { passwords } = await ctx.store().readCredentials();
   const repos: Repo[] = allRepos ? state.repos : [repoOpt !== undefined ? findRepo(state, repoOpt) : defaultRepo(state)];
-  // Docker Hub cannot list everything; a maskless --all-repos searches the private registries only.
-  const asked = allRepos && mask === undefined ? repos.filter((r) => r.id !== OFFICIAL_REPO_ID) : repos;
-  if (asked.length < repos.length) ctx.log.info('Docker Hub (official) is skipped: it is searched only with a mask.');
+  // Docker Hub cannot list everything; --all-repos without a usable mask searches the private registries only.
+  const hubSearchable = mask !== undefined && maskQuery(mask).length >= 2;
+  const asked = allRepos && !hubSearchable ? repos.filter((r) => r.id !== OFFICIAL_REPO_ID) : repos;
+  if (asked.length < repos.length) ctx.log.info('Docker Hub (official) is skipped: it is searched only with a mask of 2 letters or more.');
 
   const registries = await ctx.registries();
   let settled: PromiseSettledResult<SearchHit[]>[];

@@ -1,9 +1,7 @@
 // Reads a DAM bundle: its index (the first member) and then its blobs, each checked as it streams past:
 // the name is one the index lists, exactly once, a regular file of the listed size, with the listed
 // sha256, and nothing may follow that the index does not list. Nothing is unpacked to disk.
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { INDEX_MAX_BYTES, INDEX_MEMBER, parseBundleIndex, sha256Hex, type BundleIndex, type IndexBlob } from '../../core/bundle/index-format.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
 import { decompressedStream, type Compression } from './compression.js';
@@ -23,14 +21,18 @@ export async function readIndex(path: string, compression: Compression): Promise
   return { index: parseBundleIndex(first.data, path), indexSha256: sha256Hex(first.data) };
 }
 
-export interface BlobHandler {
-  /** Consumes the blob's bytes (already being hashed); the hash and size are checked after it returns. */
-  (blob: IndexBlob, body: Readable): Promise<void>;
+/** What a handler saw of a blob: its size and hex sha256, checked against the index. */
+export interface ObservedBlob {
+  size: number;
+  sha256: string;
 }
+
+/** Consumes a blob's bytes and says what it saw (see metaChecker, which hashes while it reads). */
+export type BlobHandler = (blob: IndexBlob, body: Readable) => Promise<ObservedBlob>;
 
 /**
  * One pass over the bundle: the index must be the one opened (same sha256), then every blob the index lists
- * exactly once, checked while `onBlob` consumes it. ARCHIVE_INVALID naming the member on any fault.
+ * exactly once, each checked with what `onBlob` saw while it consumed it. ARCHIVE_INVALID naming the member on any fault.
  */
 export async function walkBundle(path: string, compression: Compression, indexSha256: string, options: { signal?: AbortSignal | undefined }, onBlob: BlobHandler): Promise<BundleIndex> {
   let index: BundleIndex | undefined;
@@ -62,21 +64,7 @@ export async function walkBundle(path: string, compression: Compression, indexSh
     const blob = blobs.get(name);
     if (!blob) throw bundleInvalid(path, `member '${name}' is not listed in the index`);
     if (header.size !== blob.size) throw bundleInvalid(path, `member '${name}' is ${header.size ?? 0} bytes, the index says ${blob.size}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    const consuming = onBlob(blob, tap);
-    await Promise.all([pipeline(body, tap).catch((err: unknown) => {
-      tap.destroy(err as Error);
-      throw err;
-    }), consuming]);
-    const digest = hash.digest('hex');
+    const { size, sha256: digest } = await onBlob(blob, body);
     if (size !== blob.size) throw bundleInvalid(path, `member '${name}' is truncated: ${size} of ${blob.size} bytes`);
     if (digest !== blob.sha256) throw bundleInvalid(path, `member '${name}' has sha256 ${digest}, the index says ${blob.sha256}`);
   });

@@ -2,13 +2,13 @@
 // per app, with absolute member names and an empty-named root folder. Each `.dam` is checked with the .dam
 // reader (adapters/archive/read-archive.ts), which needs a file: it is copied, one at a time, to a private
 // temporary folder and removed at once. Loading streams each `.dam` from the archive into the engine.
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createReadStream } from 'node:fs';
+import { isDamError } from '../../core/errors.js';
 import { parseTextList, type Product } from '../../core/product.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
 import type { BundleImage } from '../../core/ports/bundle.js';
@@ -69,7 +69,7 @@ export async function scanDam1Export(path: string, signal?: AbortSignal): Promis
         images.push({ tags: info.tags, imageId: info.imageId, labels: info.labels, layers: info.layers.map((l) => l.diffId) });
         layerBytes += info.layers.reduce((sum, l) => sum + l.size, 0);
       } catch (err) {
-        if (err instanceof Error && 'code' in err && err.code === 'ARCHIVE_INVALID') throw bundleInvalid(path, `its member '${name}' is invalid: ${err.message}`);
+        if (isDamError(err, 'ARCHIVE_INVALID')) throw bundleInvalid(path, `its member '${name}' is invalid: ${err.message}`);
         throw err;
       } finally {
         await rm(copy, { force: true });

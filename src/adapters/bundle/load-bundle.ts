@@ -37,7 +37,8 @@ export async function loadBundle(path: string, compression: Compression, index: 
     await walkBundle(path, compression, indexSha256, { signal }, async (blob, body) => {
       const entry = pack.entry({ name: `${blob.sha256}/layer.tar`, size: blob.size, mode: 0o644, mtime: new Date(0) });
       const tee = checker.tee(blob);
-      await Promise.all([pipeline(body, tee.stream, entry as unknown as NodeJS.WritableStream), tee.done]);
+      const [, seen] = await Promise.all([pipeline(body, tee.stream, entry as unknown as NodeJS.WritableStream), tee.done]);
+      return seen;
     });
     checker.check(index);
   } catch (err) {

@@ -72,7 +72,11 @@ export async function scanSave(engine: Engine, imageIds: string[], signal?: Abor
   const jsonOf = (path: string): unknown => {
     const r = resolve(path);
     if (!r?.json) throw engineError(`'${path}' is missing or not JSON`);
-    return JSON.parse(r.json.toString('utf8'));
+    try {
+      return JSON.parse(r.json.toString('utf8'));
+    } catch {
+      throw engineError(`'${path}' is not valid JSON`);
+    }
   };
   const scan: SaveScan = { images: new Map(), layers: new Map(), layerPaths: new Map() };
   for (const entry of parseLegacyManifest(jsonOf('manifest.json'), 'docker save')) {

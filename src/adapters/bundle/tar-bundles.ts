@@ -6,12 +6,11 @@ import type { BundleContents, Bundles } from '../../core/ports/bundle.js';
 import type { Engine } from '../../core/ports/engine.js';
 import { parseImageConfig } from '../../core/archive/docker-save.js';
 import { readIndex } from './bundle-reader.js';
-import { sniff } from './compression.js';
+import { decompressedStream, sniff } from './compression.js';
 import { loadDam1Export, scanDam1Export } from './dam1-export.js';
 import { loadBundle } from './load-bundle.js';
 import { verifyBundle } from './verify-bundle.js';
 import { bundleInvalid, firstMember, isTarHeader } from './tar-walk.js';
-import { decompressedStream } from './compression.js';
 
 export class TarBundles implements Bundles {
   constructor(private readonly engine: Engine) {}

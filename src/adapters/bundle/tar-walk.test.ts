@@ -19,7 +19,7 @@ test('a tar header is recognised by its checksum; text is not', async () => {
   assert.equal(isTarHeader(bytes.subarray(0, 512)), true);
   assert.equal(isTarHeader(Buffer.from('web:1.0\n'.padEnd(512, '\n'))), false);
   const broken = Buffer.from(bytes.subarray(0, 512));
-  broken[0] ^= 1;
+  broken[0] = broken[0]! ^ 1;
   assert.equal(isTarHeader(broken), false);
 });
 

@@ -1,5 +1,5 @@
-// verify: one streaming pass over a bundle, changing nothing: every blob's name, size and sha256 (in
-// bundle-reader.ts), and every image's /meta listing against the index where the bundle carries all of the
+// verify: one streaming pass over a bundle, changing nothing: every blob's name, size and sha256 (checked
+// in bundle-reader.ts with what scanMember saw, so each byte is hashed once), and every image's /meta listing against the index where the bundle carries all of the
 // image's layers (for a delta image, the layers holding its /meta may be on the target engine only). load
 // runs the same /meta check on the stream it sends to the engine.
 import { PassThrough, Transform, type Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import type { BundleIndex, IndexBlob } from '../../core/bundle/index-format.js';
 import { META_ROOT, metaDifferences, metaListing } from '../../core/bundle/meta-listing.js';
 import { scanMember, type ScanBudget } from '../archive/member-scan.js';
 import type { Compression } from './compression.js';
-import { walkBundle } from './bundle-reader.js';
+import { walkBundle, type ObservedBlob } from './bundle-reader.js';
 import { bundleInvalid } from './tar-walk.js';
 
 /** Collects each layer's /meta entries as it streams past, then checks the index's listings. */
@@ -18,19 +18,20 @@ export function metaChecker(path: string) {
   const budget: ScanBudget = { jsonBytes: 0, metaBytes: 64 * 1024 * 1024 };
   return {
     /** Reads a layer's /meta entries from `body`, which it consumes. */
-    async scan(blob: IndexBlob, body: Readable): Promise<void> {
+    async scan(blob: IndexBlob, body: Readable): Promise<ObservedBlob> {
       const record = await scanMember(body, blob.name, { maybeJson: false, metaRoot: META_ROOT, budget, source: path });
       if (record.contentError) {
         if (record.contentError instanceof DamError) throw record.contentError;
         throw bundleInvalid(path, `member '${blob.name}' is not a valid layer tar (${record.contentError.message})`);
       }
       meta.set(`sha256:${blob.sha256}`, record.meta ?? []);
+      return { size: record.size, sha256: record.digest.slice('sha256:'.length) };
     },
     /**
      * A pass-through that also feeds `scan`, for a blob that goes elsewhere (the engine). `done` settles
      * when the scan has read everything.
      */
-    tee(blob: IndexBlob): { stream: Transform; done: Promise<void> } {
+    tee(blob: IndexBlob): { stream: Transform; done: Promise<ObservedBlob> } {
       const side = new PassThrough();
       const stream = new Transform({
         transform(chunk: Buffer, _enc, cb) {

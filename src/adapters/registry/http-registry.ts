@@ -1,6 +1,6 @@
 // The Distribution API v2 over HTTP: catalog, tags, manifests and blobs of one registry.
 import type { Readable } from 'node:stream';
-import { DamError } from '../../core/errors.js';
+import { DamError, errnoCode } from '../../core/errors.js';
 import type { ImageManifest, Platform, Registry, RemoteImageConfig } from '../../core/ports/registry.js';
 import { printable } from '../../core/validate.js';
 import { DIGEST_RE, DigestVerifier, MANIFEST_ACCEPT, hostPlatform, parseManifest, pickPlatform, sha256Digest } from './manifest.js';
@@ -101,7 +101,7 @@ export class HttpRegistry implements Registry {
     const full = this.fullName(name);
     const res = await this.session.get(`/v2/${full}/blobs/${digest}`, { scope: `repository:${full}:pull`, what: `blob ${digest} of '${printable(name)}'`, stream: true });
     const verifier = new DigestVerifier(digest, (actual) => new DamError('REGISTRY_ERROR', `The ${this.label} sent blob ${digest} of '${printable(name)}' with content ${actual}.`, 'The download was corrupted or the registry is damaged; try again.'));
-    res.body.on('error', (err) => verifier.destroy(err));
+    res.body.on('error', (err) => verifier.destroy(err instanceof DamError ? err : new DamError('REGISTRY_ERROR', `Reading blob ${digest} of '${printable(name)}' from the ${this.label} failed (${errnoCode(err) ?? err.message}).`, 'Check the network and try again; a slow registry may need a larger --timeout.')));
     return res.body.pipe(verifier);
   }
 

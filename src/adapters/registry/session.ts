@@ -64,8 +64,9 @@ export class RegistrySession {
     if (res.status === 401) {
       // The registry may ask for a scope we did not foresee, or an old token may have been revoked.
       const challenge = parseChallenge(headerValue(res, 'www-authenticate'));
-      res.body.resume();
-      if (challenge) {
+      // Basic credentials already refused are not sent a second time.
+      if (challenge && !(challenge.scheme === 'basic' && authorization)) {
+        res.body.resume();
         base.challenge = challenge;
         const scope = challenge.params.scope ?? options.scope;
         this.tokens.forget(scope);
@@ -100,12 +101,14 @@ export class RegistrySession {
         if (isConnectFailure(err)) continue;
         throw err;
       }
-      res.body.resume();
-      if (res.status === 200) return { origin };
-      if (res.status === 401) return { origin, challenge: parseChallenge(headerValue(res, 'www-authenticate')) };
+      if (res.status === 200 || res.status === 401) {
+        res.body.resume();
+        return { origin, challenge: res.status === 401 ? parseChallenge(headerValue(res, 'www-authenticate')) : undefined };
+      }
       // An HTTPS server that refused our TLS answers plain HTTP with 400: its TLS error is the one to report.
       if (firstError && res.status === 400) throw firstError;
       if (res.status === 404) {
+        res.body.resume();
         throw new DamError('NOT_FOUND', `The ${this.label} does not serve the registry API at ${origin.origin}/v2/.`, 'Check the server address (dam listrepos): it must point at a Docker registry (Distribution API v2).');
       }
       throw await statusError(res, { label: this.label, what: 'the API root /v2/', credentialsHint: this.o.credentialsHint });

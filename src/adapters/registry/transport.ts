@@ -3,7 +3,7 @@
 // from HTTPS to HTTP), and network failures turned into DamErrors that name the registry.
 // Node's own http/https, not undici: a CLI run is short, and undici's WebAssembly parser cost about 100 ms
 // per run (load, compile, and tier-up work waited for at exit) against a whole search of ~600 ms.
-import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type Agent as HttpAgent, type ClientRequest } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { DamError, errnoCode } from '../../core/errors.js';
@@ -84,12 +84,20 @@ export class Transport {
   readonly label: string;
   private readonly options: TransportOptions;
 
+  /** Requests in flight, destroyed together when the run is interrupted (one listener, not one per request). */
+  private readonly inFlight = new Set<ClientRequest>();
+  private agents?: Agents;
+
   constructor(options: TransportOptions) {
     this.options = options;
     this.label = options.label;
+    options.signal?.addEventListener('abort', () => {
+      for (const r of this.inFlight) r.destroy();
+    }, { once: true });
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
+    this.agents ??= await this.options.agents();
     let url = req.url;
     for (let hop = 0; ; hop++) {
       const res = await this.once(req, url);
@@ -105,64 +113,62 @@ export class Transport {
     }
   }
 
-  private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
-    const agents = await this.options.agents();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.options.timeoutMs);
-    const outer = this.options.signal;
-    const onAbort = () => controller.abort();
-    outer?.addEventListener('abort', onAbort, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    };
+  // Plain callbacks rather than async iteration and an AbortController per request: a search makes
+  // thousands of requests, and the per-request overhead showed in the benchmark.
+  private once(req: HttpRequest, url: URL): Promise<HttpResponse> {
+    const agents = this.agents as Agents;
     const headers: Record<string, string> = { 'user-agent': 'dam/2', ...req.headers };
     // Same origin means same scheme, host and port: a redirect to another host or from https to http loses it.
     if (req.authorization && req.authOrigin === url.origin) headers.authorization = req.authorization;
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
-    let body: IncomingMessage;
-    try {
-      body = await new Promise<IncomingMessage>((resolve, reject) => {
-        const options = { method: req.method ?? 'GET', headers, signal: controller.signal };
-        const r = url.protocol === 'https:' ? httpsRequest(url, { ...options, agent: agents.https }) : httpRequest(url, { ...options, agent: agents.http });
-        r.once('response', resolve);
-        r.once('error', reject);
-        // Idle limit while a stream is read, after the overall deadline has been lifted.
-        if (req.stream) r.setTimeout(this.options.timeoutMs, () => {
-          timedOut = true;
-          r.destroy(Object.assign(new Error('idle timeout'), { code: 'ETIMEDOUT' }));
-        });
-        r.end(req.body);
-      });
-    } catch (err) {
-      done();
-      throw this.failure(err, url, timedOut);
-    }
-    // The deadline covers the body too, until it is read, drained or dropped; a stream gets the headers'.
-    if (req.stream) done();
-    else for (const event of ['end', 'close', 'error']) body.once(event, done);
-    const bytes = async (max = DEFAULT_MAX_BODY): Promise<Buffer> => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      try {
-        for await (const chunk of body) {
-          size += (chunk as Buffer).length;
-          if (size > max) throw new DamError('REGISTRY_ERROR', `The ${this.label} sent more than ${max} bytes for ${url.pathname}.`);
-          chunks.push(chunk as Buffer);
-        }
-      } catch (err) {
-        throw this.failure(err, url, timedOut);
-      } finally {
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let timedOut = false;
+      const options = { method: req.method ?? 'GET', headers };
+      const r = url.protocol === 'https:' ? httpsRequest(url, { ...options, agent: agents.https }) : httpRequest(url, { ...options, agent: agents.http });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        r.destroy();
+      }, this.options.timeoutMs);
+      // The socket keeps the process alive while the request runs; the deadline alone must not.
+      timer.unref();
+      this.inFlight.add(r);
+      const done = () => {
+        clearTimeout(timer);
+        this.inFlight.delete(r);
+      };
+      if (this.options.signal?.aborted) r.destroy();
+      r.once('error', (err) => {
         done();
-      }
-      return Buffer.concat(chunks);
-    };
-    const text = async (max?: number): Promise<string> => (await bytes(max)).toString('utf8');
-    return { status: body.statusCode ?? 0, headers: body.headers, url, body, text, bytes };
+        reject(this.failure(err, url, timedOut));
+      });
+      r.once('response', (res) => {
+        // The deadline covers the body too, until it is read, drained or dropped; a stream gets an idle limit.
+        if (req.stream) {
+          done();
+          r.setTimeout(this.options.timeoutMs, () => {
+            timedOut = true;
+            r.destroy();
+          });
+        } else res.once('close', done);
+        const bytes = (max = DEFAULT_MAX_BODY) => new Promise<Buffer>((ok, fail) => {
+          // A body already drained (resume()) or dropped has nothing more to give.
+          if (res.readableEnded || res.destroyed) return ok(Buffer.alloc(0));
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= max) return void chunks.push(chunk);
+            res.destroy();
+            fail(new DamError('REGISTRY_ERROR', `The ${this.label} sent more than ${max} bytes for ${printable(url.pathname)}.`));
+          });
+          res.once('end', () => ok(Buffer.concat(chunks, size)));
+          res.once('error', (err) => fail(this.failure(err, url, timedOut)));
+        });
+        const text = async (max?: number): Promise<string> => (await bytes(max)).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, url, body: res, text, bytes });
+      });
+      r.end(req.body);
+    });
   }
 
   private failure(err: unknown, url: URL, timedOut: boolean): unknown {
