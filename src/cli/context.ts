@@ -7,7 +7,7 @@ import type { Registries } from '../core/ports/registry.js';
 import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
 import type { Logger, Style } from './log.js';
 
-export interface Context {
+export interface ContextInit {
   env: NodeJS.ProcessEnv;
   cwd: string;
   home: string;
@@ -18,23 +18,14 @@ export interface Context {
   stdin: Readable & { isTTY?: boolean };
   /** Aborted on Ctrl-C: long operations stop at the next safe point. */
   signal: AbortSignal;
+}
+
+export interface Context extends ContextInit {
   store(): Store;
   /** The Docker engine client, loaded on first use (DOCKER_HOST honoured, API version negotiated). */
   engine(): Promise<Engine>;
   /** Registry clients, loaded on first use; they share connections and tokens. The caller closes them. */
   registries(): Promise<Registries>;
-}
-
-export interface ContextInit {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  home: string;
-  json: boolean;
-  color: boolean;
-  style: Style;
-  log: Logger;
-  stdin: Readable & { isTTY?: boolean };
-  signal: AbortSignal;
 }
 
 export function makeContext(init: ContextInit): Context {

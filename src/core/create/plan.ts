@@ -4,7 +4,7 @@ import { appLabels, withUserLabels } from '../app-labels.js';
 import { damEnvironment, parseDockerfileEnv, parseEnvironmentFile } from './env-files.js';
 import { type ProjectListing, checkLayout } from './layout.js';
 import { renderTemplate, templateTarget } from './template.js';
-import { type CreateFlags, resolveVariables } from './variables.js';
+import { type AppVariables, type CreateFlags, resolveVariables } from './variables.js';
 
 export interface CreateInput {
   project: ProjectListing;
@@ -19,13 +19,7 @@ export interface CreateInput {
   now: string;
 }
 
-export interface CreatePlan {
-  name: string;
-  version: string;
-  family: string;
-  multiversion: boolean;
-  tag: string;
-  servers: string;
+export interface CreatePlan extends Omit<AppVariables, 'vars'> {
   labels: Record<string, string>;
   /** Files to add to the build context (rendered templates), by `meta/...` path. */
   rendered: Record<string, string>;
