@@ -32,6 +32,8 @@ export interface ImportDeps extends LifecycleDeps {
   bundles: Bundles;
   /** Layers a delta bundle omits that the engine lacks. */
   missingLayers(contents: BundleContents): Promise<string[]>;
+  /** Free bytes where the engine keeps its images; undefined when that is not on this host. */
+  engineFreeBytes(): Promise<number | undefined>;
 }
 
 export async function readImportSource(deps: ImportDeps, path: string): Promise<ImportSource> {
@@ -75,16 +77,20 @@ async function loadBundle(deps: ImportDeps, journal: ActiveJournal, bundle: Bund
   if (missing.length > 0) {
     throw new DamError('ARCHIVE_INVALID', `${bundle.path} is a delta that leaves out ${missing.length} layer(s) this engine does not have, e.g. ${missing[0]}.`, 'Export a full bundle (without --delta), or a delta against this host\'s current inventory.');
   }
-  deps.report.info(`Verifying ${bundle.path}`);
-  await deps.bundles.verify(bundle, deps.signal);
-  checkInterrupted(deps);
+  const free = await deps.engineFreeBytes();
+  if (free !== undefined && free < bundle.layerBytes) {
+    throw new DamError('IO_ERROR', `Loading ${bundle.path} needs up to ${Math.ceil(bundle.layerBytes / 1e6)} MB where the engine keeps its images, and only ${Math.floor(free / 1e6)} MB are free.`, 'Free some space (dam purge, docker system prune) and import again; nothing was changed.');
+  }
   for (const image of bundle.images) {
     await journal.intend({ kind: 'image', imageId: image.imageId, existedBefore: (await deps.engine.inspectImage(image.imageId)) !== undefined });
     for (const tag of image.tags) await journal.intend({ kind: 'tag', ref: tag, target: image.imageId, previous: (await deps.engine.inspectImage(tag))?.id ?? null });
   }
   faultPoint(deps, 'before-load');
-  deps.report.info(`Loading ${bundle.images.length} image(s) from ${bundle.path}`);
+  // load checks every blob's size and sha256 and every /meta file as it streams, and holds back the end of
+  // the archive until all passed: a damaged bundle leaves the engine as it was (decision 0005).
+  deps.report.info(`Verifying and loading ${bundle.images.length} image(s) from ${bundle.path}`);
   await deps.bundles.load(bundle, deps.signal);
+  checkInterrupted(deps);
 }
 
 export interface ImportResult {

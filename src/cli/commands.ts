@@ -15,6 +15,7 @@ import { removeSpec } from '../commands/remove.spec.js';
 import { upgradeSpec } from '../commands/upgrade.spec.js';
 import { recoverSpec } from '../commands/recover.spec.js';
 import { purgeSpec } from '../commands/purge.spec.js';
+import { importSpec } from '../commands/import.spec.js';
 import { searchSpec } from '../commands/search.spec.js';
 import { saveSpec } from '../commands/save.spec.js';
 import { exportSpec } from '../commands/export.spec.js';
@@ -32,6 +33,7 @@ export const COMMANDS: CommandSpec[] = [
   upgradeSpec,
   recoverSpec,
   purgeSpec,
+  importSpec,
   doctorSpec,
   createSpec,
   infoSpec,

@@ -20,7 +20,8 @@ interface GlobalOptions {
 function helpText(spec: CommandSpec): string {
   const examples = spec.examples.map((e) => `  $ ${e}`).join('\n');
   const aliases = spec.aliases?.length ? `\nAlias: ${spec.aliases.join(', ')}\n` : '';
-  return `${aliases}\nExamples:\n${examples}\n`;
+  const details = spec.details ? `\n${spec.details.trimEnd()}\n` : '';
+  return `${details}${aliases}\nExamples:\n${examples}\n`;
 }
 
 function addCommand(program: Command, spec: CommandSpec, execute: (spec: CommandSpec, cmd: Command) => Promise<void>): void {

@@ -36,6 +36,8 @@ export interface CommandSpec {
   args?: string;
   summary: string;
   description?: string;
+  /** Pre-formatted text (lists, tables) shown after the options, not re-wrapped. */
+  details?: string;
   options?: OptionSpec[];
   /** Whether the command prints data and so takes --json. */
   json?: boolean;

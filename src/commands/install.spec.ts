@@ -10,13 +10,14 @@ export const installSpec: CommandSpec = {
   aliases: ['in'],
   args: '<app...>',
   summary: 'Install apps from a registry, the local Docker cache or an archive file.',
-  description: [
-    'Install each APP, one transaction each. APP is:',
-    '  name:version           resolved against the default repository (local cache first, else pulled)',
-    '  [registry/]path:version a full tag (Docker Hub when there is no registry part: user/app:1.0)',
-    '  FILE                    a .dam archive (DAM 1.x or 2), or a docker save tar or tar.gz',
-    'Everything is checked before anything changes (family rule, /meta scripts, archive integrity). If the',
-    'install script fails, its uninstall runs, added tags are removed and the state is as before.',
+  description:
+    'Install each APP, one transaction each. Everything is checked before anything changes (the family rule, the /meta scripts, the archive). ' +
+    'If the install script fails, its uninstall runs, added tags are removed and the state is as before.',
+  details: [
+    'APP is one of:',
+    '  name:version              resolved against the default repository (local cache first, else pulled)',
+    '  [registry/]path:version   a full tag; without a registry part it is Docker Hub (user/app:1.0)',
+    '  FILE                      a .dam archive (DAM 1.x or 2), or a docker save tar or tar.gz',
   ].join('\n'),
   options: [{ flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions],
   json: true,

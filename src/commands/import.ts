@@ -1,0 +1,70 @@
+import { statfs } from 'node:fs/promises';
+import type { Engine } from '../core/ports/engine.js';
+import type { Context } from '../cli/context.js';
+import type { CommandInput, CommandResult } from '../cli/spec.js';
+import { lifecycleDeps } from '../cli/lifecycle.js';
+import { confirm } from '../cli/confirm.js';
+import { applyImport, prepareImport, type ImportDeps, type PreparedImport } from '../app/import.js';
+import { isEmptyPlan } from '../core/import-plan.js';
+import { createBundles } from '../adapters/bundle/tar-bundles.js';
+import { missingLayers } from '../adapters/bundle/engine-layers.js';
+
+/** Free space under the engine's root directory, when the engine runs on this host (a unix socket). */
+async function engineFreeBytes(ctx: Context, engine: Engine): Promise<number | undefined> {
+  if (ctx.env.DOCKER_HOST && !ctx.env.DOCKER_HOST.startsWith('unix://')) return undefined;
+  const { rootDir } = await engine.info();
+  try {
+    const s = await statfs(rootDir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+function planText(ctx: Context, prepared: PreparedImport): string {
+  const { plan } = prepared;
+  const s = ctx.style;
+  const lines: string[] = [];
+  const section = (title: string, items: string[], paint: (x: string) => string) => {
+    if (items.length === 0) return;
+    lines.push(paint(`${title}:`));
+    for (const i of items) lines.push(`  ${i}`);
+  };
+  section('Keep', plan.keep.map((a) => `${a.name}:${a.version}`), s.dim);
+  section('Remove', plan.remove.map((a) => `${a.name}:${a.version}`), s.red);
+  section('Upgrade', plan.upgrade.map((u) => `${u.from.name}:${u.from.version} -> ${u.to.version}`), s.yellow);
+  section('Install', plan.install.map((a) => `${a.name}:${a.version}`), s.green);
+  if (isEmptyPlan(plan)) lines.push('Nothing to do: the host already has this product.');
+  return `${lines.join('\n')}\n`;
+}
+
+function planData(prepared: PreparedImport) {
+  const { plan, source } = prepared;
+  const app = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
+  return {
+    source: { path: source.path, kind: source.bundle?.kind ?? 'list', product: source.product.name ?? null, apps: source.product.apps.length },
+    restore: prepared.restore,
+    keep: plan.keep.map(app),
+    remove: plan.remove.map(app),
+    upgrade: plan.upgrade.map((u) => ({ from: app(u.from), to: app(u.to) })),
+    install: plan.install.map(app),
+  };
+}
+
+export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+  const base = await lifecycleDeps(ctx, opts);
+  const bundles = createBundles(base.engine);
+  const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(ctx, base.engine) };
+  const prepared = await prepareImport(deps, args[0] ?? '', opts.restore === true);
+  const shown = planText(ctx, prepared);
+  if (opts.dryRun === true) return { data: { ...planData(prepared), applied: false }, text: shown };
+  process.stderr.write(shown);
+  if (isEmptyPlan(prepared.plan)) return { data: { ...planData(prepared), applied: false } };
+  if (opts.yes !== true && !(await confirm(ctx, 'Apply these changes?', '--yes'))) {
+    ctx.log.info('Import cancelled; nothing was changed.');
+    return { data: { ...planData(prepared), applied: false } };
+  }
+  const result = await applyImport(deps, prepared);
+  ctx.log.success(result.changed ? `Import finished: ${result.installed.length} installed or upgraded, ${result.removed.length} removed.` : 'Nothing to do: the host already has this product.');
+  return { data: { ...planData(prepared), applied: result.changed } };
+}
