@@ -66,6 +66,11 @@ step dam remove hello-tool
 step dam import "$demo/product.txt" --dry-run
 step dam import "$demo/product.txt" --yes
 step dam list
+
+say "The whole product and every image it needs in ONE verified bundle (each layer once), for an offline host"
+step dam export --all "$demo/product.bundle"
+step ls -l "$demo/product.bundle"
+step dam import "$demo/product.bundle" --dry-run
 step dam purge --dry-run
 step dam doctor
 say "Done. Apps are removed and the registry stopped on exit."
