@@ -96,6 +96,9 @@ export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state
     checkInterrupted(deps);
     return app;
   }
+  if (/\.(dam|tar|tar\.gz|tgz)$/.test(text) || text.startsWith('./') || text.startsWith('/')) {
+    throw new DamError('NOT_FOUND', `The archive file '${text}' does not exist.`, 'Check the path; an app from a registry is written name:version.');
+  }
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
   const got = await fromRegistryOrCache(deps, journal, state, ref, text);
   const labels = (await deps.engine.inspectImage(got.imageId))?.labels ?? {};

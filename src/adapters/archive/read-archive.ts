@@ -145,8 +145,8 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
     },
   });
   try {
-    const source = createReadStream(path);
-    const stages = compressed ? [source, crcTap, createGunzip(), tailTap, extract] : [source, crcTap, tailTap, extract];
+    const source = createReadStream(path, { highWaterMark: 1 << 20 });
+    const stages = compressed ? [source, crcTap, createGunzip({ chunkSize: 1 << 18 }), tailTap, extract] : [source, crcTap, tailTap, extract];
     await pipeline(stages, options.signal ? { signal: options.signal } : {});
     if (tarBytes < 1024 || tail.some((b) => b !== 0)) throw archiveInvalid(path, 'the tar stream is truncated (no end-of-archive marker)');
   } catch (err) {
