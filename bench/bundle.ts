@@ -2,10 +2,10 @@
 //   size:   three apps sharing a 100 MB base: bundle <= 0.40x DAM 1.x's layout (one .dam per app, written
 //           by the .dam writer) and <= 1.05x the distinct layers gzip'd one by one;
 //   delta:  after one app gets a new 10 MB top layer, the delta bundle <= 1.1x that layer gzip'd;
-//   import: loading a ~500 MB product from a bundle (verify pass + load pass, and load alone, which checks
-//           inline) <= 1.2x `docker load` of a gzip'd `docker save` of the same images, into an empty
+//   import: `dam import BUNDLE --yes` of a ~500 MB product (verified while it loads, every app's install
+//           script run) <= 1.2x `docker load` of a gzip'd `docker save` of the same images, into an empty
 //           second engine, images removed between runs;
-//   memory: peak RSS of export (bin/dam) and import (a tsx worker) < 200 MB, for a BENCH_BIG_MB bundle.
+//   memory: peak RSS of `dam export --all` and `dam import` < 200 MB, for a BENCH_BIG_MB bundle.
 // Run: node --import tsx bench/bundle.ts   (BENCH_RUNS=2, BENCH_BIG_MB=2048; 0 skips the big case)
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -19,10 +19,8 @@ import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import type { Engine } from '../src/core/ports/engine.js';
 import { buildInventory, formatInventory } from '../src/core/bundle/inventory.js';
-import { createDockerEngine } from '../src/adapters/docker/engine.js';
 import { writeDam } from '../src/adapters/archive/write-dam.js';
 import { GZIP_LEVEL } from '../src/adapters/bundle/compression.js';
-import { TarBundles } from '../src/adapters/bundle/tar-bundles.js';
 import { walkTar } from '../src/adapters/bundle/tar-walk.js';
 import { dam, DAM_BIN, TEST_LABEL, tempHome, uniqueName } from '../test/harness/dam.js';
 import { baseImage, testEngine } from '../test/harness/engine.js';
@@ -33,24 +31,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
 const LABEL = 'bench-bundle';
 const MB = 1024 * 1024;
-
-if (process.argv[2] === '--worker') {
-  await importWorker(process.argv[3]!, process.argv[4] === 'verify');
-  process.exit(0);
-}
-
-/** A child process: open, (verify,) load into DOCKER_HOST; prints its timings and peak RSS as JSON. */
-async function importWorker(file: string, verify: boolean): Promise<void> {
-  const engine = createDockerEngine(process.env);
-  const bundles = new TarBundles(engine);
-  const t0 = performance.now();
-  const contents = (await bundles.open(file))!;
-  if (verify) await bundles.verify(contents);
-  const t1 = performance.now();
-  await bundles.load(contents);
-  const t2 = performance.now();
-  console.log(JSON.stringify({ verifyMs: t1 - t0, loadMs: t2 - t1, totalMs: t2 - t0, maxRssKb: process.resourceUsage().maxRSS }));
-}
 
 const engine = testEngine();
 const prefix = uniqueName('bb');
@@ -192,8 +172,16 @@ async function main(): Promise<void> {
       const drain = (performance.now() - drainStart) / 1000;
       console.log(`  export of ${images.length} apps (${mb} MB of layers): ${fmt(await size(file))} in ${ex.seconds}s, peak RSS ${(ex.rssKb / 1024).toFixed(0)} MB; one plain read of docker save (the measuring pass's floor) ${drain.toFixed(1)}s`);
       results.push({ name: `export peak RSS MB (${mb} MB)`, value: ex.rssKb / 1024, limit: 200 });
-      const worker = (verify: boolean) => timed(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bundle.ts'), '--worker', file, verify ? 'verify' : 'load-only'], second!.env);
-      const times: Record<string, number[]> = { docker: [], verifyLoad: [], loadOnly: [] };
+      // The real command, end to end: plan, verify while loading, every app's install script, the commit.
+      const importRun = async () => {
+        const h2 = await tempHome();
+        try {
+          return await timed(process.execPath, [DAM_BIN, '--home', h2.home, 'import', file, '--yes'], second!.env);
+        } finally {
+          await h2.cleanup();
+        }
+      };
+      const times: Record<string, number[]> = { docker: [], import: [] };
       let floorFile: string | undefined;
       if (compare) {
         floorFile = join(dir, `${label}-save.tar.gz`);
@@ -206,25 +194,16 @@ async function main(): Promise<void> {
           times.docker!.push((await timed('docker', ['load', '-q', '-i', floorFile], second!.env)).seconds);
         }
         await clear(second!.engine);
-        // The worker's own clock (open to loaded), not its wall time: tsx compiles the worker at start,
-        // which the bundled CLI does not.
-        const v = await worker(true);
-        times.verifyLoad!.push((JSON.parse(v.stdout) as { totalMs: number }).totalMs / 1000);
+        const v = await importRun();
+        times.import!.push(v.seconds);
         rss = Math.max(rss, v.rssKb);
-        if (compare) {
-          await clear(second!.engine);
-          const l = await worker(false);
-          times.loadOnly!.push((JSON.parse(l.stdout) as { totalMs: number }).totalMs / 1000);
-        }
       }
       await clear(second!.engine);
-      const idle = await timed(process.execPath, ['--import', 'tsx', '-e', '0']);
-      console.log(`  import (open + verify + load, tsx worker) peak RSS ${(rss / 1024).toFixed(0)} MB (an idle tsx process: ${(idle.rssKb / 1024).toFixed(0)} MB)`);
+      console.log(`  dam import peak RSS ${(rss / 1024).toFixed(0)} MB`);
       results.push({ name: `import peak RSS MB (${mb} MB)`, value: rss / 1024, limit: 200 });
       if (compare) {
         const floor = median(times.docker!);
-        ratio('import (verify + load) / docker load', median(times.verifyLoad!), floor, 1.2, `${median(times.verifyLoad!).toFixed(2)}s vs ${floor.toFixed(2)}s, median of ${runs}`);
-        ratio('import (load, checked inline) / docker load', median(times.loadOnly!), floor, 1.2, `${median(times.loadOnly!).toFixed(2)}s vs ${floor.toFixed(2)}s`);
+        ratio('dam import --yes / docker load', median(times.import!), floor, 1.2, `${median(times.import!).toFixed(2)}s vs ${floor.toFixed(2)}s, median of ${runs}`);
       }
       for (const t of images) await engine.removeImage(t, { force: true }).catch(() => undefined);
       await rm(file, { force: true });
