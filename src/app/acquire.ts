@@ -9,6 +9,8 @@ import { defaultRepo, repoPrefix, type State } from '../core/state.js';
 import { repoForRegistry, type Candidate } from '../core/install-rules.js';
 import type { ActiveJournal } from '../core/ports/host.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
+import { admitArchive, checkSignedArchive } from './signatures.js';
+import type { Admission } from '../core/signing/verdict.js';
 
 export interface AcquiredApp extends Candidate {
   tag: string;
@@ -20,6 +22,8 @@ export interface AcquiredApp extends Candidate {
   stagedMeta: string;
   source: 'archive' | 'local' | 'pull';
   labels: Record<string, string>;
+  /** How an archive was admitted by the host's trust policy, to remember its sequence after the commit. */
+  admission?: Admission;
 }
 
 async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, state: State, ref: ImageRef, text: string): Promise<{ imageId: string; pulled: boolean; state: State }> {
@@ -63,8 +67,11 @@ function describe(state: State, ref: ImageRef, imageId: string, labels: Record<s
 /** An archive: verified and checked while it streams into the engine, which registers it only after `check`. */
 async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: State, path: string, stagedMeta: string, check: AcquireCheck): Promise<AcquiredApp> {
   let app: AcquiredApp | undefined;
+  // Before a byte reaches the engine: refused here, nothing is loaded and no script runs.
+  const admission = deps.trust ? await admitArchive(deps, journal, path, await deps.trust.checkFile(path)) : undefined;
   deps.report.info(`Verifying and loading ${path}`);
   await deps.archives.verifyAndLoad(path, stagedMeta, async (archive) => {
+    checkSignedArchive(admission, archive);
     const first = archive.tags[0];
     if (!first) {
       throw new DamError('ARCHIVE_INVALID', `The archive ${archive.path} names no image tag, so its app name and version are unknown.`, 'Save it with dam save, or docker save NAME:VERSION (not an image id).');
@@ -76,6 +83,7 @@ async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: S
     faultPoint(deps, 'before-load');
   }, deps.signal);
   if (!app) throw new Error('verifyAndLoad returned without checking the archive');
+  if (admission) app.admission = admission;
   const loaded = await deps.engine.inspectImage(app.tag);
   if (loaded?.id !== app.imageId) {
     throw new DamError('ARCHIVE_INVALID', `After loading ${path}, ${app.tag} is ${loaded?.id ?? 'missing'}, not the verified image ${app.imageId}.`, 'The archive changed while it was read; copy it again.');

@@ -10,11 +10,14 @@ import { isEmptyPlan, planImport, type ImportPlan } from '../core/import-plan.js
 import { parseProductJson, parseTextList, type Product, type ProductApp } from '../core/product.js';
 import { defaultRepo, repoPrefix, type InstalledApp, type State } from '../core/state.js';
 import type { BundleContents, Bundles } from '../core/ports/bundle.js';
+import { metaContentDifferences, type MetaContent } from '../core/bundle/meta-listing.js';
 import type { ActiveJournal } from '../core/ports/host.js';
 import { acquire, addServerTags, checkScripts, type AcquiredApp } from './acquire.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
 import { commit, installStep, journaled, setAsideStep, uninstallStep } from './steps.js';
+import { admitArchive, rememberAccepted } from './signatures.js';
+import type { Verdict } from '../core/signing/verdict.js';
 
 export interface ImportSource {
   path: string;
@@ -26,6 +29,8 @@ export interface PreparedImport {
   source: ImportSource;
   plan: ImportPlan;
   restore: boolean;
+  /** The trust policy's verdict on a bundle or DAM 1.x export; absent for an app list or product file. */
+  signature?: Verdict;
 }
 
 export interface ImportDeps extends LifecycleDeps {
@@ -34,6 +39,18 @@ export interface ImportDeps extends LifecycleDeps {
   missingLayers(contents: BundleContents): Promise<string[]>;
   /** Free bytes where the engine keeps its images; undefined when that is not on this host. */
   engineFreeBytes(): Promise<number | undefined>;
+  /** The content of a meta copy on the host. */
+  metaContent(dir: string): Promise<MetaContent>;
+}
+
+/** The scripts about to run must be the ones the bundle's index pins (and, when signed, its signer vouched for). */
+async function checkMetaAgainstIndex(deps: ImportDeps, bundle: BundleContents | undefined, app: AcquiredApp): Promise<void> {
+  const image = bundle?.images.find((i) => i.imageId === app.imageId);
+  if (!image?.meta) return;
+  const differs = metaContentDifferences(image.meta, await deps.metaContent(app.stagedMeta));
+  if (differs.length > 0) {
+    throw new DamError('ARCHIVE_INVALID', `The /meta of ${app.tag} in the engine differs from what ${bundle?.path ?? 'the bundle'} lists, at '${differs[0]}'.`, 'The image was changed after it was loaded; import the bundle again.');
+  }
 }
 
 export async function readImportSource(deps: ImportDeps, path: string): Promise<ImportSource> {
@@ -52,7 +69,9 @@ export async function readImportSource(deps: ImportDeps, path: string): Promise<
 export async function prepareImport(deps: ImportDeps, path: string, restore: boolean): Promise<PreparedImport> {
   const source = await readImportSource(deps, path);
   const state = await deps.store.read();
-  return { source, plan: planImport(state, source.product, { restore }), restore };
+  const prepared: PreparedImport = { source, plan: planImport(state, source.product, { restore }), restore };
+  if (source.bundle && deps.trust) prepared.signature = await deps.trust.checkBundle(source.bundle);
+  return prepared;
 }
 
 const key = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
@@ -110,6 +129,8 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
     if (isEmptyPlan(plan)) return { plan, installed: [], removed: [], changed: false };
     const journal = await deps.journals.begin('import', `import ${prepared.source.path}`);
     return journaled(deps, tx, journal, async () => {
+      // Refused here, before loadBundle: nothing is loaded and no script runs.
+      const admission = prepared.signature ? await admitArchive(deps, journal, prepared.source.path, prepared.signature) : undefined;
       if (prepared.source.bundle) await loadBundle(deps, journal, prepared.source.bundle);
       // Get every image and check every app before the first script runs.
       let state = tx.state;
@@ -122,6 +143,7 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
           const app = await acquire(deps, journal, state, refOf(to, state), async (candidate) => {
             checkInstallable({ ...future, repos: candidate.state.repos }, candidate);
             await checkScripts(deps, candidate);
+            await checkMetaAgainstIndex(deps, prepared.source.bundle, candidate);
           }, `meta-${i}`);
           state = app.state;
           await addServerTags(deps, journal, app);
@@ -157,6 +179,7 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
       }
       const gone = new Set([...removed, ...targets.flatMap((t) => (t.replaces ? [t.replaces] : []))].map((a) => a.id));
       await commit(deps, tx, journal, { ...state, apps: [...state.apps.filter((a) => !gone.has(a.id)), ...installed], nextAppId: nextId });
+      await rememberAccepted(deps, admission);
       return { plan, installed, removed, changed: true };
     });
   });

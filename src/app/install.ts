@@ -6,6 +6,7 @@ import { acquire, addServerTags, checkScripts, type AcquiredApp } from './acquir
 import { faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
 import { commit, installStep, journaled } from './steps.js';
+import { rememberAccepted } from './signatures.js';
 
 export interface InstallResult {
   app: InstalledApp;
@@ -29,6 +30,7 @@ export async function install(deps: LifecycleDeps, text: string): Promise<Instal
       const addedRepo = base.repos.length > tx.state.repos.length ? base.repos[base.repos.length - 1]?.name : undefined;
       const record = await installStep(deps, journal, app, base.nextAppId, 'install');
       await commit(deps, tx, journal, { ...base, apps: [...base.apps, record], nextAppId: record.id + 1 });
+      await rememberAccepted(deps, app.admission);
       const result: InstallResult = { app: record, source: app.source, addedTags };
       if (addedRepo) result.addedRepo = addedRepo;
       return result;

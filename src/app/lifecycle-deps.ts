@@ -4,6 +4,7 @@ import type { Store } from '../core/ports/store.js';
 import type { Archives, HostDirs, Journals, MetaCopier, Scripts } from '../core/ports/host.js';
 import type { ProgressListener, RegistryAuth } from '../core/ports/engine.js';
 import type { Repo } from '../core/state.js';
+import type { ArchiveTrust } from '../core/ports/signing.js';
 
 export interface Reporter {
   info(message: string): void;
@@ -33,6 +34,8 @@ export interface LifecycleDeps {
   interactive?: boolean;
   /** Never touch the network: images must be local or in the archive. */
   offline?: boolean;
+  /** The host's signature check for archives; absent, archives are not checked. */
+  trust?: ArchiveTrust;
   /** Test hook: the name of a step at which to SIGKILL this process (DAM_FAULT_KILL_AT). */
   faultKillAt?: string;
 }

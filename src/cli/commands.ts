@@ -20,6 +20,9 @@ import { searchSpec } from '../commands/search.spec.js';
 import { saveSpec } from '../commands/save.spec.js';
 import { exportSpec } from '../commands/export.spec.js';
 import { inventorySpec } from '../commands/inventory.spec.js';
+import { keySpec } from '../commands/key.spec.js';
+import { trustSpec } from '../commands/trust.spec.js';
+import { signSpec } from '../commands/sign.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -42,4 +45,7 @@ export const COMMANDS: CommandSpec[] = [
   saveSpec,
   exportSpec,
   inventorySpec,
+  keySpec,
+  trustSpec,
+  signSpec,
 ];

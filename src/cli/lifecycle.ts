@@ -1,5 +1,5 @@
 // The composition root of the app lifecycle: wires the adapters into the ports the use cases need.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LifecycleDeps } from '../app/lifecycle-deps.js';
 import type { Repo } from '../core/state.js';
 import type { RegistryAuth } from '../core/ports/engine.js';
@@ -10,6 +10,7 @@ import { copyMetaFromImage } from '../adapters/meta/copy-meta.js';
 import { engineArchives } from '../adapters/archive/load-archive.js';
 import { runScript } from '../adapters/scripts/run-script.js';
 import { registryAuthFor } from '../adapters/registry/engine-auth.js';
+import { fileArchiveTrust } from '../adapters/signing/archive-trust.js';
 import type { Context } from './context.js';
 import { progressRenderer } from './progress.js';
 
@@ -17,6 +18,9 @@ export interface LifecycleFlags {
   timeout?: unknown;
   interactive?: unknown;
   offline?: unknown;
+  insecureAllowUnsigned?: unknown;
+  allowDowngrade?: unknown;
+  signature?: unknown;
 }
 
 function timeoutMs(value: unknown): number | undefined {
@@ -57,6 +61,13 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     scriptTimeoutMs: timeoutMs(flags.timeout),
     interactive: flags.interactive === true,
     offline: flags.offline === true,
+    trust: fileArchiveTrust({
+      home: store.paths.home,
+      insecureAllowUnsigned: flags.insecureAllowUnsigned === true,
+      allowDowngrade: flags.allowDowngrade === true,
+      ...(typeof flags.signature === 'string' ? { signature: resolve(ctx.cwd, flags.signature) } : {}),
+      signal: ctx.signal,
+    }),
     faultKillAt: ctx.env.DAM_FAULT_KILL_AT,
   };
 }

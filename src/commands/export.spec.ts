@@ -14,6 +14,8 @@ export const exportSpec: CommandSpec = {
     { flags: '--compress <kind>', description: 'bundle compression: gzip (default), zstd or none' },
     { flags: '--delta <inventory>', description: 'with --all: leave out the layers this inventory lists' },
     { flags: '-f, --force', description: 'replace FILE even when it is not an earlier export' },
+    { flags: '--sign <key>', description: 'with --all and --name: sign the bundle with this key (writes FILE.sig)' },
+    { flags: '--sequence <n>', description: 'with --sign: the release sequence number (default: the time in milliseconds)' },
   ],
   json: true,
   examples: ['dam export apps.txt', 'dam export --format json --name plant-a product.json', 'dam export --all /media/usb/product.dam', 'dam export --all --compress zstd --delta inventory.json delta.dam'],

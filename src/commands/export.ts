@@ -15,6 +15,7 @@ import { writeBundle, type ExportImage } from '../adapters/bundle/write-bundle.j
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
+import { checkExportSigning, signExport } from './sign.js';
 
 interface ExportOptions {
   path: string;
@@ -106,6 +107,7 @@ async function appImages(engine: Engine, state: State): Promise<{ images: Export
 
 export async function run(ctx: Context, input: CommandInput): Promise<CommandResult> {
   const options = parseOptions(ctx, input);
+  await checkExportSigning(ctx, input.opts);
   const state = await ctx.store().read();
   const delta = options.delta === undefined ? undefined : await readDelta(options.delta);
   await checkTarget(options);
@@ -122,6 +124,7 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
   const started = Date.now();
   const written = await writeBundle(engine, productOf(state, options.name, ids), images, { out: options.path, compress: options.compress, ...(delta ? { delta } : {}), signal: ctx.signal });
   ctx.log.info(`Export app list to apps archive '${options.path}': ${formatBytes(written.bytes)}, ${written.index.blobs.length} layer(s)${written.index.omittedLayers.length ? `, ${written.index.omittedLayers.length} left out` : ''}, in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+  const signature = await signExport(ctx, input.opts, written.path);
   return {
     data: {
       path: written.path,
@@ -133,6 +136,7 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
       layers: written.index.blobs.length,
       layerBytes: written.layerBytes,
       omittedLayers: written.index.omittedLayers,
+      ...(signature ? { signature } : {}),
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 import { lifecycleOptions } from './install.spec.js';
+import { trustOptions } from './trust-options.js';
 
 export const importSpec: CommandSpec = {
   name: 'import',
@@ -17,6 +18,7 @@ export const importSpec: CommandSpec = {
     { flags: '--restore', description: 'remove every installed app first, then install the list' },
     { flags: '--offline', description: 'never touch the network' },
     ...lifecycleOptions,
+    ...trustOptions,
   ],
   json: true,
   examples: ['dam import product.txt --dry-run', 'dam import product.bundle --yes', 'dam im apps.txt --restore --yes', 'dam import product.bundle --dry-run --json'],

@@ -8,6 +8,8 @@ import { applyImport, prepareImport, type ImportDeps, type PreparedImport } from
 import { isEmptyPlan } from '../core/import-plan.js';
 import { createBundles } from '../adapters/bundle/tar-bundles.js';
 import { missingLayers } from '../adapters/bundle/engine-layers.js';
+import { describeVerdict } from '../core/signing/verdict.js';
+import { metaContent } from '../adapters/fs/meta-digests.js';
 
 /** Free space under the engine's root directory, when the engine runs on this host (a unix socket). */
 async function engineFreeBytes(ctx: Context, engine: Engine): Promise<number | undefined> {
@@ -35,6 +37,7 @@ function planText(ctx: Context, prepared: PreparedImport): string {
   section('Upgrade', plan.upgrade.map((u) => `${u.from.name}:${u.from.version} -> ${u.to.version}`), s.yellow);
   section('Install', plan.install.map((a) => `${a.name}:${a.version}`), s.green);
   if (isEmptyPlan(plan)) lines.push('Nothing to do: the host already has this product.');
+  if (prepared.signature) lines.push(`Signature: ${describeVerdict(prepared.signature)}`, ...(prepared.signature.status === 'refused' ? [`  ${prepared.signature.message}`] : []));
   return `${lines.join('\n')}\n`;
 }
 
@@ -48,13 +51,14 @@ function planData(prepared: PreparedImport) {
     remove: plan.remove.map(app),
     upgrade: plan.upgrade.map((u) => ({ from: app(u.from), to: app(u.to) })),
     install: plan.install.map(app),
+    signature: prepared.signature ?? null,
   };
 }
 
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const base = await lifecycleDeps(ctx, opts);
   const bundles = createBundles(base.engine);
-  const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(ctx, base.engine) };
+  const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(ctx, base.engine), metaContent };
   const prepared = await prepareImport(deps, args[0] ?? '', opts.restore === true);
   const shown = planText(ctx, prepared);
   if (opts.dryRun === true) return { data: { ...planData(prepared), applied: false }, text: shown };

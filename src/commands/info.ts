@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DamError, isDamError } from '../core/errors.js';
 import { readAppLabels } from '../core/app-labels.js';
 import { appNameOf, formatRef, isBareAppRef, resolveAppRef } from '../core/ref.js';
@@ -29,8 +31,16 @@ export interface InfoResult {
   installed: { appId: number; tag: string; installedAt: string } | null;
 }
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const text = args[0] ?? '';
+  // An existing file is a bundle or an archive: show what it is and who signed it.
+  if (text.includes('/') || text.includes('.')) {
+    const file = resolve(ctx.cwd, text);
+    if (await stat(file).then((s) => s.isFile(), () => false)) {
+      const { fileInfo } = await import('./info-file.js');
+      return fileInfo(ctx, file, typeof opts.signature === 'string' ? resolve(ctx.cwd, opts.signature) : undefined);
+    }
+  }
   const state = await ctx.store().read();
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
   const full = formatRef(ref);

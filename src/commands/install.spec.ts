@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../cli/spec.js';
+import { trustOptions } from './trust-options.js';
 
 export const lifecycleOptions = [
   { flags: '--timeout <seconds>', description: 'kill a script (and all its children) after this many seconds' },
@@ -19,7 +20,7 @@ export const installSpec: CommandSpec = {
     '  [registry/]path:version   a full tag; without a registry part it is Docker Hub (user/app:1.0)',
     '  FILE                      a .dam archive (DAM 1.x or 2), or a docker save tar or tar.gz',
   ].join('\n'),
-  options: [{ flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions],
+  options: [{ flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions, ...trustOptions],
   json: true,
   examples: ['dam install web:1.0', 'dam install 127.0.0.1:5000/web:1.0', 'dam install ./web-1.0.639533ca.dam --offline', 'dam in web:1.0 tool:2.1 --timeout 300'],
   load: () => import('./install.js'),

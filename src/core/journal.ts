@@ -34,6 +34,19 @@ export interface JournalEntry {
 
 export type Operation = 'install' | 'remove' | 'upgrade' | 'import';
 
+/** How an archive this operation loads was admitted: its signer, or the flag that let it through unsigned. */
+export interface SignatureNote {
+  archive: string;
+  /** A verdict status (core/signing/verdict.ts) and, when refused, the reason. */
+  status: string;
+  reason?: string;
+  signer?: string;
+  product?: string;
+  sequence?: number;
+  /** `--insecure-allow-unsigned` or `--allow-downgrade` when one let a refused archive through. */
+  override?: string;
+}
+
 export interface Journal {
   format: typeof JOURNAL_FORMAT;
   id: string;
@@ -48,6 +61,8 @@ export interface Journal {
    */
   phase: 'applying' | 'committing';
   entries: JournalEntry[];
+  /** Present when the operation loads archives while this host trusts signing keys (optional in format 1). */
+  signatures?: SignatureNote[];
 }
 
 export function newJournal(id: string, operation: Operation, summary: string, now: Date, pid: number): Journal {

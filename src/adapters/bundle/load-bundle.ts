@@ -1,9 +1,13 @@
 // Loads a bundle into the engine with ONE `docker load`, building a docker-save tar on the fly: the image
 // configs and manifest.json first (from the index), then each carried layer as `<diff id>/layer.tar`
-// streamed out of the bundle. Every layer is checked as it passes, as verify does (size, sha256, /meta
-// listing); the tar's end-of-archive marker is only written once everything has checked, so a bad blob breaks the upload and the engine (which unpacks the
-// whole upload before it registers anything) loads nothing. Memory stays flat: no layer is buffered.
-import { PassThrough, type Readable } from 'node:stream';
+// streamed out of the bundle. Every layer's size and sha256 are checked as it passes; the tar's
+// end-of-archive marker is only written once everything has checked, so a bad blob breaks the upload and the
+// engine (which unpacks the whole upload before it registers anything) loads nothing. Memory stays flat.
+// The /meta listing is not re-parsed here: each layer's sha256 is its diff id, pinned by the index, so the
+// loaded image's /meta is what the index lists; `dam import` compares the copy it runs scripts from with the
+// index before any script runs (decision 0004).
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
@@ -11,7 +15,6 @@ import type { BundleIndex } from '../../core/bundle/index-format.js';
 import type { Engine } from '../../core/ports/engine.js';
 import type { Compression } from './compression.js';
 import { walkBundle } from './bundle-reader.js';
-import { metaChecker } from './verify-bundle.js';
 
 const hex = (digest: string) => digest.slice('sha256:'.length);
 
@@ -33,14 +36,20 @@ export async function loadBundle(path: string, compression: Compression, index: 
   try {
     for (const img of index.images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
     await addEntry(pack, 'manifest.json', saveManifest(index));
-    const checker = metaChecker(path);
     await walkBundle(path, compression, indexSha256, { signal }, async (blob, body) => {
       const entry = pack.entry({ name: `${blob.sha256}/layer.tar`, size: blob.size, mode: 0o644, mtime: new Date(0) });
-      const tee = checker.tee(blob);
-      const [, seen] = await Promise.all([pipeline(body, tee.stream, entry as unknown as NodeJS.WritableStream), tee.done]);
-      return seen;
+      const hash = createHash('sha256');
+      let size = 0;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          size += chunk.length;
+          cb(null, chunk);
+        },
+      });
+      await pipeline(body, tap, entry as unknown as NodeJS.WritableStream);
+      return { size, sha256: hash.digest('hex') };
     });
-    checker.check(index);
   } catch (err) {
     // Break the upload without its end marker: the engine discards what it has received.
     upload.destroy(err instanceof Error ? err : new Error(String(err)));

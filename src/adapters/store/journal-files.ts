@@ -3,7 +3,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { newJournal, parseJournal, type Effect, type Journal, type Operation } from '../../core/journal.js';
+import { newJournal, parseJournal, type Effect, type Journal, type Operation, type SignatureNote } from '../../core/journal.js';
 import { errnoCode } from '../../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -32,6 +32,11 @@ export class OpenJournal {
       entry.done = true;
       await this.save();
     };
+  }
+
+  async noteSignature(note: SignatureNote): Promise<void> {
+    this.journal.signatures = [...(this.journal.signatures ?? []), note];
+    await this.save();
   }
 
   async committing(): Promise<void> {

@@ -23,3 +23,20 @@ export function metaDifferences(expected: Record<string, MetaEntry>, actual: Rec
   const paths = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
   return paths.filter((p) => JSON.stringify(expected[p] ?? null) !== JSON.stringify(actual[p] ?? null));
 }
+
+/** What a meta copy on the host holds: each file's sha256 and each link's target, by path inside /meta. */
+export type MetaContent = Record<string, { sha256?: string; target?: string }>;
+
+/**
+ * Where a meta copy's content differs from the listing an index pins (files and links; folders and modes
+ * are left to the extraction rules). Empty when every script that may run is the one the index names.
+ */
+export function metaContentDifferences(expected: Record<string, MetaEntry>, actual: MetaContent): string[] {
+  const want: MetaContent = {};
+  for (const [path, e] of Object.entries(expected)) {
+    if (e.type === 'file') want[path] = { sha256: e.sha256 };
+    else if (e.type === 'symlink') want[path] = { target: e.target };
+  }
+  const paths = [...new Set([...Object.keys(want), ...Object.keys(actual)])].sort();
+  return paths.filter((p) => JSON.stringify(want[p] ?? null) !== JSON.stringify(actual[p] ?? null));
+}

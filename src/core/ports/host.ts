@@ -1,5 +1,5 @@
 // The host-side parts of the app lifecycle: scripts, meta copies, journals. Implemented in src/adapters.
-import type { Effect, Journal, Operation } from '../journal.js';
+import type { Effect, Journal, Operation, SignatureNote } from '../journal.js';
 import type { ScriptApp } from '../script-env.js';
 
 export interface ScriptRun {
@@ -66,6 +66,8 @@ export interface ActiveJournal {
   readonly workDir: string;
   /** Records the intent to make an effect, durably; the returned function marks it done. */
   intend(effect: Effect): Promise<() => Promise<void>>;
+  /** Records, durably, how an archive was admitted (who signed it, or which flag let it through). */
+  noteSignature(note: SignatureNote): Promise<void>;
   /** Marks that the state is about to be written. */
   committing(): Promise<void>;
   /** Deletes the journal and its work directory: the operation is over. */

@@ -1,0 +1,106 @@
+// Signing key pairs in the state directory: `keys/NAME.key` (PKCS#8 PEM, 0600) and `keys/NAME.pub` (SPKI
+// PEM, 0644) in a 0700 folder. A key is never overwritten.
+import { generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DamError, errnoCode } from '../../core/errors.js';
+import { validateKeyName } from '../../core/signing/trust.js';
+import { fingerprintOfRaw, rawPublicKey } from '../../core/signing/fingerprint.js';
+import { fsyncDir } from '../store/atomic.js';
+
+export interface KeyInfo {
+  name: string;
+  fingerprint: string;
+  publicKeyFile: string;
+  /** Whether this host holds the private key (and so can sign with it). */
+  private: boolean;
+}
+
+export const keysDir = (home: string): string => join(home, 'keys');
+
+async function writeNew(path: string, data: string, mode: number): Promise<void> {
+  const handle = await open(path, 'wx', mode);
+  try {
+    await handle.writeFile(data);
+    await handle.chmod(mode);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function generateKey(home: string, name: string): Promise<KeyInfo> {
+  validateKeyName(name);
+  const dir = keysDir(home);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(home, 0o700);
+  await chmod(dir, 0o700);
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keyFile = join(dir, `${name}.key`);
+  const pubFile = join(dir, `${name}.pub`);
+  try {
+    await writeNew(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') throw new DamError('CONFLICT', `The key '${name}' already exists (${keyFile}).`, 'Choose another name; DAM never overwrites a key.');
+    throw err;
+  }
+  try {
+    await writeNew(pubFile, publicKey.export({ format: 'pem', type: 'spki' }).toString(), 0o644);
+  } catch (err) {
+    await rm(keyFile, { force: true });
+    if (errnoCode(err) === 'EEXIST') throw new DamError('CONFLICT', `A public key '${pubFile}' already exists.`, 'Choose another name; DAM never overwrites a key.');
+    throw err;
+  }
+  await fsyncDir(dir);
+  return { name, fingerprint: fingerprintOfRaw(rawPublicKey(publicKey)), publicKeyFile: pubFile, private: true };
+}
+
+export async function listKeys(home: string): Promise<KeyInfo[]> {
+  let names: string[];
+  try {
+    names = await readdir(keysDir(home));
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  }
+  const out: KeyInfo[] = [];
+  for (const file of names.filter((n) => n.endsWith('.pub')).sort()) {
+    const name = file.slice(0, -'.pub'.length);
+    const publicKeyFile = join(keysDir(home), file);
+    const key = createPublicKey(await readFile(publicKeyFile, 'utf8'));
+    out.push({ name, fingerprint: fingerprintOfRaw(rawPublicKey(key)), publicKeyFile, private: names.includes(`${name}.key`) });
+  }
+  return out;
+}
+
+export async function readPublicPem(home: string, name: string): Promise<string> {
+  validateKeyName(name);
+  try {
+    return await readFile(join(keysDir(home), `${name}.pub`), 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `There is no key named '${name}'.`, 'dam key list shows the keys; dam key generate NAME makes one.');
+    throw err;
+  }
+}
+
+/** The private key `name` from keys/, or the PEM file at `name` when it is a path. */
+export async function readPrivateKey(home: string, name: string): Promise<{ key: KeyObject; fingerprint: string }> {
+  const isPath = name.includes('/');
+  if (!isPath) validateKeyName(name);
+  const file = isPath ? name : join(keysDir(home), `${name}.key`);
+  let pem: string;
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `There is no private key '${name}' (${file}).`, 'dam key list shows the keys this host can sign with; dam key generate NAME makes one.');
+    throw err;
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new DamError('USAGE', `'${file}' is not a PEM private key.`, 'Give a key made by dam key generate.');
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new DamError('USAGE', `'${file}' is not an Ed25519 key.`, 'Give a key made by dam key generate.');
+  return { key, fingerprint: fingerprintOfRaw(rawPublicKey(createPublicKey(key))) };
+}

@@ -1,0 +1,35 @@
+// `dam info FILE` for a bundle, a `.dam` or a DAM 1.x export: what it is, who signed it, and whether this
+// host trusts that key (the verdict install and import would reach, without loading anything).
+import { evaluate, describeVerdict, type Verdict } from '../core/signing/verdict.js';
+import type { Subject } from '../core/signing/payload.js';
+import { measureFile } from '../adapters/signing/subject.js';
+import { readTrust } from '../adapters/signing/trust-file.js';
+import { readDetachedSignature } from '../adapters/signing/archive-trust.js';
+import type { Context } from '../cli/context.js';
+import type { CommandResult } from '../cli/spec.js';
+
+export interface FileInfo {
+  file: string;
+  kind: 'bundle' | 'dam1-export' | 'archive';
+  subject: Subject;
+  product: string | null;
+  signature: Verdict;
+}
+
+export async function fileInfo(ctx: Context, path: string, signaturePath?: string): Promise<CommandResult> {
+  const measured = await measureFile(path, { withTag: true, signal: ctx.signal });
+  const signature = await readDetachedSignature(path, signaturePath);
+  const verdict = evaluate({ policy: await readTrust(ctx.store().paths.home), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
+  const data: FileInfo = { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict };
+  const s = measured.subject;
+  const lines = [
+    `File:       ${path}`,
+    `Kind:       ${measured.kind === 'bundle' ? 'DAM bundle' : measured.kind === 'dam1-export' ? 'DAM 1.x export archive' : 'image archive (.dam or docker save)'}`,
+    ...(measured.productName !== undefined ? [`Product:    ${measured.productName}`] : []),
+    ...(s.kind === 'file' && s.tag ? [`Image:      ${s.tag}`] : []),
+    s.kind === 'bundle' ? `Index:      sha256 ${s.indexSha256}` : `Digest:     sha256 ${s.sha256} (${s.size} bytes)`,
+    `Signature:  ${describeVerdict(verdict)}`,
+    ...(verdict.status === 'refused' ? [`            ${verdict.message}`] : []),
+  ];
+  return { data, text: lines.join('\n') };
+}

@@ -1,0 +1,96 @@
+// The host's trust policy (`trust.json`, format 1): the public keys it accepts signatures from, and the
+// highest sequence it has accepted per (product name, key). No key trusted means no signature is required.
+import { DamError } from '../errors.js';
+import { FINGERPRINT, fingerprintOfRaw } from './fingerprint.js';
+
+export const TRUST_FORMAT = 1;
+
+export interface TrustedKey {
+  name: string;
+  fingerprint: string;
+  /** Base64 of the raw 32-byte Ed25519 public key. */
+  publicKey: string;
+  addedAt: string;
+}
+
+export interface AcceptedSequence {
+  product: string;
+  fingerprint: string;
+  sequence: number;
+  acceptedAt: string;
+}
+
+export interface TrustPolicy {
+  format: typeof TRUST_FORMAT;
+  keys: TrustedKey[];
+  accepted: AcceptedSequence[];
+}
+
+export const emptyTrust = (): TrustPolicy => ({ format: TRUST_FORMAT, keys: [], accepted: [] });
+
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function validateKeyName(name: string): string {
+  if (!KEY_NAME.test(name)) throw new DamError('INVALID_NAME', `'${name}' is not a valid key name.`, 'Use letters, digits, dot, dash and underscore (at most 64), starting with a letter or digit.');
+  return name;
+}
+
+export function addTrustedKey(policy: TrustPolicy, key: TrustedKey): TrustPolicy {
+  validateKeyName(key.name);
+  const same = policy.keys.find((k) => k.fingerprint === key.fingerprint);
+  if (same) throw new DamError('CONFLICT', `The key ${key.fingerprint} is already trusted, as '${same.name}'.`, 'dam trust list shows the trusted keys.');
+  if (policy.keys.some((k) => k.name === key.name)) throw new DamError('CONFLICT', `A trusted key is already named '${key.name}'.`, 'Choose another name with --name, or remove that key first (dam trust remove).');
+  return { ...policy, keys: [...policy.keys, key] };
+}
+
+/** Removes a key by name or fingerprint. Its accepted sequences stay: trusting it again keeps rollback protection. */
+export function removeTrustedKey(policy: TrustPolicy, nameOrFingerprint: string): { policy: TrustPolicy; removed: TrustedKey } {
+  const removed = policy.keys.find((k) => k.name === nameOrFingerprint || k.fingerprint === nameOrFingerprint);
+  if (!removed) throw new DamError('NOT_FOUND', `No trusted key is named or has the fingerprint '${nameOrFingerprint}'.`, 'dam trust list shows the trusted keys.');
+  return { policy: { ...policy, keys: policy.keys.filter((k) => k !== removed) }, removed };
+}
+
+export function highestAccepted(policy: TrustPolicy, product: string, fingerprint: string): number | undefined {
+  return policy.accepted.find((a) => a.product === product && a.fingerprint === fingerprint)?.sequence;
+}
+
+/** Records an accepted sequence; never lowers the highest one (an allowed downgrade leaves it as it was). */
+export function recordAccepted(policy: TrustPolicy, entry: AcceptedSequence): TrustPolicy {
+  const current = highestAccepted(policy, entry.product, entry.fingerprint);
+  if (current !== undefined && current >= entry.sequence) return policy;
+  const others = policy.accepted.filter((a) => !(a.product === entry.product && a.fingerprint === entry.fingerprint));
+  return { ...policy, accepted: [...others, entry] };
+}
+
+export function serializeTrust(policy: TrustPolicy): string {
+  return `${JSON.stringify(policy, null, 2)}\n`;
+}
+
+function corrupt(source: string, what: string): DamError {
+  return new DamError('STATE_CORRUPT', `The trust policy ${source} is damaged: ${what}.`, 'Restore it from a backup, or move it aside and trust the keys again (dam trust add); until then no archive is accepted unchecked.');
+}
+
+export function parseTrust(text: string, source: string): TrustPolicy {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw corrupt(source, 'it is not valid JSON');
+  }
+  const o = raw as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null) throw corrupt(source, 'it is not an object');
+  if (typeof o.format === 'number' && o.format > TRUST_FORMAT) throw new DamError('STATE_TOO_NEW', `The trust policy ${source} has format ${o.format}, which this DAM does not read.`, 'Use the DAM that wrote it.');
+  if (o.format !== TRUST_FORMAT || !Array.isArray(o.keys) || !Array.isArray(o.accepted)) throw corrupt(source, 'format, keys or accepted is missing');
+  const keys = o.keys.map((k: unknown, i: number): TrustedKey => {
+    const e = k as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || typeof e.fingerprint !== 'string' || typeof e.publicKey !== 'string' || typeof e.addedAt !== 'string') throw corrupt(source, `keys[${i}] is incomplete`);
+    if (!FINGERPRINT.test(e.fingerprint) || fingerprintOfRaw(Buffer.from(e.publicKey, 'base64')) !== e.fingerprint) throw corrupt(source, `keys[${i}] has a fingerprint that is not its key's`);
+    return { name: e.name, fingerprint: e.fingerprint, publicKey: e.publicKey, addedAt: e.addedAt };
+  });
+  const accepted = o.accepted.map((a: unknown, i: number): AcceptedSequence => {
+    const e = a as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null || typeof e.product !== 'string' || typeof e.fingerprint !== 'string' || !Number.isSafeInteger(e.sequence) || typeof e.acceptedAt !== 'string') throw corrupt(source, `accepted[${i}] is incomplete`);
+    return { product: e.product, fingerprint: e.fingerprint, sequence: e.sequence as number, acceptedAt: e.acceptedAt };
+  });
+  return { format: TRUST_FORMAT, keys, accepted };
+}
