@@ -8,7 +8,8 @@ started_dockerd=""
 cleanup() {
   if [ -n "$started_dockerd" ] && kill -0 "$started_dockerd" 2>/dev/null; then
     echo "test: stopping the dockerd this run started" >&2
-    kill "$started_dockerd"; wait "$started_dockerd" 2>/dev/null || true
+    kill "$started_dockerd"
+    for _ in $(seq 1 100); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.2; done
     rm -f .test-work/dockerd.pid
   fi
 }

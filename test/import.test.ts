@@ -158,6 +158,31 @@ test('a bundle carries the product to a second engine that has nothing, and a da
     const again = await run(['import', bundle, '--yes'], env, other.home);
     assert.equal(again.code, 0);
     assert.match(again.stderr, /Nothing to do/);
+
+    // A delta against the offline host's inventory carries only what it lacks, and upgrades it.
+    const inventory = join(dir, 'inventory.json');
+    assert.equal((await run(['inventory', '-o', inventory], env, other.home)).code, 0);
+    assert.equal((await run(['upgrade', `${a}:2.0`])).code, 0);
+    const delta = join(dir, 'delta.bundle');
+    const made = await run(['export', '--all', '--delta', inventory, delta]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.ok((await readFile(delta)).length < bytes.length, 'the delta is smaller than the full bundle');
+    const up = await run(['import', delta, '--yes'], env, other.home);
+    assert.equal(up.code, 0, up.stderr);
+    assert.deepEqual(await installed(other.home, env), [`${a}:2.0`, `${b}:1.0`]);
+
+    // On a host lacking a layer the delta leaves out, it stops before any change, naming the layer.
+    const fresh = await tempHome();
+    try {
+      for (const image of await second.engine.listImages()) await second.engine.removeImage(image.id, { force: true });
+      const lacking = await run(['import', delta, '--yes'], env, fresh.home);
+      assert.equal(lacking.code, 1);
+      assert.match(lacking.stderr, /delta that leaves out \d+ layer\(s\) this engine does not have, e\.g\. sha256:[0-9a-f]{64}/);
+      assert.deepEqual(await second.engine.listImages(), []);
+      assert.deepEqual(await installed(fresh.home, env), []);
+    } finally {
+      await fresh.cleanup();
+    }
   } finally {
     await other.cleanup();
     await second?.stop();

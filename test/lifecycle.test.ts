@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
+import { spawn } from 'node:child_process';
+import { dam, DAM_BIN, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { buildTestApp, removeTestImages } from './harness/apps.js';
 import { testEngine } from './harness/engine.js';
 
@@ -237,4 +238,19 @@ test('purge --dry-run spares installed apps, the previous version and non-DAM im
   const noPrev = JSON.parse((await run(['purge', '--dry-run', '--json', '--no-keep-previous'])).stdout) as { remove: Array<{ id: string }> };
   assert.ok(noPrev.remove.map((i) => i.id).includes((await ids(`${app}:1.0`)) ?? 'missing'), '--no-keep-previous lets the previous version go');
   assert.ok(await engine.inspectImage(`${app}:3.0`), 'a dry run removes nothing');
+});
+
+test('Ctrl-C during an install script stops it, rolls back, and exits 130', async () => {
+  await reset();
+  const child = spawn(process.execPath, [DAM_BIN, '--home', home, 'install', `${app}:4.0`], { env: { ...process.env, NO_COLOR: '1', DAMTEST_LOG: logFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  while (!(await scriptLog()).some((l) => l.startsWith('install'))) await new Promise((r) => setTimeout(r, 100));
+  child.kill('SIGINT');
+  assert.equal(await closed, 130, stderr);
+  assert.match(stderr, /Interrupted/);
+  assert.deepEqual(await installed(), []);
+  assert.deepEqual(await netInstalls(), {}, 'the install was undone by its uninstall');
+  assert.deepEqual(await readdir(join(home, 'journal')), []);
 });
