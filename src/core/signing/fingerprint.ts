@@ -18,6 +18,9 @@ export function rawPublicKey(key: KeyObject): Buffer {
 
 /** A public key from PEM text (SPKI); USAGE naming `source` when it is not an Ed25519 public key. */
 export function parsePublicKeyPem(pem: string, source: string): { key: KeyObject; raw: Buffer; fingerprint: string } {
+  if (/PRIVATE KEY-----/.test(pem)) {
+    throw new DamError('USAGE', `'${source}' holds a private key.`, 'Give the public key only (dam key export-public NAME); keep the private key on the signing machine.');
+  }
   let key: KeyObject;
   try {
     key = createPublicKey(pem);

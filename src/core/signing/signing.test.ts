@@ -32,6 +32,7 @@ test('fingerprints are SHA256:base64 of the raw key, the same from PEM', () => {
   const pem = alice.publicKey.export({ format: 'pem', type: 'spki' }).toString();
   assert.equal(parsePublicKeyPem(pem, 'a.pub').fingerprint, alice.fingerprint);
   assert.throws(() => parsePublicKeyPem('nope', 'x.pub'), (e) => isDamError(e, 'USAGE'));
+  assert.throws(() => parsePublicKeyPem(alice.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'a.key'), /private key/);
   const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
   assert.throws(() => parsePublicKeyPem(rsa, 'rsa.pub'), /not an Ed25519 key/);
   assert.equal(createPublicKey(pem).asymmetricKeyType, 'ed25519');
@@ -72,6 +73,8 @@ test('each refusal has its reason', () => {
   assert.equal(reason(check(policy, sig(payload()), { kind: 'bundle', indexSha256: 'b'.repeat(64) })), 'digest-mismatch');
   assert.equal(reason(check(policy, sig(payload()), { kind: 'file', sha256: INDEX, size: 1 })), 'digest-mismatch');
   assert.equal(reason(check(policy, sig(payload()), undefined, 'other')), 'product-mismatch');
+  assert.equal(reason(check(policy, { text: '{"format":1}', source: 'damaged.sig' })), 'bad-signature');
+  assert.equal(check(emptyTrust(), { text: 'garbage', source: 'damaged.sig' }).status, 'not-required');
   const ok = check(policy, sig(payload()), undefined, 'plant');
   assert.equal(ok.status, 'trusted');
   const file = { kind: 'file' as const, sha256: INDEX, size: 5, tag: 'web:1.0' };

@@ -1,7 +1,7 @@
 // Whether a host accepts an archive: the pure decision from the trust policy, the archive's detached
 // signature (if any) and what the archive actually is (its subject, measured by the caller). Plain data, so
 // that `dam import --dry-run` and `dam info` can show it, and the appliers refuse on it before loading.
-import { DamError } from '../errors.js';
+import { DamError, isDamError } from '../errors.js';
 import { parseSignatureFile, verifySignature, type Payload, type Subject } from './payload.js';
 import { publicKeyFromRaw } from './fingerprint.js';
 import { highestAccepted, type TrustPolicy } from './trust.js';
@@ -43,7 +43,15 @@ export function evaluate(input: VerdictInput): Verdict {
   if (!input.signature) {
     return required ? { status: 'refused', reason: 'unsigned', message: `${archive} is not signed (no detached signature found), and this host requires a signature from a trusted key.` } : { status: 'not-required' };
   }
-  const { file, payload } = parseSignatureFile(input.signature.text, input.signature.source);
+  let parsed: ReturnType<typeof parseSignatureFile>;
+  try {
+    parsed = parseSignatureFile(input.signature.text, input.signature.source);
+  } catch (err) {
+    // A damaged .sig is a bad signature where one is required, and no reason to stop where none is.
+    if (!isDamError(err, 'ARCHIVE_INVALID')) throw err;
+    return required ? { status: 'refused', reason: 'bad-signature', message: err.message } : { status: 'not-required' };
+  }
+  const { file, payload } = parsed;
   const key = policy.keys.find((k) => k.fingerprint === payload.signer);
   const about = { product: payload.product, sequence: payload.sequence };
   if (!key) {
