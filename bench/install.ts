@@ -2,10 +2,10 @@
 // `gunzip -c FILE | docker load` plus running the same install script. Targets: time ratio <= 1.15x,
 // peak RSS of dam < 150 MB.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { hostFileList, median, mb, PEAK, peakRssMb, timed } from './lib.js';
+import { hostFileList, median, mb, PEAK, peakRssMb, timed, runBench } from './lib.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DAM = join(ROOT, 'bin', 'dam');
@@ -54,10 +54,4 @@ async function main(): Promise<void> {
   process.exitCode = ratio <= 1.15 && peak < 150 ? 0 : 1;
 }
 
-try {
-  await main();
-} finally {
-  spawnSync('docker', ['rmi', '-f', IMAGE], { stdio: 'ignore' });
-  for (const f of readdirSync(work)) rmSync(join(work, f), { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-}
+await runBench(main, IMAGE, work);

@@ -1,6 +1,6 @@
 // Shared by the benchmarks: real host files as image content, timing of child processes, peak RSS.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -47,3 +47,14 @@ export function peakRssMb(stderr: string): number {
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 export const mb = (n: number) => (n / 1e6).toFixed(1);
+
+/** Runs a benchmark, then removes its image and work folder whatever happened. */
+export async function runBench(main: () => Promise<void>, image: string, work: string): Promise<void> {
+  try {
+    await main();
+  } finally {
+    spawnSync('docker', ['rmi', '-f', image], { stdio: 'ignore' });
+    for (const f of readdirSync(work)) rmSync(join(work, f), { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}

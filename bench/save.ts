@@ -1,15 +1,15 @@
 // `dam save` of a ~200 MB image against `docker save IMAGE | gzip > FILE`, interleaved in one run, with dam's
 // peak RSS. Targets: time ratio <= 1.0x, peak RSS < 150 MB. Also writeDam in-process at several gzip levels,
 // to show the size/time trade-off behind DEFAULT_GZIP_LEVEL.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDamError } from '../src/core/errors.js';
 import { createDockerEngine } from '../src/adapters/docker/engine.js';
 import { writeDam } from '../src/adapters/archive/write-dam.js';
 import { extractMetaFromLayers, inspectArchive } from '../src/adapters/archive/read-archive.js';
-import { hostFileList, median, mb, PEAK, timed } from './lib.js';
+import { hostFileList, median, mb, PEAK, timed, runBench } from './lib.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DAM = join(ROOT, 'bin', 'dam');
@@ -77,10 +77,4 @@ async function main(): Promise<void> {
   process.exitCode = ratio <= 1.0 && peak < 150 ? 0 : 1;
 }
 
-try {
-  await main();
-} finally {
-  spawnSync('docker', ['rmi', '-f', IMAGE], { stdio: 'ignore' });
-  for (const f of readdirSync(work)) rmSync(join(work, f), { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-}
+await runBench(main, IMAGE, work);
