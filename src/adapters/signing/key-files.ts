@@ -1,12 +1,12 @@
 // Signing key pairs in the state directory: `keys/NAME.key` (PKCS#8 PEM, 0600) and `keys/NAME.pub` (SPKI
 // PEM, 0644) in a 0700 folder. A key is never overwritten.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { validateKeyName } from '../../core/signing/trust.js';
 import { fingerprintOfRaw, rawPublicKey } from '../../core/signing/fingerprint.js';
-import { fsyncDir } from '../store/atomic.js';
+import { fsyncDir, writeFileSynced } from '../store/atomic.js';
 
 export interface KeyInfo {
   name: string;
@@ -18,16 +18,7 @@ export interface KeyInfo {
 
 export const keysDir = (home: string): string => join(home, 'keys');
 
-async function writeNew(path: string, data: string, mode: number): Promise<void> {
-  const handle = await open(path, 'wx', mode);
-  try {
-    await handle.writeFile(data);
-    await handle.chmod(mode);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+const writeNew = (path: string, data: string, mode: number): Promise<void> => writeFileSynced(path, data, mode, 'wx');
 
 export async function generateKey(home: string, name: string): Promise<KeyInfo> {
   validateKeyName(name);

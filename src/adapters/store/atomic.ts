@@ -3,9 +3,9 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const handle = await open(tmp, 'w', mode);
+/** Writes a file and fsyncs it. `flag` 'wx' refuses an existing file (EEXIST). */
+export async function writeFileSynced(path: string, data: string | Uint8Array, mode: number, flag: 'w' | 'wx' = 'w'): Promise<void> {
+  const handle = await open(path, flag, mode);
   try {
     await handle.writeFile(data);
     await handle.chmod(mode);
@@ -13,6 +13,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   } finally {
     await handle.close();
   }
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFileSynced(tmp, data, mode);
   try {
     await rename(tmp, path);
   } catch (err) {
