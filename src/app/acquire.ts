@@ -110,7 +110,8 @@ export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
   const got = await fromRegistryOrCache(deps, journal, state, ref, text);
   const labels = (await deps.engine.inspectImage(got.imageId))?.labels ?? {};
-  await deps.meta.fromImage(got.imageId, stagedMeta);
+  // A bundle import has already written this image's /meta from its verified stream.
+  if (!(await deps.dirs.exists(stagedMeta))) await deps.meta.fromImage(got.imageId, stagedMeta);
   checkInterrupted(deps);
   const app = describe(state, ref, got.imageId, labels, stagedMeta, got.pulled ? 'pull' : 'local');
   await check(app);

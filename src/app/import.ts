@@ -4,6 +4,7 @@
 // everything this run changed is rolled back: removed apps come back, upgraded apps return to their
 // previous versions.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DamError } from '../core/errors.js';
 import { checkInstallable } from '../core/install-rules.js';
 import { isEmptyPlan, planImport, type ImportPlan } from '../core/import-plan.js';
@@ -91,6 +92,9 @@ function inStep(app: { name: string; version: string }, step: string, err: unkno
   return new DamError(err.code, `Import stopped at ${key(app)} (${step}): ${err.message}`, err.hint);
 }
 
+/** Where a bundle import stages an image's /meta, in the journal's work directory. */
+const bundleMetaName = (imageId: string) => `bundle-meta-${imageId.replace(/^sha256:/, '')}`;
+
 async function loadBundle(deps: ImportDeps, journal: ActiveJournal, bundle: BundleContents): Promise<void> {
   const missing = await deps.missingLayers(bundle);
   if (missing.length > 0) {
@@ -108,7 +112,7 @@ async function loadBundle(deps: ImportDeps, journal: ActiveJournal, bundle: Bund
   // load checks every blob's size and sha256 and every /meta file as it streams, and holds back the end of
   // the archive until all passed: a damaged bundle leaves the engine as it was (decision 0005).
   deps.report.info(`Verifying and loading ${bundle.images.length} image(s) from ${bundle.path}`);
-  await deps.bundles.load(bundle, deps.signal);
+  await deps.bundles.load(bundle, deps.signal, (imageId) => join(journal.workDir, bundleMetaName(imageId)));
   checkInterrupted(deps);
 }
 
@@ -137,14 +141,20 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
       const leaving = new Set([...plan.remove, ...plan.upgrade.map((u) => u.from)].map((a) => a.id));
       let future: State = { ...state, apps: state.apps.filter((a) => !leaving.has(a.id)) };
       const targets: Array<{ app: AcquiredApp; replaces?: InstalledApp }> = [];
+      // Each staged /meta is moved into place by one app; a second app of the same image copies its own.
+      const staged = new Set<string>();
       const wanted = [...plan.upgrade.map((u) => ({ to: u.to, from: u.from as InstalledApp | undefined })), ...plan.install.map((to) => ({ to, from: undefined }))];
       for (const [i, { to, from }] of wanted.entries()) {
         try {
-          const app = await acquire(deps, journal, state, refOf(to, state), async (candidate) => {
+          const ref = refOf(to, state);
+          const fromBundle = prepared.source.bundle?.images.find((img) => img.tags.includes(ref));
+          const stage = fromBundle && !staged.has(fromBundle.imageId) ? bundleMetaName(fromBundle.imageId) : `meta-${i}`;
+          if (fromBundle) staged.add(fromBundle.imageId);
+          const app = await acquire(deps, journal, state, ref, async (candidate) => {
             checkInstallable({ ...future, repos: candidate.state.repos }, candidate);
             await checkScripts(deps, candidate);
             await checkMetaAgainstIndex(deps, prepared.source.bundle, candidate);
-          }, `meta-${i}`);
+          }, stage);
           state = app.state;
           await addServerTags(deps, journal, app);
           future = { ...future, apps: [...future.apps, { ...placeholder(app), id: -1 - i }] };

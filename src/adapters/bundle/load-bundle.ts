@@ -1,13 +1,9 @@
 // Loads a bundle into the engine with ONE `docker load`, building a docker-save tar on the fly: the image
 // configs and manifest.json first (from the index), then each carried layer as `<diff id>/layer.tar`
-// streamed out of the bundle. Every layer's size and sha256 are checked as it passes; the tar's
-// end-of-archive marker is only written once everything has checked, so a bad blob breaks the upload and the
-// engine (which unpacks the whole upload before it registers anything) loads nothing. Memory stays flat.
-// The /meta listing is not re-parsed here: each layer's sha256 is its diff id, pinned by the index, so the
-// loaded image's /meta is what the index lists; `dam import` compares the copy it runs scripts from with the
-// index before any script runs (decision 0004).
-import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+// streamed out of the bundle. Every layer is checked as it passes, as verify does (size, sha256, /meta
+// listing); the tar's end-of-archive marker is only written once everything has checked, so a bad blob breaks the upload and the engine (which unpacks the
+// whole upload before it registers anything) loads nothing. Memory stays flat: no layer is buffered.
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
@@ -15,6 +11,7 @@ import type { BundleIndex } from '../../core/bundle/index-format.js';
 import type { Engine } from '../../core/ports/engine.js';
 import type { Compression } from './compression.js';
 import { walkBundle } from './bundle-reader.js';
+import { metaChecker } from './verify-bundle.js';
 
 const hex = (digest: string) => digest.slice('sha256:'.length);
 
@@ -27,29 +24,30 @@ export function saveManifest(index: BundleIndex): Buffer {
   return Buffer.from(JSON.stringify(index.images.map((img) => ({ Config: `${hex(img.imageId)}.json`, RepoTags: img.tags, Layers: img.layers.map((d) => `${hex(d)}/layer.tar`) }))));
 }
 
-export async function loadBundle(path: string, compression: Compression, index: BundleIndex, indexSha256: string, engine: Engine, signal?: AbortSignal): Promise<string[]> {
+/**
+ * Loads the bundle. When `stageMeta` is given, each image's /meta (read from the verified stream, checked
+ * against the index) is also written to `stageMeta(imageId)`, so that install scripts can run from it
+ * without copying /meta out of the engine; returns the ids of the images so staged.
+ */
+export async function loadBundle(path: string, compression: Compression, index: BundleIndex, indexSha256: string, engine: Engine, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
   const pack = tar.pack();
   const upload = new PassThrough();
   const sending = pipeline(pack as unknown as Readable, upload).catch(() => undefined);
   const loading = engine.load(upload, signal ? { signal } : {});
+  let staged: string[] = [];
   loading.catch(() => undefined);
   try {
     for (const img of index.images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
     await addEntry(pack, 'manifest.json', saveManifest(index));
+    const checker = metaChecker(path);
     await walkBundle(path, compression, indexSha256, { signal }, async (blob, body) => {
       const entry = pack.entry({ name: `${blob.sha256}/layer.tar`, size: blob.size, mode: 0o644, mtime: new Date(0) });
-      const hash = createHash('sha256');
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk);
-          size += chunk.length;
-          cb(null, chunk);
-        },
-      });
-      await pipeline(body, tap, entry as unknown as NodeJS.WritableStream);
-      return { size, sha256: hash.digest('hex') };
+      const tee = checker.tee(blob);
+      const [, seen] = await Promise.all([pipeline(body, tee.stream, entry as unknown as NodeJS.WritableStream), tee.done]);
+      return seen;
     });
+    checker.check(index);
+    if (stageMeta) staged = await checker.stage(index, stageMeta);
   } catch (err) {
     // Break the upload without its end marker: the engine discards what it has received.
     upload.destroy(err instanceof Error ? err : new Error(String(err)));
@@ -58,10 +56,10 @@ export async function loadBundle(path: string, compression: Compression, index: 
   }
   pack.finalize();
   await sending;
-  const loaded = await loading;
+  await loading;
   for (const img of index.images) {
     const found = await engine.inspectImage(img.imageId);
     if (!found) throw new DamError('ENGINE_ERROR', `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`, 'Check the engine log (journalctl -u docker) and the free disk space, then import again.');
   }
-  return loaded;
+  return staged;
 }

@@ -48,14 +48,14 @@ export class TarBundles implements Bundles {
     await verifyBundle(contents.path, contents.compression, indexShaOf(contents), signal);
   }
 
-  async load(contents: BundleContents, signal?: AbortSignal): Promise<void> {
+  async load(contents: BundleContents, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
     if (contents.kind === 'dam1-export') {
       await loadDam1Export(contents.path, this.engine, signal);
-      return;
+      return [];
     }
     const opened = await readIndex(contents.path, contents.compression);
     if (!opened || opened.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
-    await loadBundle(contents.path, contents.compression, opened.index, opened.indexSha256, this.engine, signal);
+    return loadBundle(contents.path, contents.compression, opened.index, opened.indexSha256, this.engine, signal, stageMeta);
   }
 }
 

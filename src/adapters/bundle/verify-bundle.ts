@@ -4,7 +4,8 @@
 // runs the same /meta check on the stream it sends to the engine.
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { DamError } from '../../core/errors.js';
-import type { LayerItem } from '../../core/archive/layer-merge.js';
+import { mergeLayers, type LayerItem } from '../../core/archive/layer-merge.js';
+import { writeTreeAtomically } from '../fs/safe-extract.js';
 import type { BundleIndex, IndexBlob } from '../../core/bundle/index-format.js';
 import { META_ROOT, metaDifferences, metaListing } from '../../core/bundle/meta-listing.js';
 import { scanMember, type ScanBudget } from '../archive/member-scan.js';
@@ -20,12 +21,15 @@ export function metaChecker(path: string) {
     /** Reads a layer's /meta entries from `body`, which it consumes. */
     async scan(blob: IndexBlob, body: Readable): Promise<ObservedBlob> {
       const record = await scanMember(body, blob.name, { maybeJson: false, metaRoot: META_ROOT, budget, source: path });
+      const sha256 = record.digest.slice('sha256:'.length);
+      // A damaged blob is reported by its digest, the precise fault, rather than by what it broke inside.
+      if (sha256 !== blob.sha256) throw bundleInvalid(path, `member '${blob.name}' has sha256 ${sha256}, the index says ${blob.sha256}`);
       if (record.contentError) {
         if (record.contentError instanceof DamError) throw record.contentError;
         throw bundleInvalid(path, `member '${blob.name}' is not a valid layer tar (${record.contentError.message})`);
       }
       meta.set(`sha256:${blob.sha256}`, record.meta ?? []);
-      return { size: record.size, sha256: record.digest.slice('sha256:'.length) };
+      return { size: record.size, sha256 };
     },
     /**
      * A pass-through that also feeds `scan`, for a blob that goes elsewhere (the engine). `done` settles
@@ -48,6 +52,20 @@ export function metaChecker(path: string) {
         throw err;
       });
       return { stream, done };
+    },
+    /** Writes each image's /meta, as the engine will see it, where `dirFor` says; returns the staged ids. */
+    async stage(index: BundleIndex, dirFor: (imageId: string) => string): Promise<string[]> {
+      const staged: string[] = [];
+      for (const img of index.images) {
+        if (!img.layers.every((d) => meta.has(d))) continue;
+        const merged = mergeLayers(img.layers.map((d) => meta.get(d)!), META_ROOT);
+        if (merged.kind !== 'found') continue;
+        await writeTreeAtomically(dirFor(img.imageId), async (tree) => {
+          for (const e of merged.entries) await tree.add({ path: e.path, type: e.type, mode: e.mode, ...(e.linkname !== undefined ? { linkname: e.linkname } : {}) }, e.data);
+        }, { source: `the /meta of ${img.tags[0] ?? img.imageId} in bundle '${path}'` });
+        staged.push(img.imageId);
+      }
+      return staged;
     },
     check(index: BundleIndex): void {
       for (const img of index.images) {

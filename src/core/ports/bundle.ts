@@ -57,5 +57,9 @@ export interface Bundles {
    * breaks the upload (so that the engine keeps nothing) on a mismatch. Does not check omitted layers:
    * call missingLayers first. ENGINE_ERROR when the engine then lacks an image of the index.
    */
-  load(contents: BundleContents, signal?: AbortSignal): Promise<void>;
+  /**
+   * With `stageMeta`, also writes each image's /meta (from the checked stream) to `stageMeta(imageId)` and
+   * returns the ids of the images so staged, so that scripts need not be copied back out of the engine.
+   */
+  load(contents: BundleContents, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]>;
 }
