@@ -6,10 +6,11 @@
 //           script run) <= 1.2x `docker load` of a gzip'd `docker save` of the same images, into an empty
 //           second engine, images removed between runs;
 //   memory: peak RSS of `dam export --all` and `dam import` < 200 MB, for a BENCH_BIG_MB bundle.
-// Run: node --import tsx bench/bundle.ts   (BENCH_RUNS=2, BENCH_BIG_MB=2048; 0 skips the big case)
+// Run: node --import tsx bench/bundle.ts   (BENCH_RUNS=2, BENCH_BIG_MB=2048; 0 skips the big case;
+//      BENCH_DATA=random fills the import case's apps with random bytes instead of real host files)
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -25,6 +26,7 @@ import { walkTar } from '../src/adapters/bundle/tar-walk.js';
 import { dam, DAM_BIN, TEST_LABEL, tempHome, uniqueName } from '../test/harness/dam.js';
 import { baseImage, testEngine } from '../test/harness/engine.js';
 import { startSecondEngine, type SecondEngine } from '../test/harness/second-engine.js';
+import { hostFileList } from './lib.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
@@ -54,6 +56,39 @@ const size = async (path: string) => (await stat(path)).size;
 const fmt = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results: Array<{ name: string; value: number; limit: number }> = [];
+/** What the import case's apps hold: real host files (default), or random bytes (BENCH_DATA=random). */
+const DATA = process.env.BENCH_DATA === 'random' ? 'random' : 'host';
+
+/** `count` apps of about `eachMb` MB each of distinct real host files, imported with DAM's labels and a /meta. */
+async function hostFileApps(work: string, prefix: string, count: number, eachMb: number): Promise<string[]> {
+  const files = (await readFile(await hostFileList(work, count * eachMb * MB), 'utf8')).split('\n').filter(Boolean);
+  const parts: string[][] = Array.from({ length: count }, () => []);
+  let part = 0;
+  let bytes = 0;
+  for (const f of files) {
+    if (bytes >= eachMb * MB && part < count - 1) {
+      part++;
+      bytes = 0;
+    }
+    parts[part]!.push(f);
+    bytes += (await stat(`/${f}`)).size;
+  }
+  const meta = join(work, 'host-app');
+  await mkdir(join(meta, 'meta'), { recursive: true });
+  for (const script of ['install', 'uninstall']) await writeFile(join(meta, 'meta', script), `#!/bin/sh\necho ${script}\n`, { mode: 0o755 });
+  const tags: string[] = [];
+  for (const [i, list] of parts.entries()) {
+    const tag = `${prefix}${i}:1.0`;
+    const name = tag.split(':')[0]!;
+    const listFile = join(work, `host-app-${i}.txt`);
+    await writeFile(listFile, `${list.join('\n')}\n`);
+    const changes = [`LABEL ${TEST_LABEL}=${LABEL}`, `LABEL DAM_APP_FAMILY=${name}`, 'LABEL DAM_APP_MULTIVERSION=false', 'LABEL DAM_APP_SERVERS=,'].map((c) => `--change '${c}'`).join(' ');
+    await run('bash', ['-c', `tar -cf - -C / -T '${listFile}' -C '${meta}' meta 2>/dev/null | docker import ${changes} - '${tag}'`]);
+    made.push(tag);
+    tags.push(tag);
+  }
+  return tags;
+}
 
 function ratio(name: string, value: number, base: number, limit: number, detail: string): void {
   const r = value / base;
@@ -160,8 +195,10 @@ async function main(): Promise<void> {
     const importCase = async (label: string, mb: number, runs: number, compare: boolean): Promise<void> => {
       const count = mb >= 1000 ? 1 : 4;
       const each = Math.round((mb - 100) / count);
-      const images: string[] = [];
-      for (let i = 0; i < count; i++) images.push(await build(`${prefix}-${label}${i}:1.0`, `FROM ${base}\nCOPY meta /meta\nRUN head -c ${each * MB} /dev/urandom > /data\n`, true));
+      const images: string[] = DATA === 'random' ? [] : await hostFileApps(dir, `${prefix}-${label}`, count, each);
+      if (DATA === 'random') {
+        for (let i = 0; i < count; i++) images.push(await build(`${prefix}-${label}${i}:1.0`, `FROM ${base}\nCOPY meta /meta\nRUN head -c ${each * MB} /dev/urandom > /data\n`, true));
+      }
       const h = await tempHome();
       homes.push(h.cleanup);
       await installAll(h.home, images);
@@ -209,7 +246,7 @@ async function main(): Promise<void> {
       await rm(file, { force: true });
       if (floorFile) await rm(floorFile, { force: true });
     };
-    console.log('import: a ~500 MB product into an empty second engine');
+    console.log(`import: a ~500 MB product into an empty second engine (${DATA === 'random' ? 'random data, which no compressor shrinks' : 'real host files, as apps carry'})`);
     await importCase('load', 500, RUNS, true);
     if (BIG_MB > 0) {
       console.log(`memory: a ${BIG_MB} MB bundle`);
