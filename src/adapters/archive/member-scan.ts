@@ -155,3 +155,16 @@ function metaCollector(root: string, member: string, options: ScanOptions, onDon
   extract.on('finish', () => onDone(items));
   return extract as unknown as Writable;
 }
+
+/** The record a member name leads to, following (at most 16) links between members; undefined when none. */
+export function followLinks(members: Map<string, MemberRecord>, links: Map<string, string>, name: string): MemberRecord | undefined {
+  let current = name;
+  for (let hops = 0; hops < 16; hops++) {
+    const record = members.get(current);
+    if (record) return record;
+    const next = links.get(current);
+    if (next === undefined) return undefined;
+    current = next;
+  }
+  return undefined;
+}

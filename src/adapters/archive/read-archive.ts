@@ -14,8 +14,8 @@ import { createCrc32, parseDamName } from '../../core/archive/dam-name.js';
 import { blobPath, digestFromBlobPath, parseImageConfig, parseLegacyManifest, parseOciIndex, planImage, verifyImagePlan, type ImagePlan, type ManifestEntry } from '../../core/archive/docker-save.js';
 import { mergeLayers } from '../../core/archive/layer-merge.js';
 import { normalizeEntryName, resolveSymlinkTarget, safeEntryType } from '../../core/archive/tar-path.js';
-import { scanMember, type MemberRecord, type ScanBudget } from './member-scan.js';
-import { isTarFormatError, writeTreeAtomically } from '../fs/safe-extract.js';
+import { followLinks, scanMember, type MemberRecord, type ScanBudget } from './member-scan.js';
+import { describeStreamFailure, writeTreeAtomically } from '../fs/safe-extract.js';
 
 export interface ArchiveInfo {
   path: string;
@@ -158,17 +158,7 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
   if (named && crc.hex !== named.crc32) throw crcMismatch(path, named.crc32);
   if (named?.size !== undefined && named.size !== size) throw archiveInvalid(path, `its size is ${size} bytes but its name says ${named.size}`);
 
-  const resolve = (name: string): MemberRecord | undefined => {
-    let current = name;
-    for (let hops = 0; hops < 16; hops++) {
-      const record = members.get(current);
-      if (record) return record;
-      const next = links.get(current);
-      if (next === undefined) return undefined;
-      current = next;
-    }
-    return undefined;
-  };
+  const resolve = (name: string): MemberRecord | undefined => followLinks(members, links, name);
   const readJson = (name: string, what: string): unknown => {
     const record = resolve(name);
     if (!record) return undefined;
@@ -233,13 +223,7 @@ function crcMismatch(path: string, expected: string, detail?: string): DamError 
 }
 
 function describeFailure(path: string, err: unknown): Error {
-  if (err instanceof DamError) return err;
-  const code = errnoCode(err);
-  const message = err instanceof Error ? err.message : String(err);
-  if (code === 'Z_BUF_ERROR' || message === 'unexpected end of file') return archiveInvalid(path, 'the gzip stream is truncated');
-  if (code?.startsWith('Z_')) return archiveInvalid(path, `the gzip data is corrupt (${message})`);
-  if (isTarFormatError(err)) return archiveInvalid(path, /^Unexpected end/.test(message) ? 'the tar stream is truncated' : `a tar header is corrupt (${message})`);
-  return err instanceof Error ? err : new Error(message);
+  return describeStreamFailure(err, (what) => archiveInvalid(path, what));
 }
 
 async function fileSize(path: string): Promise<number> {

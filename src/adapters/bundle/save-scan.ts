@@ -8,7 +8,7 @@ import type { LayerItem } from '../../core/archive/layer-merge.js';
 import { normalizeEntryName, resolveSymlinkTarget } from '../../core/archive/tar-path.js';
 import { META_ROOT } from '../../core/bundle/meta-listing.js';
 import type { Engine } from '../../core/ports/engine.js';
-import { scanMember, type MemberRecord, type ScanBudget } from '../archive/member-scan.js';
+import { followLinks, scanMember, type MemberRecord, type ScanBudget } from '../archive/member-scan.js';
 import { walkTar } from './tar-walk.js';
 
 export interface SavedLayer {
@@ -58,17 +58,7 @@ export async function scanSave(engine: Engine, imageIds: string[], signal?: Abor
     if (!layer && !json) return void body.resume();
     members.set(n.path, await scanMember(body, n.path, { maybeJson: json, ...(layer ? { metaRoot: META_ROOT } : {}), budget, source: 'docker save' }));
   });
-  const resolve = (path: string): MemberRecord | undefined => {
-    let current = path;
-    for (let hops = 0; hops < 16; hops++) {
-      const r = members.get(current);
-      if (r) return r;
-      const next = links.get(current);
-      if (next === undefined) return undefined;
-      current = next;
-    }
-    return undefined;
-  };
+  const resolve = (path: string): MemberRecord | undefined => followLinks(members, links, path);
   const jsonOf = (path: string): unknown => {
     const r = resolve(path);
     if (!r?.json) throw engineError(`'${path}' is missing or not JSON`);

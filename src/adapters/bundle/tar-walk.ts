@@ -4,8 +4,8 @@
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { DamError, errnoCode } from '../../core/errors.js';
-import { isTarFormatError } from '../fs/safe-extract.js';
+import { DamError } from '../../core/errors.js';
+import { describeStreamFailure } from '../fs/safe-extract.js';
 
 export type TarHeader = tar.Header;
 
@@ -92,13 +92,7 @@ export async function firstMember(source: Readable, path: string, maxBytes: numb
 }
 
 export function describeFailure(path: string, err: unknown): Error {
-  if (err instanceof DamError) return err;
-  const code = errnoCode(err);
-  const message = err instanceof Error ? err.message : String(err);
-  if (code === 'Z_BUF_ERROR' || message === 'unexpected end of file') return bundleInvalid(path, 'the gzip stream is truncated');
-  if (code?.startsWith('Z_')) return bundleInvalid(path, `the gzip data is corrupt (${message})`);
-  if (isTarFormatError(err)) return bundleInvalid(path, /^Unexpected end/.test(message) ? 'the tar stream is truncated' : `a tar header is corrupt (${message})`);
-  return err instanceof Error ? err : new Error(message);
+  return describeStreamFailure(err, (what) => bundleInvalid(path, what));
 }
 
 /** Whether a 512-byte block is a tar header: its checksum field matches its bytes. */

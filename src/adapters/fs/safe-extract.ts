@@ -212,3 +212,17 @@ export async function safeExtract(stream: Readable, destDir: string, options: Sa
 export function isTarFormatError(err: unknown): boolean {
   return err instanceof Error && !(err instanceof DamError) && /^(Unexpected end of data|Invalid tar header)/.test(err.message);
 }
+
+/**
+ * What went wrong reading a (gzip'd) tar stream, as the caller's ARCHIVE_INVALID error (`invalid` names the
+ * file); errors that are not about the stream's content pass through.
+ */
+export function describeStreamFailure(err: unknown, invalid: (what: string) => DamError): Error {
+  if (err instanceof DamError) return err;
+  const code = errnoCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'Z_BUF_ERROR' || message === 'unexpected end of file') return invalid('the gzip stream is truncated');
+  if (code?.startsWith('Z_')) return invalid(`the gzip data is corrupt (${message})`);
+  if (isTarFormatError(err)) return invalid(/^Unexpected end/.test(message) ? 'the tar stream is truncated' : `a tar header is corrupt (${message})`);
+  return err instanceof Error ? err : new Error(message);
+}
