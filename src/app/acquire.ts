@@ -26,10 +26,10 @@ export interface AcquiredApp extends Candidate {
   admission?: Admission;
 }
 
-async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, state: State, ref: ImageRef, text: string): Promise<{ imageId: string; pulled: boolean; state: State }> {
+async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, state: State, ref: ImageRef, text: string): Promise<{ imageId: string; labels: Record<string, string>; pulled: boolean }> {
   const tag = formatRef(ref);
   const local = await deps.engine.inspectImage(tag);
-  if (local) return { imageId: local.id, pulled: false, state };
+  if (local) return { imageId: local.id, labels: local.labels, pulled: false };
   if (deps.offline) {
     throw new DamError('NOT_FOUND', `${tag} is not in the local Docker cache, and --offline forbids pulling it.`, 'Install from an archive (dam install FILE.dam), or drop --offline.');
   }
@@ -51,7 +51,7 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
   const pulled = await deps.engine.inspectImage(tag);
   if (!pulled) throw new DamError('ENGINE_ERROR', `The engine reported ${tag} pulled, but cannot find it.`, 'Run dam doctor.');
   await journal.intend({ kind: 'image', imageId: pulled.id, existedBefore: false });
-  return { imageId: pulled.id, pulled: true, state };
+  return { imageId: pulled.id, labels: pulled.labels, pulled: true };
 }
 
 /** What the caller checks before the engine or the host changes: the family rule, the scripts. */
@@ -109,11 +109,10 @@ export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state
   }
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
   const got = await fromRegistryOrCache(deps, journal, state, ref, text);
-  const labels = (await deps.engine.inspectImage(got.imageId))?.labels ?? {};
   // A bundle import has already written this image's /meta from its verified stream.
   if (!(await deps.dirs.exists(stagedMeta))) await deps.meta.fromImage(got.imageId, stagedMeta);
   checkInterrupted(deps);
-  const app = describe(state, ref, got.imageId, labels, stagedMeta, got.pulled ? 'pull' : 'local');
+  const app = describe(state, ref, got.imageId, got.labels, stagedMeta, got.pulled ? 'pull' : 'local');
   await check(app);
   return app;
 }
