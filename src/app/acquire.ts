@@ -9,7 +9,7 @@ import { defaultRepo, repoPrefix, type State } from '../core/state.js';
 import { repoForRegistry, type Candidate } from '../core/install-rules.js';
 import type { ActiveJournal } from '../core/ports/host.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
-import { admitArchive, checkSignedArchive } from './signatures.js';
+import { admitArchive, checkSignedArchive, confirmSignature } from './signatures.js';
 import type { Admission } from '../core/signing/verdict.js';
 
 export interface AcquiredApp extends Candidate {
@@ -67,10 +67,14 @@ function describe(state: State, ref: ImageRef, imageId: string, labels: Record<s
 /** An archive: verified and checked while it streams into the engine, which registers it only after `check`. */
 async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: State, path: string, stagedMeta: string, check: AcquireCheck): Promise<AcquiredApp> {
   let app: AcquiredApp | undefined;
-  // Before a byte reaches the engine: refused here, nothing is loaded and no script runs.
-  const admission = deps.trust ? await admitArchive(deps, journal, path, await deps.trust.checkFile(path)) : undefined;
+  // Refused here (unsigned, unknown key, replayed release) before the file is read: nothing is loaded.
+  const signature = deps.trust ? await deps.trust.fileCheck(path) : undefined;
+  // When the verdict depends on the file's hash, it is announced once the load pass has measured it.
+  let admission = signature ? await admitArchive(deps, journal, path, signature.early, { quiet: signature.measure }) : undefined;
   deps.report.info(`Verifying and loading ${path}`);
   await deps.archives.verifyAndLoad(path, stagedMeta, async (archive) => {
+    // The hash is of the bytes this pass streamed into the engine, which registers nothing before this resolves.
+    if (signature) admission = await confirmSignature(deps, journal, signature, admission, archive);
     checkSignedArchive(admission, archive);
     const first = archive.tags[0];
     if (!first) {
@@ -79,9 +83,10 @@ async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: S
     app = describe(state, parseRef(first), archive.imageId, archive.labels, stagedMeta, 'archive');
     await check(app);
     await journal.intend({ kind: 'image', imageId: archive.imageId, existedBefore: (await deps.engine.inspectImage(archive.imageId)) !== undefined });
+    // Exactly the tags the load will set (DAM writes the manifest the engine reads): rollback restores each.
     for (const tag of archive.tags) await journal.intend({ kind: 'tag', ref: tag, target: archive.imageId, previous: (await deps.engine.inspectImage(tag))?.id ?? null });
     faultPoint(deps, 'before-load');
-  }, deps.signal);
+  }, deps.signal, { sha256: signature?.measure === true });
   if (!app) throw new Error('verifyAndLoad returned without checking the archive');
   if (admission) app.admission = admission;
   const loaded = await deps.engine.inspectImage(app.tag);

@@ -5,15 +5,16 @@ import { DamError } from '../core/errors.js';
 import { admit, describeVerdict, type Admission, type Verdict } from '../core/signing/verdict.js';
 import type { ActiveJournal, ArchiveImage } from '../core/ports/host.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
+import type { FileCheck } from '../core/ports/signing.js';
 
 /** Throws REFUSED unless the verdict is accepted (or a flag lets it through, with a warning); journals it. */
-export async function admitArchive(deps: LifecycleDeps, journal: ActiveJournal, archive: string, verdict: Verdict): Promise<Admission | undefined> {
+export async function admitArchive(deps: LifecycleDeps, journal: ActiveJournal, archive: string, verdict: Verdict, options: { quiet?: boolean } = {}): Promise<Admission | undefined> {
   if (!deps.trust) return undefined;
   const admission = admit(verdict, deps.trust.flags);
   if (verdict.status === 'not-required' && !admission.override) return admission;
   if (admission.override && verdict.status === 'refused') {
     deps.report.warn(`${admission.override}: accepting ${archive} although it is refused (${verdict.reason}): ${verdict.message} This is recorded in the operation's journal.`);
-  } else {
+  } else if (!options.quiet) {
     deps.report.info(`${archive}: ${describeVerdict(verdict)}`);
   }
   await journal.noteSignature({
@@ -26,6 +27,22 @@ export async function admitArchive(deps: LifecycleDeps, journal: ActiveJournal, 
     ...(admission.override ? { override: admission.override } : {}),
   });
   return admission;
+}
+
+/**
+ * The verdict on the bytes the load pass actually read. It must be the one admitted before the pass (else
+ * the file was swapped or changed while read): a different one is admitted anew, which refuses a swapped
+ * file (digest-mismatch) unless a flag lets it through, journaled.
+ */
+export async function confirmSignature(deps: LifecycleDeps, journal: ActiveJournal, check: FileCheck, early: Admission | undefined, archive: ArchiveImage): Promise<Admission | undefined> {
+  if (!check.measure) return early;
+  if (archive.sha256 === undefined) throw new Error('the archive was loaded without the hash its signature check needs');
+  const final = check.final({ sha256: archive.sha256, size: archive.size });
+  if (JSON.stringify(final) === JSON.stringify(check.early)) {
+    if (!early?.override) deps.report.info(`${archive.path}: ${describeVerdict(final)}`);
+    return early;
+  }
+  return admitArchive(deps, journal, archive.path, final);
 }
 
 /** The archive's manifest must carry the tag the signature names (it pins the file; this catches a swap while reading). */

@@ -8,6 +8,7 @@ import { JournalFiles } from '../adapters/store/journal-files.js';
 import { hostDirs } from '../adapters/fs/host-dirs.js';
 import { copyMetaFromImage } from '../adapters/meta/copy-meta.js';
 import { engineArchives } from '../adapters/archive/load-archive.js';
+import { engineFreeBytes } from '../adapters/archive/engine-space.js';
 import { runScript } from '../adapters/scripts/run-script.js';
 import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import { fileArchiveTrust } from '../adapters/signing/archive-trust.js';
@@ -43,7 +44,7 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     dirs: hostDirs,
     scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); } },
     meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); } },
-    archives: engineArchives(engine, () => progressRenderer(log)),
+    archives: engineArchives(engine, { progress: () => progressRenderer(log), freeBytes: () => engineFreeBytes(engine, ctx.env.DOCKER_HOST) }),
     registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
     listTags: async (repo: Repo, path: string): Promise<string[]> => {
       const { createRegistries } = await import('../adapters/registry/registries.js');

@@ -1,5 +1,3 @@
-import { statfs } from 'node:fs/promises';
-import type { Engine } from '../core/ports/engine.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { lifecycleDeps } from '../cli/lifecycle.js';
@@ -10,18 +8,7 @@ import { createBundles } from '../adapters/bundle/tar-bundles.js';
 import { missingLayers } from '../adapters/bundle/engine-layers.js';
 import { describeVerdict } from '../core/signing/verdict.js';
 import { metaContent } from '../adapters/fs/meta-digests.js';
-
-/** Free space under the engine's root directory, when the engine runs on this host (a unix socket). */
-async function engineFreeBytes(ctx: Context, engine: Engine): Promise<number | undefined> {
-  if (ctx.env.DOCKER_HOST && !ctx.env.DOCKER_HOST.startsWith('unix://')) return undefined;
-  const { rootDir } = await engine.info();
-  try {
-    const s = await statfs(rootDir);
-    return s.bavail * s.bsize;
-  } catch {
-    return undefined;
-  }
-}
+import { engineFreeBytes } from '../adapters/archive/engine-space.js';
 
 function planText(ctx: Context, prepared: PreparedImport): string {
   const { plan } = prepared;
@@ -58,7 +45,7 @@ function planData(prepared: PreparedImport) {
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const base = await lifecycleDeps(ctx, opts);
   const bundles = createBundles(base.engine);
-  const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(ctx, base.engine), metaContent };
+  const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST), metaContent };
   const prepared = await prepareImport(deps, args[0] ?? '', opts.restore === true);
   const shown = planText(ctx, prepared);
   if (opts.dryRun === true) return { data: { ...planData(prepared), applied: false }, text: shown };

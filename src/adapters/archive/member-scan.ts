@@ -19,6 +19,8 @@ export interface MemberRecord extends ObservedMember {
   meta?: LayerItem[];
   /** Why the member could not be read as a (gzipped) tar, when that was tried. */
   contentError?: Error;
+  /** The name the member was forwarded under into DAM's load stream (see save-stream.ts). */
+  forwardedAs?: string;
 }
 
 /** Shared limits for one archive, so a hostile archive cannot make DAM buffer much. */
@@ -36,6 +38,11 @@ export interface ScanOptions {
   metaRoot?: string;
   budget: ScanBudget;
   source: string;
+  /**
+   * Called at the first chunk, told whether the member looks like JSON; a returned writer receives every
+   * chunk as it is read (the read waits for it).
+   */
+  forward?: (looksJson: boolean) => ((chunk: Buffer) => Promise<void>) | undefined;
 }
 
 async function write(stream: Writable, chunk: Buffer): Promise<void> {
@@ -56,13 +63,16 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
   let size = 0;
   let json: Buffer[] | undefined;
   let inner: { input: Writable; done: Promise<void>; error?: Error; digest?: () => string; meta?: LayerItem[] } | undefined;
+  let forward: ((chunk: Buffer) => Promise<void>) | undefined;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     if (size === 0) {
       const gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
       const first = chunk[0];
       if (options.maybeJson && (first === 0x7b || first === 0x5b)) json = [];
       if (gzip || (options.metaRoot !== undefined && !json)) inner = startInner(gzip, name, options);
+      forward = options.forward?.(json !== undefined);
     }
+    if (forward) await forward(chunk);
     hash.update(chunk);
     size += chunk.length;
     if (json) {

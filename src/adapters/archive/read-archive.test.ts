@@ -138,7 +138,7 @@ test('extractMetaFromLayers reads /meta from the layers, top over bottom, honour
   const upper = await tarOf([{ name: 'meta/', type: 'directory' }, { name: 'meta/install', data: '#!/bin/sh\necho v2\n', mode: 0o4755 }, { name: 'meta/.wh.uninstall', data: '' }, { name: 'meta/uninstall.sh', data: 'x' }, { name: 'meta/link', type: 'symlink', linkname: 'install' }]);
   const path = await damFile('web', '2.0', gzipSync(await tarOf(legacyMembers({ layers: [base, meta, upper], repoTags: ['web:2.0'] }))));
   const dest = join(dir, 'meta-out');
-  const info = await extractMetaFromLayers(path, dest);
+  const { info } = await extractMetaFromLayers(path, dest);
   assert.deepEqual(info.tags, ['web:2.0']);
   assert.deepEqual((await readdir(dest)).sort(), ['install', 'link', 'uninstall.sh']);
   assert.equal(await readFile(join(dest, 'install'), 'utf8'), '#!/bin/sh\necho v2\n');

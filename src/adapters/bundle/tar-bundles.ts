@@ -37,7 +37,7 @@ export class TarBundles implements Bundles {
     const looks1x = compression === 'none' && first !== undefined && (first.name === 'app_list' || first.name.endsWith('.dam'));
     if (!looks1x) throw bundleInvalid(path, `it is an archive but neither a DAM bundle nor a DAM 1.x export (its first member is '${first?.name ?? 'none'}')`, 'Give a file made by dam export --all (or DAM 1.x export --all), or an app list.');
     const scan = await scanDam1Export(path, signal);
-    return { path, kind: 'dam1-export', compression, product: scan.product, images: scan.images, omittedLayers: [], layerBytes: scan.layerBytes };
+    return { path, kind: 'dam1-export', compression, product: scan.product, images: scan.images, omittedLayers: [], layerBytes: scan.layerBytes, file: scan.file };
   }
 
   async verify(contents: BundleContents, signal?: AbortSignal): Promise<void> {
@@ -50,7 +50,7 @@ export class TarBundles implements Bundles {
 
   async load(contents: BundleContents, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
     if (contents.kind === 'dam1-export') {
-      await loadDam1Export(contents.path, this.engine, signal);
+      await loadDam1Export(contents, this.engine, signal);
       return [];
     }
     const opened = await readIndex(contents.path, contents.compression);

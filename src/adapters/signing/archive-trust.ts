@@ -1,9 +1,9 @@
 // ArchiveTrust over the state directory's trust.json and detached `FILE.sig` files. Reads local files only.
 import { readFile } from 'node:fs/promises';
-import { errnoCode } from '../../core/errors.js';
-import type { ArchiveTrust } from '../../core/ports/signing.js';
+import { errnoCode, isDamError } from '../../core/errors.js';
+import type { ArchiveTrust, FileCheck } from '../../core/ports/signing.js';
 import type { BundleContents } from '../../core/ports/bundle.js';
-import type { Subject } from '../../core/signing/payload.js';
+import { parseSignatureFile, type Subject } from '../../core/signing/payload.js';
 import { evaluate, type AdmitFlags, type Verdict } from '../../core/signing/verdict.js';
 import { recordAccepted } from '../../core/signing/trust.js';
 import { readTrust, updateTrust } from './trust-file.js';
@@ -27,6 +27,20 @@ export async function readDetachedSignature(path: string, explicit?: string): Pr
   }
 }
 
+/** What the signature says the file is, so that the verdict can be given before the file is read. */
+function claimedSubject(signature: { text: string; source: string } | undefined): Subject {
+  if (signature) {
+    try {
+      const { subject } = parseSignatureFile(signature.text, signature.source).payload;
+      if (subject.kind === 'file') return subject;
+    } catch (err) {
+      // evaluate() reports a damaged .sig itself.
+      if (!isDamError(err)) throw err;
+    }
+  }
+  return { kind: 'file', sha256: '', size: -1 };
+}
+
 export function fileArchiveTrust(options: ArchiveTrustOptions): ArchiveTrust {
   const verdictFor = async (path: string, measure: () => Promise<Subject>, productName?: string): Promise<Verdict> => {
     const policy = await readTrust(options.home);
@@ -37,15 +51,31 @@ export function fileArchiveTrust(options: ArchiveTrustOptions): ArchiveTrust {
     return evaluate(input);
   };
   const wholeFile = (path: string) => async (): Promise<Subject> => ({ kind: 'file', ...(await fileSha256(path, options.signal)) });
+  const fileCheck = async (path: string): Promise<FileCheck> => {
+    const policy = await readTrust(options.home);
+    const signature = await readDetachedSignature(path, options.signature);
+    const input = { policy, archive: path, ...(signature ? { signature } : {}) };
+    return {
+      early: evaluate({ ...input, subject: claimedSubject(signature) }),
+      measure: signature !== undefined && policy.keys.length > 0,
+      final: (measured) => evaluate({ ...input, subject: { kind: 'file', ...measured } }),
+    };
+  };
   return {
     flags: { insecureAllowUnsigned: options.insecureAllowUnsigned, allowDowngrade: options.allowDowngrade },
-    checkFile: (path) => verdictFor(path, wholeFile(path)),
+    checkFile: async (path) => {
+      const check = await fileCheck(path);
+      return check.measure ? check.final(await fileSha256(path, options.signal)) : check.early;
+    },
+    fileCheck,
     checkBundle: (contents: BundleContents) => {
       if (contents.kind === 'bundle' && contents.indexSha256 !== undefined) {
         const indexSha256 = contents.indexSha256;
         return verdictFor(contents.path, () => Promise.resolve({ kind: 'bundle', indexSha256 }), contents.product.name);
       }
-      return verdictFor(contents.path, wholeFile(contents.path));
+      // A 1.x export was hashed in the pass that opened it; its load checks that it reads the same bytes.
+      const { file } = contents;
+      return verdictFor(contents.path, file ? () => Promise.resolve({ kind: 'file', ...file }) : wholeFile(contents.path));
     },
     accepted: async (verdict) => {
       if (verdict.status !== 'trusted') return;

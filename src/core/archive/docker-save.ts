@@ -202,3 +202,8 @@ export function verifyImagePlan(plan: ImagePlan, observed: (path: string) => Obs
   });
   return problems;
 }
+
+/** The legacy `manifest.json` every Docker's load reads: one `{Config, RepoTags, Layers}` per image. */
+export function saveManifestJson(images: { config: string; tags: string[]; layers: string[] }[]): Buffer {
+  return Buffer.from(JSON.stringify(images.map((img) => ({ Config: img.config, RepoTags: img.tags, Layers: img.layers }))));
+}

@@ -36,6 +36,11 @@ export interface BundleContents {
   omittedLayers: string[];
   /** Uncompressed bytes of the layers the bundle carries: what loading needs on the engine's disk, at most. */
   layerBytes: number;
+  /**
+   * A DAM 1.x export only: the hex sha256 and size of the whole file as opened (what a signature pins).
+   * load refuses the file unless it reads the same bytes in the pass that loads it.
+   */
+  file?: { sha256: string; size: number };
 }
 
 export interface Bundles {

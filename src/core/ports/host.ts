@@ -44,8 +44,10 @@ export interface ArchiveImage {
   /** `sha256:` of the image config. */
   imageId: string;
   labels: Record<string, string>;
-  /** Total size of the archive file in bytes. */
+  /** Total size of the archive file in bytes, as read. */
   size: number;
+  /** Hex sha256 of the file's bytes as read in the same pass, when asked for (`sha256: true`). */
+  sha256?: string;
 }
 
 export interface Archives {
@@ -55,9 +57,12 @@ export interface Archives {
    * `metaDir` with MetaCopier's safety rules, and streams it into the engine's load at the same time, holding
    * back its end. Only when the archive is verified and `beforeLoad` (the caller's checks and journal entries)
    * resolves does the engine get the end and register the image; otherwise the load is abandoned and the
-   * engine is unchanged. ARCHIVE_INVALID naming the file for a bad archive.
+   * engine is unchanged. The engine receives a docker-save stream DAM writes from the members it checked:
+   * the layers, the config and a manifest.json with exactly `image.tags`, never the archive's own bytes.
+   * With `sha256`, the file's hash is computed from the same bytes, so `beforeLoad` can check a signature
+   * against what is loaded. ARCHIVE_INVALID naming the file for a bad archive (a decompression bomb too).
    */
-  verifyAndLoad(path: string, metaDir: string, beforeLoad: (image: ArchiveImage) => Promise<void>, signal: AbortSignal): Promise<ArchiveImage>;
+  verifyAndLoad(path: string, metaDir: string, beforeLoad: (image: ArchiveImage) => Promise<void>, signal: AbortSignal, options?: { sha256?: boolean }): Promise<ArchiveImage>;
 }
 
 export interface ActiveJournal {

@@ -3,6 +3,16 @@
 import type { BundleContents } from './bundle.js';
 import type { AdmitFlags, Verdict } from '../signing/verdict.js';
 
+/** A signature check whose file hash comes from the same pass that loads the file (no second read). */
+export interface FileCheck {
+  /** The verdict if the file turns out to be what its signature pins: refuse on it before reading the file. */
+  early: Verdict;
+  /** Whether `final` depends on the file's bytes (a signature is present and a key is trusted). */
+  measure: boolean;
+  /** The verdict on the file's bytes as actually read (their sha256 and count). Pure: reads nothing. */
+  final(measured: { sha256: string; size: number }): Verdict;
+}
+
 export interface ArchiveTrust {
   /** The flags that let a refused archive through; the appliers pass them to `admit`. */
   readonly flags: AdmitFlags;
@@ -12,6 +22,11 @@ export interface ArchiveTrust {
    * Cheap when no key is trusted and no signature is present (the file is not read).
    */
   checkFile(path: string): Promise<Verdict>;
+  /**
+   * Reads the policy and the detached signature of an archive file once, and leaves its hash to the caller's
+   * single pass over the file (the load): see FileCheck. Changes nothing.
+   */
+  fileCheck(path: string): Promise<FileCheck>;
   /** The same for an opened bundle (pinned by its index digest) or DAM 1.x export (pinned whole). */
   checkBundle(contents: BundleContents): Promise<Verdict>;
   /**

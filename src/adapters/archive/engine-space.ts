@@ -1,0 +1,15 @@
+// Free space under the engine's root directory, when the engine runs on this host (a unix socket): what
+// loading an archive may unpack to, at most.
+import { statfs } from 'node:fs/promises';
+import type { Engine } from '../../core/ports/engine.js';
+
+export async function engineFreeBytes(engine: Engine, dockerHost: string | undefined): Promise<number | undefined> {
+  if (dockerHost && !dockerHost.startsWith('unix://')) return undefined;
+  const { rootDir } = await engine.info();
+  try {
+    const s = await statfs(rootDir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
