@@ -89,3 +89,25 @@ export function metaLayer(extra: Member[] = []): Promise<Buffer> {
     ...extra,
   ]);
 }
+
+/**
+ * The members of a Podman docker-archive: each layer as `<diff id>.tar` first, then `<id>/layer.tar` as a
+ * symbolic link to it, the config, and manifest.json last, naming the links.
+ */
+export function podmanMembers(image: ImageFixture): Member[] {
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: image.labels ?? {} }, rootfs: { type: 'layers', diff_ids: image.layers.map(sha256) } }));
+  const configName = `${sha256(config).slice(7)}.json`;
+  const diffs = image.layers.map((l) => sha256(l).slice(7));
+  const ids = image.layers.map((l, i) => sha256(Buffer.concat([l, Buffer.from(`id${i}`)])).slice(7));
+  return [
+    ...image.layers.map((layer, i) => ({ name: `${diffs[i]}.tar`, data: layer })),
+    ...ids.flatMap((id, i) => [
+      { name: id, type: 'directory' as const },
+      { name: `${id}/layer.tar`, type: 'symlink' as const, linkname: `../${diffs[i]}.tar` },
+      { name: `${id}/VERSION`, data: '1.0' },
+    ]),
+    { name: configName, data: config },
+    { name: 'manifest.json', data: JSON.stringify([{ Config: configName, RepoTags: image.repoTags ?? null, Layers: ids.map((id) => `${id}/layer.tar`) }]) },
+    { name: 'repositories', data: '{}' },
+  ];
+}
