@@ -18,7 +18,7 @@ async function rebuilt(members: Member[], compressed = false): Promise<{ scan: I
   const extract = tar.extract();
   extract.on('entry', (header, body, next) => {
     const parts: Buffer[] = [];
-    body.on('data', (c: Buffer) => parts.push(c));
+    body.on('data', (c: unknown) => void parts.push(c as Buffer));
     body.on('end', () => {
       out.set(header.name, Buffer.concat(parts));
       next();
