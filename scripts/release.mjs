@@ -1,4 +1,4 @@
-// `npm run release [-- --out DIR]`: DAM as one executable per platform (a Node.js 24 single executable
+// `npm run release [-- --out DIR] [--only linux-x64,...]`: DAM as one executable per platform (a Node.js 24 single executable
 // application: the Node binary from the npm registry with DAM's bundled code injected by postject), a .deb
 // per Linux architecture, and SHA256SUMS. Offline once release/cache/ holds the packages (see release-node.mjs).
 // The build host must be linux-x64: the blob is made by the x64 Node of the same version as the targets.
@@ -14,6 +14,9 @@ import { buildDeb } from '../packaging/deb.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 const outArg = process.argv.indexOf('--out');
 const OUT = resolve(outArg > 0 ? process.argv[outArg + 1] : join(ROOT, 'release'));
+const onlyArg = process.argv.indexOf('--only');
+/** A subset of the targets (a quicker build while developing); the .debs need all Linux targets built. */
+const ONLY = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : undefined;
 const CACHE = process.env.DAM_RELEASE_CACHE ?? join(ROOT, 'release', 'cache');
 const WORK = join(OUT, 'build');
 /** Set to 0 to build without the V8 code cache (to measure what it saves). */
@@ -76,14 +79,15 @@ async function main() {
   const portable = seaBlob(hostNode, main, 'portable', false);
   const cached = CODE_CACHE ? seaBlob(hostNode, main, 'code-cache', true) : portable;
   const files = [];
-  for (const target of TARGETS) {
+  const targets = TARGETS.filter((t) => !ONLY || ONLY.includes(t.platform));
+  for (const target of targets) {
     const file = join(OUT, `dam-${cfg.version}-${target.platform}${target.suffix}`);
     log(`${basename(file)} (Node ${cfg.node})`);
     await executable(target, nodeBinary(CACHE, target, cfg.node), target.platform === 'linux-x64' ? cached : portable, file, postject);
     files.push(file);
   }
   const host = files[0];
-  for (const target of TARGETS.filter((t) => t.deb)) {
+  for (const target of ONLY ? [] : TARGETS.filter((t) => t.deb)) {
     const exe = files[TARGETS.indexOf(target)];
     files.push(await buildDeb({ root: ROOT, work: WORK, out: OUT, version: cfg.version, arch: target.deb, executable: exe, host }));
   }
