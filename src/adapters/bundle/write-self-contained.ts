@@ -4,7 +4,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { formatPlatform, releasePlatform, type TargetPlatform } from '../../core/target-platform.js';
@@ -68,27 +67,26 @@ export async function findDamExecutable(options: { target: TargetPlatform; versi
       if (options.damBinary === undefined) continue;
       throw new DamError('USAGE', `--dam-binary '${path}' is not a Linux executable for ${formatPlatform(target)}.`, `Give the release file dam-${options.version}-${releasePlatform(target)}, or change --platform.`);
     }
-    return { path, length: embeddedBundle(path)?.start ?? (await stat(path)).size };
+    const length = embeddedBundle(path)?.start ?? (await stat(path)).size;
+    if (!(await hasSeaFuse(path, length))) {
+      if (options.damBinary === undefined) continue;
+      throw new DamError('USAGE', `--dam-binary '${path}' is a Linux executable but not a DAM single executable.`, `Give the release file dam-${options.version}-${releasePlatform(target)} (npm run release).`);
+    }
+    return { path, length };
   }
   if (options.damBinary !== undefined) throw new DamError('NOT_FOUND', `--dam-binary '${options.damBinary}' does not exist.`, 'Give the path of a DAM release executable.');
   throw new DamError('NOT_FOUND', `No DAM executable for ${formatPlatform(target)} was found (looked for ${looked.join(', ')}).`, `Give one with --dam-binary FILE (the release file dam-${options.version}-${releasePlatform(target)}), or build the release with npm run release.`);
 }
 
-/** A pass-through that notes whether the SEA fuse, set, went past (also across chunk boundaries). */
-function fuseWatch(): { stream: Transform; seen: () => boolean } {
-  let seen = false;
+/** Whether the first `length` bytes of the file hold the set SEA fuse (searched across chunk boundaries too). */
+async function hasSeaFuse(path: string, length: number): Promise<boolean> {
   let tail = Buffer.alloc(0);
-  const stream = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (!seen) {
-        const window = Buffer.concat([tail, chunk]);
-        seen = window.includes(SEA_FUSE);
-        tail = window.subarray(Math.max(0, window.length - SEA_FUSE.length));
-      }
-      cb(null, chunk);
-    },
-  });
-  return { stream, seen: () => seen };
+  for await (const chunk of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    const window = Buffer.concat([tail, chunk]);
+    if (window.includes(SEA_FUSE)) return true;
+    tail = window.subarray(Math.max(0, window.length - SEA_FUSE.length));
+  }
+  return false;
 }
 
 /** Writes `out` (mode 0755) atomically: the executable, the bundle file, the trailer. */
@@ -96,9 +94,7 @@ export async function writeSelfContained(exe: DamExecutable, bundle: string, out
   const partial = `${out}.partial`;
   const bundleBytes = (await stat(bundle)).size;
   try {
-    const watch = fuseWatch();
-    await pipeline(createReadStream(exe.path, { start: 0, end: exe.length - 1 }), watch.stream, createWriteStream(partial, { mode: 0o755 }));
-    if (!watch.seen()) throw new DamError('USAGE', `'${exe.path}' is a Linux executable but not a DAM single executable.`, 'Give a file from DAM\'s release (npm run release): dam-<version>-linux-<arch>.');
+    await pipeline(createReadStream(exe.path, { start: 0, end: exe.length - 1 }), createWriteStream(partial, { mode: 0o755 }));
     await pipeline(createReadStream(bundle), createWriteStream(partial, { flags: 'a' }));
     const handle = await open(partial, 'a');
     try {
