@@ -14,6 +14,12 @@ command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
 command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 command -v inotifywait >/dev/null 2>&1 || need_pkgs+=(inotify-tools)
+# The release tests: the arm64 executable runs under qemu; the .deb is checked with lintian and man.
+command -v qemu-aarch64-static >/dev/null 2>&1 || need_pkgs+=(qemu-user-static)
+[ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need_pkgs+=(libc6-arm64-cross libstdc++6-arm64-cross)
+command -v lintian >/dev/null 2>&1 || need_pkgs+=(lintian)
+command -v man >/dev/null 2>&1 || need_pkgs+=(man-db)
+command -v fakeroot >/dev/null 2>&1 || need_pkgs+=(fakeroot)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -1,5 +1,7 @@
-// The only file that reads argv and sets the exit code.
+// The only file that reads argv and sets the exit code. No top-level await: the single executable runs
+// this file bundled as CommonJS (Node 24's single executable applications take a CommonJS main).
 import { run } from './cli/run.js';
+import { selfContainedArgv } from './cli/self-argv.js';
 
 // `dam list | head` closes stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -7,4 +9,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-process.exitCode = await run(process.argv.slice(2), process.env);
+void run(selfContainedArgv(process.argv.slice(2), process.execPath), process.env).then((code) => {
+  process.exitCode = code;
+});

@@ -106,7 +106,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     }
     // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning.
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-      process.stdout.write(`${VERSION}\n`);
+      process.stdout.write(`${VERSION} (${process.platform}-${process.arch}, Node.js ${process.versions.node})\n`);
       return EXIT_OK;
     }
     await program.parseAsync(argv, { from: 'user' });

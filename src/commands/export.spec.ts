@@ -16,8 +16,11 @@ export const exportSpec: CommandSpec = {
     { flags: '-f, --force', description: 'replace FILE even when it is not an earlier export' },
     { flags: '--sign <key>', description: 'with --all and --name: sign the bundle with this key (writes FILE.sig)' },
     { flags: '--sequence <n>', description: 'with --sign: the release sequence number (default: the time in milliseconds)' },
+    { flags: '--self-contained', description: "with --all: write one executable file, DAM's own executable for the target platform followed by the bundle (run it as ./FILE info, ./FILE import)" },
+    { flags: '--platform <os/arch>', description: 'the target platform: linux/amd64 or linux/arm64 (default: this host\'s)' },
+    { flags: '--dam-binary <file>', description: "with --self-contained: DAM's release executable for the target platform (default: this executable when it matches, else dam-VERSION-PLATFORM beside it or in release/)" },
   ],
   json: true,
-  examples: ['dam export apps.txt', 'dam export --format json --name plant-a product.json', 'dam export --all /media/usb/product.dam', 'dam export --all --compress zstd --delta inventory.json delta.dam'],
+  examples: ['dam export apps.txt', 'dam export --format json --name plant-a product.json', 'dam export --all /media/usb/product.dam', 'dam export --all --compress zstd --delta inventory.json delta.dam', 'dam export --all --self-contained --platform linux/arm64 product.run'],
   load: () => import('./export.js'),
 };

@@ -16,6 +16,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
 import { checkExportSigning, signExport } from './sign.js';
+import { bundleTemp, parseSelfContained, writeSelfContainedExport, type SelfContained } from './export-self-contained.js';
 
 interface ExportOptions {
   path: string;
@@ -25,6 +26,7 @@ interface ExportOptions {
   compress: Compression;
   delta?: string;
   force: boolean;
+  selfContained?: SelfContained;
 }
 
 function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions {
@@ -43,6 +45,8 @@ function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions
   const out: ExportOptions = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true };
   if (typeof opts.name === 'string') out.name = opts.name;
   if (typeof opts.delta === 'string') out.delta = resolve(ctx.cwd, opts.delta);
+  const selfContained = parseSelfContained(ctx, opts, all);
+  if (selfContained) out.selfContained = selfContained;
   return out;
 }
 
@@ -118,17 +122,20 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
     return { data: { path: options.path, format: options.format, apps: product.apps.length } };
   }
   if (state.apps.length === 0) throw new DamError('NOT_FOUND', 'No apps are installed: there is nothing to put in a bundle.', 'Install apps first (dam install), or export an empty list without --all.');
+  const exe = options.selfContained ? await options.selfContained.executable() : undefined;
   const engine = await ctx.engine();
   const { images, ids } = await appImages(engine, state);
   ctx.log.info(`Writing ${options.compress === 'none' ? 'an uncompressed' : `a ${options.compress}`} bundle of ${state.apps.length} app(s) to '${options.path}'${delta ? ' (a delta)' : ''}...`);
   const started = Date.now();
-  const written = await writeBundle(engine, productOf(state, options.name, ids), images, { out: options.path, compress: options.compress, ...(delta ? { delta } : {}), signal: ctx.signal });
+  const bundlePath = exe ? bundleTemp(options.path) : options.path;
+  const written = await writeBundle(engine, productOf(state, options.name, ids), images, { out: bundlePath, compress: options.compress, ...(delta ? { delta } : {}), signal: ctx.signal });
+  if (exe && options.selfContained) Object.assign(written, await writeSelfContainedExport(ctx, options.selfContained.target, exe, bundlePath, options.path));
   ctx.log.info(`Export app list to apps archive '${options.path}': ${formatBytes(written.bytes)}, ${written.index.blobs.length} layer(s)${written.index.omittedLayers.length ? `, ${written.index.omittedLayers.length} left out` : ''}, in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
   const signature = await signExport(ctx, input.opts, written.path);
   return {
     data: {
       path: written.path,
-      format: 'bundle',
+      format: exe ? 'self-contained' : 'bundle',
       compression: written.compression,
       bytes: written.bytes,
       apps: written.index.product.apps.length,

@@ -5,6 +5,7 @@ import type { Subject } from '../core/signing/payload.js';
 import { measureFile } from '../adapters/signing/subject.js';
 import { readTrust } from '../adapters/signing/trust-file.js';
 import { readDetachedSignature } from '../adapters/signing/archive-trust.js';
+import { embeddedBundle } from '../adapters/bundle/self-contained.js';
 import type { Context } from '../cli/context.js';
 import type { CommandResult } from '../cli/spec.js';
 
@@ -14,17 +15,20 @@ export interface FileInfo {
   subject: Subject;
   product: string | null;
   signature: Verdict;
+  /** The bundle sits behind DAM's executable (dam export --all --self-contained). */
+  selfContained: boolean;
 }
 
 export async function fileInfo(ctx: Context, path: string, signaturePath?: string): Promise<CommandResult> {
   const measured = await measureFile(path, { withTag: true, signal: ctx.signal });
   const signature = await readDetachedSignature(path, signaturePath);
   const verdict = evaluate({ policy: await readTrust(ctx.store().paths.home), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
-  const data: FileInfo = { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict };
+  const selfContained = measured.kind === 'bundle' && embeddedBundle(path) !== undefined;
+  const data: FileInfo = { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict, selfContained };
   const s = measured.subject;
   const lines = [
     `File:       ${path}`,
-    `Kind:       ${measured.kind === 'bundle' ? 'DAM bundle' : measured.kind === 'dam1-export' ? 'DAM 1.x export archive' : 'image archive (.dam or docker save)'}`,
+    `Kind:       ${selfContained ? "DAM bundle behind DAM's executable (a self-contained product: run it with import --yes)" : measured.kind === 'bundle' ? 'DAM bundle' : measured.kind === 'dam1-export' ? 'DAM 1.x export archive' : 'image archive (.dam or docker save)'}`,
     ...(measured.productName !== undefined ? [`Product:    ${measured.productName}`] : []),
     ...(s.kind === 'file' && s.tag ? [`Image:      ${s.tag}`] : []),
     s.kind === 'bundle' ? `Index:      sha256 ${s.indexSha256}` : `Digest:     sha256 ${s.sha256} (${s.size} bytes)`,

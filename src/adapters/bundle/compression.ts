@@ -1,11 +1,13 @@
-// The outer compression of a bundle: gzip through zlib, zstd through the `zstd` program (Node 20's zlib has
-// no zstd), or none. Detected by magic bytes, never by the file name.
+// The outer compression of a bundle: gzip through zlib, zstd through Node's zlib where it has zstd (22.15 and
+// newer) and else the `zstd` program, or none. Detected by magic bytes, never by the file name. A
+// self-contained product (an executable with a bundle appended) is read from where its bundle starts.
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { DamError, errnoCode } from '../../core/errors.js';
+import { embeddedBundle } from './self-contained.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 export const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
@@ -14,6 +16,10 @@ export const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
 export const GZIP_LEVEL = 6;
 export const ZSTD_LEVEL = 3;
 const ZSTD = process.env.DAM_ZSTD ?? 'zstd';
+type ZstdFactory = (options?: { chunkSize?: number; params?: Record<number, number> }) => Duplex;
+const nodeZstd = zlib as unknown as { createZstdCompress?: ZstdFactory; createZstdDecompress?: ZstdFactory; constants: Record<string, number> };
+/** Node's own zstd, unless DAM_ZSTD names a program to use instead (the fallback, also for tests). */
+const NODE_ZSTD = process.env.DAM_ZSTD === undefined && nodeZstd.createZstdCompress !== undefined && nodeZstd.createZstdDecompress !== undefined;
 /** Read and inflate in 256 KiB chunks: with the 16 KiB default, per-chunk stream overhead doubled load time (bench/bundle.ts). */
 const CHUNK = 256 * 1024;
 
@@ -21,7 +27,7 @@ const CHUNK = 256 * 1024;
 export async function sniff(path: string, bytes = 512): Promise<{ compression: Compression; head: Buffer }> {
   const handle = await open(path, 'r');
   try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(bytes), 0, bytes, embeddedBundle(path)?.start ?? 0);
     const head = buffer.subarray(0, bytesRead);
     if (head[0] === 0x1f && head[1] === 0x8b) return { compression: 'gzip', head };
     if (head.readUInt32LE(0) === 0xfd2fb528 && bytesRead >= 4) return { compression: 'zstd', head };
@@ -37,7 +43,7 @@ function zstdMissing(): DamError {
 
 /** Runs `zstd args`, its stdout as a stream that fails with its stderr when it exits non-zero. */
 function zstdProcess(args: string[], what: string): { stdin: Writable | null; stdout: Readable } {
-  const child = spawn(ZSTD, args, { stdio: [args.includes('-dcq') ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(ZSTD, args, { stdio: [args.includes('--') ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   const out = new PassThrough();
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
@@ -54,29 +60,51 @@ function zstdProcess(args: string[], what: string): { stdin: Writable | null; st
   return { stdin: child.stdin, stdout: out };
 }
 
+/** The file's bytes (a self-contained product's: its bundle's), streamed. */
+function rawStream(path: string): Readable {
+  const region = embeddedBundle(path);
+  return createReadStream(path, { highWaterMark: CHUNK, ...(region ? { start: region.start, end: region.end - 1 } : {}) });
+}
+
+/** `source` piped into `transform`, a failure of either failing the result. */
+function through(source: Readable, transform: Duplex): Readable {
+  source.on('error', (err) => transform.destroy(err));
+  return source.pipe(transform);
+}
+
+/** Node's zstd, its failures (truncated or corrupt data) reported as the `zstd` program's are. */
+function nodeZstdDecompressed(path: string, what: string): Readable {
+  const out = new PassThrough();
+  const inflate = through(rawStream(path), nodeZstd.createZstdDecompress!({ chunkSize: CHUNK }));
+  inflate.on('error', (err) => out.destroy(!errnoCode(err)?.startsWith('Z') ? err : new DamError('ARCHIVE_INVALID', `${what}: ${err.message}.`, 'The file is damaged or incomplete; copy or export it again.')));
+  out.on('close', () => inflate.destroy());
+  return inflate.pipe(out);
+}
+
 /** The decompressed content of the file, streamed. */
 export function decompressedStream(path: string, compression: Compression): Readable {
-  if (compression === 'none') return createReadStream(path, { highWaterMark: CHUNK });
-  if (compression === 'gzip') {
-    const gunzip = createGunzip({ chunkSize: CHUNK });
-    const source = createReadStream(path, { highWaterMark: CHUNK });
-    source.on('error', (err) => gunzip.destroy(err));
-    return source.pipe(gunzip);
-  }
-  return zstdProcess(['-dcq', '--', path], `The bundle '${path}' could not be decompressed`).stdout;
+  if (compression === 'none') return rawStream(path);
+  if (compression === 'gzip') return through(rawStream(path), zlib.createGunzip({ chunkSize: CHUNK }));
+  const what = `The bundle '${path}' could not be decompressed`;
+  if (NODE_ZSTD) return nodeZstdDecompressed(path, what);
+  if (!embeddedBundle(path)) return zstdProcess(['-dcq', '--', path], what).stdout;
+  const { stdin, stdout } = zstdProcess(['-dcq'], what);
+  if (stdin) through(rawStream(path), stdin as Duplex);
+  return stdout;
 }
 
 /** A transform compressing what is written to it; undefined for none. */
 export function compressor(compression: Compression): Duplex | undefined {
   if (compression === 'none') return undefined;
-  if (compression === 'gzip') return createGzip({ level: GZIP_LEVEL });
+  if (compression === 'gzip') return zlib.createGzip({ level: GZIP_LEVEL });
+  if (NODE_ZSTD) return nodeZstd.createZstdCompress!({ params: { [nodeZstd.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } });
   const { stdin, stdout } = zstdProcess(['-q', '-c', `-${ZSTD_LEVEL}`, '-T0'], 'Compressing the bundle failed');
   return Duplex.from({ writable: stdin ?? undefined, readable: stdout });
 }
 
 /** Fails early, before any engine work, when zstd is asked for and not installed. */
 export async function checkCompressor(compression: Compression): Promise<void> {
-  if (compression !== 'zstd') return;
+  if (compression !== 'zstd' || NODE_ZSTD) return;
   await new Promise<void>((resolve, reject) => {
     const child = spawn(ZSTD, ['--version'], { stdio: 'ignore' });
     child.on('error', (err) => reject(errnoCode(err) === 'ENOENT' ? zstdMissing() : err));

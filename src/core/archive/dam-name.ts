@@ -1,5 +1,6 @@
 // DAM 1.x `.dam` file names, `<name>-<version>.<crc32>.dam`, and the CRC-32 they carry. The CRC is
 // CRC-32/IEEE (zlib's `crc32`, reversed polynomial 0xEDB88320) of the whole file, in 8 lowercase hex digits.
+import * as zlib from 'node:zlib';
 
 const TABLE = (() => {
   const table = new Uint32Array(256);
@@ -16,6 +17,14 @@ const TABLE = (() => {
  * `crc32(b, crc32(a)) === crc32(a ++ b)`.
  */
 export function crc32(data: Uint8Array, previous = 0): number {
+  return nativeCrc32 ? nativeCrc32(data, previous) : tableCrc32(data, previous);
+}
+
+/** Node's own (20.15 and newer, 22.2 and newer): about ten times the table's speed. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+/** The table-driven CRC-32, for a Node without zlib.crc32; exported so tests hold both to the same answers. */
+export function tableCrc32(data: Uint8Array, previous = 0): number {
   let c = ~previous >>> 0;
   for (let i = 0; i < data.length; i++) c = TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
