@@ -1,5 +1,4 @@
 // ArchiveTrust over the state directory's trust.json and detached `FILE.sig` files. Reads local files only.
-import { readFile } from 'node:fs/promises';
 import { errnoCode } from '../../core/errors.js';
 import type { ArchiveTrust } from '../../core/ports/signing.js';
 import type { BundleContents } from '../../core/ports/bundle.js';
@@ -9,6 +8,10 @@ import { recordAccepted, recordAcceptedApps, type TrustPolicy } from '../../core
 import { appNameOf, parseRef } from '../../core/ref.js';
 import { readTrust, updateTrust } from './trust-file.js';
 import { fileSha256 } from './subject.js';
+import { readRegularFile } from '../fs/regular-file.js';
+
+/** A `.sig` is a few hundred bytes; a bigger one is not a signature. */
+const SIGNATURE_MAX = 64 * 1024;
 
 export interface ArchiveTrustOptions extends AdmitFlags {
   home: string;
@@ -21,7 +24,7 @@ export interface ArchiveTrustOptions extends AdmitFlags {
 export async function readDetachedSignature(path: string, explicit?: string): Promise<{ text: string; source: string } | undefined> {
   const source = explicit ?? `${path}.sig`;
   try {
-    return { text: await readFile(source, 'utf8'), source };
+    return { text: (await readRegularFile(source, 'signature file', SIGNATURE_MAX)).toString('utf8'), source };
   } catch (err) {
     if (errnoCode(err) === 'ENOENT' && explicit === undefined) return undefined;
     throw err;
