@@ -203,7 +203,9 @@ test('a dam killed in the middle of an install script is rolled back by the next
   await reset();
   const child = run(['install', `${app}:4.0`]);
   await new Promise((r) => setTimeout(r, 2500));
-  const lockOwner = JSON.parse(await readFile(join(home, 'lock'), 'utf8')) as { pid: number };
+  // The lock's highest generation names its holder (see src/adapters/store/lock.ts).
+  const top = Math.max(...(await readdir(join(home, 'lock'))).filter((n) => /^\d+$/.test(n)).map(Number));
+  const lockOwner = JSON.parse(await readFile(join(home, 'lock', String(top)), 'utf8')) as { pid: number };
   process.kill(lockOwner.pid, 'SIGKILL');
   await child;
   const next = await run(['install', `${app}:1.0`]);

@@ -105,7 +105,7 @@ test('the pager stops on a loop, on another origin and at the page cap', async (
     await assert.rejects(reg2.catalog(), /next page on another server/);
     mode = 'endless';
     const { collectPages } = await import('../src/adapters/registry/pager.js');
-    await assert.rejects(collectPages(new URL(`${fake.url}/x`), async (u) => ({ items: [], next: `/x?p=${u.searchParams.get('p') ?? 0}1` }), 'fake', 5), /more than 5 pages/);
+    await assert.rejects(collectPages(new URL(`${fake.url}/x`), async (u) => ({ items: [], next: `/x?p=${u.searchParams.get('p') ?? 0}1`, bytes: 0 }), 'fake', { maxPages: 5 }), /more than 5 pages/);
   } finally {
     await r.close();
     await fake.stop();

@@ -148,7 +148,9 @@ test('a lock held by a live process makes a writer wait, then name the holder', 
   try {
     await dam(['lr'], { home: h });
     const holder = spawn('sleep', ['30']);
-    await writeFile(join(h, 'lock'), JSON.stringify({ pid: holder.pid, startTime: '', command: 'install', since: new Date().toISOString() }));
+    // The holder's generation, above any the folder has (see src/adapters/store/lock.ts).
+    await mkdir(join(h, 'lock'), { recursive: true });
+    await writeFile(join(h, 'lock', '1000000'), JSON.stringify({ pid: holder.pid, startTime: '', command: 'install', since: new Date().toISOString() }));
     const started = Date.now();
     const out = await dam(['addrepo', '--name', 'x', '--server', 'x:1'], { home: h });
     holder.kill();

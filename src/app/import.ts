@@ -63,6 +63,8 @@ export async function readImportSource(deps: ImportDeps, path: string): Promise<
   } catch (err) {
     throw new DamError('NOT_FOUND', `Cannot read the product file '${path}': ${err instanceof Error ? err.message : String(err)}.`, 'Give the path of an app list, a product file or a bundle made by dam export.');
   }
+  // An empty list would remove every installed app: a truncated or wrong file must not mean that.
+  if (text.trim() === '') throw new DamError('ARCHIVE_INVALID', `'${path}' is empty: it is not a bundle, an app list or a product file.`, 'Give the file dam export wrote on the source host; to remove apps, use dam remove NAME.');
   const product = text.trimStart().startsWith('{') ? parseProductJson(text, path) : parseTextList(text, path);
   return { path, product };
 }

@@ -9,6 +9,7 @@ import { compareVersions, parseVersionLike, sortTags } from '../core/search.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
 import { commit, installStep, journaled, setAsideStep, uninstallStep } from './steps.js';
+import { rememberAccepted } from './signatures.js';
 
 export interface UpgradeResult {
   from: InstalledApp;
@@ -68,6 +69,8 @@ export async function upgrade(deps: LifecycleDeps, text: string, installedName?:
       }
       const base = app.state;
       await commit(deps, tx, journal, { ...base, apps: [...base.apps.filter((a) => a.id !== old.id), next], nextAppId: next.id + 1 });
+      // As install and import: a signed upgrade raises the accepted sequence, so that release cannot be replayed.
+      await rememberAccepted(deps, app.admission);
       return { from: old, to: next };
     });
   });

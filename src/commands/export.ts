@@ -8,7 +8,7 @@ import { formatProductJson, formatTextList, PRODUCT_FORMAT, type Product, type P
 import { parseInventory, type Inventory } from '../core/bundle/inventory.js';
 import type { State } from '../core/state.js';
 import type { Engine } from '../core/ports/engine.js';
-import { writeFileAtomic } from '../adapters/store/atomic.js';
+import { checkOutputLink, writeFileAtomic } from '../adapters/store/atomic.js';
 import { COMPRESSIONS, type Compression } from '../adapters/bundle/compression.js';
 import { recognizeExport } from '../adapters/bundle/recognize.js';
 import { writeBundle, type ExportImage } from '../adapters/bundle/write-bundle.js';
@@ -59,6 +59,7 @@ async function checkTarget(options: ExportOptions): Promise<void> {
     if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The folder '${dirname(options.path)}' does not exist.`, 'Create it first, or give another path.');
     throw err;
   }
+  await checkOutputLink(options.path, options.force);
   let existing: Awaited<ReturnType<typeof stat>>;
   try {
     existing = await stat(options.path);

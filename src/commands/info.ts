@@ -6,6 +6,7 @@ import { appNameOf, formatRef, isBareAppRef, resolveAppRef } from '../core/ref.j
 import { type InstalledApp, type State, defaultRepo, repoPrefix } from '../core/state.js';
 import { localImageFacts, remoteImageFacts, type ImageFacts } from '../app/app-info.js';
 import type { MetaEntry } from '../adapters/fs/meta-listing.js';
+import { openRegularFile } from '../adapters/fs/regular-file.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
@@ -36,7 +37,10 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   // An existing file is a bundle or an archive: show what it is and who signed it.
   if (text.includes('/') || text.includes('.')) {
     const file = resolve(ctx.cwd, text);
-    if (await stat(file).then((s) => s.isFile(), () => false)) {
+    const found = await stat(file).catch(() => undefined);
+    if (found) {
+      // A FIFO or a folder is refused at once, by what it is (reading a FIFO would wait for a writer).
+      if (!found.isFile()) await (await openRegularFile(file, 'archive')).close();
       const { fileInfo } = await import('./info-file.js');
       return fileInfo(ctx, file, typeof opts.signature === 'string' ? resolve(ctx.cwd, opts.signature) : undefined);
     }

@@ -9,6 +9,7 @@ export const saveSpec: CommandSpec = {
   options: [
     { flags: '-o, --output <file>', description: 'write exactly this file (no CRC-32 in the name)' },
     { flags: '--f <file>', description: 'DAM 1.x spelling of --output', hidden: true },
+    { flags: '--force', description: 'write -o FILE even when it is a symbolic link in a folder others can write' },
   ],
   json: true,
   examples: ['dam save web:1.0', 'dam save registry.corp:5000/web:1.0 -o /media/usb/web.dam', 'dam save web:1.0 --json'],

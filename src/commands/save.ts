@@ -3,6 +3,7 @@ import { DamError, usageError } from '../core/errors.js';
 import { appNameOf, formatRef, resolveAppRef } from '../core/ref.js';
 import { defaultRepo, repoPrefix } from '../core/state.js';
 import { writeDam } from '../adapters/archive/write-dam.js';
+import { checkOutputLink } from '../adapters/store/atomic.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
@@ -18,6 +19,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   const text = args[0];
   if (!text) throw usageError('Name the app to save.', 'dam save name:version, or a full tag.');
   const output = typeof opts.output === 'string' ? opts.output : typeof opts.f === 'string' ? opts.f : undefined;
+  if (output !== undefined) await checkOutputLink(resolve(ctx.cwd, output), opts.force === true);
   const state = await ctx.store().read();
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
   const tag = formatRef(ref);

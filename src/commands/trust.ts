@@ -30,6 +30,7 @@ function view(policy: TrustPolicy) {
   return {
     keys: policy.keys.map((k) => ({ name: k.name, fingerprint: k.fingerprint, addedAt: k.addedAt })),
     accepted: policy.accepted.map((a) => ({ product: a.product, fingerprint: a.fingerprint, sequence: a.sequence, acceptedAt: a.acceptedAt })),
+    apps: policy.acceptedApps.map((a) => ({ app: a.app, fingerprint: a.fingerprint, product: a.product, sequence: a.sequence, created: a.created })),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 import { lifecycleOptions } from './install.spec.js';
+import { trustOptions } from './trust-options.js';
 
 export const upgradeSpec: CommandSpec = {
   name: 'upgrade',
@@ -7,7 +8,7 @@ export const upgradeSpec: CommandSpec = {
   args: '<app[:version]>',
   summary: 'Upgrade an installed app to another version of its family.',
   description: "Replace the installed version by APP (name:version, a full tag or an archive file; a bare name means the newest version its repository has). The old uninstall and the new install run with DAM_ACTION=upgrade, DAM_OLD_VERSION and DAM_NEW_VERSION. If the new install fails, the old version is installed again.",
-  options: lifecycleOptions,
+  options: [...lifecycleOptions, ...trustOptions],
   json: true,
   examples: ['dam upgrade web', 'dam upgrade web:1.1', 'dam upgrade ./web-1.1.0a1b2c3d.dam'],
   load: () => import('./upgrade.js'),

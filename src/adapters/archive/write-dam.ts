@@ -2,9 +2,7 @@
 // manifest.json's RepoTags set to the app's tag, gzip'd (no name, mtime 0, like DAM 1.x), checksummed with
 // CRC-32 while it is written, fsync'd and renamed into place. Memory stays flat whatever the image size:
 // only manifest.json is held in memory.
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Duplex, PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +13,7 @@ import type { Engine } from '../../core/ports/engine.js';
 import { createCrc32, formatDamName } from '../../core/archive/dam-name.js';
 import { parseLegacyManifest } from '../../core/archive/docker-save.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
-import { fsyncDir } from '../store/atomic.js';
+import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 
 /**
  * gzip's and Go's default, as DAM 1.x wrote. Measured by bench/save.ts on a 270 MB image (2 CPUs): level 6
@@ -62,7 +60,7 @@ export async function writeDam(engine: Engine, imageRef: string, options: WriteD
   const dir = options.outPath ? dirname(options.outPath) : (options.dir ?? '.');
   // A unique temporary name in the final folder: rename is then atomic, and two saves never collide.
   const stem = options.outPath ? basename(options.outPath) : `${options.name}-${options.version}.dam`;
-  const temp = join(dir, `.${stem}.${randomBytes(4).toString('hex')}.partial`);
+  const temp = tempSibling(stem, dir);
   const crc = createCrc32();
   let bytes = 0;
   const tap = new Transform({
@@ -77,18 +75,11 @@ export async function writeDam(engine: Engine, imageRef: string, options: WriteD
     const saved = await engine.save([image.id], options.signal ? { signal: options.signal } : {});
     const signal = options.signal ? { signal: options.signal } : {};
     await pipeline([saved, retag(options.tag, imageRef), createGzip({ level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL }), tap, createWriteStream(temp, { flags: 'wx', mode: 0o644 })], signal);
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     const path = options.outPath ?? join(dir, formatDamName(options.name, options.version, crc.value));
-    await rename(temp, path);
-    await fsyncDir(dirname(path));
+    await commitTemp(temp, path);
     return { path, crc32: crc.hex, bytes, tag: options.tag, imageId: image.id };
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
+    await discardTemp(temp);
     throw err;
   }
 }

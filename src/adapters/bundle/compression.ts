@@ -3,11 +3,11 @@
 // self-contained product (an executable with a bundle appended) is read from where its bundle starts.
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { embeddedBundle } from './self-contained.js';
+import { openRegularFile } from '../fs/regular-file.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 export const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
@@ -25,12 +25,12 @@ const CHUNK = 256 * 1024;
 
 /** The first bytes of the file: `head` for sniffing, and the compression they announce. */
 export async function sniff(path: string, bytes = 512): Promise<{ compression: Compression; head: Buffer }> {
-  const handle = await open(path, 'r');
+  const handle = await openRegularFile(path, 'archive');
   try {
     const { bytesRead, buffer } = await handle.read(Buffer.alloc(bytes), 0, bytes, embeddedBundle(path)?.start ?? 0);
     const head = buffer.subarray(0, bytesRead);
     if (head[0] === 0x1f && head[1] === 0x8b) return { compression: 'gzip', head };
-    if (head.readUInt32LE(0) === 0xfd2fb528 && bytesRead >= 4) return { compression: 'zstd', head };
+    if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return { compression: 'zstd', head };
     return { compression: 'none', head };
   } finally {
     await handle.close();

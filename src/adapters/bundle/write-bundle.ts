@@ -2,11 +2,9 @@
 // many images share it, as an uncompressed tar inside the compressed bundle. The index needs every blob's
 // size and sha256 before any layer is written, so the engine's save is read twice: once to measure
 // (save-scan.ts), once to copy (see docs/decisions/0004-bundle-format.md for the measurement). The file is
-// written as FILE.partial, fsynced and renamed; the partial file is removed on any error.
+// written as a new temporary sibling (O_EXCL, see store/atomic.ts), fsynced and renamed; it is removed on any error.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
@@ -18,7 +16,7 @@ import { planLayers } from '../../core/bundle/chain.js';
 import { metaListing } from '../../core/bundle/meta-listing.js';
 import type { Inventory } from '../../core/bundle/inventory.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
-import { fsyncDir } from '../store/atomic.js';
+import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 import { checkCompressor, compressor, type Compression } from './compression.js';
 import { scanSave, type SaveScan } from './save-scan.js';
 import { walkTar } from './tar-walk.js';
@@ -67,7 +65,7 @@ export async function writeBundle(engine: Engine, product: Product, images: Expo
   const scan = await scanSave(engine, ids, options.signal);
   const measureMs = Date.now() - started;
   const index = buildIndex(product, ids.map((id) => ({ id, tags: [...byId.get(id)!] })), scan, options.delta);
-  const partial = `${options.out}.partial`;
+  const partial = tempSibling(options.out);
   let bytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -78,7 +76,7 @@ export async function writeBundle(engine: Engine, product: Product, images: Expo
   });
   const pack = tar.pack();
   const compress = compressor(options.compress);
-  const stages = [pack as unknown as Readable, ...(compress ? [compress] : []), counter, createWriteStream(partial, { mode: 0o644 })];
+  const stages = [pack as unknown as Readable, ...(compress ? [compress] : []), counter, createWriteStream(partial, { flags: 'wx', mode: 0o644 })];
   const writing = pipeline(stages, options.signal ? { signal: options.signal } : {});
   writing.catch(() => undefined);
   try {
@@ -87,18 +85,11 @@ export async function writeBundle(engine: Engine, product: Product, images: Expo
     await copyLayers(engine, ids, scan, index, pack, options.signal);
     pack.finalize();
     await writing;
-    const handle = await open(partial, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(partial, options.out);
-    await fsyncDir(dirname(options.out));
+    await commitTemp(partial, options.out);
   } catch (err) {
     pack.destroy(err instanceof Error ? err : new Error(String(err)));
     await writing.catch(() => undefined);
-    await unlink(partial).catch(() => undefined);
+    await discardTemp(partial);
     throw err;
   }
   const layerBytes = index.blobs.reduce((sum, b) => sum + b.size, 0);

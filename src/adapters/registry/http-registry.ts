@@ -114,10 +114,11 @@ export class HttpRegistry implements Registry {
   private async list(path: string, key: 'repositories' | 'tags', scope: string, what: string): Promise<string[]> {
     const origin = await this.session.origin();
     const first = new URL(`${path}?n=${this.pageSize}`, origin);
-    return collectPages(first, async (url) => {
+    return collectPages(first, async (url, budget) => {
       const res = await this.session.get(url.href, { scope, what: `the ${what}`, accept: 'application/json' });
-      const body = parseJson(await res.text(), this.label, `the ${what}`);
-      return { items: stringList(body[key], this.label, `the ${what}`), next: nextLink(res) };
+      const text = await res.text(budget.maxBytes);
+      const body = parseJson(text, this.label, `the ${what}`);
+      return { items: stringList(body[key], this.label, `the ${what}`), next: nextLink(res), bytes: Buffer.byteLength(text) };
     }, this.label);
   }
 

@@ -46,13 +46,13 @@ export class HubCatalog implements AppCatalog {
     const first = new URL('/v2/search/repositories/', this.base);
     first.search = new URLSearchParams({ query, page_size: String(Math.min(want, SEARCH_PAGE)) }).toString();
     const names: string[] = [];
-    await collectPages(first, async (url) => {
-      if (names.length >= want) return { items: [] };
-      const body = await this.getJson(url, `the search results for '${printable(query)}'`);
+    await collectPages(first, async (url, budget) => {
+      if (names.length >= want) return { items: [], bytes: 0 };
+      const { body, bytes } = await this.getPage(url, `the search results for '${printable(query)}'`, budget.maxBytes);
       const results = Array.isArray(body.results) ? body.results : [];
       for (const r of results as { repo_name?: unknown }[]) if (typeof r?.repo_name === 'string') names.push(r.repo_name);
-      return { items: [], next: names.length < want && typeof body.next === 'string' ? body.next : undefined };
-    }, this.label, Math.ceil(want / SEARCH_PAGE) + 1);
+      return { items: [], next: names.length < want && typeof body.next === 'string' ? body.next : undefined, bytes };
+    }, this.label, { maxPages: Math.ceil(want / SEARCH_PAGE) + 1 });
     return names.slice(0, want);
   }
 
@@ -63,21 +63,22 @@ export class HubCatalog implements AppCatalog {
     first.search = `page_size=${TAG_PAGE}`;
     const tags: string[] = [];
     let pages = 0;
-    await collectPages(first, async (url) => {
-      const body = await this.getJson(url, `the tags of '${printable(name)}'`);
+    await collectPages(first, async (url, budget) => {
+      const { body, bytes } = await this.getPage(url, `the tags of '${printable(name)}'`, budget.maxBytes);
       const results = Array.isArray(body.results) ? body.results : [];
       for (const r of results as { name?: unknown }[]) if (typeof r?.name === 'string') tags.push(r.name);
       pages++;
-      return { items: [], next: pages < MAX_TAG_PAGES && typeof body.next === 'string' ? body.next : undefined };
-    }, this.label, MAX_TAG_PAGES);
+      return { items: [], next: pages < MAX_TAG_PAGES && typeof body.next === 'string' ? body.next : undefined, bytes };
+    }, this.label, { maxPages: MAX_TAG_PAGES });
     return tags;
   }
 
-  private async getJson(url: URL, what: string): Promise<Record<string, unknown>> {
+  private async getPage(url: URL, what: string, maxBytes: number): Promise<{ body: Record<string, unknown>; bytes: number }> {
     const { authorization, username } = await this.authorize();
     const res = await this.o.transport.send({ url, headers: { accept: 'application/json' }, authorization, authOrigin: this.base.origin });
     await this.check(res, what, username);
-    return parseJson(await res.text(), this.label, what);
+    const text = await res.text(maxBytes);
+    return { body: parseJson(text, this.label, what), bytes: Buffer.byteLength(text) };
   }
 
   private async check(res: HttpResponse, what: string, username: string | undefined): Promise<void> {

@@ -19,6 +19,18 @@ test('pages are collected in order and relative links resolved', async () => {
     '/l?p=2': { items: ['c'], next: 'http://h/l?p=3' },
     '/l?p=3': { items: [] },
   };
-  const items = await collectPages(new URL('http://h/l'), async (u) => pages[u.pathname + u.search] ?? { items: [] }, 'reg');
+  const items = await collectPages(new URL('http://h/l'), async (u) => ({ bytes: 0, ...(pages[u.pathname + u.search] ?? { items: [] }) }), 'reg');
   assert.deepEqual(items, ['a', 'b', 'c']);
+});
+
+test('a listing stops at its page cap and at its byte budget across pages, naming the registry', async () => {
+  const endless = async (u: URL) => ({ items: ['x'], next: `/l?p=${Number(u.searchParams.get('p') ?? 0) + 1}`, bytes: 100 });
+  await assert.rejects(collectPages(new URL('http://h/l'), endless, "registry 'r'", { maxPages: 5 }), /registry 'r' sent more than 5 pages/);
+  await assert.rejects(collectPages(new URL('http://h/l'), endless, "registry 'r'", { maxBytes: 1000 }), /registry 'r' sent more than 1000 bytes in \d+ pages/);
+  const budgets: number[] = [];
+  await collectPages(new URL('http://h/l'), async (u, budget) => {
+    budgets.push(budget.maxBytes);
+    return { items: [], bytes: 300, ...(u.search ? {} : { next: '/l?p=1' }) };
+  }, 'reg', { maxBytes: 1000 });
+  assert.deepEqual(budgets, [1000 - 'http://h/l'.length, 1000 - 'http://h/l'.length - 300 - 'http://h/l?p=1'.length], 'each page may read only what is left');
 });

@@ -1,12 +1,15 @@
 // Paginated lists: Distribution's `Link: <...>; rel="next"` (`_catalog`, `tags/list`) and Docker Hub's
-// `next` field. Pages are followed only on the same origin, a page seen twice is a loop, and a page cap
-// stops a server that never ends.
+// `next` field. Pages are followed only on the same origin, a page seen twice is a loop, and caps on the
+// pages and on the bytes of all pages together stop a server that never ends, in bounded memory and time.
 import { DamError } from '../../core/errors.js';
 import { printable } from '../../core/validate.js';
 import { headerValue, type HttpResponse } from './transport.js';
 
 export const MAX_PAGE_SIZE = 1000;
-export const MAX_PAGES = 10_000;
+/** 1000 pages of MAX_PAGE_SIZE names: a million repositories or tags. */
+export const MAX_PAGES = 1000;
+/** The bodies of all pages of one listing together (each page's own limit is the transport's). */
+export const MAX_LIST_BYTES = 64 * 1024 * 1024;
 
 /** The target of `rel="next"` in a Link header, if any. */
 export function nextLink(res: HttpResponse): string | undefined {
@@ -25,19 +28,36 @@ export interface Page {
   next?: string;
 }
 
+/** What a page may still read: its body must be read with at most `maxBytes` (`res.text(maxBytes)`). */
+export interface PageBudget {
+  maxBytes: number;
+}
+
+export interface ListLimits {
+  maxPages?: number;
+  maxBytes?: number;
+}
+
 /**
- * Collects every item of a paginated list, starting at `first` (absolute). `fetchPage` gets absolute URLs.
- * Throws REGISTRY_ERROR on a loop, on a next page on another origin, or past `maxPages`.
+ * Collects every item of a paginated list, starting at `first` (absolute). `fetchPage` gets absolute URLs
+ * and the bytes left for this listing, and returns how many it read. Throws REGISTRY_ERROR naming the
+ * registry on a loop, on a next page on another origin, past `maxPages`, or past `maxBytes` in all.
  */
-export async function collectPages(first: URL, fetchPage: (url: URL) => Promise<Page>, label: string, maxPages = MAX_PAGES): Promise<string[]> {
+export async function collectPages(first: URL, fetchPage: (url: URL, budget: PageBudget) => Promise<Page & { bytes: number }>, label: string, limits: ListLimits = {}): Promise<string[]> {
+  const maxPages = limits.maxPages ?? MAX_PAGES;
+  let left = limits.maxBytes ?? MAX_LIST_BYTES;
   const items: string[] = [];
   const seen = new Set<string>();
   let url: URL | undefined = first;
   while (url) {
+    // The remembered URLs count too: a server could make each `next` link as long as a header allows.
+    left -= url.href.length;
+    if (left <= 0) throw new DamError('REGISTRY_ERROR', `The ${label} sent more than ${limits.maxBytes ?? MAX_LIST_BYTES} bytes in ${seen.size} pages for ${printable(first.pathname)}; DAM stopped there.`, 'Search with a mask, or ask the registry administrator why the list does not end.');
     if (seen.has(url.href)) throw new DamError('REGISTRY_ERROR', `The ${label} sent a page list that loops back to ${printable(url.pathname + url.search)}.`, 'The registry is misbehaving; report it to its administrator.');
     if (seen.size >= maxPages) throw new DamError('REGISTRY_ERROR', `The ${label} sent more than ${maxPages} pages for ${printable(first.pathname)}; DAM stopped there.`, 'Search with a mask, or ask the registry administrator why the list does not end.');
     seen.add(url.href);
-    const page = await fetchPage(url);
+    const page = await fetchPage(url, { maxBytes: left });
+    left -= page.bytes;
     items.push(...page.items);
     if (!page.next) break;
     const next: URL = new URL(page.next, url);

@@ -1,9 +1,10 @@
 // The state directory: state.json and credentials.json (0600) in a 0700 directory, written atomically
 // under a lock file. See docs/formats.md.
 import { mkdir, readFile, chmod } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { errnoCode } from '../../core/errors.js';
+import { DamError, errnoCode } from '../../core/errors.js';
 import { importLegacyDb } from '../../core/legacy-db.js';
 import { emptyCredentials, initialState, type Credentials, type State } from '../../core/state.js';
 import { parseCredentials, parseState, serializeState } from '../../core/state-format.js';
@@ -31,6 +32,25 @@ export function defaultLegacyDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dam');
 }
 
+/**
+ * Like ssh's StrictModes: root does not use a state directory (or, before it exists, a parent folder) that
+ * another user owns, since that user could then change what root installs, trusts or runs.
+ */
+export function checkHomeOwner(home: string, uid: number | undefined): void {
+  if (uid !== 0) return;
+  for (const dir of [home, dirname(home)]) {
+    let owner: number;
+    try {
+      owner = statSync(dir).uid;
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') continue;
+      throw err;
+    }
+    if (owner === 0) return;
+    throw new DamError('REFUSED', `The state directory ${home} ${dir === home ? 'is' : 'would be made in a folder'} owned by user ${owner}, not by root: DAM run as root does not use state another user controls.`, `Use a state directory of root's own (--home DIR, DAM_HOME, default /var/lib/dam), or if ${dir} is meant for root: chown -R root: ${dir}`);
+  }
+}
+
 async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
@@ -47,6 +67,7 @@ export class FileStore implements Store {
   constructor(options: FileStoreOptions) {
     this.options = options;
     const home = options.home;
+    checkHomeOwner(home, process.getuid?.());
     this.paths = {
       home,
       state: join(home, 'state.json'),

@@ -4,7 +4,7 @@ import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { isDamError } from '../errors.js';
 import { fingerprintOfRaw, parsePublicKeyPem, rawPublicKey, FINGERPRINT } from './fingerprint.js';
 import { encodePayload, formatSignatureFile, parseSignatureFile, signPayload, type Payload } from './payload.js';
-import { addTrustedKey, emptyTrust, parseTrust, recordAccepted, removeTrustedKey, serializeTrust, type TrustPolicy } from './trust.js';
+import { addTrustedKey, emptyTrust, parseTrust, recordAccepted, recordAcceptedApps, removeTrustedKey, serializeTrust, type TrustPolicy } from './trust.js';
 import { admit, evaluate, type Verdict } from './verdict.js';
 
 const INDEX = 'a'.repeat(64);
@@ -117,4 +117,39 @@ test('trust.json: add, remove, round-trip, and a damaged file is refused, never 
   forged.keys[0]!.publicKey = mallory.raw.toString('base64');
   assert.throws(() => parseTrust(JSON.stringify(forged), 't'), (e) => isDamError(e, 'STATE_CORRUPT'));
   assert.throws(() => parseTrust('{"format":7}', 't'), (e) => isDamError(e, 'STATE_TOO_NEW'));
+});
+
+test('rollback per app and key: an older release under another name cannot take back an app', () => {
+  const base = trusting({ ...alice, name: 'alice' });
+  // The bundle 'plant' (signed at 12:00) installed the app 'web'.
+  const policy = recordAcceptedApps(base, ['web'], { product: 'plant', fingerprint: alice.fingerprint, sequence: 10, created: '2026-11-25T12:00:00.000Z', acceptedAt: 'x' });
+  const dam = (created: string, sequence: number) => payload({ subject: { kind: 'file', sha256: INDEX, size: 5, tag: 'reg:5000/web:0.9' }, product: 'web', sequence, created });
+  const measured = { kind: 'file' as const, sha256: INDEX, size: 5 };
+  const older = check(policy, sig(dam('2026-11-25T11:00:00.000Z', 99)), measured);
+  assert.equal(reason(older), 'rollback');
+  assert.match(older.status === 'refused' ? older.message : '', /take back the app 'web'.*'plant' sequence 10/);
+  const newer = check(policy, sig(dam('2026-11-25T13:00:00.000Z', 1)), measured);
+  assert.equal(newer.status, 'trusted');
+  assert.deepEqual(newer.status === 'trusted' ? newer.apps : [], ['web']);
+  // Another key's releases are counted apart; a bundle names its apps itself.
+  assert.equal(check(recordAcceptedApps(base, ['web'], { product: 'plant', fingerprint: mallory.fingerprint, sequence: 10, created: '2026-11-25T12:00:00.000Z', acceptedAt: 'x' }), sig(dam('2026-11-25T11:00:00.000Z', 1)), measured).status, 'trusted');
+  const bundle = evaluate({ policy, signature: sig(payload({ product: 'other', created: '2026-11-25T11:00:00.000Z' })), subject: { kind: 'bundle', indexSha256: INDEX }, apps: ['db', 'web'], archive: 'b' });
+  assert.equal(reason(bundle), 'rollback');
+  assert.equal(admit(bundle, { insecureAllowUnsigned: false, allowDowngrade: true }).override, '--allow-downgrade');
+  // Same name: sequences decide. Recording never replaces a newer release.
+  assert.equal(reason(check(policy, sig(payload({ sequence: 9, created: '2030-01-01T00:00:00.000Z' })), undefined)), 'trusted');
+  const same = recordAcceptedApps(policy, ['web'], { product: 'plant', fingerprint: alice.fingerprint, sequence: 8, created: '2030-01-01T00:00:00.000Z', acceptedAt: 'y' });
+  assert.equal(same, policy);
+  const raised = recordAcceptedApps(policy, ['web'], { product: 'web', fingerprint: alice.fingerprint, sequence: 1, created: '2026-11-25T13:00:00.000Z', acceptedAt: 'y' });
+  assert.deepEqual(raised.acceptedApps.map((a) => [a.app, a.product]), [['web', 'web']]);
+  assert.deepEqual(parseTrust(serializeTrust(raised), 't'), raised);
+});
+
+test('trust.json format 1 (no per-app entries) still reads, as format 2', () => {
+  const v1 = { format: 1, keys: [], accepted: [{ product: 'plant', fingerprint: alice.fingerprint, sequence: 7, acceptedAt: 'x' }] };
+  const read = parseTrust(JSON.stringify(v1), 't');
+  assert.equal(read.format, 2);
+  assert.deepEqual(read.acceptedApps, []);
+  assert.equal(read.accepted[0]?.sequence, 7);
+  assert.throws(() => parseTrust(JSON.stringify({ ...v1, format: 2 }), 't'), (e) => isDamError(e, 'STATE_CORRUPT'));
 });

@@ -1,9 +1,10 @@
-// The host's trust policy (`trust.json`, format 1): the public keys it accepts signatures from, and the
-// highest sequence it has accepted per (product name, key). No key trusted means no signature is required.
+// The host's trust policy (`trust.json`, format 2): the public keys it accepts signatures from, the highest
+// sequence it has accepted per (product name, key), and per (app, key) the newest signed release that
+// installed the app. No key trusted means no signature is required. Format 1 (no per-app entries) still reads.
 import { DamError } from '../errors.js';
 import { FINGERPRINT, fingerprintOfRaw } from './fingerprint.js';
 
-export const TRUST_FORMAT = 1;
+export const TRUST_FORMAT = 2;
 
 export interface TrustedKey {
   name: string;
@@ -20,13 +21,25 @@ export interface AcceptedSequence {
   acceptedAt: string;
 }
 
+/** The newest signed release (by its signing time) that put `app` on this host, per key. */
+export interface AcceptedApp {
+  app: string;
+  fingerprint: string;
+  product: string;
+  sequence: number;
+  /** The signed payload's `created`: how releases under different names are ordered. */
+  created: string;
+  acceptedAt: string;
+}
+
 export interface TrustPolicy {
   format: typeof TRUST_FORMAT;
   keys: TrustedKey[];
   accepted: AcceptedSequence[];
+  acceptedApps: AcceptedApp[];
 }
 
-export const emptyTrust = (): TrustPolicy => ({ format: TRUST_FORMAT, keys: [], accepted: [] });
+export const emptyTrust = (): TrustPolicy => ({ format: TRUST_FORMAT, keys: [], accepted: [], acceptedApps: [] });
 
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -62,6 +75,32 @@ export function recordAccepted(policy: TrustPolicy, entry: AcceptedSequence): Tr
   return { ...policy, accepted: [...others, entry] };
 }
 
+export function acceptedApp(policy: TrustPolicy, app: string, fingerprint: string): AcceptedApp | undefined {
+  return policy.acceptedApps.find((a) => a.app === app && a.fingerprint === fingerprint);
+}
+
+/**
+ * Whether a release (product, sequence, created) is older than the one that installed `entry`'s app: by
+ * sequence under the same product name, by signing time across names (sequences of different names are
+ * not comparable; the signing time is signed too).
+ */
+export function olderThan(entry: AcceptedApp, release: { product: string; sequence: number; created: string }): boolean {
+  if (entry.product === release.product) return release.sequence < entry.sequence;
+  const [was, is] = [Date.parse(entry.created), Date.parse(release.created)];
+  return Number.isFinite(was) && Number.isFinite(is) ? is < was : release.sequence < entry.sequence;
+}
+
+/** Records the release that installed each app; never replaces a newer one (an allowed downgrade keeps it). */
+export function recordAcceptedApps(policy: TrustPolicy, apps: string[], entry: Omit<AcceptedApp, 'app'>): TrustPolicy {
+  let acceptedApps = policy.acceptedApps;
+  for (const app of new Set(apps)) {
+    const current = acceptedApp({ ...policy, acceptedApps }, app, entry.fingerprint);
+    if (current && !olderThan({ ...entry, app }, current)) continue;
+    acceptedApps = [...acceptedApps.filter((a) => a !== current), { app, ...entry }];
+  }
+  return acceptedApps === policy.acceptedApps ? policy : { ...policy, acceptedApps };
+}
+
 export function serializeTrust(policy: TrustPolicy): string {
   return `${JSON.stringify(policy, null, 2)}\n`;
 }
@@ -80,7 +119,9 @@ export function parseTrust(text: string, source: string): TrustPolicy {
   const o = raw as Record<string, unknown>;
   if (typeof o !== 'object' || o === null) throw corrupt(source, 'it is not an object');
   if (typeof o.format === 'number' && o.format > TRUST_FORMAT) throw new DamError('STATE_TOO_NEW', `The trust policy ${source} has format ${o.format}, which this DAM does not read.`, 'Use the DAM that wrote it.');
-  if (o.format !== TRUST_FORMAT || !Array.isArray(o.keys) || !Array.isArray(o.accepted)) throw corrupt(source, 'format, keys or accepted is missing');
+  // Format 1 had no per-app entries: it reads as format 2 with none, and is written back as format 2.
+  const apps = o.format === 1 ? [] : o.acceptedApps;
+  if ((o.format !== 1 && o.format !== TRUST_FORMAT) || !Array.isArray(o.keys) || !Array.isArray(o.accepted) || !Array.isArray(apps)) throw corrupt(source, 'format, keys, accepted or acceptedApps is missing');
   const keys = o.keys.map((k: unknown, i: number): TrustedKey => {
     const e = k as Record<string, unknown>;
     if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || typeof e.fingerprint !== 'string' || typeof e.publicKey !== 'string' || typeof e.addedAt !== 'string') throw corrupt(source, `keys[${i}] is incomplete`);
@@ -92,5 +133,11 @@ export function parseTrust(text: string, source: string): TrustPolicy {
     if (typeof e !== 'object' || e === null || typeof e.product !== 'string' || typeof e.fingerprint !== 'string' || !Number.isSafeInteger(e.sequence) || typeof e.acceptedAt !== 'string') throw corrupt(source, `accepted[${i}] is incomplete`);
     return { product: e.product, fingerprint: e.fingerprint, sequence: e.sequence as number, acceptedAt: e.acceptedAt };
   });
-  return { format: TRUST_FORMAT, keys, accepted };
+  const acceptedApps = apps.map((a: unknown, i: number): AcceptedApp => {
+    const e = a as Record<string, unknown>;
+    const strings = ['app', 'fingerprint', 'product', 'created', 'acceptedAt'] as const;
+    if (typeof e !== 'object' || e === null || strings.some((k) => typeof e[k] !== 'string') || !Number.isSafeInteger(e.sequence)) throw corrupt(source, `acceptedApps[${i}] is incomplete`);
+    return { app: e.app as string, fingerprint: e.fingerprint as string, product: e.product as string, sequence: e.sequence as number, created: e.created as string, acceptedAt: e.acceptedAt as string };
+  });
+  return { format: TRUST_FORMAT, keys, accepted, acceptedApps };
 }

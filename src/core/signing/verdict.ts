@@ -4,7 +4,8 @@
 import { DamError, isDamError } from '../errors.js';
 import { parseSignatureFile, verifySignature, type Payload, type Subject } from './payload.js';
 import { publicKeyFromRaw } from './fingerprint.js';
-import { highestAccepted, type TrustPolicy } from './trust.js';
+import { acceptedApp, highestAccepted, olderThan, type TrustPolicy } from './trust.js';
+import { appNameOf, parseRef } from '../ref.js';
 
 export type RefusalReason = 'unsigned' | 'unknown-key' | 'bad-signature' | 'digest-mismatch' | 'product-mismatch' | 'rollback';
 
@@ -17,7 +18,7 @@ export interface Signer {
 export type Verdict =
   /** No key is trusted on this host: signatures are not required (one may still be present). */
   | { status: 'not-required'; signer?: Signer; product?: string; sequence?: number }
-  | { status: 'trusted'; signer: Signer & { trustedAs: string }; product: string; sequence: number; highestAccepted?: number; signedTag?: string }
+  | { status: 'trusted'; signer: Signer & { trustedAs: string }; product: string; sequence: number; highestAccepted?: number; signedTag?: string; created?: string; apps?: string[] }
   | { status: 'refused'; reason: RefusalReason; message: string; signer?: Signer; product?: string; sequence?: number; highestAccepted?: number };
 
 export interface VerdictInput {
@@ -28,7 +29,20 @@ export interface VerdictInput {
   subject: Subject;
   /** The product name the archive itself carries (a bundle's index), if any. */
   productName?: string;
+  /** The names of the apps the archive installs; for a `.dam`, taken from the signed tag when absent. */
+  apps?: string[];
   archive: string;
+}
+
+function appsOf(input: VerdictInput, payload: Payload): string[] {
+  if (input.apps) return input.apps;
+  const tag = payload.subject.kind === 'file' ? payload.subject.tag : undefined;
+  if (tag === undefined) return [];
+  try {
+    return [appNameOf(parseRef(tag))];
+  } catch {
+    return [];
+  }
 }
 
 function sameSubject(signed: Subject, actual: Subject): boolean {
@@ -78,8 +92,13 @@ function checkSigned(input: VerdictInput, payload: Payload, signer: Signer & { t
   if (highest !== undefined && payload.sequence < highest) {
     return { status: 'refused', reason: 'rollback', message: `${input.archive} is '${payload.product}' sequence ${payload.sequence}, older than sequence ${highest} this host already accepted from '${signer.trustedAs}'.`, ...about, highestAccepted: highest };
   }
+  const apps = appsOf(input, payload);
+  const newer = apps.map((app) => acceptedApp(input.policy, app, signer.fingerprint)).find((entry) => entry && olderThan(entry, payload));
+  if (newer) {
+    return { status: 'refused', reason: 'rollback', message: `${input.archive} ('${payload.product}' sequence ${payload.sequence}, signed ${payload.created}) would take back the app '${newer.app}', which the newer release '${newer.product}' sequence ${newer.sequence} (signed ${newer.created}) from '${signer.trustedAs}' installed.`, ...about };
+  }
   const tag = payload.subject.kind === 'file' ? payload.subject.tag : undefined;
-  return { status: 'trusted', ...about, ...(highest !== undefined ? { highestAccepted: highest } : {}), ...(tag !== undefined ? { signedTag: tag } : {}) };
+  return { status: 'trusted', ...about, created: payload.created, apps, ...(highest !== undefined ? { highestAccepted: highest } : {}), ...(tag !== undefined ? { signedTag: tag } : {}) };
 }
 
 export interface AdmitFlags {
