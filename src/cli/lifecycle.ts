@@ -9,6 +9,8 @@ import { hostDirs } from '../adapters/fs/host-dirs.js';
 import { copyMetaFromImage } from '../adapters/meta/copy-meta.js';
 import { engineArchives } from '../adapters/archive/load-archive.js';
 import { runScript } from '../adapters/scripts/run-script.js';
+import { metaDigests } from '../adapters/fs/meta-digests.js';
+import { scriptSettings } from '../core/script-env.js';
 import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import { fileArchiveTrust } from '../adapters/signing/archive-trust.js';
 import type { Context } from './context.js';
@@ -41,8 +43,8 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     store,
     journals: new JournalFiles(store.paths.journal),
     dirs: hostDirs,
-    scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); } },
-    meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); } },
+    scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); }, settings: () => scriptSettings(process.env) },
+    meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); }, digests: metaDigests },
     archives: engineArchives(engine, () => progressRenderer(log)),
     registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
     listTags: async (repo: Repo, path: string): Promise<string[]> => {
