@@ -25,7 +25,9 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     }
     results.push(result);
   }
+  const changed = results.filter((r) => !r.alreadyInstalled);
   return {
+    history: { plan: { install: args, reinstall }, changes: changed.map((r) => ({ app: r.app.name, from: r.reinstalled?.version ?? null, to: r.app.version })) },
     data: results.map((r) => ({ ...r.app, source: r.source, addedTags: r.addedTags, alreadyInstalled: r.alreadyInstalled !== undefined, ...(r.alreadyInstalled ? { decidedFrom: r.alreadyInstalled } : {}), reinstalled: r.reinstalled !== undefined })),
   };
 }

@@ -38,5 +38,6 @@ export async function run(ctx: Context, { opts }: CommandInput): Promise<Command
     ? `Would remove ${result.remove.length} image(s); total reclaimable space: up to ${formatBytes(result.bytes)}.`
     : `Removed ${result.removed.length} image(s); total reclaimed space: up to ${formatBytes(result.freedBytes)}; kept ${result.keep.length}.`;
   const text = `${rows.length ? table(['IMAGE', 'TAGS', 'SIZE'], rows) : ''}${heading}\n`;
-  return { data: result, text, exitCode: result.failed.length ? 1 : 0 };
+  const history = { plan: { remove: result.remove.map((i) => ({ id: i.id, tags: i.tags, size: i.size })), keepPrevious: opts.keepPrevious !== false, removed: result.removed, freedBytes: result.freedBytes } };
+  return { data: result, text, history, exitCode: result.failed.length ? 1 : 0 };
 }

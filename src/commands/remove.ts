@@ -12,5 +12,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   }
   const result = await remove(deps, args[0] ?? '', opts.force === true);
   ctx.log.success(`App '${result.app.name}:${result.app.version}' was removed${result.forcedAfter ? ' (forced: its uninstall script failed)' : ''}.`);
-  return { data: { removed: result.app, forced: result.forcedAfter !== undefined, scriptError: result.forcedAfter ?? null } };
+  return {
+    history: { plan: { remove: `${result.app.name}:${result.app.version}` }, changes: [{ app: result.app.name, from: result.app.version, to: null }] },
+    data: { removed: result.app, forced: result.forcedAfter !== undefined, scriptError: result.forcedAfter ?? null } };
 }
