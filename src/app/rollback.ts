@@ -36,7 +36,7 @@ async function undoEffect(effect: Effect, deps: LifecycleDeps): Promise<void> {
       const reverse = effect.script === 'install' ? 'uninstall' : 'install';
       if (!(await deps.dirs.exists(effect.app.metaDir))) return;
       deps.report.info(`Rolling back: running ${reverse} of ${effect.app.name}:${effect.app.version}`);
-      await deps.scripts.run({ script: reverse, metaDir: effect.app.metaDir, app: scriptApp(effect.app, effect.action, effect), timeoutMs: deps.scriptTimeoutMs });
+      await deps.scripts.run({ script: reverse, metaDir: effect.app.metaDir, app: scriptApp(effect.app, effect.action, effect), settings: effect.app.settings, timeoutMs: deps.scriptTimeoutMs });
       return;
     }
   }

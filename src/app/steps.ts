@@ -6,7 +6,8 @@ import { wasCommitted } from '../core/journal.js';
 import type { InstalledApp, State } from '../core/state.js';
 import type { StoreTransaction } from '../core/ports/store.js';
 import type { ActiveJournal } from '../core/ports/host.js';
-import type { ScriptAction } from '../core/script-env.js';
+import { instanceName, type ScriptAction } from '../core/script-env.js';
+import { recordAcquired } from '../core/purge-plan.js';
 import type { AcquiredApp } from './acquire.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { rollback, scriptApp } from './rollback.js';
@@ -49,26 +50,30 @@ export async function installStep(deps: LifecycleDeps, journal: ActiveJournal, a
   await deps.dirs.move(app.stagedMeta, metaDir);
   faultPoint(deps, 'before-install-script');
   checkInterrupted(deps);
-  const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir };
+  // Recorded so that the uninstall, and a rollback, see what this install saw (docs/script-contract.md).
+  const settings = { ...deps.scripts.settings(), DAM_INSTANCE: instanceName(app.name, metaDir) };
+  const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir, settings };
   await journal.intend({ kind: 'script', script: 'install', action, app: target, ...versions });
   deps.report.info(`Running the install script of ${app.name}:${app.version}`);
-  await deps.scripts.run({ script: 'install', metaDir, app: scriptApp(target, action, versions), timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
+  await deps.scripts.run({ script: 'install', metaDir, app: scriptApp(target, action, versions), settings, timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
   faultPoint(deps, 'after-install-script');
   checkInterrupted(deps);
   const record: InstalledApp = { id, name: app.name, version: app.version, tag: app.tag, imageId: app.imageId, repoId: app.repoId, family: app.family, multiversion: app.multiversion, installedAt: new Date().toISOString() };
   if (replaces) record.previous = { version: replaces.version, tag: replaces.tag, imageId: replaces.imageId };
+  record.scriptEnv = settings;
+  record.metaDigests = await deps.meta.digests(metaDir);
   return record;
 }
 
 /** Runs an installed app's uninstall script (from its kept meta), journaled so rollback reinstalls it. */
 export async function uninstallStep(deps: LifecycleDeps, journal: ActiveJournal, app: InstalledApp, action: ScriptAction, versions: Versions = {}): Promise<void> {
   const metaDir = await ensureMeta(deps, app, metaDirOf(deps, app.id));
-  const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir };
+  const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir, ...(app.scriptEnv ? { settings: app.scriptEnv } : {}) };
   faultPoint(deps, action === 'upgrade' ? 'before-old-uninstall' : 'before-uninstall-script');
   checkInterrupted(deps);
   await journal.intend({ kind: 'script', script: 'uninstall', action, app: target, ...versions });
   deps.report.info(`Running the uninstall script of ${app.name}:${app.version}`);
-  await deps.scripts.run({ script: 'uninstall', metaDir, app: scriptApp(target, action, versions), timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
+  await deps.scripts.run({ script: 'uninstall', metaDir, app: scriptApp(target, action, versions), settings: app.scriptEnv, timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
   faultPoint(deps, action === 'upgrade' ? 'after-old-uninstall' : 'after-uninstall-script');
 }
 
@@ -81,11 +86,15 @@ export async function setAsideStep(deps: LifecycleDeps, journal: ActiveJournal, 
   await deps.dirs.move(dir, aside);
 }
 
-/** Writes the new state as this journal's commit point, then closes the journal. */
+/**
+ * Writes the new state as this journal's commit point, then closes the journal. The images the operation
+ * brought onto the engine (journaled as not there before) are recorded as acquired, for `dam purge`.
+ */
 export async function commit(deps: LifecycleDeps, tx: StoreTransaction, journal: ActiveJournal, next: State): Promise<void> {
   await journal.committing();
   faultPoint(deps, 'before-commit');
-  await tx.write({ ...next, lastOperation: journal.journal.id });
+  const brought = journal.journal.entries.flatMap((e) => (e.effect.kind === 'image' && !e.effect.existedBefore ? [e.effect.imageId] : []));
+  await tx.write({ ...recordAcquired(next, brought, journal.journal.operation, new Date().toISOString()), lastOperation: journal.journal.id });
   faultPoint(deps, 'after-commit');
   await journal.close();
 }

@@ -10,6 +10,8 @@ import { copyMetaFromImage } from '../adapters/meta/copy-meta.js';
 import { engineArchives } from '../adapters/archive/load-archive.js';
 import { engineFreeBytes } from '../adapters/archive/engine-space.js';
 import { runScript } from '../adapters/scripts/run-script.js';
+import { metaDigests } from '../adapters/fs/meta-digests.js';
+import { scriptSettings } from '../core/script-env.js';
 import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import { fileArchiveTrust } from '../adapters/signing/archive-trust.js';
 import type { Context } from './context.js';
@@ -42,8 +44,8 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     store,
     journals: new JournalFiles(store.paths.journal),
     dirs: hostDirs,
-    scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); } },
-    meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); } },
+    scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); }, settings: () => scriptSettings(process.env) },
+    meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); }, digests: metaDigests },
     archives: engineArchives(engine, { progress: () => progressRenderer(log), freeBytes: () => engineFreeBytes(engine, ctx.env.DOCKER_HOST) }),
     registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
     listTags: async (repo: Repo, path: string): Promise<string[]> => {

@@ -6,6 +6,7 @@ import { COMMANDS } from './commands.js';
 import { makeContext, type Context } from './context.js';
 import { makeStyle, stderrLogger } from './log.js';
 import type { CommandSpec } from './spec.js';
+import { recordHistory } from './history.js';
 
 declare const DAM_VERSION: string;
 export const VERSION = typeof DAM_VERSION === 'string' ? DAM_VERSION : 'dev';
@@ -92,7 +93,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       signal: controller.signal,
     });
     const mod = await spec.load();
-    const result = await mod.run(context, { args: cmd.args, opts: cmd.opts() });
+    const outcome = { spec, argv, args: cmd.args, opts: cmd.opts(), started: new Date() };
+    let result: Awaited<ReturnType<typeof mod.run>>;
+    try {
+      result = await mod.run(context, { args: cmd.args, opts: outcome.opts });
+    } catch (err) {
+      await recordHistory(context, { ...outcome, error: err });
+      throw err;
+    }
+    await recordHistory(context, { ...outcome, result });
     if (context.json && result.data !== undefined) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
     else if (result.text) process.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
     process.exitCode = result.exitCode ?? EXIT_OK;

@@ -23,6 +23,8 @@ export interface CommandResult {
   /** What is printed otherwise, on stdout. */
   text?: string;
   exitCode?: number;
+  /** What the history file records of an operation (src/cli/history.ts): its plan and the apps it changed. */
+  history?: { plan?: unknown; changes?: Array<{ app: string; from: string | null; to: string | null }> };
 }
 
 export interface CommandModule {

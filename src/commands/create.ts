@@ -6,6 +6,7 @@ import { defaultRepo, repoPrefix } from '../core/state.js';
 import { readProject } from '../adapters/fs/project.js';
 import { packContext } from '../adapters/fs/build-context.js';
 import type { Context } from '../cli/context.js';
+import { recordAcquired } from '../core/purge-plan.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { stringOpt } from '../cli/input.js';
 import { progressRenderer } from '../cli/progress.js';
@@ -55,6 +56,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   const engine = await ctx.engine();
   ctx.log.info(`Building app '${plan.tag}' from '${shownAs}'...`);
   const renderer = opts.quiet === true ? undefined : progressRenderer(ctx.log);
+  const existing = new Set((await engine.listImages()).map((i) => i.id));
   let imageId: string;
   try {
     imageId = await engine.build(packContext(dir, project.entries, plan.rendered), {
@@ -68,6 +70,9 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   } finally {
     renderer?.done();
   }
+  // Built through this state directory (a build the cache answered with an existing image is not): `dam
+  // purge` may remove it once no installed app uses it.
+  if (!existing.has(imageId)) await ctx.store().update('create', (st) => ({ state: recordAcquired(st, [imageId], 'create', new Date().toISOString()), result: undefined }));
   const data: CreateResult = {
     tag: plan.tag,
     imageId,

@@ -43,11 +43,18 @@ export interface UnfinishedReport {
   operations: string[];
 }
 
+/** `dam verify`'s summary; null when the engine or the state could not be read. */
+export interface AppsReport {
+  checked: number;
+  problems: string[];
+}
+
 export interface DoctorReport {
   ok: boolean;
   engine: EngineReport;
   state: StateReport;
   unfinished: UnfinishedReport;
+  apps: AppsReport | null;
 }
 
 const DEFAULT_ADDRESS = 'unix:///var/run/docker.sock';
@@ -121,6 +128,13 @@ function render(ctx: Context, r: DoctorReport): string {
   if (s.readable) lines.push(`  state     ${printable(s.stateFile)}: ${plural(s.repos ?? 0, 'repository', 'repositories')}, ${plural(s.apps ?? 0, 'app', 'apps')}  ${ok}`);
   else if (s.error) lines.push(...failed(s.error));
 
+  if (r.apps && r.apps.problems.length === 0) lines.push(`Apps        ${plural(r.apps.checked, 'app', 'apps')} as installed  ${ok}`);
+  else if (r.apps) {
+    lines.push(`Apps        ${red(`${plural(r.apps.problems.length, 'problem', 'problems')}`)}:`);
+    for (const p of r.apps.problems) lines.push(`  ${printable(p)}`);
+    lines.push(`  ${dim('hint:')} run 'dam verify' for details; reinstall an app with 'dam install NAME:VERSION --reinstall', or remove it.`);
+  }
+
   if (r.unfinished.operations.length === 0) lines.push(`Operations  none unfinished  ${ok}`);
   else {
     lines.push(`Operations  ${red(`${r.unfinished.operations.length} unfinished`)} in ${printable(r.unfinished.journal)}:`);
@@ -128,6 +142,13 @@ function render(ctx: Context, r: DoctorReport): string {
     lines.push(`  ${dim('hint:')} an earlier dam command was stopped part-way; run 'dam doctor --fix' (or 'dam recover') to finish or roll it back.`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+async function checkApps(ctx: Context, possible: boolean): Promise<AppsReport | null> {
+  if (!possible) return null;
+  const { verifyReport, problemLines } = await import('./verify.js');
+  const report = await verifyReport(ctx, await ctx.store().read());
+  return { checked: report.apps.length, problems: problemLines(report) };
 }
 
 /** `--fix`: finishes or rolls back unfinished operations (as `dam recover`) before checking. */
@@ -143,7 +164,8 @@ async function fix(ctx: Context): Promise<void> {
 export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
   if (opts.fix === true) await fix(ctx);
   const [engine, state, unfinished] = await Promise.all([checkEngine(ctx), checkState(ctx), checkJournal(ctx)]);
-  const ok = engine.reachable && state.readable && unfinished.operations.length === 0;
-  const report: DoctorReport = { ok, engine, state, unfinished };
+  const apps = await checkApps(ctx, engine.reachable && state.readable);
+  const ok = engine.reachable && state.readable && unfinished.operations.length === 0 && apps?.problems.length === 0;
+  const report: DoctorReport = { ok, engine, state, unfinished, apps };
   return { data: report, text: render(ctx, report), exitCode: ok ? 0 : 1 };
 }

@@ -6,14 +6,14 @@ export const exportSpec: CommandSpec = {
   args: '<file>',
   summary: 'Write the installed apps to a file: an app list, a product file or a bundle.',
   description:
-    'Write the installed apps to FILE: DAM 1.x\'s `name:version` list by default, the JSON product (tags, image ids, families) with --format json, or with --all ONE bundle carrying the product and every image, each distinct layer once (gzip by default). --delta INVENTORY (from `dam inventory` on the target host) leaves out the layers that host already has. FILE is replaced atomically; an existing file that is not an export (an app list, a product, a bundle) is only replaced with --force.',
+    'Write the installed apps to FILE: DAM 1.x\'s `name:version` list by default, the JSON product (tags, image ids, families) with --format json, or with --all ONE bundle carrying the product and every image, each distinct layer once (gzip by default). --delta INVENTORY (from `dam inventory` on the target host) leaves out the layers that host already has. FILE is replaced atomically; an existing file that is not an export (an app list, a product, a bundle), or an export of the other kind (a bundle by a list, a list by a bundle), is only replaced with --force.',
   options: [
     { flags: '--format <format>', description: 'text (the 1.x list, default) or json' },
     { flags: '--name <name>', description: 'the product name written in a JSON product or bundle' },
     { flags: '-a, --all', description: 'write a bundle with every image' },
     { flags: '--compress <kind>', description: 'bundle compression: gzip (default), zstd or none' },
     { flags: '--delta <inventory>', description: 'with --all: leave out the layers this inventory lists' },
-    { flags: '-f, --force', description: 'replace FILE even when it is not an earlier export' },
+    { flags: '-f, --force', description: 'replace FILE even when it is not an earlier export of the same kind' },
     { flags: '--sign <key>', description: 'with --all and --name: sign the bundle with this key (writes FILE.sig)' },
     { flags: '--sequence <n>', description: 'with --sign: the release sequence number (default: the time in milliseconds)' },
     { flags: '--self-contained', description: "with --all: write one executable file, DAM's own executable for the target platform followed by the bundle (run it as ./FILE info, ./FILE import)" },

@@ -68,8 +68,15 @@ async function checkTarget(options: ExportOptions): Promise<void> {
     throw err;
   }
   if (!existing.isFile()) throw new DamError('CONFLICT', `'${options.path}' exists and is not a regular file.`, 'Give the path of a file to write.');
-  if (options.force || (await recognizeExport(options.path)) !== undefined) return;
-  throw new DamError('CONFLICT', `'${options.path}' exists and is not an export DAM wrote (an app list, a product file or a bundle).`, 'Choose another file name, or add --force to replace it.');
+  if (options.force) return;
+  const kind = await recognizeExport(options.path);
+  if (kind === undefined) throw new DamError('CONFLICT', `'${options.path}' exists and is not an export DAM wrote (an app list, a product file or a bundle).`, 'Choose another file name, or add --force to replace it.');
+  // A forgotten --all must not turn a bundle into an 8-byte list, nor a stray --all a list into a bundle.
+  const isArchive = kind === 'bundle' || kind === 'dam1-export';
+  if (isArchive !== options.all) {
+    throw new DamError('CONFLICT', `'${options.path}' is ${isArchive ? 'a bundle' : 'an app list'}, and this export would replace it with ${options.all ? 'a bundle' : 'an app list'}.`,
+      isArchive ? 'Add --all to write a bundle again, choose another file name, or add --force to replace it.' : 'Leave out --all to write a list again, choose another file name, or add --force to replace it.');
+  }
 }
 
 function productOf(state: State, name: string | undefined, images?: Map<number, string>): Product {

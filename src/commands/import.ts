@@ -28,6 +28,15 @@ function planText(ctx: Context, prepared: PreparedImport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The apps an applied import changed, for the history file. */
+function importChanges(plan: PreparedImport['plan']) {
+  return [
+    ...plan.remove.map((a) => ({ app: a.name, from: a.version, to: null })),
+    ...plan.upgrade.map((u) => ({ app: u.to.name, from: u.from.version, to: u.to.version })),
+    ...plan.install.map((a) => ({ app: a.name, from: null, to: a.version })),
+  ];
+}
+
 function planData(prepared: PreparedImport) {
   const { plan, source } = prepared;
   const app = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
@@ -57,5 +66,5 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   }
   const result = await applyImport(deps, prepared);
   ctx.log.success(result.changed ? `Import finished: ${result.installed.length} installed or upgraded, ${result.removed.length} removed.` : 'Nothing to do: the host already has this product.');
-  return { data: { ...planData(prepared), applied: result.changed } };
+  return { data: { ...planData(prepared), applied: result.changed }, history: { plan: planData(prepared), changes: result.changed ? importChanges(prepared.plan) : [] } };
 }

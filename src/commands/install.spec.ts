@@ -6,6 +6,8 @@ export const lifecycleOptions = [
   { flags: '--interactive', description: "connect the scripts' standard input to this terminal" },
 ];
 
+export const dryRunOption = { flags: '--dry-run', description: 'print the plan (also with --json) and change nothing' };
+
 export const installSpec: CommandSpec = {
   name: 'install',
   aliases: ['in'],
@@ -13,15 +15,16 @@ export const installSpec: CommandSpec = {
   summary: 'Install apps from a registry, the local Docker cache or an archive file.',
   description:
     'Install each APP, one transaction each. Everything is checked before anything changes (the family rule, the /meta scripts, the archive). ' +
-    'If the install script fails, its uninstall runs, added tags are removed and the state is as before.',
+    'If the install script fails, its uninstall runs, added tags are removed and the state is as before. ' +
+    'An APP that is already installed is not an error: DAM says so and exits 0, deciding from the installed apps, or for a .dam file from its name, before reading or pulling anything; --reinstall runs its uninstall and install scripts again.',
   details: [
     'APP is one of:',
     '  name:version              resolved against the default repository (local cache first, else pulled)',
     '  [registry/]path:version   a full tag; without a registry part it is Docker Hub (user/app:1.0)',
     '  FILE                      a .dam archive (DAM 1.x or 2), or a docker save tar or tar.gz',
   ].join('\n'),
-  options: [{ flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions, ...trustOptions],
+  options: [{ flags: '--reinstall', description: 'when APP is installed, run its uninstall and then its install again' }, dryRunOption, { flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions, ...trustOptions],
   json: true,
-  examples: ['dam install web:1.0', 'dam install 127.0.0.1:5000/web:1.0', 'dam install ./web-1.0.639533ca.dam --offline', 'dam in web:1.0 tool:2.1 --timeout 300'],
+  examples: ['dam install web:1.0', 'dam install 127.0.0.1:5000/web:1.0', 'dam install ./web-1.0.639533ca.dam --offline', 'dam in web:1.0 tool:2.1 --timeout 300', 'dam install web:1.0 --dry-run --json', 'dam install web:1.0 --reinstall'],
   load: () => import('./install.js'),
 };

@@ -2,14 +2,19 @@ import type { CommandSpec } from '../cli/spec.js';
 
 export const purgeSpec: CommandSpec = {
   name: 'purge',
-  summary: 'Remove app images that no installed app uses.',
-  description: 'Remove images that carry DAM labels and belong to no installed app. Never removes images of installed apps or images used by any container; keeps the version each installed app was upgraded from unless --no-keep-previous. --all also removes images DAM did not create or install.',
+  summary: 'Remove the images this state directory acquired that no installed app uses.',
+  description:
+    'Remove the images this state directory acquired (pulled, loaded from an archive or bundle, or built by dam create through it), as recorded in its state, that none of its installed apps uses. ' +
+    'Never removes an image another state directory, user or program brought, an image used by any container, or the version an installed app was upgraded from (unless --no-keep-previous). ' +
+    'Images acquired before DAM recorded acquisitions are never purged: remove them with docker image rm. Asks before removing, like docker image prune.',
   options: [
     { flags: '--dry-run', description: 'list what would be removed and the space it frees, change nothing' },
-    { flags: '--all', description: 'also images without DAM labels' },
+    { flags: '-y, --yes', description: 'remove without asking (needed when there is no terminal)' },
+    { flags: '-f, --force', description: 'the same as --yes, as docker image prune spells it' },
     { flags: '--no-keep-previous', description: 'remove the previous versions kept for rollback too' },
+    { flags: '--all', description: 'no longer offered', hidden: true },
   ],
   json: true,
-  examples: ['dam purge --dry-run', 'dam purge', 'dam purge --all --no-keep-previous'],
+  examples: ['dam purge --dry-run', 'dam purge', 'dam purge --yes --no-keep-previous', 'dam purge --dry-run --json'],
   load: () => import('./purge.js'),
 };

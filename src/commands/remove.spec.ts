@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../cli/spec.js';
-import { lifecycleOptions } from './install.spec.js';
+import { dryRunOption, lifecycleOptions } from './install.spec.js';
 
 export const removeSpec: CommandSpec = {
   name: 'remove',
@@ -7,8 +7,8 @@ export const removeSpec: CommandSpec = {
   args: '<app>',
   summary: 'Remove an installed app (its image stays until dam purge).',
   description: "Run the app's uninstall script and forget the app. APP is a name (when one version is installed), name:version or the full tag. The script comes from the copy of /meta kept at install time, so removing works after the image is gone.",
-  options: [{ flags: '-f, --force', description: 'forget the app even if its uninstall script fails (exits 0 then)' }, ...lifecycleOptions],
+  options: [{ flags: '-f, --force', description: 'forget the app even if its uninstall script fails (exits 0 then)' }, dryRunOption, ...lifecycleOptions],
   json: true,
-  examples: ['dam remove web', 'dam rm web:1.0', 'dam remove web:1.0 --force'],
+  examples: ['dam remove web', 'dam rm web:1.0', 'dam remove web:1.0 --force', 'dam remove web --dry-run'],
   load: () => import('./remove.js'),
 };

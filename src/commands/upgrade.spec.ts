@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../cli/spec.js';
-import { lifecycleOptions } from './install.spec.js';
+import { dryRunOption, lifecycleOptions } from './install.spec.js';
 import { trustOptions } from './trust-options.js';
 
 export const upgradeSpec: CommandSpec = {
@@ -8,8 +8,8 @@ export const upgradeSpec: CommandSpec = {
   args: '<app[:version]>',
   summary: 'Upgrade an installed app to another version of its family.',
   description: "Replace the installed version by APP (name:version, a full tag or an archive file; a bare name means the newest version its repository has). The old uninstall and the new install run with DAM_ACTION=upgrade, DAM_OLD_VERSION and DAM_NEW_VERSION. If the new install fails, the old version is installed again.",
-  options: [...lifecycleOptions, ...trustOptions],
+  options: [dryRunOption, ...lifecycleOptions, ...trustOptions],
   json: true,
-  examples: ['dam upgrade web', 'dam upgrade web:1.1', 'dam upgrade ./web-1.1.0a1b2c3d.dam'],
+  examples: ['dam upgrade web', 'dam upgrade web:1.1', 'dam upgrade ./web-1.1.0a1b2c3d.dam', 'dam upgrade web --dry-run --json'],
   load: () => import('./upgrade.js'),
 };

@@ -3,6 +3,7 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { lifecycleDeps } from '../cli/lifecycle.js';
 import { newestVersion, upgrade } from '../app/upgrade.js';
 import { isBareAppRef } from '../core/ref.js';
+import { planText, planUpgrade } from '../app/dry-run.js';
 
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const deps = await lifecycleDeps(ctx, opts);
@@ -17,7 +18,11 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     ctx.log.info(`Newest version in the repository: ${newest.tag}`);
     target = newest.tag;
   }
+  if (opts.dryRun === true) {
+    const plan = await planUpgrade(deps, args[0] ?? '', target);
+    return { data: plan, text: planText(plan) };
+  }
   const result = await upgrade(deps, target);
   ctx.log.success(`Upgraded ${result.from.name} from ${result.from.version} to ${result.to.version}.`);
-  return { data: result };
+  return { data: result, history: { plan: { upgrade: `${result.from.name}:${result.from.version}`, to: `${result.to.name}:${result.to.version}` }, changes: [{ app: result.to.name, from: result.from.version, to: result.to.version }] } };
 }

@@ -20,7 +20,7 @@ export function checkInstallable(state: State, app: Candidate, replacing?: Insta
   const others = state.apps.filter((a) => a.id !== replacing?.id);
   const same = others.find((a) => a.name === app.name && a.version === app.version);
   if (same) {
-    throw new DamError('CONFLICT', `${app.name}:${app.version} is already installed.`, `Nothing to do. To reinstall it, run 'dam remove ${app.name}:${app.version}' first.`);
+    throw new DamError('CONFLICT', `${app.name}:${app.version} is already installed.`, `Nothing to do. To run its scripts again: dam install ${app.name}:${app.version} --reinstall`);
   }
   if (app.multiversion) return;
   const rival = others.find((a) => a.family === app.family);

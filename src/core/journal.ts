@@ -13,6 +13,8 @@ export interface ScriptTarget {
   family: string;
   /** The directory holding this app's copy of /meta. */
   metaDir: string;
+  /** The settings recorded at install (InstalledApp.scriptEnv), given to the script again (optional in format 1). */
+  settings?: Record<string, string>;
 }
 
 export type Effect =

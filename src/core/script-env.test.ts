@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scriptEnvironment } from './script-env.js';
+import { instanceName, scriptEnvironment, scriptSettings } from './script-env.js';
 
 const app = { name: 'web', version: '2.0', tag: 'reg:5000/web:2.0', family: 'web' } as const;
 
@@ -26,4 +26,17 @@ test('scriptEnvironment: upgrade adds old and new versions; other actions never 
 
 test('scriptEnvironment gives a PATH when the base has none', () => {
   assert.match(scriptEnvironment({}, { ...app, action: 'install' }).PATH ?? '', /\/usr\/bin/);
+});
+
+test('scriptSettings keeps the user\'s DAM_* values, never what DAM sets or hides; recorded settings win', () => {
+  const base = { PATH: '/bin', DAM_BIN_DIR: '/opt/bin', DAM_HOME: '/x', DAM_APP_NAME: 'spoofed', DAM_ACTION: 'x', DAM_INSTANCE: 'x', DAM_TOKEN: 't', WEB_PORT: '80' };
+  assert.deepEqual(scriptSettings(base), { DAM_BIN_DIR: '/opt/bin' });
+  const env = scriptEnvironment({ PATH: '/bin', DAM_BIN_DIR: '/now' }, { ...app, action: 'remove' }, { DAM_BIN_DIR: '/then', DAM_INSTANCE: 'web-1' });
+  assert.equal(env.DAM_BIN_DIR, '/then');
+  assert.equal(env.DAM_INSTANCE, 'web-1');
+});
+
+test('instanceName differs between installations of the same app', () => {
+  assert.match(instanceName('web', '/a/apps/0/meta'), /^web-[0-9a-f]{8}$/);
+  assert.notEqual(instanceName('web', '/a/apps/0/meta'), instanceName('web', '/b/apps/0/meta'));
 });

@@ -1,7 +1,7 @@
 // Reading the on-disk state: checks every field at the boundary and upgrades older formats. A file that
 // fails a check is reported with the field that is wrong; DAM never silently resets a corrupt state.
 import { DamError } from './errors.js';
-import { STATE_FORMAT, type Credentials, type InstalledApp, type Repo, type State } from './state.js';
+import { STATE_FORMAT, type AcquiredImage, type Credentials, type InstalledApp, type Repo, type State } from './state.js';
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +51,21 @@ function parseApp(v: unknown, file: string, i: number): InstalledApp {
     const p = obj(o.previous, file, `${what}.previous`);
     app.previous = { version: str(p, 'version', file, `${what}.previous`), tag: str(p, 'tag', file, `${what}.previous`), imageId: str(p, 'imageId', file, `${what}.previous`) };
   }
+  if (o.scriptEnv !== undefined) app.scriptEnv = strings(o.scriptEnv, file, `${what}.scriptEnv`);
+  if (o.metaDigests !== undefined) app.metaDigests = strings(o.metaDigests, file, `${what}.metaDigests`);
   return app;
+}
+
+function strings(v: unknown, file: string, what: string): Record<string, string> {
+  const o = obj(v, file, what);
+  for (const key of Object.keys(o)) str(o, key, file, what);
+  return o as Record<string, string>;
+}
+
+function parseAcquired(v: unknown, file: string, i: number): AcquiredImage {
+  const what = `acquired[${i}]`;
+  const o = obj(v, file, what);
+  return { imageId: str(o, 'imageId', file, what), by: str(o, 'by', file, what), at: str(o, 'at', file, what) };
 }
 
 function parseAppFields(o: Json, file: string, what: string): InstalledApp {
@@ -99,6 +113,10 @@ export function parseState(text: string, file: string): State {
   };
   const lastOperation = optStr(o, 'lastOperation', file, 'the file');
   if (lastOperation !== undefined) state.lastOperation = lastOperation;
+  if (o.acquired !== undefined) {
+    if (!Array.isArray(o.acquired)) fail(file, 'acquired is not a list');
+    state.acquired = o.acquired.map((a, i) => parseAcquired(a, file, i));
+  }
   if (state.repos.filter((r) => r.isDefault).length !== 1) fail(file, 'not exactly one repository is the default');
   if (!state.repos.some((r) => r.id === 1)) fail(file, 'the official repository (id 1) is missing');
   return state;

@@ -36,6 +36,22 @@ export interface InstalledApp {
   installedAt: string;
   /** The version an upgrade replaced, whose image `dam purge` keeps so that a rollback stays possible. */
   previous?: { version: string; tag: string; imageId: string };
+  /**
+   * The user's DAM_* settings the install script saw (e.g. DAM_BIN_DIR), given again to its uninstall so that
+   * it finds what install made. Absent for apps installed before DAM recorded them.
+   */
+  scriptEnv?: Record<string, string>;
+  /** sha256 (hex) of each file of the kept /meta copy, by relative path, `link:TARGET` for links; set at install. */
+  metaDigests?: Record<string, string>;
+}
+
+/** An image this state directory brought onto the engine: pulled, loaded from an archive or bundle, or built. */
+export interface AcquiredImage {
+  imageId: string;
+  /** The operation that brought it: install, upgrade, import or create. */
+  by: string;
+  /** ISO 8601. */
+  at: string;
 }
 
 export interface State {
@@ -46,6 +62,11 @@ export interface State {
   nextAppId: number;
   /** The journal id of the last operation committed to this state (see core/journal.ts). */
   lastOperation?: string;
+  /**
+   * The images this state directory acquired, the only ones `dam purge` may remove. Absent in states written
+   * before DAM recorded them: their images are never purged (see docs/formats.md).
+   */
+  acquired?: AcquiredImage[];
 }
 
 export interface Credentials {

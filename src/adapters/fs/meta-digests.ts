@@ -17,3 +17,10 @@ export async function metaContent(dir: string): Promise<MetaContent> {
   await walk('');
   return out;
 }
+
+/** The same content flattened for the state (InstalledApp.metaDigests): path to sha256 hex, or `link:TARGET`. */
+export async function metaDigests(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [path, entry] of Object.entries(await metaContent(dir))) out[path] = entry.target !== undefined ? `link:${entry.target}` : (entry.sha256 ?? '');
+  return out;
+}

@@ -6,7 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { DamError, errnoCode } from '../../core/errors.js';
-import { scriptEnvironment, type ScriptApp } from '../../core/script-env.js';
+import { instanceName, scriptEnvironment, type ScriptApp } from '../../core/script-env.js';
 
 export type ScriptName = 'install' | 'uninstall';
 
@@ -17,6 +17,8 @@ export interface RunScriptOptions {
   app: ScriptApp;
   /** The environment to start from; defaults to process.env. Secrets are removed (see scriptEnvironment). */
   baseEnv?: Record<string, string | undefined>;
+  /** Values recorded at install (DAM_* settings, DAM_INSTANCE) that win over `baseEnv`. */
+  settings?: Record<string, string>;
   /** Connect the terminal's stdin. The script then shares DAM's process group (see the contract). */
   interactive?: boolean;
   /** Kill the script's process group after this long. */
@@ -48,7 +50,7 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
   const path = join(options.metaDir, options.script);
   const label = `The ${options.script} script of ${options.app.name}:${options.app.version}`;
   const [command, args] = await commandFor(path, label);
-  const env = scriptEnvironment(options.baseEnv ?? process.env, options.app);
+  const env = scriptEnvironment(options.baseEnv ?? process.env, options.app, { DAM_INSTANCE: instanceName(options.app.name, options.metaDir), ...options.settings });
   const started = Date.now();
   // Detached: the script leads its own process group, so a timeout can kill everything it started. With a
   // terminal attached it must stay in DAM's (foreground) group or reading stdin would stop it (SIGTTIN).

@@ -8,6 +8,8 @@ export interface ScriptRun {
   metaDir: string;
   /** What the script is told through DAM_APP_*, DAM_ACTION, DAM_OLD_VERSION and DAM_NEW_VERSION. */
   app: ScriptApp;
+  /** Values recorded when the app was installed (its DAM_* settings, DAM_INSTANCE): they win over DAM's environment. */
+  settings?: Record<string, string>;
   timeoutMs?: number;
   interactive?: boolean;
   signal?: AbortSignal;
@@ -16,6 +18,8 @@ export interface ScriptRun {
 export interface Scripts {
   /** Runs a script to the end. Throws SCRIPT_FAILED (exit code, signal or timeout, with the output's tail). */
   run(run: ScriptRun): Promise<void>;
+  /** The user's DAM_* settings a script started now would see (e.g. DAM_BIN_DIR), to record at install. */
+  settings(): Record<string, string>;
 }
 
 export interface MetaCopier {
@@ -25,6 +29,8 @@ export interface MetaCopier {
    * NOT_FOUND when the image has no /meta.
    */
   fromImage(imageRef: string, destDir: string): Promise<void>;
+  /** sha256 (hex) of every file under `dir` by relative path, `link:TARGET` for symbolic links. */
+  digests(dir: string): Promise<Record<string, string>>;
 }
 
 export interface HostDirs {
