@@ -6,9 +6,9 @@ import { COMMANDS } from './commands.js';
 import { makeContext, type Context } from './context.js';
 import { makeStyle, stderrLogger } from './log.js';
 import type { CommandSpec } from './spec.js';
+import { versionLine, wantsVersion } from './about.js';
 
-declare const DAM_VERSION: string;
-export const VERSION = typeof DAM_VERSION === 'string' ? DAM_VERSION : 'dev';
+export { VERSION } from './about.js';
 
 interface GlobalOptions {
   home?: string;
@@ -105,8 +105,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       return EXIT_OK;
     }
     // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning.
-    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-      process.stdout.write(`${VERSION}\n`);
+    if (wantsVersion(argv, COMMANDS)) {
+      process.stdout.write(`${await versionLine(env)}\n`);
       return EXIT_OK;
     }
     await program.parseAsync(argv, { from: 'user' });
