@@ -57,9 +57,9 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   const renderer = opts.quiet === true ? undefined : progressRenderer(ctx.log);
   let imageId: string;
   try {
-    imageId = await engine.build(packContext(dir, project.entries, plan.rendered), {
+    imageId = await engine.build(packContext(dir, project.entries, { ...plan.rendered, Dockerfile: plan.dockerfile }), {
       tag: plan.tag,
-      labels: plan.labels,
+      labels: Object.keys(plan.buildLabels).length > 0 ? plan.buildLabels : undefined,
       buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
       platform: stringOpt(opts, 'platform'),
       signal: ctx.signal,

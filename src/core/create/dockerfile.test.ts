@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copiesMeta } from './dockerfile.js';
+import { copiesMeta, escapeCharacter, withLabelInstruction } from './dockerfile.js';
 
 test('the COPY/ADD of meta to /meta is found', () => {
   const yes = [
@@ -17,4 +17,14 @@ test('the COPY/ADD of meta to /meta is found', () => {
   const no = ['# COPY meta /meta', 'COPY meta /metadata', 'RUN echo COPY meta /meta', 'COPY meta /opt/meta', 'COPY meta', 'FROM scratch', 'COPY meta /meta/x'];
   for (const d of yes) assert.equal(copiesMeta(d), true, d);
   for (const d of no) assert.equal(copiesMeta(d), false, d);
+});
+
+test('labels become one LABEL line, quoted and escaped; line breaks are left to the build API', () => {
+  const out = withLabelInstruction('FROM x\nCMD ["a"]', { b: 'say "hi" $HOME \\n', a: '1', desc: 'two\nlines' });
+  assert.equal(out.dockerfile, 'FROM x\nCMD ["a"]\nLABEL "a"="1" "b"="say \\"hi\\" \\$HOME \\\\n"\n');
+  assert.deepEqual(out.rest, { desc: 'two\nlines' });
+  const windows = withLabelInstruction('# escape=`\nFROM x\n', { k: 'C:\\dir `q` "x"' });
+  assert.equal(windows.dockerfile, '# escape=`\nFROM x\nLABEL "k"="C:\\dir ``q`` `"x`""\n');
+  assert.equal(escapeCharacter('FROM x\n# escape=`\n'), '\\', 'a directive after an instruction is a comment');
+  assert.deepEqual(withLabelInstruction('FROM x\n', {}), { dockerfile: 'FROM x\n', rest: {} });
 });

@@ -28,3 +28,39 @@ export function instructions(dockerfile: string): string[] {
   if (pending.trim()) out.push(pending.trim());
   return out;
 }
+
+/** The escape character the Dockerfile chose with a `# escape=` parser directive, else `\`. */
+export function escapeCharacter(dockerfile: string): string {
+  for (const raw of dockerfile.split(/\r?\n/)) {
+    const m = /^#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(raw.trim());
+    if (!m) break;
+    if (m[1]?.toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) return m[2];
+  }
+  return '\\';
+}
+
+export interface LabelledDockerfile {
+  dockerfile: string;
+  /** Labels a Dockerfile line cannot carry (control characters such as line breaks), left to the build API. */
+  rest: Record<string, string>;
+}
+
+/**
+ * The Dockerfile with one LABEL instruction appended for all the labels it can carry. The engine's classic
+ * builder turns each label of the build API's `labels` parameter into a step of its own (one throw-away
+ * container each); one instruction is one step. Keys and values are double-quoted with the escape character,
+ * `"` and `$` escaped, so nothing in them is expanded.
+ */
+export function withLabelInstruction(dockerfile: string, labels: Record<string, string>): LabelledDockerfile {
+  const escape = escapeCharacter(dockerfile);
+  const quote = (s: string) => `"${s.replace(/[\\`"$]/g, (c) => (c === escape || c === '"' || c === '$' ? `${escape}${c}` : c))}"`;
+  const pairs: string[] = [];
+  const rest: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (/\p{Cc}/u.test(key + value)) rest[key] = value;
+    else pairs.push(`${quote(key)}=${quote(value)}`);
+  }
+  if (pairs.length === 0) return { dockerfile, rest };
+  const ending = dockerfile === '' || dockerfile.endsWith('\n') ? '' : '\n';
+  return { dockerfile: `${dockerfile}${ending}LABEL ${pairs.join(' ')}\n`, rest };
+}
