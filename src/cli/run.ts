@@ -36,6 +36,8 @@ function addCommand(program: Command, spec: CommandSpec, execute: (spec: Command
   }
   if (spec.json) cmd.option('--json', 'print the result as JSON (a stable, documented shape)');
   cmd.addHelpText('after', helpText(spec));
+  // A usage error names what was wrong, then shows the command's usage line (not the whole help).
+  cmd.showHelpAfterError(`usage: dam ${spec.name} ${cmd.usage()}\nRun 'dam ${spec.name} --help' for its flags and examples.`);
   cmd.action(async () => execute(spec, cmd));
 }
 

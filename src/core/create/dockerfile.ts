@@ -64,3 +64,35 @@ export function withLabelInstruction(dockerfile: string, labels: Record<string, 
   const ending = dockerfile === '' || dockerfile.endsWith('\n') ? '' : '\n';
   return { dockerfile: `${dockerfile}${ending}LABEL ${pairs.join(' ')}\n`, rest };
 }
+
+/**
+ * The images the Dockerfile builds FROM, with `ARG` defaults declared before the first FROM (or the given
+ * build args) expanded; earlier stages and `scratch` are not images. What cannot be expanded is left out.
+ */
+export function baseImages(dockerfile: string, buildArgs: Record<string, string> = {}): string[] {
+  const args: Record<string, string> = {};
+  const stages = new Set<string>();
+  const bases: string[] = [];
+  let seenFrom = false;
+  for (const line of instructions(dockerfile)) {
+    const arg = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/i.exec(line);
+    if (arg && !seenFrom) {
+      const name = arg[1] ?? '';
+      const value = buildArgs[name] ?? arg[2]?.replace(/^"(.*)"$/, '$1');
+      if (value !== undefined) args[name] = value;
+      continue;
+    }
+    const from = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!from) continue;
+    seenFrom = true;
+    let unknown = false;
+    const image = (from[1] ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a?: string, b?: string) => {
+      const value = args[a ?? b ?? ''];
+      if (value === undefined) unknown = true;
+      return value ?? '';
+    });
+    if (!unknown && image !== '' && image.toLowerCase() !== 'scratch' && !stages.has(image.toLowerCase())) bases.push(image);
+    if (from[2]) stages.add(from[2].toLowerCase());
+  }
+  return [...new Set(bases)];
+}
