@@ -14,6 +14,8 @@ command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
 command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 command -v tinyproxy >/dev/null 2>&1 || need_pkgs+=(tinyproxy)
+command -v zsh >/dev/null 2>&1 || need_pkgs+=(zsh)
+command -v fish >/dev/null 2>&1 || need_pkgs+=(fish)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -24,6 +24,7 @@ import { keySpec } from '../commands/key.spec.js';
 import { trustSpec } from '../commands/trust.spec.js';
 import { signSpec } from '../commands/sign.spec.js';
 import { versionSpec } from '../commands/version.spec.js';
+import { completeValuesSpec } from '../commands/complete-values.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -50,4 +51,5 @@ export const COMMANDS: CommandSpec[] = [
   trustSpec,
   signSpec,
   versionSpec,
+  completeValuesSpec,
 ];

@@ -25,7 +25,7 @@ function helpText(spec: CommandSpec): string {
 }
 
 function addCommand(program: Command, spec: CommandSpec, execute: (spec: CommandSpec, cmd: Command) => Promise<void>): void {
-  const cmd = program.command(`${spec.name}${spec.args ? ` ${spec.args}` : ''}`).summary(spec.summary).description(spec.description ?? spec.summary);
+  const cmd = program.command(`${spec.name}${spec.args ? ` ${spec.args}` : ''}`, { hidden: spec.hidden === true }).summary(spec.summary).description(spec.description ?? spec.summary);
   for (const alias of spec.aliases ?? []) cmd.alias(alias);
   for (const o of spec.options ?? []) {
     const option = new Option(o.flags, o.description);
