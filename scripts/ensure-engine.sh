@@ -20,6 +20,9 @@ command -v qemu-aarch64-static >/dev/null 2>&1 || need_pkgs+=(qemu-user-static)
 command -v lintian >/dev/null 2>&1 || need_pkgs+=(lintian)
 command -v man >/dev/null 2>&1 || need_pkgs+=(man-db)
 command -v fakeroot >/dev/null 2>&1 || need_pkgs+=(fakeroot)
+command -v tinyproxy >/dev/null 2>&1 || need_pkgs+=(tinyproxy)
+command -v zsh >/dev/null 2>&1 || need_pkgs+=(zsh)
+command -v fish >/dev/null 2>&1 || need_pkgs+=(fish)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

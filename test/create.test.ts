@@ -281,3 +281,23 @@ test('examples/hello-tool: install puts a shim that runs the tool in a container
   await assert.rejects(access(`${binDir}/hello`));
   assert.equal(basename(dir), 'hello-tool');
 });
+
+test('labels are set in one build step (plus one for a multi-line description), with values kept byte for byte', { skip }, async () => {
+  const name = uniqueName('steps');
+  const dir = await writeProject(work, 'steps', {
+    Dockerfile: `FROM ${base}\nCOPY meta /meta\n`,
+    ...meta(),
+    'meta/DESCRIPTION': 'First line.\nSecond "line" with $HOME and a \\ backslash.\n',
+  });
+  const tricky = 'a "quoted" $HOME ${PATH} \\ `tick`';
+  const out = await create([dir, '--name', name, '--version', '1.0', '--label', `odd=${tricky}`, '--label', 'team=ops', '--label', 'more=1']);
+  assert.equal(out.code, 0, out.stderr);
+  const steps = [...out.stderr.matchAll(/Step \d+\/(\d+) :/g)];
+  assert.equal(steps[0]?.[1], '4', `FROM, COPY, one LABEL, and the description's LABEL:\n${out.stderr}`);
+  const history = (await docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', `${name}:1.0`])).stdout.split('\n').filter((l) => /LABEL/.test(l));
+  assert.equal(history.length, 2, history.join('\n'));
+  const labels = (await testEngine().inspectImage(`${name}:1.0`))?.labels ?? {};
+  assert.equal(labels.odd, tricky);
+  assert.equal(labels['org.opencontainers.image.description'], 'First line.\nSecond "line" with $HOME and a \\ backslash.');
+  assert.deepEqual([labels.team, labels.more, labels.DAM_APP_NAME, labels.DAM_APP_VERSION, labels[TEST_LABEL]], ['ops', '1', name, '1.0', RUN]);
+});

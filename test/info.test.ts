@@ -124,3 +124,44 @@ test('not local and not in the registry: a clear error', { skip }, async () => {
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /version is missing/);
 });
+
+test('labels are shown once, in one style: the app\'s first, the inherited ones apart, descriptions on real lines', { skip }, async () => {
+  const { dir, cleanup } = await tempDir('info-labels');
+  cleanups.push(cleanup);
+  const name = uniqueName('labelled');
+  // LABELs before the app's own stand for what a base image brings.
+  const project = await writeProject(dir, 'p', {
+    Dockerfile: `FROM ${await baseImage()}\nLABEL vendor.example="Base Corp" org.opencontainers.image.source="https://base.example/src"\nCOPY meta /meta\n`,
+    'meta/install': { text: '#!/bin/sh\n', mode: 0o755 },
+    'meta/uninstall': { text: '#!/bin/sh\n', mode: 0o755 },
+    'meta/DESCRIPTION': 'Line one.\nLine two.\n',
+  });
+  const created = await dam(['create', project, '--name', name, '--version', '3.0', '--label', `${TEST_LABEL}=${RUN}`], { home });
+  assert.equal(created.code, 0, created.stderr);
+  const out = await dam(['info', `${name}:3.0`], { home });
+  assert.equal(out.code, 0, out.stderr);
+  assert.ok(out.stdout.startsWith(`\nLine one.\nLine two.\n\nLabel DAM_APP_FAMILY: '${name}'\nLabel DAM_APP_MULTIVERSION: 'false'\nLabel DAM_APP_SERVERS: ','\nLabel DAM_APP_NAME: '${name}'\nLabel DAM_APP_VERSION: '3.0'\n`), out.stdout);
+  assert.doesNotMatch(out.stdout, /\\n/, 'no literal \\n');
+  for (const key of ['DAM_APP_NAME', 'org.opencontainers.image.title', 'vendor.example', 'org.opencontainers.image.source']) {
+    assert.equal(out.stdout.split(`${key}:`).length, 2, `${key} is shown once`);
+  }
+  assert.doesNotMatch(out.stdout, /org\.opencontainers\.image\.description/, 'the description label repeats DESCRIPTION, shown above');
+  assert.doesNotMatch(out.stdout, /\w=\w/, 'one style: no KEY=VALUE lines');
+  const [app, other] = out.stdout.split(/^Other labels.*$/m);
+  assert.doesNotMatch(app ?? '', /vendor\.example|image\.source/, 'inherited labels are not mixed with the app\'s');
+  assert.match(other ?? '', /^ {2}Label vendor\.example: 'Base Corp'$/m);
+  assert.match(other ?? '', /^ {2}Label org\.opencontainers\.image\.source: 'https:\/\/base\.example\/src'$/m);
+  const json = JSON.parse((await dam(['info', `${name}:3.0`, '--json'], { home })).stdout);
+  assert.equal(json.appLabels['org.opencontainers.image.version'], '3.0');
+  assert.equal(json.otherLabels['vendor.example'], 'Base Corp');
+  assert.equal(json.labels['vendor.example'], 'Base Corp');
+});
+
+test('info of a file that does not exist says so, whatever its name', async () => {
+  for (const file of ['./nosuch.bundle', 'nosuch.dam', '/tmp/nosuch-dir/x.tar']) {
+    const out = await dam(['info', file], { home });
+    assert.equal(out.code, 1, file);
+    assert.match(out.stderr, new RegExp(`The file '${file.replace(/\./g, '\\.')}' does not exist`), file);
+    assert.doesNotMatch(out.stderr, /version is missing/);
+  }
+});

@@ -201,7 +201,7 @@ test('usage errors exit 2 and say how to fix them', async () => {
   const out = await dam(['listrepos', '--bogus'], { home });
   assert.equal(out.code, 2);
   assert.match(out.stderr, /unknown option '--bogus'/);
-  const id = await dam(['modifyrepo', 'abc', '--default'], { home });
+  const id = await dam(['modifyrepo', '--default'], { home });
   assert.equal(id.code, 2);
-  assert.match(id.stderr, /'abc' is not a number/);
+  assert.match(id.stderr, /missing required argument 'id\|name'/);
 });

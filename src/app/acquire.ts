@@ -10,6 +10,7 @@ import { repoForRegistry, type Candidate } from '../core/install-rules.js';
 import type { ActiveJournal } from '../core/ports/host.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { admitArchive, checkSignedArchive, confirmSignature } from './signatures.js';
+import { checkPullable } from './missing-app.js';
 import type { Admission } from '../core/signing/verdict.js';
 
 export interface AcquiredApp extends Candidate {
@@ -34,6 +35,7 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
     throw new DamError('NOT_FOUND', `${tag} is not in the local Docker cache, and --offline forbids pulling it.`, 'Install from an archive (dam install FILE.dam), or drop --offline.');
   }
   const { repo } = repoForRegistry(state, ref.registry);
+  await checkPullable(deps, repo, ref, text);
   const auth = await deps.registryAuth(repo);
   await journal.intend({ kind: 'tag', ref: tag, target: '', previous: null });
   deps.report.info(`Pulling ${tag}${text === tag ? '' : ` (for ${text})`}`);

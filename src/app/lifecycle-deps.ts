@@ -5,6 +5,7 @@ import type { Archives, HostDirs, Journals, MetaCopier, Scripts } from '../core/
 import type { ProgressListener, RegistryAuth } from '../core/ports/engine.js';
 import type { Repo } from '../core/state.js';
 import type { ArchiveTrust } from '../core/ports/signing.js';
+import type { AppLookup } from './missing-app.js';
 
 export interface Reporter {
   info(message: string): void;
@@ -23,6 +24,8 @@ export interface LifecycleDeps {
   registryAuth(repo: Repo): Promise<RegistryAuth | undefined>;
   /** The tags a repo has for an app path (`web`, `team/web`), in the registry's order. */
   listTags(repo: Repo, path: string): Promise<string[]>;
+  /** Whether a repo has path:tag (else its tags for path and its app names), asked before a pull. Throws when the repo cannot be asked. */
+  lookupApp?(repo: Repo, path: string, tag: string): Promise<AppLookup>;
   dirs: HostDirs;
   report: Reporter;
   /** A progress display for one pull or load; `done` ends it. */

@@ -25,6 +25,8 @@ import { trustSpec } from '../commands/trust.spec.js';
 import { signSpec } from '../commands/sign.spec.js';
 import { historySpec } from '../commands/history.spec.js';
 import { verifySpec } from '../commands/verify.spec.js';
+import { versionSpec } from '../commands/version.spec.js';
+import { completeValuesSpec } from '../commands/complete-values.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -52,4 +54,6 @@ export const COMMANDS: CommandSpec[] = [
   signSpec,
   historySpec,
   verifySpec,
+  versionSpec,
+  completeValuesSpec,
 ];

@@ -16,6 +16,7 @@ import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import { fileArchiveTrust } from '../adapters/signing/archive-trust.js';
 import type { Context } from './context.js';
 import { progressRenderer } from './progress.js';
+import { appLookup } from './app-lookup.js';
 
 export interface LifecycleFlags {
   timeout?: unknown;
@@ -57,6 +58,7 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
         await registries.close();
       }
     },
+    lookupApp: appLookup(ctx, credentials.passwords),
     progress: () => progressRenderer(log),
     report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m) },
     signal: ctx.signal,

@@ -7,9 +7,9 @@ import { makeContext, type Context } from './context.js';
 import { makeStyle, stderrLogger } from './log.js';
 import type { CommandSpec } from './spec.js';
 import { recordHistory } from './history.js';
+import { versionLine, wantsVersion } from './about.js';
 
-declare const DAM_VERSION: string;
-export const VERSION = typeof DAM_VERSION === 'string' ? DAM_VERSION : 'dev';
+export { VERSION } from './about.js';
 
 interface GlobalOptions {
   home?: string;
@@ -26,7 +26,7 @@ function helpText(spec: CommandSpec): string {
 }
 
 function addCommand(program: Command, spec: CommandSpec, execute: (spec: CommandSpec, cmd: Command) => Promise<void>): void {
-  const cmd = program.command(`${spec.name}${spec.args ? ` ${spec.args}` : ''}`).summary(spec.summary).description(spec.description ?? spec.summary);
+  const cmd = program.command(`${spec.name}${spec.args ? ` ${spec.args}` : ''}`, { hidden: spec.hidden === true }).summary(spec.summary).description(spec.description ?? spec.summary);
   for (const alias of spec.aliases ?? []) cmd.alias(alias);
   for (const o of spec.options ?? []) {
     const option = new Option(o.flags, o.description);
@@ -37,6 +37,8 @@ function addCommand(program: Command, spec: CommandSpec, execute: (spec: Command
   }
   if (spec.json) cmd.option('--json', 'print the result as JSON (a stable, documented shape)');
   cmd.addHelpText('after', helpText(spec));
+  // A usage error names what was wrong, then shows the command's usage line (not the whole help).
+  cmd.showHelpAfterError(`usage: dam ${spec.name} ${cmd.usage()}\nRun 'dam ${spec.name} --help' for its flags and examples.`);
   cmd.action(async () => execute(spec, cmd));
 }
 
@@ -114,8 +116,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       return EXIT_OK;
     }
     // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning.
-    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-      process.stdout.write(`${VERSION} (${process.platform}-${process.arch}, Node.js ${process.versions.node})\n`);
+    if (wantsVersion(argv, COMMANDS)) {
+      process.stdout.write(`${await versionLine(env)}\n`);
       return EXIT_OK;
     }
     await program.parseAsync(argv, { from: 'user' });

@@ -41,6 +41,8 @@ export interface CommandSpec {
   /** Pre-formatted text (lists, tables) shown after the options, not re-wrapped. */
   details?: string;
   options?: OptionSpec[];
+  /** Left out of the help and of completion (the completion scripts' own helper). */
+  hidden?: boolean;
   /** Whether the command prints data and so takes --json. */
   json?: boolean;
   examples: string[];

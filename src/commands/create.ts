@@ -1,6 +1,9 @@
 import { basename, resolve } from 'node:path';
 import { parseKeyValues } from '../core/app-labels.js';
 import { planCreate } from '../core/create/plan.js';
+import { baseImages } from '../core/create/dockerfile.js';
+import { DamError } from '../core/errors.js';
+import type { Engine } from '../core/ports/engine.js';
 import type { CreateFlags } from '../core/create/variables.js';
 import { defaultRepo, repoPrefix } from '../core/state.js';
 import { readProject } from '../adapters/fs/project.js';
@@ -59,14 +62,16 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   const existing = new Set((await engine.listImages()).map((i) => i.id));
   let imageId: string;
   try {
-    imageId = await engine.build(packContext(dir, project.entries, plan.rendered), {
+    imageId = await engine.build(packContext(dir, project.entries, { ...plan.rendered, Dockerfile: plan.dockerfile }), {
       tag: plan.tag,
-      labels: plan.labels,
+      labels: Object.keys(plan.buildLabels).length > 0 ? plan.buildLabels : undefined,
       buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
       platform: stringOpt(opts, 'platform'),
       signal: ctx.signal,
       onProgress: renderer?.listener,
     });
+  } catch (err) {
+    throw (await missingBase(engine, project.listing.dockerfile ?? '', buildArgs, err)) ?? err;
   } finally {
     renderer?.done();
   }
@@ -85,4 +90,19 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     warnings: plan.warnings,
   };
   return { data, text: `App '${plan.tag}' was created.` };
+}
+
+/** A failed build whose base image is not local most often failed pulling it: say so, and how to get one. */
+async function missingBase(engine: Engine, dockerfile: string, buildArgs: Record<string, string>, err: unknown): Promise<DamError | undefined> {
+  if (!(err instanceof DamError) || err.code !== 'ENGINE_ERROR') return undefined;
+  for (const base of baseImages(dockerfile, buildArgs)) {
+    if (await engine.inspectImage(base)) continue;
+    return new DamError(
+      'NOT_FOUND',
+      `The base image '${base}' (FROM in the Dockerfile) is not in the local Docker cache, and the engine could not pull it: ${err.message}`,
+      `Get it onto this host: 'docker pull ${base}' where its registry is reachable; on an offline host, 'docker save ${base} -o base.tar' on a connected machine, then 'docker load -i base.tar' here.`,
+      { cause: err },
+    );
+  }
+  return undefined;
 }

@@ -25,7 +25,12 @@ export interface InfoResult {
   multiversion: boolean;
   servers: string;
   description: string | null;
+  /** Every label of the image, as the engine or registry gives them. */
   labels: Record<string, string>;
+  /** DAM's labels and the OCI labels DAM writes: what `labels` says about the app itself. */
+  appLabels: Record<string, string>;
+  /** The rest: the author's own (`create --label`) and those inherited from the base image. */
+  otherLabels: Record<string, string>;
   size: number;
   created: string;
   meta: MetaEntry[];
@@ -44,6 +49,9 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
       const { fileInfo } = await import('./info-file.js');
       return fileInfo(ctx, file, typeof opts.signature === 'string' ? resolve(ctx.cwd, opts.signature) : undefined);
     }
+  }
+  if (looksLikeFile(text)) {
+    throw new DamError('NOT_FOUND', `The file '${text}' does not exist.`, 'Check the path; dam info takes a bundle, .dam or DAM 1.x export FILE, or an app as name:version.');
   }
   const state = await ctx.store().read();
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
@@ -69,6 +77,11 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   }
 }
 
+/** A path (`./x`, `../x`, `/x`, `~/x`) or an archive's name, which no app reference looks like. */
+function looksLikeFile(text: string): boolean {
+  return /^(\.{1,2}\/|\/|~)/.test(text) || /\.(bundle|dam|tar|tgz|gz|zst|xz|sig)$/i.test(text);
+}
+
 function installedAs(state: State, reference: string, id: string): InstalledApp | undefined {
   const hex = id.replace(/^sha256:/, '');
   return state.apps.find((a) => a.imageId === id || (a.imageId.length === 12 && hex.startsWith(a.imageId))) ?? state.apps.find((a) => a.tag === reference);
@@ -89,11 +102,26 @@ function view(state: State, reference: string, source: InfoResult['source'], rep
     servers: app.servers,
     description: facts.meta.description ?? null,
     labels: facts.labels,
+    ...splitLabels(facts.labels),
     size: facts.size,
     created: facts.created,
     meta: facts.meta.entries,
     installed: installed ? { appId: installed.id, tag: installed.tag, installedAt: installed.installedAt } : null,
   };
+}
+
+const OCI_WRITTEN = new Set(['org.opencontainers.image.title', 'org.opencontainers.image.version', 'org.opencontainers.image.created', 'org.opencontainers.image.description']);
+
+/** An OCI label is the app's only when DAM 2 made the image (it writes DAM_APP_NAME): a base image may carry its own. */
+function splitLabels(labels: Record<string, string>): { appLabels: Record<string, string>; otherLabels: Record<string, string> } {
+  const madeByDam2 = labels.DAM_APP_NAME !== undefined;
+  const appLabels: Record<string, string> = {};
+  const otherLabels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (k.startsWith('DAM_APP_') || (madeByDam2 && OCI_WRITTEN.has(k))) appLabels[k] = v;
+    else otherLabels[k] = v;
+  }
+  return { appLabels, otherLabels };
 }
 
 const escape = (s: string) => s.replace(/[\p{Cc}]/gu, (c) => (c === '\n' || c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
@@ -102,11 +130,23 @@ function modeString(mode: number): string {
   return [6, 3, 0].map((shift) => `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${mode & (1 << shift) ? 'x' : '-'}`).join('');
 }
 
+/** One style for every label, 1.x's: `Label KEY: 'VALUE'`, a multi-line value continued on indented lines. */
+function labelLine(key: string, value: string): string {
+  return `Label ${escape(key)}: '${escape(value).replace(/\n/g, '\n    ')}'`;
+}
+
 function show(ctx: Context, info: InfoResult): CommandResult {
   const lines = [''];
-  if (info.description) lines.push(ctx.style.yellow(escape(info.description.replace(/\s+$/, ''))), '');
-  // DAM 1.x's three lines, unchanged.
-  lines.push(`Label DAM_APP_FAMILY: '${escape(info.family)}'`, `Label DAM_APP_MULTIVERSION: '${info.multiversion}'`, `Label DAM_APP_SERVERS: '${escape(info.servers)}'`, '');
+  const description = info.description?.replace(/\s+$/, '');
+  if (description) lines.push(ctx.style.yellow(escape(description)), '');
+  // DAM 1.x's three lines first, unchanged; then DAM 2's own; the description label only when it says more.
+  const first = ['DAM_APP_FAMILY', 'DAM_APP_MULTIVERSION', 'DAM_APP_SERVERS'];
+  lines.push(labelLine(first[0] ?? '', info.family), labelLine(first[1] ?? '', String(info.multiversion)), labelLine(first[2] ?? '', info.servers));
+  for (const [k, v] of Object.entries(info.appLabels)) {
+    if (first.includes(k) || (k === 'org.opencontainers.image.description' && v.trim() === description)) continue;
+    lines.push(labelLine(k, v));
+  }
+  lines.push('');
   lines.push(`Reference:  ${info.reference}`);
   lines.push(`Found:      ${info.source === 'local' ? 'local image' : `repository '${info.repository}'`}`);
   lines.push(`${info.source === 'local' ? 'Image id:  ' : 'Digest:    '} ${info.id}`);
@@ -115,10 +155,10 @@ function show(ctx: Context, info: InfoResult): CommandResult {
   lines.push(`Installed:  ${info.installed ? `yes, as '${info.installed.tag}'${info.installed.installedAt ? ` on ${info.installed.installedAt}` : ''}` : 'no'}`);
   lines.push('Files in /meta:');
   for (const e of info.meta) lines.push(`  ${modeString(e.mode)}  ${e.type === 'directory' ? '' : formatBytes(e.size).padStart(8)}  ${escape(e.path)}${e.type === 'directory' ? '/' : ''}${e.linkname ? ` -> ${escape(e.linkname)}` : ''}`);
-  const other = Object.entries(info.labels).filter(([k]) => !/^DAM_APP_(FAMILY|MULTIVERSION|SERVERS)$/.test(k));
+  const other = Object.entries(info.otherLabels);
   if (other.length > 0) {
-    lines.push('Other labels:');
-    for (const [k, v] of other.sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`  ${escape(k)}=${escape(v).replace(/\n/g, '\\n')}`);
+    lines.push('Other labels (the author\'s own, or inherited from the base image):');
+    for (const [k, v] of other) lines.push(`  ${labelLine(k, v)}`);
   }
   return { data: info, text: lines.join('\n') };
 }

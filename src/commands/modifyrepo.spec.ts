@@ -3,9 +3,9 @@ import type { CommandSpec } from '../cli/spec.js';
 export const modifyrepoSpec: CommandSpec = {
   name: 'modifyrepo',
   aliases: ['mr'],
-  args: '<id>',
+  args: '<id|name>',
   summary: 'Change a repository: default, name, server, credentials.',
-  description: 'Change the repository with this id. `--default` alone makes it the default; `--default=false` hands the default back to Docker Hub (id 1). Docker Hub itself takes only --default and credentials.',
+  description: 'Change the repository with this id or name. `--default` alone makes it the default; `--default=false` hands the default back to Docker Hub (id 1). Docker Hub itself takes only --default and credentials.',
   options: [
     { flags: '-d, --default [bool]', description: 'make it the default (true) or not (false)' },
     { flags: '--name <name>', description: 'new name' },
@@ -19,6 +19,6 @@ export const modifyrepoSpec: CommandSpec = {
     { flags: '--ca-file <pem>', description: 'trust this CA for the registry ("" to forget it)' },
   ],
   json: true,
-  examples: ['dam modifyrepo 2 --default', 'dam modifyrepo 2 --default=false', 'printf %s "$PW" | dam mr 2 --username me --password-stdin', 'dam mr 3 --name lab --server 10.0.0.5:5000'],
+  examples: ['dam modifyrepo 2 --default', 'dam modifyrepo 2 --default=false', 'printf %s "$PW" | dam mr 2 --username me --password-stdin', 'dam mr 3 --name lab --server 10.0.0.5:5000', 'dam modifyrepo lab --insecure'],
   load: () => import('./modifyrepo.js'),
 };

@@ -1,6 +1,5 @@
 import { usageError } from '../core/errors.js';
-import { modifyRepo, requireOneOf } from '../core/repos.js';
-import { parseId } from '../core/validate.js';
+import { findRepo, modifyRepo, requireOneOf } from '../core/repos.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { passwordFrom, stringOpt } from '../cli/input.js';
@@ -15,7 +14,7 @@ function parseBool(value: unknown): boolean | undefined {
 }
 
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
-  const id = parseId(args[0] ?? '', 'repository');
+  const target = args[0] ?? '';
   const password = await passwordFrom(ctx, opts);
   const clear = opts.clearCredentials === true;
   if (clear && (password !== undefined || opts.username !== undefined)) throw usageError('--clear-credentials cannot be combined with new credentials.', 'Give one or the other.');
@@ -29,8 +28,10 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     insecure: typeof opts.insecure === 'boolean' ? opts.insecure : undefined,
     caFile: caOpt === '' ? '' : await checkCaFile(ctx, caOpt),
   };
-  requireOneOf({ default: input.isDefault, name: input.name, server: input.server, username: input.username, password, 'clear-credentials': input.clearCredentials, insecure: input.insecure, 'ca-file': input.caFile }, `repository ${id}`);
+  requireOneOf({ default: input.isDefault, name: input.name, server: input.server, username: input.username, password, 'clear-credentials': input.clearCredentials, insecure: input.insecure, 'ca-file': input.caFile }, `repository ${target}`);
   const { repo, hasPassword } = await ctx.store().update('modifyrepo', (state, credentials) => {
+    // An id or a name, as removerepo and --repo take them.
+    const id = findRepo(state, target).id;
     const out = modifyRepo(state, id, input);
     const passwords = { ...credentials.passwords };
     if (clear) delete passwords[String(id)];

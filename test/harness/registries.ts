@@ -66,7 +66,7 @@ interface Spawned {
   stop(): Promise<void>;
 }
 
-async function spawnRegistry(dir: string, port: number, extra: string): Promise<Spawned> {
+async function spawnRegistry(dir: string, port: number, extra: string, bind = '127.0.0.1'): Promise<Spawned> {
   const config = [
     'version: 0.1',
     'log:',
@@ -82,7 +82,7 @@ async function spawnRegistry(dir: string, port: number, extra: string): Promise<
     '    uploadpurging:',
     '      enabled: false',
     'http:',
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: ${bind}:${port}`,
     `  secret: ${randomBytes(16).toString('hex')}`,
     extra,
   ].join('\n');
@@ -106,11 +106,11 @@ async function spawnRegistry(dir: string, port: number, extra: string): Promise<
   };
 }
 
-/** (a) Plain HTTP, no authentication. */
-export async function startPlainRegistry(): Promise<TestRegistry> {
+/** (a) Plain HTTP, no authentication. `bind` '0.0.0.0' also serves it on the host's other addresses (url and host stay loopback). */
+export async function startPlainRegistry(options: { bind?: string } = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'damtest-registry-'));
   const port = await freePort();
-  const reg = await spawnRegistry(dir, port, '');
+  const reg = await spawnRegistry(dir, port, '', options.bind);
   return {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
@@ -148,7 +148,7 @@ const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toStri
  * (b) HTTPS with a CA of its own and htpasswd basic auth. The CA goes to
  * /etc/docker/certs.d/127.0.0.1:PORT/ca.crt, where both the engine and DAM look, unless `installCa` is false.
  */
-export async function startTlsRegistry(options: { username?: string; password?: string; installCa?: boolean } = {}): Promise<TestRegistry> {
+export async function startTlsRegistry(options: { username?: string; password?: string; installCa?: boolean; bind?: string } = {}): Promise<TestRegistry> {
   const username = options.username ?? 'damtest';
   const password = options.password ?? `pw-${randomBytes(6).toString('hex')}`;
   const dir = await mkdtemp(join(tmpdir(), 'damtest-registry-tls-'));
@@ -160,7 +160,7 @@ export async function startTlsRegistry(options: { username?: string; password?: 
     await mkdir(certsDir, { recursive: true });
     await writeFile(join(certsDir, 'ca.crt'), await readFile(caCrt));
   }
-  const reg = await spawnRegistry(dir, port, [`  tls:`, `    certificate: ${leafCrt}`, `    key: ${leafKey}`, 'auth:', '  htpasswd:', '    realm: dam-test', `    path: ${join(dir, 'htpasswd')}`].join('\n'));
+  const reg = await spawnRegistry(dir, port, [`  tls:`, `    certificate: ${leafCrt}`, `    key: ${leafKey}`, 'auth:', '  htpasswd:', '    realm: dam-test', `    path: ${join(dir, 'htpasswd')}`].join('\n'), options.bind);
   return {
     url: `https://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,

@@ -14,6 +14,8 @@ import { HubCatalog } from './hub.js';
 import { RegistrySession } from './session.js';
 import { tlsSettings } from './tls.js';
 import { Transport, type Agents } from './transport.js';
+import { proxySettings } from './proxy.js';
+import { TunnelAgent } from './tunnel.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const DOCKER_HUB_REGISTRY = 'https://registry-1.docker.io';
@@ -39,6 +41,7 @@ function address(repo: Repo, env: NodeJS.ProcessEnv): RepoAddress {
 
 export function createRegistries(env: NodeJS.ProcessEnv): Registries {
   const agents = new Map<string, Promise<Agents>>();
+  const proxies = proxySettings(env);
   const sessions = new Map<string, RegistrySession>();
 
   const agentFor = (host: string, repo: Repo): Promise<Agents> => {
@@ -47,7 +50,8 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
     if (!agent) {
       agent = (async () => {
         const tls = await tlsSettings({ host, caFile: repo.caFile, insecure: repo.insecure === true });
-        return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...tls }) };
+        const tunnel = proxies.https ? new TunnelAgent({ keepAlive: true, ...tls, proxy: proxies.https, timeoutMs: DEFAULT_TIMEOUT_MS }) : undefined;
+        return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...tls }), ...(tunnel ? { tunnel } : {}) };
       })();
       agent.catch(() => agents.delete(key));
       agents.set(key, agent);
@@ -70,7 +74,7 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
 
   const transport = (access: RegistryAccess, host: string) => {
     const timeoutMs = access.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Transport({ label: label(access.repo, host), agents: () => agentFor(host, access.repo), timeoutMs, signal: access.signal });
+    return new Transport({ label: label(access.repo, host), agents: () => agentFor(host, access.repo), timeoutMs, signal: access.signal, proxies });
   };
 
   const session = (access: RegistryAccess): RegistrySession => {
@@ -114,6 +118,7 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
       for (const pair of await Promise.all(all.map((a) => a.catch(() => undefined)))) {
         pair?.http.destroy();
         pair?.https.destroy();
+        pair?.tunnel?.destroy();
       }
     },
   };

@@ -8,11 +8,15 @@ import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { printable } from '../../core/validate.js';
+import { proxyFor, type ProxySettings } from './proxy.js';
+import { proxyAuthorization, proxyDisplay } from './tunnel.js';
 
 /** Keep-alive connection pools for one TLS set-up. */
 export interface Agents {
   http: HttpAgent;
   https: HttpsAgent;
+  /** HTTPS through the HTTPS_PROXY's CONNECT tunnel, when a proxy is configured. */
+  tunnel?: HttpsAgent;
 }
 
 export interface HttpRequest {
@@ -46,6 +50,8 @@ export interface TransportOptions {
   agents: () => Promise<Agents>;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as read from the environment. */
+  proxies?: ProxySettings;
 }
 
 const MAX_REDIRECTS = 5;
@@ -124,7 +130,13 @@ export class Transport {
     return new Promise<HttpResponse>((resolve, reject) => {
       let timedOut = false;
       const options = { method: req.method ?? 'GET', headers };
-      const r = url.protocol === 'https:' ? httpsRequest(url, { ...options, agent: agents.https }) : httpRequest(url, { ...options, agent: agents.http });
+      const via = this.options.proxies && proxyFor(this.options.proxies, url);
+      let r: ClientRequest;
+      if (url.protocol === 'https:') r = httpsRequest(url, { ...options, agent: (via && agents.tunnel) || agents.https });
+      // A new connection each time: proxies such as tinyproxy close the client's connection after each
+      // answer without saying so, and a reused socket would then fail with ECONNRESET.
+      else if (via) r = httpRequest({ ...options, ...proxiedHttp(via.proxy, url, headers), agent: false });
+      else r = httpRequest(url, { ...options, agent: agents.http });
       const timer = setTimeout(() => {
         timedOut = true;
         r.destroy();
@@ -180,12 +192,20 @@ export class Transport {
     if (timedOut) {
       return new DamError('REGISTRY_ERROR', `The ${this.label} did not answer ${url.pathname} within ${seconds} s.`, 'Check that the registry is up and reachable, or allow more time with --timeout SECONDS.');
     }
-    const where = `${url.protocol}//${url.host}`;
+    const via = this.options.proxies && proxyFor(this.options.proxies, url);
+    const where = `${url.protocol}//${url.host}${via ? ` through the proxy ${proxyDisplay(via.proxy)} (from ${via.from})` : ''}`;
     if (TLS_CODES.test(code)) {
       return connectFailure(`TLS with the ${this.label} at ${where} failed (${code}).`, `If it uses a private CA, put the CA in /etc/docker/certs.d/${url.host}/ca.crt or give it with dam modifyrepo ID --ca-file FILE; for a plain-HTTP registry use --insecure.`);
     }
     // Only network failures (which carry a code) are about the registry; anything else is a bug to surface.
     if (!code) return err;
-    return connectFailure(`Cannot reach the ${this.label} at ${where} (${printable(code)}).`, 'Check the server address (dam listrepos), the network and that the registry is running.');
+    const hint = via ? `Check that the proxy runs and reaches the registry, or list ${url.hostname} in NO_PROXY.` : 'Check the server address (dam listrepos), the network and that the registry is running.';
+    return connectFailure(`Cannot reach the ${this.label} at ${where} (${printable(code)}).`, hint);
   }
+}
+
+/** A plain-HTTP request through a proxy: sent to the proxy, with the absolute URI as its target. */
+function proxiedHttp(proxy: URL, url: URL, headers: Record<string, string>): { host: string; port: number; path: string; headers: Record<string, string> } {
+  const auth = proxyAuthorization(proxy);
+  return { host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(proxy.port || 80), path: url.href, headers: { ...headers, host: url.host, ...(auth ? { 'proxy-authorization': auth } : {}) } };
 }

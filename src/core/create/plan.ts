@@ -1,6 +1,7 @@
 // `dam create` as plain data: from what was read of the project, the app's variables, labels, the
 // rendered templates and the warnings. The adapter then packs the context and the engine builds it.
 import { appLabels, withUserLabels } from '../app-labels.js';
+import { withLabelInstruction } from './dockerfile.js';
 import { damEnvironment, parseDockerfileEnv, parseEnvironmentFile } from './env-files.js';
 import { type ProjectListing, checkLayout } from './layout.js';
 import { renderTemplate, templateTarget } from './template.js';
@@ -23,6 +24,10 @@ export interface CreatePlan extends Omit<AppVariables, 'vars'> {
   labels: Record<string, string>;
   /** Files to add to the build context (rendered templates), by `meta/...` path. */
   rendered: Record<string, string>;
+  /** The Dockerfile that is built: the project's, with one LABEL instruction carrying `labels`. */
+  dockerfile: string;
+  /** The labels that instruction cannot carry (line breaks), for the build API's `labels` parameter. */
+  buildLabels: Record<string, string>;
   warnings: string[];
 }
 
@@ -52,5 +57,6 @@ export function planCreate(input: CreateInput): CreatePlan {
     appLabels({ name: app.name, version: app.version, family: app.family, multiversion: app.multiversion, servers: app.servers, created: input.now, description }),
     input.userLabels,
   );
-  return { name: app.name, version: app.version, family: app.family, multiversion: app.multiversion, tag: app.tag, servers: app.servers, labels, rendered, warnings };
+  const built = withLabelInstruction(project.dockerfile ?? '', labels);
+  return { name: app.name, version: app.version, family: app.family, multiversion: app.multiversion, tag: app.tag, servers: app.servers, labels, rendered, dockerfile: built.dockerfile, buildLabels: built.rest, warnings };
 }
