@@ -23,6 +23,7 @@ import { inventorySpec } from '../commands/inventory.spec.js';
 import { keySpec } from '../commands/key.spec.js';
 import { trustSpec } from '../commands/trust.spec.js';
 import { signSpec } from '../commands/sign.spec.js';
+import { migrateSpec } from '../commands/migrate.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -48,4 +49,5 @@ export const COMMANDS: CommandSpec[] = [
   keySpec,
   trustSpec,
   signSpec,
+  migrateSpec,
 ];

@@ -10,13 +10,14 @@ import { parseCredentials, parseState, serializeState } from '../../core/state-f
 import type { Store, StorePaths, StoreTransaction, StoreUpdate } from '../../core/ports/store.js';
 import { acquireLock } from './lock.js';
 import { writeFileAtomic } from './atomic.js';
+import { readLegacyFiles } from './legacy-files.js';
 
 export interface FileStoreOptions {
   home: string;
   /** Where a DAM 1.x database may be (its `Repos` and `Apps` files). */
   legacyDir?: string;
   lockWaitMs?: number;
-  /** Told about first-run events, such as a 1.x import. */
+  /** Told about first-run events, such as a 1.x database waiting for `dam migrate`. */
   notice?: (message: string) => void;
 }
 
@@ -112,17 +113,22 @@ export class FileStore implements Store {
     await writeFileAtomic(this.paths.credentials, `${JSON.stringify(credentials, null, 2)}\n`);
   }
 
+  /**
+   * A fresh state. A DAM 1.x database is not taken over here, since that moves 1.x's Apps file aside: the
+   * user is told about it, and `dam migrate` takes it over, now or later.
+   */
   private async firstRun(): Promise<{ state: State; credentials: Credentials }> {
     const dir = this.options.legacyDir;
-    const repos = dir ? await readText(join(dir, 'Repos')) : undefined;
-    const apps = dir ? await readText(join(dir, 'Apps')) : undefined;
-    if (!dir || (repos === undefined && apps === undefined)) return { state: initialState(), credentials: emptyCredentials() };
-    const imported = importLegacyDb(repos ?? '', apps ?? '');
     const notice = this.options.notice;
-    if (notice) {
-      notice(`Imported the DAM 1.x database from ${dir}: ${imported.state.repos.length - 1} repositories, ${imported.state.apps.length} apps.`);
-      for (const w of imported.warnings) notice(`  ${w}`);
+    if (dir && notice) {
+      // An unreadable 1.x folder is not this run's business: `dam migrate` reports it.
+      const files = await readLegacyFiles(dir).catch((err: unknown) => {
+        if (['EACCES', 'EISDIR', 'ENOTDIR'].includes(errnoCode(err) ?? '')) return { apps: undefined };
+        throw err;
+      });
+      const apps = files.apps === undefined ? 0 : importLegacyDb('', files.apps).state.apps.length;
+      if (apps > 0) notice(`A DAM 1.x database with ${apps} installed app(s) is at ${dir}: run 'dam migrate' to take it over (dam migrate --dry-run shows the plan).`);
     }
-    return imported;
+    return { state: initialState(), credentials: emptyCredentials() };
   }
 }
