@@ -112,8 +112,8 @@ const MARKER_PREFIX = 'TAKEN OVER BY DAM 2 ON ';
 /**
  * One line that DAM 1.x refuses to read: its first field is not an app id, so every 1.x command that reads
  * its apps (list, remove, import, export, purge, install) stops with `Cannot parse the app ID in line '...'`,
- * showing this line, which says where the apps went and how to undo. Seven fields: fewer make 1.x panic
- * silently instead. No `;` inside a field.
+ * showing this line, which says where the apps went and how to undo. Seven fields, the shape of a 1.x row
+ * (1.x panics without a word on a short row whose id parses). No `;` inside a field.
  */
 export function formatTakenOverMarker(marker: TakenOverMarker): string {
   return `${MARKER_PREFIX}${marker.at};the apps are now managed by DAM 2 (dam list);the DAM 1.x list is kept in ${marker.backup};to undo: mv ${marker.backup} Apps;-;-;-\n`;
