@@ -8,25 +8,19 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Engine } from '../../src/core/ports/engine.js';
 import { createDockerEngine } from '../../src/adapters/docker/engine.js';
 import { parseDockerHost } from '../../src/adapters/docker/address.js';
 import { EngineHttp } from '../../src/adapters/docker/http.js';
 import { consumeMessages } from '../../src/adapters/docker/json-stream.js';
 import { TEST_LABEL } from './dam.js';
 import { BASE_IMAGE, busyboxRootfs } from './engine.js';
+import { stopChild, waitUntilUp, type SecondEngine } from './second-engine.js';
 
 const run = promisify(execFile);
 const PODMAN = process.env.DAM_TEST_PODMAN ?? 'podman';
 
-export interface PodmanEngine {
-  /** `unix:///.../podman.sock`, for DOCKER_HOST. */
-  host: string;
-  engine: Engine;
-  /** Environment for `bin/dam` runs against this engine. */
-  env: Record<string, string>;
-  stop(): Promise<void>;
-}
+/** Its socket, client, environment for `bin/dam`, and stop(). */
+export type PodmanEngine = SecondEngine;
 
 /** Why Podman tests cannot run here, or undefined when they can. */
 export async function podmanMissing(): Promise<string | undefined> {
@@ -42,22 +36,6 @@ export async function podmanMissing(): Promise<string | undefined> {
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 const CONTAINERS_CONF = '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n';
-
-async function waitUntilUp(engine: Engine, child: ChildProcess, log: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`podman system service exited (${child.exitCode ?? child.signalCode}): ${log()}`);
-    try {
-      await engine.info();
-      return;
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`podman system service did not answer within ${timeoutMs} ms (${String(lastError)}): ${log()}`);
-}
 
 /** Podman's compat import ignores `tag` (the image becomes `:latest`): import, then tag it. */
 async function importBase(host: string): Promise<void> {
@@ -86,13 +64,7 @@ export async function startPodman(): Promise<PodmanEngine> {
   const env = { ...process.env, CONTAINERS_CONF: join(dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
   let child: ChildProcess | undefined;
   const stop = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child!.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (child) await stopChild(child);
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -107,7 +79,7 @@ export async function startPodman(): Promise<PodmanEngine> {
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
     const host = `unix://${socket}`;
     const engine = createDockerEngine({ DOCKER_HOST: host });
-    await waitUntilUp(engine, child, () => stderr);
+    await waitUntilUp(engine, child, () => stderr, 30_000, 'podman system service');
     await importBase(host);
     return { host, engine, env: { DOCKER_HOST: host }, stop };
   } catch (err) {

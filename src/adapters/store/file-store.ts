@@ -1,6 +1,6 @@
 // The state directory: state.json and credentials.json (0600) in a 0700 directory, written atomically
 // under a lock file. See docs/formats.md.
-import { mkdir, readFile, chmod } from 'node:fs/promises';
+import { mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { errnoCode } from '../../core/errors.js';
@@ -10,6 +10,7 @@ import { parseCredentials, parseState, serializeState } from '../../core/state-f
 import type { Store, StorePaths, StoreTransaction, StoreUpdate } from '../../core/ports/store.js';
 import { acquireLock } from './lock.js';
 import { writeFileAtomic } from './atomic.js';
+import { readText } from './read-text.js';
 import { readLegacyFiles } from './legacy-files.js';
 
 export interface FileStoreOptions {
@@ -30,15 +31,6 @@ export function defaultHome(env: NodeJS.ProcessEnv, uid: number | undefined): st
 
 export function defaultLegacyDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dam');
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 export class FileStore implements Store {

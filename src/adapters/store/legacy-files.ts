@@ -1,11 +1,12 @@
 // The files of a DAM 1.x database (`Repos` and `Apps` in its folder, see docs/migrating-from-1x.md): read
 // them, and mark the database as taken over by DAM 2 without deleting anything: `Apps` is moved aside to a
 // named backup in the same folder and replaced by the one-line marker that 1.x refuses to read.
-import { readFile, rename, stat } from 'node:fs/promises';
+import { rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../../core/errors.js';
 import { formatTakenOverMarker, parseTakenOverMarker, type TakenOverMarker } from '../../core/legacy-db.js';
 import { writeFileAtomic } from './atomic.js';
+import { readText } from './read-text.js';
 
 export const BACKUP_NAME = 'Apps.taken-over-by-dam2';
 
@@ -15,15 +16,6 @@ export interface LegacyFiles {
   apps?: string;
   /** Set when `Apps` is the marker a migration left. */
   takenOver?: TakenOverMarker;
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 /** Undefined fields when the files are absent; never throws for a missing folder. */
