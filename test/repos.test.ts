@@ -1,6 +1,6 @@
 // The repository commands through the real CLI, and the state store's promises: concurrent writers all
 // land, a writer killed at any moment leaves a readable state, a dead writer's lock blocks nobody, and a
-// DAM 1.x database is imported on first run.
+// DAM 1.x database is pointed out on first run and taken over by `dam migrate`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -176,7 +176,7 @@ test('a corrupt state file is named, with a way out, and left untouched', async 
   }
 });
 
-test('a DAM 1.x database is imported on first run, and said so', async () => {
+test('a DAM 1.x database is pointed out on first run and taken over by dam migrate, any time later', async () => {
   const { home: h, cleanup: c } = await tempHome();
   const cache = join(dirname(h), 'cache');
   try {
@@ -185,11 +185,14 @@ test('a DAM 1.x database is imported on first run, and said so', async () => {
     await writeFile(join(cache, 'dam', 'Apps'), '0;0123456789ab;web;1.0.0;2;;web\n');
     const out = await dam(['lr', '--json'], { home: h, env: { XDG_CACHE_HOME: cache } });
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stderr, /Imported the DAM 1\.x database .*1 repositories, 1 apps/);
-    const list = JSON.parse(out.stdout);
-    assert.deepEqual(list.map((r: { name: string; default: boolean; hasPassword: boolean }) => [r.name, r.default, r.hasPassword]), [['official', false, false], ['corp', true, true]]);
+    assert.match(out.stderr, /A DAM 1\.x database with 1 installed app\(s\) is at .*: run 'dam migrate'/);
+    assert.deepEqual(JSON.parse(out.stdout).map((r: { name: string }) => r.name), ['official'], 'the first run takes nothing over by itself');
     const again = await dam(['lr'], { home: h, env: { XDG_CACHE_HOME: cache } });
-    assert.doesNotMatch(again.stderr, /Imported/, 'only on the first run');
+    assert.doesNotMatch(again.stderr, /DAM 1\.x/, 'said on the first run only');
+    const migrated = await dam(['migrate'], { home: h, env: { XDG_CACHE_HOME: cache } });
+    assert.equal(migrated.code, 0, migrated.stderr);
+    const list = JSON.parse((await dam(['lr', '--json'], { home: h, env: { XDG_CACHE_HOME: cache } })).stdout);
+    assert.deepEqual(list.map((r: { name: string; default: boolean; hasPassword: boolean }) => [r.name, r.default, r.hasPassword]), [['official', false, false], ['corp', true, true]]);
     const state = JSON.parse(await readFile(join(h, 'state.json'), 'utf8'));
     assert.equal(state.apps[0].tag, 'registry.corp:5000/web:1.0.0');
   } finally {

@@ -27,6 +27,7 @@ import { historySpec } from '../commands/history.spec.js';
 import { verifySpec } from '../commands/verify.spec.js';
 import { versionSpec } from '../commands/version.spec.js';
 import { completeValuesSpec } from '../commands/complete-values.spec.js';
+import { migrateSpec } from '../commands/migrate.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -56,4 +57,5 @@ export const COMMANDS: CommandSpec[] = [
   verifySpec,
   versionSpec,
   completeValuesSpec,
+  migrateSpec,
 ];

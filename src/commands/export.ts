@@ -12,6 +12,7 @@ import { checkOutputLink, writeFileAtomic } from '../adapters/store/atomic.js';
 import { COMPRESSIONS, type Compression } from '../adapters/bundle/compression.js';
 import { recognizeExport } from '../adapters/bundle/recognize.js';
 import { writeBundle, type ExportImage } from '../adapters/bundle/write-bundle.js';
+import { exportDam1 } from './export-dam1.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
@@ -20,7 +21,7 @@ import { bundleTemp, parseSelfContained, writeSelfContainedExport, type SelfCont
 
 interface ExportOptions {
   path: string;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'dam1';
   name?: string;
   all: boolean;
   compress: Compression;
@@ -34,8 +35,9 @@ function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions
   if (!file) throw usageError('Name the file to export to.', 'dam export FILE (an app list), --format json (a product), or --all (a bundle).');
   const all = opts.all === true;
   const format = opts.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw usageError(`--format '${String(format)}' is not text or json.`, 'Use --format text (the 1.x list) or --format json (the product file).');
-  if (all && opts.format !== undefined) throw usageError('--format does not apply to --all: a bundle always carries the JSON product.', 'Leave out --format.');
+  if (format !== 'text' && format !== 'json' && format !== 'dam1') throw usageError(`--format '${String(format)}' is not text, json or dam1.`, 'Use --format text (the 1.x list), --format json (the product file), or --all --format dam1 (the 1.x export archive).');
+  if (format === 'dam1') checkDam1Options(all, opts);
+  else if (all && opts.format !== undefined) throw usageError(`--format ${String(format)} does not apply to --all: a bundle always carries the JSON product.`, 'Leave out --format, or use --format dam1 for a DAM 1.x export archive.');
   if (!all && opts.compress !== undefined) throw usageError('--compress applies to bundles only.', 'Add --all to write a bundle.');
   if (!all && opts.delta !== undefined) throw usageError('--delta applies to bundles only.', 'Add --all: dam export --all --delta INVENTORY FILE.');
   const compress = (opts.compress ?? 'gzip') as Compression;
@@ -48,6 +50,13 @@ function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions
   const selfContained = parseSelfContained(ctx, opts, all);
   if (selfContained) out.selfContained = selfContained;
   return out;
+}
+
+function checkDam1Options(all: boolean, opts: Record<string, unknown>): void {
+  if (!all) throw usageError('--format dam1 writes the DAM 1.x export archive, which carries the images: it needs --all.', 'dam export --all --format dam1 FILE');
+  for (const flag of ['compress', 'delta'] as const) {
+    if (opts[flag] !== undefined) throw usageError(`--${flag} does not apply to --format dam1: DAM 1.x reads only its own uncompressed archive of whole .dam files.`, `Leave out --${flag}.`);
+  }
 }
 
 /** Refuses a target that is a folder, in a missing folder, or an existing file that no export wrote (unless forced). */
@@ -133,6 +142,7 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
   const exe = options.selfContained ? await options.selfContained.executable() : undefined;
   const engine = await ctx.engine();
   const { images, ids } = await appImages(engine, state);
+  if (options.format === 'dam1') return exportDam1(ctx, input, options, engine, state, images);
   ctx.log.info(`Writing ${options.compress === 'none' ? 'an uncompressed' : `a ${options.compress}`} bundle of ${state.apps.length} app(s) to '${options.path}'${delta ? ' (a delta)' : ''}...`);
   const started = Date.now();
   const bundlePath = exe ? bundleTemp(options.path) : options.path;

@@ -98,3 +98,31 @@ export function importLegacyDb(reposText: string, appsText: string): LegacyImpor
     warnings,
   };
 }
+
+/** What `dam migrate` leaves in 1.x's `Apps` file once it took the apps over. */
+export interface TakenOverMarker {
+  /** ISO 8601 time of the migration. */
+  at: string;
+  /** File name, in the same folder, that 1.x's own `Apps` file was moved to. */
+  backup: string;
+}
+
+const MARKER_PREFIX = 'TAKEN OVER BY DAM 2 ON ';
+
+/**
+ * One line that DAM 1.x refuses to read: its first field is not an app id, so every 1.x command that reads
+ * its apps (list, remove, import, export, purge, install) stops with `Cannot parse the app ID in line '...'`,
+ * showing this line, which says where the apps went and how to undo. Seven fields, the shape of a 1.x row
+ * (1.x panics without a word on a short row whose id parses). No `;` inside a field.
+ */
+export function formatTakenOverMarker(marker: TakenOverMarker): string {
+  return `${MARKER_PREFIX}${marker.at};the apps are now managed by DAM 2 (dam list);the DAM 1.x list is kept in ${marker.backup};to undo: mv ${marker.backup} Apps;-;-;-\n`;
+}
+
+export function parseTakenOverMarker(appsText: string): TakenOverMarker | undefined {
+  const line = appsText.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (!line?.startsWith(MARKER_PREFIX)) return undefined;
+  const fields = line.split(';');
+  const backup = /^the DAM 1\.x list is kept in (.+)$/.exec(fields[2] ?? '')?.[1];
+  return { at: fields[0]!.slice(MARKER_PREFIX.length), backup: backup ?? '' };
+}

@@ -24,11 +24,12 @@ export interface SecondEngine {
   stop(): Promise<void>;
 }
 
-async function waitUntilUp(engine: Engine, child: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+/** Waits for a service started as `child` to answer on `engine`; fails at once when it exits. */
+export async function waitUntilUp(engine: Engine, child: ChildProcess, log: () => string, timeoutMs = 60_000, what = 'the second dockerd'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second dockerd exited (${child.exitCode ?? child.signalCode}): ${log()}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}): ${log()}`);
     try {
       await engine.info();
       return;
@@ -37,7 +38,17 @@ async function waitUntilUp(engine: Engine, child: ChildProcess, log: () => strin
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  throw new Error(`the second dockerd did not answer within ${timeoutMs} ms (${String(lastError)}): ${log()}`);
+  throw new Error(`${what} did not answer within ${timeoutMs} ms (${String(lastError)}): ${log()}`);
+}
+
+/** SIGTERM, then SIGKILL after 15 s; resolves when the process has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 export async function startSecondEngine(): Promise<SecondEngine> {
@@ -51,13 +62,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
   await run('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
   let child: ChildProcess | undefined;
   const cleanup = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child!.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (child) await stopChild(child);
     await run('ip', ['link', 'delete', bridge]).catch(() => undefined);
     // The engine's overlay mounts are gone once it exits; anything left mounted under it is unmounted first.
     const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');

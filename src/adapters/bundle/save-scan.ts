@@ -53,7 +53,8 @@ export async function scanSave(engine: Engine, imageIds: string[], signal?: Abor
       return;
     }
     if (header.type !== 'file') return void body.resume();
-    const layer = /(^|\/)layer\.tar$/.test(n.path) || n.path.startsWith('blobs/');
+    // Docker writes `<id>/layer.tar`; Podman writes `<diff-id>.tar` at the top and links `<id>/layer.tar` to it.
+    const layer = n.path.endsWith('.tar') || n.path.startsWith('blobs/');
     const json = n.path.endsWith('.json') || n.path.startsWith('blobs/');
     if (!layer && !json) return void body.resume();
     members.set(n.path, await scanMember(body, n.path, { maybeJson: json, ...(layer ? { metaRoot: META_ROOT } : {}), budget, source: 'docker save' }));

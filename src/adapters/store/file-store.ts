@@ -1,6 +1,6 @@
 // The state directory: state.json and credentials.json (0600) in a 0700 directory, written atomically
 // under a lock file. See docs/formats.md.
-import { mkdir, readFile, chmod } from 'node:fs/promises';
+import { mkdir, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -11,13 +11,15 @@ import { parseCredentials, parseState, serializeState } from '../../core/state-f
 import type { Store, StorePaths, StoreTransaction, StoreUpdate } from '../../core/ports/store.js';
 import { acquireLock } from './lock.js';
 import { writeFileAtomic } from './atomic.js';
+import { readText } from './read-text.js';
+import { readLegacyFiles } from './legacy-files.js';
 
 export interface FileStoreOptions {
   home: string;
   /** Where a DAM 1.x database may be (its `Repos` and `Apps` files). */
   legacyDir?: string;
   lockWaitMs?: number;
-  /** Told about first-run events, such as a 1.x import. */
+  /** Told about first-run events, such as a 1.x database waiting for `dam migrate`. */
   notice?: (message: string) => void;
 }
 
@@ -48,15 +50,6 @@ export function checkHomeOwner(home: string, uid: number | undefined): void {
     }
     if (owner === 0) return;
     throw new DamError('REFUSED', `The state directory ${home} ${dir === home ? 'is' : 'would be made in a folder'} owned by user ${owner}, not by root: DAM run as root does not use state another user controls.`, `Use a state directory of root's own (--home DIR, DAM_HOME, default /var/lib/dam), or if ${dir} is meant for root: chown -R root: ${dir}`);
-  }
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
   }
 }
 
@@ -133,17 +126,22 @@ export class FileStore implements Store {
     await writeFileAtomic(this.paths.credentials, `${JSON.stringify(credentials, null, 2)}\n`);
   }
 
+  /**
+   * A fresh state. A DAM 1.x database is not taken over here, since that moves 1.x's Apps file aside: the
+   * user is told about it, and `dam migrate` takes it over, now or later.
+   */
   private async firstRun(): Promise<{ state: State; credentials: Credentials }> {
     const dir = this.options.legacyDir;
-    const repos = dir ? await readText(join(dir, 'Repos')) : undefined;
-    const apps = dir ? await readText(join(dir, 'Apps')) : undefined;
-    if (!dir || (repos === undefined && apps === undefined)) return { state: initialState(), credentials: emptyCredentials() };
-    const imported = importLegacyDb(repos ?? '', apps ?? '');
     const notice = this.options.notice;
-    if (notice) {
-      notice(`Imported the DAM 1.x database from ${dir}: ${imported.state.repos.length - 1} repositories, ${imported.state.apps.length} apps.`);
-      for (const w of imported.warnings) notice(`  ${w}`);
+    if (dir && notice) {
+      // An unreadable 1.x folder is not this run's business: `dam migrate` reports it.
+      const files = await readLegacyFiles(dir).catch((err: unknown) => {
+        if (['EACCES', 'EISDIR', 'ENOTDIR'].includes(errnoCode(err) ?? '')) return { apps: undefined };
+        throw err;
+      });
+      const apps = files.apps === undefined ? 0 : importLegacyDb('', files.apps).state.apps.length;
+      if (apps > 0) notice(`A DAM 1.x database with ${apps} installed app(s) is at ${dir}: run 'dam migrate' to take it over (dam migrate --dry-run shows the plan).`);
     }
-    return imported;
+    return { state: initialState(), credentials: emptyCredentials() };
   }
 }

@@ -13,8 +13,8 @@ export interface StorePaths {
 export interface Store {
   readonly paths: StorePaths;
   /**
-   * A consistent snapshot of the state, without taking the lock. On the first run it creates the state,
-   * importing a DAM 1.x database when one exists. Throws STATE_CORRUPT or STATE_TOO_NEW.
+   * A consistent snapshot of the state, without taking the lock. On the first run it creates the state
+   * (a DAM 1.x database is taken over only by `dam migrate`). Throws STATE_CORRUPT or STATE_TOO_NEW.
    */
   read(): Promise<State>;
   readCredentials(): Promise<Credentials>;
