@@ -16,6 +16,10 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
 import { checkExportSigning, signExport } from './sign.js';
+import { exportFromProduct } from './export-from.js';
+import { parsePlatforms } from '../core/platform.js';
+import type { Platform } from '../core/ports/registry.js';
+import { hostPlatform } from '../adapters/registry/manifest.js';
 
 interface ExportOptions {
   path: string;
@@ -25,6 +29,9 @@ interface ExportOptions {
   compress: Compression;
   delta?: string;
   force: boolean;
+  /** A product file to build the bundle from, instead of the installed apps. */
+  from?: string;
+  platforms: Platform[];
 }
 
 function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions {
@@ -40,7 +47,11 @@ function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions
   if (!COMPRESSIONS.includes(compress)) throw usageError(`--compress '${String(opts.compress)}' is not gzip, zstd or none.`);
   if (opts.name !== undefined && typeof opts.name !== 'string') throw usageError('--name needs a value.');
   if (opts.name !== undefined && (opts.name === '' || /[\p{Cc}]/u.test(opts.name))) throw usageError(`The product name '${opts.name}' is empty or holds control characters.`);
-  const out: ExportOptions = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true };
+  if (!all && (opts.from !== undefined || opts.platform !== undefined)) throw usageError('--from and --platform apply to bundles only.', 'Add --all: dam export --all --from PRODUCT FILE.');
+  const platforms = parsePlatforms(Array.isArray(opts.platform) ? opts.platform.map(String) : []);
+  if (opts.platform !== undefined && opts.from === undefined) throw usageError('--platform applies with --from PRODUCT: installed apps have the platform of this engine.', 'dam export --all --from PRODUCT --platform linux/arm64 FILE.');
+  const out: ExportOptions = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true, platforms: platforms.length > 0 ? platforms : [hostPlatform()] };
+  if (typeof opts.from === 'string') out.from = resolve(ctx.cwd, opts.from);
   if (typeof opts.name === 'string') out.name = opts.name;
   if (typeof opts.delta === 'string') out.delta = resolve(ctx.cwd, opts.delta);
   return out;
@@ -111,6 +122,11 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
   const state = await ctx.store().read();
   const delta = options.delta === undefined ? undefined : await readDelta(options.delta);
   await checkTarget(options);
+  if (options.from !== undefined) {
+    const data = await exportFromProduct(ctx, state, { from: options.from, out: options.path, platforms: options.platforms, name: options.name, delta });
+    const signature = await signExport(ctx, input.opts, data.path);
+    return { data: { ...data, ...(signature ? { signature } : {}) } };
+  }
   if (!options.all) {
     const product = productOf(state, options.name);
     await writeFileAtomic(options.path, options.format === 'json' ? formatProductJson(product) : formatTextList(product), 0o644);
