@@ -3,7 +3,7 @@
 // the index implies, and every blob the index lists appears once, a regular file of its size and sha256.
 // Nothing else may be in the tar. Nothing is unpacked to disk.
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { INDEX_MAX_BYTES, INDEX_MEMBER, parseMetaListing, sha256Hex } from '../../core/bundle/index-format.js';
 import { blobMember, BUNDLE_FORMAT_2, OCI_INDEX_MEMBER, OCI_LAYOUT, OCI_LAYOUT_MEMBER, ociMembers, parseBundleIndex2, type Blob2, type BundleIndex2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
@@ -54,7 +54,7 @@ export type Blob2Handler = (blob: Blob2, body: Readable) => Promise<void>;
  * (piping it somewhere or dropping it) while the walk checks size and sha256; ARCHIVE_INVALID on any fault,
  * raised before the walk returns, so a caller holding back a load's end sends nothing unchecked.
  */
-export async function walkBundle2(path: string, indexSha256: string, options: { signal?: AbortSignal | undefined }, onBlob: Blob2Handler): Promise<OpenedIndex2> {
+export async function walkBundle2(path: string, indexSha256: string, options: { signal?: AbortSignal | undefined }, onBlob: Blob2Handler, onIndex?: (opened: OpenedIndex2) => void): Promise<OpenedIndex2> {
   let opened: OpenedIndex2 | undefined;
   const blobs = new Map<string, Blob2>();
   const seen = new Set<string>();
@@ -76,6 +76,7 @@ export async function walkBundle2(path: string, indexSha256: string, options: { 
         if (!parsed) throw bundleInvalid(path, 'its index is not of format 2');
         opened = { ...parsed, indexSha256 };
         for (const b of parsed.index.blobs) blobs.set(blobMember(b.digest), b);
+        onIndex?.(opened);
       } else {
         const expected = position === 1 ? OCI_LAYOUT : ociMembers(opened!.images).indexJson;
         if (data.toString('utf8') !== expected) throw bundleInvalid(path, `member '${name}' differs from what its index implies`);
@@ -87,11 +88,17 @@ export async function walkBundle2(path: string, indexSha256: string, options: { 
     if (header.size !== blob.size) throw bundleInvalid(path, `member '${name}' is ${header.size ?? 0} bytes, the index says ${blob.size}`);
     const hash = createHash('sha256');
     let size = 0;
-    body.on('data', (c: Buffer) => {
-      size += c.length;
-      hash.update(c);
+    // A tap, not a 'data' listener: the handler may wait (a HEAD request) before it reads.
+    const tap = new Transform({
+      transform(c: Buffer, _enc, cb) {
+        size += c.length;
+        hash.update(c);
+        cb(null, c);
+      },
     });
-    await onBlob(blob, body);
+    body.once('error', (err) => tap.destroy(err));
+    body.pipe(tap);
+    await onBlob(blob, tap);
     const digest = `sha256:${hash.digest('hex')}`;
     if (size !== blob.size) throw bundleInvalid(path, `member '${name}' is truncated: ${size} of ${blob.size} bytes`);
     if (digest !== blob.digest) throw bundleInvalid(path, `member '${name}' has content ${digest}, the index says ${blob.digest}`);
