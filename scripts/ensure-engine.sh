@@ -13,6 +13,8 @@ command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
 command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
+command -v skopeo >/dev/null 2>&1 || need_pkgs+=(skopeo)
+command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
