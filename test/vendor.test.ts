@@ -16,6 +16,8 @@ import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { startPlainRegistry, startTlsRegistry, type TestRegistry } from './harness/registries.js';
 import { baseLayer, pushMultiArchApp, type PushedApp } from './harness/oci-images.js';
 import { startSecondEngine, type SecondEngine } from './harness/second-engine.js';
+import { buildTestApp, removeTestImages } from './harness/apps.js';
+import { testEngine } from './harness/engine.js';
 
 const sh = promisify(execFile);
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
@@ -136,6 +138,33 @@ test('a second, empty engine refuses a missing platform and damaged bundles with
     assert.match(await readFile(join(dir, 'scripts.log'), 'utf8'), new RegExp(`install install ${apps[0]!.name} 1.0`));
   } finally {
     await other.cleanup();
+  }
+});
+
+test('export --from --local packs the engine\'s images, each layer compressed once (zstd), and an empty engine loads them', async () => {
+  const names = [uniqueName('lc'), uniqueName('ld')];
+  try {
+    const tags: string[] = [];
+    for (const name of names) tags.push(await buildTestApp({ name, version: '1.0', padBytes: 200_000 }));
+    await writeFile(join(dir, 'local.json'), JSON.stringify({ format: 1, apps: names.map((name, i) => ({ name, version: '1.0', tag: tags[i] })) }));
+    const out = await run(['export', '--all', '--from', 'local.json', '--local', '--compress', 'zstd', bundle('local'), '--json']);
+    assert.equal(out.code, 0, out.stderr);
+    const ids = await Promise.all(tags.map(async (t) => (await testEngine().inspectImage(t))!));
+    const distinct = new Set(ids.flatMap((i) => i.layers));
+    const blobs = (await members(bundle('local'))).filter((m) => m.name.startsWith('blobs/'));
+    // Two manifests, two configs and each distinct layer once (the busybox base is shared).
+    assert.equal(blobs.length, 4 + distinct.size);
+    assert.ok(second, 'the second engine runs');
+    const other = await tempHome();
+    try {
+      const loaded = await run(['import', bundle('local'), '--yes'], second.env, other.home);
+      assert.equal(loaded.code, 0, loaded.stderr);
+      for (const [i, t] of tags.entries()) assert.equal((await second.engine.inspectImage(t))?.id, ids[i]!.id);
+    } finally {
+      await other.cleanup();
+    }
+  } finally {
+    await removeTestImages(names);
   }
 });
 

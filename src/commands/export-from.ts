@@ -8,7 +8,12 @@ import { defaultRepo, repoPrefix, type State } from '../core/state.js';
 import type { Platform } from '../core/ports/registry.js';
 import type { Inventory } from '../core/bundle/inventory.js';
 import { formatPlatform } from '../core/platform.js';
-import { planProductExport } from '../app/export-product.js';
+import { planProductExport, type ProductExport } from '../app/export-product.js';
+import { normalizePlatform, platformMatches } from '../core/platform.js';
+import { planLayers } from '../core/bundle/chain.js';
+import { BUNDLE_FORMAT_2, blobsFor, type BundleIndex2 } from '../core/bundle/index-format2.js';
+import { openStaged, stageEngineImages } from '../adapters/bundle/oci-engine.js';
+import type { Compression } from '../adapters/bundle/compression.js';
 import { writeOciBundle } from '../adapters/bundle/oci-write.js';
 import type { Context } from '../cli/context.js';
 import { formatBytes } from '../cli/progress.js';
@@ -38,6 +43,34 @@ export interface ExportFromOptions {
   platforms: Platform[];
   name?: string | undefined;
   delta?: Inventory | undefined;
+  /** Take the images from the local engine's cache instead of the registries. */
+  local?: boolean;
+  compress?: Compression;
+}
+
+/** The product's images from the engine's cache, each distinct layer compressed once. */
+async function planFromEngine(ctx: Context, state: State, product: Product, options: ExportFromOptions): Promise<ProductExport & { cleanup(): Promise<void> }> {
+  const engine = await ctx.engine();
+  const byId = new Map<string, string[]>();
+  const apps: ProductApp[] = [];
+  for (const app of product.apps) {
+    const tag = appReference(app, state);
+    const info = await engine.inspectImage(tag);
+    if (!info) throw new DamError('NOT_FOUND', `The image '${tag}' of ${app.name}:${app.version} is not in the local Docker cache.`, 'Pull or build it first, or export from the registries (leave out --local).');
+    if (!options.platforms.some((p) => platformMatches(normalizePlatform(info.os, info.architecture), p))) throw new DamError('NOT_FOUND', `The local image '${tag}' is for ${info.os}/${info.architecture}, not ${options.platforms.map(formatPlatform).join(', ')}.`, 'Leave out --local to read other platforms from the registries.');
+    byId.set(info.id, [...(byId.get(info.id) ?? []), tag]);
+    apps.push({ name: app.name, version: app.version, tag, ...(app.family !== undefined ? { family: app.family } : {}), ...(app.repo !== undefined ? { repo: app.repo } : {}) });
+  }
+  const staged = await stageEngineImages(engine, [...byId].map(([id, tags]) => ({ id, tags })), options.out, options.compress ?? 'gzip', ctx.signal);
+  const omitted = options.delta ? planLayers(staged.images.map((i) => i.layers), new Set(options.delta.chains)).omitted : [];
+  const index: BundleIndex2 = {
+    format: BUNDLE_FORMAT_2,
+    product: { ...product, apps },
+    images: staged.images.map((img) => ({ tags: img.tags, platform: img.platform, manifest: img.manifest, config: img.config })),
+    blobs: blobsFor(staged.images, new Set(omitted), staged.unpacked),
+    omittedLayers: [...omitted].sort(),
+  };
+  return { index, images: staged.images, openLayer: openStaged(staged), cleanup: staged.cleanup };
 }
 
 export async function exportFromProduct(ctx: Context, state: State, options: ExportFromOptions) {
@@ -45,7 +78,13 @@ export async function exportFromProduct(ctx: Context, state: State, options: Exp
   if (product.apps.length === 0) throw new DamError('USAGE', `The product '${options.from}' lists no apps.`, 'Add the apps to the product file.');
   const closers: Array<() => Promise<void>> = [];
   try {
-    const planned = await planProductExport({
+    const named = options.name !== undefined ? { ...product, name: options.name } : product;
+    let planned: ProductExport;
+    if (options.local) {
+      const fromEngine = await planFromEngine(ctx, state, named, options);
+      closers.push(fromEngine.cleanup);
+      planned = fromEngine;
+    } else planned = await planProductExport({
       sourceOf: async (app) => {
         const ref = app.tag !== undefined ? parseRef(app.tag) : resolveAppRef(appReference(app, state), repoPrefix(defaultRepo(state)));
         const handle = await registryFor(ctx, repoForRef(state, ref), ref);
@@ -53,7 +92,7 @@ export async function exportFromProduct(ctx: Context, state: State, options: Exp
         const tag = appReference(app, state);
         return { tag, source: { registry: handle.registry, path: handle.path, ref: ref.tag } };
       },
-    }, options.name !== undefined ? { ...product, name: options.name } : product, options.platforms, { source: options.from, ...(options.delta ? { delta: options.delta } : {}) });
+    }, named, options.platforms, { source: options.from, ...(options.delta ? { delta: options.delta } : {}) });
     const layerDigests = new Set(planned.images.flatMap((i) => i.parsed.layers.map((l) => l.digest)));
     const layers = planned.index.blobs.filter((b) => layerDigests.has(b.digest));
     const total = layers.reduce((sum, b) => sum + b.size, 0);
@@ -74,6 +113,6 @@ export async function exportFromProduct(ctx: Context, state: State, options: Exp
       omittedLayers: planned.index.omittedLayers,
     };
   } finally {
-    for (const close of closers.splice(0, 1)) await close();
+    for (const close of closers) await close();
   }
 }

@@ -14,6 +14,7 @@ export const exportSpec: CommandSpec = {
     { flags: '--compress <kind>', description: 'bundle compression: gzip (default), zstd or none' },
     { flags: '--from <product>', description: 'with --all: build the bundle (format 2, an OCI layout) from this app list or JSON product, straight from its registries' },
     { flags: '--platform <os/arch>', description: 'with --from: the platforms to carry, e.g. linux/amd64,linux/arm64 (repeatable; default: this machine\'s)', repeatable: true },
+    { flags: '--local', description: 'with --from: take the images from the local Docker cache (each layer compressed once) instead of the registries' },
     { flags: '--delta <inventory>', description: 'with --all: leave out the layers this inventory lists' },
     { flags: '-f, --force', description: 'replace FILE even when it is not an earlier export' },
     { flags: '--sign <key>', description: 'with --all and --name: sign the bundle with this key (writes FILE.sig)' },

@@ -47,6 +47,7 @@ function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions
   if (!COMPRESSIONS.includes(compress)) throw usageError(`--compress '${String(opts.compress)}' is not gzip, zstd or none.`);
   if (opts.name !== undefined && typeof opts.name !== 'string') throw usageError('--name needs a value.');
   if (opts.name !== undefined && (opts.name === '' || /[\p{Cc}]/u.test(opts.name))) throw usageError(`The product name '${opts.name}' is empty or holds control characters.`);
+  if (opts.local !== undefined && opts.from === undefined) throw usageError('--local applies with --from PRODUCT.', 'dam export --all --from PRODUCT --local FILE.');
   if (!all && (opts.from !== undefined || opts.platform !== undefined)) throw usageError('--from and --platform apply to bundles only.', 'Add --all: dam export --all --from PRODUCT FILE.');
   const platforms = parsePlatforms(Array.isArray(opts.platform) ? opts.platform.map(String) : []);
   if (opts.platform !== undefined && opts.from === undefined) throw usageError('--platform applies with --from PRODUCT: installed apps have the platform of this engine.', 'dam export --all --from PRODUCT --platform linux/arm64 FILE.');
@@ -123,7 +124,7 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
   const delta = options.delta === undefined ? undefined : await readDelta(options.delta);
   await checkTarget(options);
   if (options.from !== undefined) {
-    const data = await exportFromProduct(ctx, state, { from: options.from, out: options.path, platforms: options.platforms, name: options.name, delta });
+    const data = await exportFromProduct(ctx, state, { from: options.from, out: options.path, platforms: options.platforms, name: options.name, delta, local: input.opts.local === true, compress: options.compress });
     const signature = await signExport(ctx, input.opts, data.path);
     return { data: { ...data, ...(signature ? { signature } : {}) } };
   }
