@@ -25,6 +25,8 @@ command -v zsh >/dev/null 2>&1 || need_pkgs+=(zsh)
 command -v fish >/dev/null 2>&1 || need_pkgs+=(fish)
 # Podman's Docker-compatible service, for test/podman.test.ts (started on its own socket by the test).
 command -v podman >/dev/null 2>&1 || need_pkgs+=(podman)
+command -v skopeo >/dev/null 2>&1 || need_pkgs+=(skopeo)
+command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -19,6 +19,9 @@ import { recoverPending } from './recover.js';
 import { commit, installStep, journaled, setAsideStep, uninstallStep } from './steps.js';
 import { admitArchive, rememberAccepted } from './signatures.js';
 import type { Verdict } from '../core/signing/verdict.js';
+import type { Platform } from '../core/ports/registry.js';
+import { normalizePlatform } from '../core/platform.js';
+import { forPlatform } from '../core/bundle/platform-choice.js';
 
 export interface ImportSource {
   path: string;
@@ -55,8 +58,12 @@ async function checkMetaAgainstIndex(deps: ImportDeps, bundle: BundleContents | 
 }
 
 export async function readImportSource(deps: ImportDeps, path: string): Promise<ImportSource> {
-  const bundle = await deps.bundles.open(path, deps.signal);
-  if (bundle) return { path, product: bundle.product, bundle };
+  const opened = await deps.bundles.open(path, deps.signal);
+  if (opened) {
+    // A bundle of several platforms gives this host its engine's; none of them: refused before any change.
+    const bundle = opened.format === 2 ? forPlatform(opened, await enginePlatform(deps)) : opened;
+    return { path, product: bundle.product, bundle };
+  }
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -67,6 +74,11 @@ export async function readImportSource(deps: ImportDeps, path: string): Promise<
   if (text.trim() === '') throw new DamError('ARCHIVE_INVALID', `'${path}' is empty: it is not a bundle, an app list or a product file.`, 'Give the file dam export wrote on the source host; to remove apps, use dam remove NAME.');
   const product = text.trimStart().startsWith('{') ? parseProductJson(text, path) : parseTextList(text, path);
   return { path, product };
+}
+
+async function enginePlatform(deps: ImportDeps): Promise<Platform> {
+  const info = await deps.engine.info();
+  return normalizePlatform(info.os, info.architecture);
 }
 
 export async function prepareImport(deps: ImportDeps, path: string, restore: boolean): Promise<PreparedImport> {

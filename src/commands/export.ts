@@ -18,6 +18,10 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
 import { checkExportSigning, signExport } from './sign.js';
 import { bundleTemp, parseSelfContained, writeSelfContainedExport, type SelfContained } from './export-self-contained.js';
+import { exportFromProduct } from './export-from.js';
+import { parsePlatforms } from '../core/platform.js';
+import type { Platform } from '../core/ports/registry.js';
+import { hostPlatform } from '../adapters/registry/manifest.js';
 
 interface ExportOptions {
   path: string;
@@ -28,6 +32,9 @@ interface ExportOptions {
   delta?: string;
   force: boolean;
   selfContained?: SelfContained;
+  /** A product file to build the bundle from, instead of the installed apps. */
+  from?: string;
+  platforms: Platform[];
 }
 
 function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions {
@@ -44,10 +51,19 @@ function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions
   if (!COMPRESSIONS.includes(compress)) throw usageError(`--compress '${String(opts.compress)}' is not gzip, zstd or none.`);
   if (opts.name !== undefined && typeof opts.name !== 'string') throw usageError('--name needs a value.');
   if (opts.name !== undefined && (opts.name === '' || /[\p{Cc}]/u.test(opts.name))) throw usageError(`The product name '${opts.name}' is empty or holds control characters.`);
-  const out: ExportOptions = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true };
+  if (opts.local !== undefined && opts.from === undefined) throw usageError('--local applies with --from PRODUCT.', 'dam export --all --from PRODUCT --local FILE.');
+  if (!all && (opts.from !== undefined || opts.platform !== undefined)) throw usageError('--from and --platform apply to bundles only.', 'Add --all: dam export --all --from PRODUCT FILE.');
+  const platforms = parsePlatforms(Array.isArray(opts.platform) ? opts.platform.map(String) : []);
+  const selfContainedAsked = opts.selfContained === true;
+  if (opts.platform !== undefined && opts.from === undefined && !selfContainedAsked) {
+    throw usageError('--platform applies with --from PRODUCT (the images\' platforms) or --self-contained (the executable\'s): installed apps have the platform of this engine.', 'dam export --all --from PRODUCT --platform linux/arm64 FILE.');
+  }
+  if (selfContainedAsked && platforms.length > 1) throw usageError('A self-contained product runs on one platform: give one --platform.', 'Write one file per platform: dam export --all --self-contained --platform linux/arm64 FILE.');
+  const out: ExportOptions = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true, platforms: platforms.length > 0 ? platforms : [hostPlatform()] };
+  if (typeof opts.from === 'string') out.from = resolve(ctx.cwd, opts.from);
   if (typeof opts.name === 'string') out.name = opts.name;
   if (typeof opts.delta === 'string') out.delta = resolve(ctx.cwd, opts.delta);
-  const selfContained = parseSelfContained(ctx, opts, all);
+  const selfContained = parseSelfContained(ctx, { ...opts, platform: selfContainedAsked && platforms[0] ? `${platforms[0].os}/${platforms[0].architecture}` : undefined }, all);
   if (selfContained) out.selfContained = selfContained;
   return out;
 }
@@ -132,6 +148,14 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
   const state = await ctx.store().read();
   const delta = options.delta === undefined ? undefined : await readDelta(options.delta);
   await checkTarget(options);
+  if (options.from !== undefined) {
+    const exe = options.selfContained ? await options.selfContained.executable() : undefined;
+    const bundlePath = exe ? bundleTemp(options.path) : options.path;
+    const data = await exportFromProduct(ctx, state, { from: options.from, out: bundlePath, platforms: options.platforms, name: options.name, delta, local: input.opts.local === true, compress: options.compress });
+    if (exe && options.selfContained) Object.assign(data, await writeSelfContainedExport(ctx, options.selfContained.target, exe, bundlePath, options.path), { format: 'self-contained' });
+    const signature = await signExport(ctx, input.opts, data.path);
+    return { data: { ...data, ...(signature ? { signature } : {}) } };
+  }
   if (!options.all) {
     const product = productOf(state, options.name);
     await writeFileAtomic(options.path, options.format === 'json' ? formatProductJson(product) : formatTextList(product), 0o644);

@@ -21,7 +21,9 @@ export interface PushResult {
 const REFUSALS = new Set(['REGISTRY_AUTH', 'ENGINE_ERROR', 'NOT_FOUND']);
 
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+  if (opts.bundle !== undefined) return (await import('./push-bundle.js')).runPushBundle(ctx, { args, opts });
   const text = args[0] ?? '';
+  if (text === '') throw new DamError('USAGE', 'Name the app to push, or give --bundle FILE.', 'dam push NAME:VERSION, or dam push --bundle FILE --repo NAME.');
   const state = await ctx.store().read();
   const repoOpt = stringOpt(opts, 'repo');
   const repo = repoOpt === undefined ? defaultRepo(state) : findRepo(state, repoOpt);

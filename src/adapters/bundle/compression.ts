@@ -102,6 +102,12 @@ export function compressor(compression: Compression): Duplex | undefined {
   return Duplex.from({ writable: stdin ?? undefined, readable: stdout });
 }
 
+/** A transform inflating zstd through the `zstd` program. */
+export function zstdInflater(what: string): Duplex {
+  const { stdin, stdout } = zstdProcess(['-d', '-q', '-c'], `${what} could not be decompressed`);
+  return Duplex.from({ writable: stdin ?? undefined, readable: stdout });
+}
+
 /** Fails early, before any engine work, when zstd is asked for and not installed. */
 export async function checkCompressor(compression: Compression): Promise<void> {
   if (compression !== 'zstd' || NODE_ZSTD) return;

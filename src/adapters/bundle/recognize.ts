@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { isDamError } from '../../core/errors.js';
 import { parseProductJson, parseTextList } from '../../core/product.js';
 import { readIndex } from './bundle-reader.js';
+import { readIndex2 } from './oci-read.js';
 import { decompressedStream, sniff } from './compression.js';
 import { firstMember, isTarHeader } from './tar-walk.js';
 
@@ -16,6 +17,7 @@ export async function recognizeExport(path: string): Promise<ExportKind | undefi
   const { compression, head } = await sniff(path);
   if (compression !== 'none' || isTarHeader(head)) {
     try {
+      if (compression === 'none' && (await readIndex2(path))) return 'bundle';
       if (await readIndex(path, compression)) return 'bundle';
       const first = await firstMember(decompressedStream(path, compression), path, 0);
       return compression === 'none' && first && (first.name === 'app_list' || first.name.endsWith('.dam')) ? 'dam1-export' : undefined;

@@ -10,6 +10,8 @@ import { decompressedStream, sniff } from './compression.js';
 import { loadDam1Export, scanDam1Export } from './dam1-export.js';
 import { loadBundle } from './load-bundle.js';
 import { verifyBundle } from './verify-bundle.js';
+import { readIndex2, verifyBundle2, type OpenedIndex2 } from './oci-read.js';
+import { loadBundle2 } from './oci-load.js';
 import { bundleInvalid, firstMember, isTarHeader } from './tar-walk.js';
 
 export class TarBundles implements Bundles {
@@ -19,12 +21,17 @@ export class TarBundles implements Bundles {
     await regularFile(path);
     const { compression, head } = await sniff(path);
     if (compression === 'none' && !isTarHeader(head)) return undefined;
+    if (compression === 'none') {
+      const oci = await readIndex2(path);
+      if (oci) return contents2(path, oci);
+    }
     const opened = await readIndex(path, compression);
     if (opened) {
       const { index, indexSha256 } = opened;
       return {
         path,
         kind: 'bundle',
+        format: 1,
         compression,
         indexSha256,
         product: index.product,
@@ -45,6 +52,7 @@ export class TarBundles implements Bundles {
       await scanDam1Export(contents.path, signal);
       return;
     }
+    if (contents.format === 2) return verifyBundle2(contents.path, indexShaOf(contents), signal);
     await verifyBundle(contents.path, contents.compression, indexShaOf(contents), signal);
   }
 
@@ -53,10 +61,32 @@ export class TarBundles implements Bundles {
       await loadDam1Export(contents, this.engine, signal);
       return [];
     }
+    if (contents.format === 2) {
+      const oci = await readIndex2(contents.path);
+      if (!oci || oci.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
+      // /meta is copied out of the loaded image: it came from blobs checked on their way in.
+      await loadBundle2(contents.path, oci.indexSha256, contents.images.map((i) => i.imageId), oci.images, this.engine, signal);
+      return [];
+    }
     const opened = await readIndex(contents.path, contents.compression);
     if (!opened || opened.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
     return loadBundle(contents.path, contents.compression, opened.index, opened.indexSha256, this.engine, signal, stageMeta);
   }
+}
+
+function contents2(path: string, opened: OpenedIndex2): BundleContents {
+  const sizes = new Map(opened.index.blobs.map((b) => [b.digest, b.size]));
+  const images = opened.images.map((img) => ({
+    tags: img.tags,
+    imageId: img.imageId,
+    labels: img.labels,
+    layers: img.layers,
+    platform: img.platform,
+    storedBytes: img.parsed.layers.reduce((sum, l) => sum + (sizes.get(l.digest) ?? 0), 0),
+    ...(img.meta ? { meta: img.meta } : {}),
+  }));
+  const layerBytes = opened.index.blobs.reduce((sum, b) => sum + b.size, 0);
+  return { path, kind: 'bundle', format: 2, compression: 'none', indexSha256: opened.indexSha256, product: opened.index.product, images, omittedLayers: opened.index.omittedLayers, layerBytes };
 }
 
 function indexShaOf(contents: BundleContents): string {

@@ -1,11 +1,12 @@
 // The Distribution API v2 over HTTP: catalog, tags, manifests and blobs of one registry.
 import type { Readable } from 'node:stream';
 import { DamError, errnoCode } from '../../core/errors.js';
-import type { ImageManifest, Platform, Registry, RemoteImageConfig } from '../../core/ports/registry.js';
+import type { ImageManifest, Platform, RawManifest, Registry, RegistryWriter, RemoteImageConfig } from '../../core/ports/registry.js';
 import { printable } from '../../core/validate.js';
 import { DIGEST_RE, DigestVerifier, MANIFEST_ACCEPT, hostPlatform, parseManifest, pickPlatform, sha256Digest } from './manifest.js';
 import { MAX_PAGE_SIZE, collectPages, nextLink, parseJson, stringList } from './pager.js';
 import type { RegistrySession } from './session.js';
+import { RegistryUploads } from './uploads.js';
 import { headerValue } from './transport.js';
 
 const NAME_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
@@ -105,6 +106,15 @@ export class HttpRegistry implements Registry {
     return res.body.pipe(verifier);
   }
 
+  async rawManifest(name: string, ref: string): Promise<RawManifest> {
+    const got = await this.fetchManifest(name, ref);
+    return { digest: got.digest, mediaType: got.parsed.mediaType, bytes: got.raw };
+  }
+
+  writer(): RegistryWriter {
+    return new RegistryUploads(this.session, (name) => this.fullName(name));
+  }
+
   private fullName(name: string): string {
     const full = this.dockerHub && !name.includes('/') ? `library/${name}` : `${this.namespace}${name}`;
     if (!NAME_RE.test(full) || full.length > 255) throw new DamError('INVALID_REFERENCE', `'${printable(name)}' is not a valid image name.`, 'Image names use lower-case letters, digits and separators (`.`, `_`, `-`, `/`).');
@@ -132,6 +142,6 @@ export class HttpRegistry implements Registry {
     const text = raw.toString('utf8');
     if (DIGEST_RE.test(ref) && digest !== ref) throw new DamError('REGISTRY_ERROR', `The ${this.label} sent ${what} with content ${digest}.`, 'The registry is damaged or an intermediary changed the response.');
     const parsed = parseManifest(parseJson(text, this.label, what), headerValue(res, 'content-type') ?? '', this.label, what);
-    return { digest, parsed };
+    return { digest, parsed, raw };
   }
 }

@@ -1,6 +1,7 @@
 // A conversation with one registry: finds its base URL (HTTPS first; plain HTTP only when allowed),
 // learns its authentication from `GET /v2/`, and sends each request with the right credentials, asking for
 // a bearer token per scope when the registry wants one.
+import type { Readable } from 'node:stream';
 import { DamError } from '../../core/errors.js';
 import { printable } from '../../core/validate.js';
 import { TokenCache, basicAuthorization, mayReceiveCredentials, parseChallenge, type Challenge, type Token } from './auth.js';
@@ -29,6 +30,14 @@ export interface GetOptions {
   stream?: boolean;
 }
 
+export interface SendOptions extends GetOptions {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  headers?: Record<string, string>;
+  body?: string | Readable;
+  /** Statuses the caller handles itself (a HEAD's 404) instead of getting them as errors. */
+  accepted?: number[];
+}
+
 interface Base {
   origin: URL;
   challenge?: Challenge;
@@ -55,17 +64,23 @@ export class RegistrySession {
 
   /** GETs `path` (relative to the registry's origin, or an absolute URL on it); throws on any non-2xx. */
   async get(path: string, options: GetOptions): Promise<HttpResponse> {
+    return this.send(path, { ...options, method: 'GET' });
+  }
+
+  /** Any request; a stream body is sent once, so its scope's token should be fetched by an earlier request. */
+  async send(path: string, options: SendOptions): Promise<HttpResponse> {
     const base = await this.probe();
     const url = new URL(path, base.origin);
+    const headers = { ...options.headers, ...(options.accept ? { accept: options.accept } : {}) };
     const send = async (authorization: string | undefined) =>
-      this.o.transport.send({ url, headers: options.accept ? { accept: options.accept } : {}, authorization, authOrigin: base.origin.origin, stream: options.stream });
+      this.o.transport.send({ url, method: options.method, headers, body: options.body, authorization, authOrigin: base.origin.origin, stream: options.stream });
     let authorization = await this.authorization(base, options.scope, false);
     let res = await send(authorization);
     if (res.status === 401) {
       // The registry may ask for a scope we did not foresee, or an old token may have been revoked.
       const challenge = parseChallenge(headerValue(res, 'www-authenticate'));
       // Basic credentials already refused are not sent a second time.
-      if (challenge && !(challenge.scheme === 'basic' && authorization)) {
+      if (challenge && !(challenge.scheme === 'basic' && authorization) && (options.body === undefined || typeof options.body === 'string')) {
         res.body.resume();
         base.challenge = challenge;
         const scope = challenge.params.scope ?? options.scope;
@@ -74,7 +89,7 @@ export class RegistrySession {
         res = await send(authorization);
       }
     }
-    if (res.status >= 200 && res.status < 300) return res;
+    if ((res.status >= 200 && res.status < 300) || options.accepted?.includes(res.status)) return res;
     throw await statusError(res, { label: this.label, what: options.what, username: authorization ? (await this.credentials())?.username : undefined, credentialsHint: this.o.credentialsHint });
   }
 

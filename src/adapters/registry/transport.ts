@@ -21,9 +21,10 @@ export interface Agents {
 
 export interface HttpRequest {
   url: URL;
-  method?: 'GET' | 'HEAD' | 'POST';
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT';
   headers?: Record<string, string>;
-  body?: string;
+  /** A stream body (a blob upload) needs its content-length in `headers`; it is never sent twice. */
+  body?: string | Readable;
   /** Sent only while the request stays on `authOrigin` (scheme, host and port). */
   authorization?: string;
   authOrigin?: string;
@@ -126,7 +127,7 @@ export class Transport {
     const headers: Record<string, string> = { 'user-agent': 'dam/2', ...req.headers };
     // Same origin means same scheme, host and port: a redirect to another host or from https to http loses it.
     if (req.authorization && req.authOrigin === url.origin) headers.authorization = req.authorization;
-    if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    if (typeof req.body === 'string') headers['content-length'] = String(Buffer.byteLength(req.body));
     return new Promise<HttpResponse>((resolve, reject) => {
       let timedOut = false;
       const options = { method: req.method ?? 'GET', headers };
@@ -179,7 +180,11 @@ export class Transport {
         const text = async (max?: number): Promise<string> => (await bytes(max)).toString('utf8');
         resolve({ status: res.statusCode ?? 0, headers: res.headers, url, body: res, text, bytes });
       });
-      r.end(req.body);
+      if (req.body === undefined || typeof req.body === 'string') r.end(req.body);
+      else {
+        req.body.once('error', (err) => r.destroy(err));
+        req.body.pipe(r);
+      }
     });
   }
 

@@ -90,6 +90,9 @@ function int(source: string, field: string, value: unknown, max = Number.MAX_SAF
   return value;
 }
 
+/** A /meta listing as an index holds it; ARCHIVE_INVALID naming `field` otherwise. */
+export const parseMetaListing = (source: string, field: string, value: unknown): Record<string, MetaEntry> => parseMeta(source, field, value);
+
 function parseMeta(source: string, field: string, value: unknown): Record<string, MetaEntry> {
   const raw = object(source, field, value, Object.keys(value ?? {}));
   const meta: Record<string, MetaEntry> = {};

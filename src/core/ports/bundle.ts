@@ -3,6 +3,7 @@
 // src/adapters/bundle. `dam import` reads one through this port.
 import type { Product } from '../product.js';
 import type { MetaEntry } from '../bundle/index-format.js';
+import type { Platform } from './registry.js';
 
 export interface BundleImage {
   /** The tags `docker load` gives the image (the apps' tags). */
@@ -18,11 +19,17 @@ export interface BundleImage {
    * copied from the loaded image (core/bundle/meta-listing.ts metaDifferences) before running a script.
    */
   meta?: Record<string, MetaEntry>;
+  /** The image's platform (format 2); a bundle may carry one image per platform under the same tags. */
+  platform?: Platform;
+  /** Compressed bytes of the image's layers as the bundle stores them (format 2). */
+  storedBytes?: number;
 }
 
 export interface BundleContents {
   path: string;
   kind: 'bundle' | 'dam1-export';
+  /** The bundle format: 1 (DAM's own tar) or 2 (an OCI image layout in a plain tar); absent for a 1.x export. */
+  format?: 1 | 2;
   /** The outer compression, found from the content. A DAM 1.x export is always 'none'. */
   compression: 'gzip' | 'zstd' | 'none';
   /**

@@ -64,6 +64,30 @@ export interface Registry {
    * hash to `digest`. The caller must consume or destroy it.
    */
   openBlob(name: string, digest: string): Promise<Readable>;
+  /** The manifest or index of `name:ref` as served, unresolved; a digest reference is verified. */
+  rawManifest(name: string, ref: string): Promise<RawManifest>;
+  /** The writing side of the same registry. */
+  writer(): RegistryWriter;
+}
+
+/** A manifest or index exactly as the registry serves it. */
+export interface RawManifest {
+  /** `sha256:` of `bytes`. */
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+/** Writing images into a registry, blob by blob (`dam push --bundle`). Each method is idempotent. */
+export interface RegistryWriter {
+  /** Whether the repository `name` already has the blob (HEAD). */
+  hasBlob(name: string, digest: string): Promise<boolean>;
+  /** Asks the registry to link the blob from repository `from`; false when it would not (then upload). */
+  mountBlob(name: string, digest: string, from: string): Promise<boolean>;
+  /** Uploads a blob in one request; the registry checks `blob.digest`. REGISTRY_ERROR/REGISTRY_AUTH on refusal. */
+  pushBlob(name: string, blob: BlobRef, body: Readable): Promise<void>;
+  /** Puts a manifest or index under a tag or its digest. */
+  putManifest(name: string, ref: string, mediaType: string, bytes: Buffer): Promise<void>;
 }
 
 export interface AppCatalog {

@@ -1,0 +1,71 @@
+// Loads images of a format 2 bundle with ONE `docker load`: Docker 20.10 loads `docker save` tars, not OCI
+// layouts, so the stream is built on the fly: each chosen image's config and `manifest.json` first (from the
+// index), then each of their layers as `<diff hex>/layer.tar`, streamed out of the bundle as it is checked.
+// gzip'd layers go as they are (the engine inflates them and checks each diff id against the config);
+// zstd layers, which the 20.10 engine refuses, are inflated here. The end-of-archive marker is only sent
+// once every blob of the bundle has checked, so a bad blob leaves the engine as it was (decision 0005).
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
+import { DamError } from '../../core/errors.js';
+import type { Engine } from '../../core/ports/engine.js';
+import { layerCompression } from '../../core/bundle/oci-manifest.js';
+import type { ResolvedImage2 } from '../../core/bundle/index-format2.js';
+import { zstdInflater } from './compression.js';
+import { walkBundle2 } from './oci-read.js';
+import { bundleInvalid } from './tar-walk.js';
+
+const hex = (digest: string) => digest.slice('sha256:'.length);
+
+function addEntry(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
+}
+
+function drain(body: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    body.once('end', resolve);
+    body.once('error', reject);
+    body.resume();
+  });
+}
+
+/** Loads the images with these ids (one platform's) from the bundle; the rest of it is checked and skipped. */
+export async function loadBundle2(path: string, indexSha256: string, imageIds: string[], chosen: ResolvedImage2[], engine: Engine, signal?: AbortSignal): Promise<void> {
+  const images = chosen.filter((img) => imageIds.includes(img.imageId));
+  const diffOf = new Map<string, string>();
+  for (const img of images) img.parsed.layers.forEach((l, i) => diffOf.set(l.digest, img.layers[i]!));
+  const pack = tar.pack();
+  const upload = new PassThrough();
+  const sending = pipeline(pack as unknown as Readable, upload).catch(() => undefined);
+  const loading = engine.load(upload, signal ? { signal } : {});
+  loading.catch(() => undefined);
+  try {
+    for (const img of images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
+    const manifest = images.map((img) => ({ Config: `${hex(img.imageId)}.json`, RepoTags: img.tags, Layers: img.layers.map((d) => `${hex(d)}/layer.tar`) }));
+    await addEntry(pack, 'manifest.json', Buffer.from(JSON.stringify(manifest)));
+    const sent = new Set<string>();
+    await walkBundle2(path, indexSha256, { signal }, async (blob, body) => {
+      const diffId = diffOf.get(blob.digest);
+      if (diffId === undefined || sent.has(diffId)) return drain(body);
+      sent.add(diffId);
+      if (layerCompression(blob.mediaType) !== 'zstd') {
+        const entry = pack.entry({ name: `${hex(diffId)}/layer.tar`, size: blob.size, mode: 0o644, mtime: new Date(0) });
+        return pipeline(body, entry as unknown as NodeJS.WritableStream);
+      }
+      if (blob.unpackedSize === undefined) throw bundleInvalid(path, `layer ${blob.digest} is zstd-compressed and its index does not give its unpacked size, which this engine needs`, 'Export the bundle again with this DAM, or with --compress gzip.');
+      const entry = pack.entry({ name: `${hex(diffId)}/layer.tar`, size: blob.unpackedSize, mode: 0o644, mtime: new Date(0) });
+      return pipeline(body, zstdInflater(`The layer ${blob.digest} of '${path}'`), entry as unknown as NodeJS.WritableStream);
+    });
+  } catch (err) {
+    // Break the upload without its end marker: the engine discards what it has received.
+    upload.destroy(err instanceof Error ? err : new Error(String(err)));
+    await loading.catch(() => undefined);
+    throw err;
+  }
+  pack.finalize();
+  await sending;
+  await loading;
+  for (const img of images) {
+    if (!(await engine.inspectImage(img.imageId))) throw new DamError('ENGINE_ERROR', `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`, 'Check the engine log (journalctl -u docker) and the free disk space, then import again.');
+  }
+}
