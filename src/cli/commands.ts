@@ -23,6 +23,8 @@ import { inventorySpec } from '../commands/inventory.spec.js';
 import { keySpec } from '../commands/key.spec.js';
 import { trustSpec } from '../commands/trust.spec.js';
 import { signSpec } from '../commands/sign.spec.js';
+import { initSpec } from '../commands/init.spec.js';
+import { lintSpec } from '../commands/lint.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -48,4 +50,6 @@ export const COMMANDS: CommandSpec[] = [
   keySpec,
   trustSpec,
   signSpec,
+  initSpec,
+  lintSpec,
 ];

@@ -9,6 +9,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { stringOpt } from '../cli/input.js';
 import { progressRenderer } from '../cli/progress.js';
+import { lintBeforeCreate } from './create-lint.js';
 
 export interface CreateResult {
   tag: string;
@@ -51,6 +52,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     now: new Date().toISOString(),
   });
   for (const warning of plan.warnings) ctx.log.warn(warning);
+  if (opts.lint !== false) await lintBeforeCreate(project, dir, { ...flags, processEnv: ctx.env });
 
   const engine = await ctx.engine();
   ctx.log.info(`Building app '${plan.tag}' from '${shownAs}'...`);
