@@ -162,7 +162,7 @@ test('dam save: name:version against the default repo, -o and --f, --json, a mis
   const json = await dam(['save', tag, '-o', 'out/../web.dam', '--json'], { home, cwd });
   assert.equal(json.code, 0, json.stderr);
   const data = JSON.parse(json.stdout) as { path: string; crc32: string; bytes: number; tag: string };
-  assert.deepEqual({ ...data, bytes: data.bytes > 0 }, { path: join(cwd, 'web.dam'), crc32: zlibCrc(join(cwd, 'web.dam')), bytes: true, tag });
+  assert.deepEqual({ ...data, bytes: data.bytes > 0 }, { schemaVersion: 1, path: join(cwd, 'web.dam'), crc32: zlibCrc(join(cwd, 'web.dam')), bytes: true, tag });
 
   const legacy = await dam(['save', tag, '--f', 'legacy.dam'], { home, cwd });
   assert.equal(legacy.code, 0, legacy.stderr);

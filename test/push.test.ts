@@ -60,7 +60,7 @@ test('push tags the app for the repo, pushes it with progress, and info reads it
   assert.equal(tag, `${name}:1.0`);
   const out = await dam(['push', tag, '--repo', 'lab', '--json'], { home });
   assert.equal(out.code, 0, out.stderr);
-  assert.deepEqual(JSON.parse(out.stdout), { reference: `${plain.host}/${name}:1.0`, repository: 'lab', server: plain.host, imageId: JSON.parse(out.stdout).imageId, tagged: true });
+  assert.deepEqual(JSON.parse(out.stdout), { schemaVersion: 1, reference: `${plain.host}/${name}:1.0`, repository: 'lab', server: plain.host, imageId: JSON.parse(out.stdout).imageId, tagged: true });
   assert.match(out.stderr, /Pushing '.*' to repository 'lab'/);
   assert.match(out.stderr, /Pushed|Layer already exists|digest: sha256/);
   assert.deepEqual(await registryTags(plain, name), ['1.0']);

@@ -60,7 +60,7 @@ test('Hub replay: with the configured account, DAM logs in and sends the token t
     const seen = hub.requests.length;
     const out = await dam(['search', 'private', '--json'], { home: t.home, env });
     assert.equal(out.code, 0, out.stderr);
-    assert.deepEqual(JSON.parse(out.stdout), [{ repo: 'official', name: 'damtest/private', tags: ['2.0'] }]);
+    assert.deepEqual(JSON.parse(out.stdout), [{ schemaVersion: 1, repo: 'official', name: 'damtest/private', tags: ['2.0'] }]);
     const mine = hub.requests.slice(seen);
     assert.equal(mine.filter((r) => r.url === '/v2/users/login/').length, 1, 'one login for the run');
     assert.ok(mine.filter((r) => r.url !== '/v2/users/login/').every((r) => r.authorization === 'Bearer replay-hub-token'));

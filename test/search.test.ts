@@ -113,8 +113,8 @@ describe('an HTTPS registry with basic auth', () => {
   test('is searched over verified TLS with the stored credentials', async () => {
     const found = hits(await dam(['search', '--repo', 'secure', '--json'], { home }));
     assert.deepEqual(found, [
-      { repo: 'secure', name: `${prefix}-secure-a`, tags: ['1.0', 'latest'] },
-      { repo: 'secure', name: `${prefix}-secure-b`, tags: ['1.0', 'latest'] },
+      { schemaVersion: 1, repo: 'secure', name: `${prefix}-secure-a`, tags: ['1.0', 'latest'] },
+      { schemaVersion: 1, repo: 'secure', name: `${prefix}-secure-b`, tags: ['1.0', 'latest'] },
     ]);
   });
 
@@ -127,7 +127,7 @@ describe('an HTTPS registry with basic auth', () => {
       assert.equal(out.stdout, '');
       assert.match(out.stderr, new RegExp(`registry 'wrongpw' \\(${tls.host}\\) refused the credentials of user '${tls.username}'`));
       assert.match(out.stderr, /hint: .*dam modifyrepo \d+ --username/);
-      assert.match(out.stderr, /code REGISTRY_AUTH/);
+      assert.match(out.stderr, /code: REGISTRY_AUTH/);
       assertNoSecret(out, 'not-the-password-42');
     } finally {
       await t.cleanup();

@@ -28,6 +28,8 @@ import { verifySpec } from '../commands/verify.spec.js';
 import { versionSpec } from '../commands/version.spec.js';
 import { completeValuesSpec } from '../commands/complete-values.spec.js';
 import { migrateSpec } from '../commands/migrate.spec.js';
+import { initSpec } from '../commands/init.spec.js';
+import { lintSpec } from '../commands/lint.spec.js';
 
 export const COMMANDS: CommandSpec[] = [
   addrepoSpec,
@@ -58,4 +60,6 @@ export const COMMANDS: CommandSpec[] = [
   versionSpec,
   completeValuesSpec,
   migrateSpec,
+  initSpec,
+  lintSpec,
 ];

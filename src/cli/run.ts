@@ -8,6 +8,7 @@ import { makeStyle, stderrLogger } from './log.js';
 import type { CommandSpec } from './spec.js';
 import { recordHistory } from './history.js';
 import { versionLine, wantsVersion } from './about.js';
+import { errorOutput, jsonText, versioned } from './json-output.js';
 
 export { VERSION } from './about.js';
 
@@ -58,12 +59,12 @@ export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promi
   return program;
 }
 
-function errorMessage(err: unknown): { message: string; hint?: string; code: number } {
-  if (err instanceof DamError) return { message: err.message, hint: err.hint, code: err.exitCode };
+function errorMessage(err: unknown): { message: string; hint?: string; code: number; id: string } {
+  if (err instanceof DamError) return { message: err.message, hint: err.hint, code: err.exitCode, id: err.code };
   const code = errnoCode(err);
-  if (code === 'ENOSPC') return { message: 'The disk is full.', hint: 'Free some space and try again; nothing was changed that cannot be recovered.', code: EXIT_FAILURE };
-  if (code === 'EACCES' || code === 'EPERM') return { message: `Permission denied: ${(err as Error).message}`, hint: 'Run as a user who may write there, or choose another --home.', code: EXIT_FAILURE };
-  return { message: `Internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, hint: 'This is a bug in DAM; please report it with the command you ran.', code: EXIT_FAILURE };
+  if (code === 'ENOSPC') return { message: 'The disk is full.', hint: 'Free some space and try again; nothing was changed that cannot be recovered.', code: EXIT_FAILURE, id: 'IO_ERROR' };
+  if (code === 'EACCES' || code === 'EPERM') return { message: `Permission denied: ${(err as Error).message}`, hint: 'Run as a user who may write there, or choose another --home.', code: EXIT_FAILURE, id: 'IO_ERROR' };
+  return { message: `Internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, hint: 'This is a bug in DAM; please report it with the command you ran.', code: EXIT_FAILURE, id: 'INTERNAL' };
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -104,12 +105,13 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       throw err;
     }
     await recordHistory(context, { ...outcome, result });
-    if (context.json && result.data !== undefined) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
+    if (context.json && result.data !== undefined) process.stdout.write(jsonText(versioned(result.data)));
     else if (result.text) process.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
     process.exitCode = result.exitCode ?? EXIT_OK;
   };
 
   const program = buildProgram(execute);
+  const json = () => context?.json ?? argv.includes('--json');
   try {
     if (argv.length === 0) {
       program.outputHelp();
@@ -125,17 +127,21 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      // Commander has already written the message to stderr.
+      if (json()) process.stdout.write(jsonText(errorOutput('USAGE', err.message.replace(/^error: /, ''), "Run 'dam COMMAND --help' for the command's flags.")));
       return EXIT_USAGE;
     }
     if (interrupted) {
       process.stderr.write('Interrupted.\n');
+      if (json()) process.stdout.write(jsonText(errorOutput('INTERRUPTED', 'Interrupted.', undefined)));
       return EXIT_INTERRUPTED;
     }
-    const { message, hint, code } = errorMessage(err);
+    const { message, hint, code, id } = errorMessage(err);
     const style = makeStyle(process.stderr.isTTY === true && !env.NO_COLOR);
     process.stderr.write(`${style.red('error:')} ${message}\n`);
     if (hint) process.stderr.write(`${style.dim('hint:')} ${hint}\n`);
-    if (context && err instanceof DamError) context.log.debug(`code ${err.code}`);
+    process.stderr.write(`${style.dim('code:')} ${id}\n`);
+    if (json()) process.stdout.write(jsonText(errorOutput(id, message, hint)));
     return code;
   } finally {
     process.off('SIGINT', onSigint);

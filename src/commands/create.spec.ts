@@ -19,6 +19,7 @@ export const createSpec: CommandSpec = {
     { flags: '--label <KEY=VALUE>', description: 'an extra image label (repeatable)', repeatable: true },
     { flags: '--platform <os/arch>', description: 'build for this platform, e.g. linux/amd64' },
     { flags: '--quiet', description: 'do not show the build output' },
+    { flags: '--no-lint', description: 'build without first checking the error-level rules of dam lint' },
   ],
   json: true,
   examples: ['dam create', 'dam create examples/web --version 1.0', 'dam ce ./tool --name tool --version 2.1 --family tools --multiversion', 'dam create . --build-arg BASE=busybox:1.36 --label team=ops --json'],

@@ -13,6 +13,7 @@ import { recordAcquired } from '../core/purge-plan.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { stringOpt } from '../cli/input.js';
 import { progressRenderer } from '../cli/progress.js';
+import { lintBeforeCreate } from './create-lint.js';
 
 export interface CreateResult {
   tag: string;
@@ -55,6 +56,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     now: new Date().toISOString(),
   });
   for (const warning of plan.warnings) ctx.log.warn(warning);
+  if (opts.lint !== false) await lintBeforeCreate(project, dir, { ...flags, processEnv: ctx.env });
 
   const engine = await ctx.engine();
   ctx.log.info(`Building app '${plan.tag}' from '${shownAs}'...`);

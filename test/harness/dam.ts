@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { checkJsonOutput } from './json-schemas.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DAM_BIN = join(ROOT, 'bin', 'dam');
@@ -35,6 +36,14 @@ export function dam(args: string[], options: DamOptions): Promise<DamResult> {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // Every --json output of the suite is checked against its schema (docs/schemas/README.md).
+      try {
+        // A dam killed on purpose (the fault-injection tests) had no chance to print.
+        if (signal === null) checkJsonOutput(args, stdout);
+      } catch (err) {
+        reject(err as Error);
+        return;
+      }
       resolvePromise({ code, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
