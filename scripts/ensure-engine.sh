@@ -13,6 +13,10 @@ command -v docker-registry >/dev/null 2>&1 || need_pkgs+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
 command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
+# The fleet tests: Ansible over SSH on loopback.
+command -v ansible-playbook >/dev/null 2>&1 || need_pkgs+=(ansible-core)
+command -v ansible-lint >/dev/null 2>&1 || need_pkgs+=(ansible-lint)
+[ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
