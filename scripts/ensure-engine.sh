@@ -27,6 +27,10 @@ command -v fish >/dev/null 2>&1 || need_pkgs+=(fish)
 command -v podman >/dev/null 2>&1 || need_pkgs+=(podman)
 command -v skopeo >/dev/null 2>&1 || need_pkgs+=(skopeo)
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+# The fleet tests: Ansible over SSH on loopback.
+command -v ansible-playbook >/dev/null 2>&1 || need_pkgs+=(ansible-core)
+command -v ansible-lint >/dev/null 2>&1 || need_pkgs+=(ansible-lint)
+[ -x /usr/sbin/sshd ] || need_pkgs+=(openssh-server)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
