@@ -80,7 +80,7 @@ test('commands and global flags first; the hidden helper is never offered', asyn
   const first = await bashComplete('');
   for (const c of ['install', 'modifyrepo', 'version', 'completion', '--home']) assert.ok(first.includes(c), c);
   assert.ok(!first.includes('__complete'));
-  assert.deepEqual(await bashComplete('--home', home, 'ver'), ['version']);
+  assert.deepEqual(await bashComplete('--home', home, 'vers'), ['version']);
   const help = await dam(['--help'], { home });
   assert.doesNotMatch(help.stdout, /__complete/);
 });

@@ -61,7 +61,7 @@ after(async () => {
 });
 
 const rollout = (bundle: string, extra: Record<string, unknown> = {}, flags: string[] = []) =>
-  playbook(site, ROLLOUT, { dam_rollout_bundle: bundle, dam_rollout_trusted_keys: [{ name: 'vendor', src: publicKey }], dam_serial: 3, dam_rollout_verify: false /* TEMP until verify lands */, ...extra }, flags);
+  playbook(site, ROLLOUT, { dam_rollout_bundle: bundle, dam_rollout_trusted_keys: [{ name: 'vendor', src: publicKey }], dam_serial: 3, ...extra }, flags);
 
 async function report(host: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(join(site.dir, 'reports', `${host}.json`), 'utf8')) as Record<string, unknown>;
