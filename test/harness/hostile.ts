@@ -74,12 +74,17 @@ export async function engineView(tags: string[], label: string): Promise<string>
   return JSON.stringify({ view, mine });
 }
 
-/** Every file under DAM's state directory with its sha256: "byte for byte as before". */
+/**
+ * Every file under DAM's state directory with its sha256: "byte for byte as before". The operations log
+ * (history.jsonl, which records the refusal too) and the locks are not state.
+ */
 export async function stateView(home: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  const notState = (name: string) => name === 'lock' || name.endsWith('.lock') || name.startsWith('history.jsonl');
   const walk = async (dir: string): Promise<void> => {
     for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
       const p = join(dir, e.name);
+      if (notState(e.name)) continue;
       if (e.isDirectory()) await walk(p);
       else if (e.isFile() && e.name !== 'lock') out[relative(home, p)] = createHash('sha256').update(await readFile(p)).digest('hex');
     }
