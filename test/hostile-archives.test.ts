@@ -83,11 +83,14 @@ test('a manifest.json behind a symbolic link to the archive root is refused', as
   assert.match(out.stderr, /lies inside 'up', which is a symbolic link/);
 });
 
-test('an OCI layout without manifest.json but with a legacy repositories file is refused', async () => {
+test('an OCI layout without manifest.json, whose blobs folder links to a legacy image, is refused', async () => {
+  // Docker 20.10 falls back to its legacy loader, which reads `repositories` and the linked `<id>/json`.
   const labels = { ...label, DAM_APP_FAMILY: good, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',' };
-  const members = [...ociMembers({ layers: [goodApp.layer], labels, repoTags: [`${good}:1.0`] }), ...v1Members(`${victim}:1.0`, evilApp.layer, labels)];
+  const legacy = v1Members(`${victim}:1.0`, evilApp.layer, labels);
+  const oci = ociMembers({ layers: [goodApp.layer], labels, repoTags: [`${good}:1.0`] }).filter((m) => m.name !== 'blobs');
+  const members = [...legacy, { name: 'blobs', type: 'symlink' as const, linkname: legacy[0]!.name.replace(/\/$/, '') }, ...oci];
   const out = await refused('OCI without manifest.json', ['install', await file('oci-v1.tar', await tarOf(members))]);
-  assert.match(out.stderr, /legacy repositories file but no manifest\.json/);
+  assert.match(out.stderr, /lies inside 'blobs', which is a symbolic link|legacy repositories file but no manifest\.json/);
 });
 
 test('a GNU long name and a PAX path on one entry are refused', async () => {
