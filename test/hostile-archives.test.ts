@@ -129,6 +129,12 @@ test('a gzip bomb is refused at its first header, before the engine stores its b
   assert.ok(Date.now() - started < 20_000, 'refused early');
 });
 
+test('archives that fail at once (garbage after gzip magic, cut short) end in a DamError, no stack trace', async () => {
+  const whole = gzipSync(await tarOf(goodApp.members));
+  await refused('garbage', ['install', await file('garbage.dam', Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(64, 0xa5)]))]);
+  await refused('cut short', ['install', await file('cut.dam', whole.subarray(0, whole.length >> 1))]);
+});
+
 test('a Podman docker-archive (layers as symbolic links to earlier members) installs', async () => {
   const labels = { ...label, DAM_APP_FAMILY: good, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',' };
   const path = await file('podman.tar', await tarOf(podmanMembers({ layers: [goodApp.layer], labels, repoTags: [`${good}:1.0`] })));
