@@ -83,11 +83,14 @@ test('a manifest.json behind a symbolic link to the archive root is refused', as
   assert.match(out.stderr, /lies inside 'up', which is a symbolic link/);
 });
 
-test('an OCI layout without manifest.json but with a legacy repositories file is refused', async () => {
+test('an OCI layout without manifest.json, whose blobs folder links to a legacy image, is refused', async () => {
+  // Docker 20.10 falls back to its legacy loader, which reads `repositories` and the linked `<id>/json`.
   const labels = { ...label, DAM_APP_FAMILY: good, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',' };
-  const members = [...ociMembers({ layers: [goodApp.layer], labels, repoTags: [`${good}:1.0`] }), ...v1Members(`${victim}:1.0`, evilApp.layer, labels)];
+  const legacy = v1Members(`${victim}:1.0`, evilApp.layer, labels);
+  const oci = ociMembers({ layers: [goodApp.layer], labels, repoTags: [`${good}:1.0`] }).filter((m) => m.name !== 'blobs');
+  const members = [...legacy, { name: 'blobs', type: 'symlink' as const, linkname: legacy[0]!.name.replace(/\/$/, '') }, ...oci];
   const out = await refused('OCI without manifest.json', ['install', await file('oci-v1.tar', await tarOf(members))]);
-  assert.match(out.stderr, /legacy repositories file but no manifest\.json/);
+  assert.match(out.stderr, /lies inside 'blobs', which is a symbolic link|legacy repositories file but no manifest\.json/);
 });
 
 test('a GNU long name and a PAX path on one entry are refused', async () => {
@@ -124,6 +127,12 @@ test('a gzip bomb is refused at its first header, before the engine stores its b
   const out = await refused('gzip bomb', ['install', await file('bomb.dam', bomb)]);
   assert.match(out.stderr, /unpacks to more than \d+ bytes/);
   assert.ok(Date.now() - started < 20_000, 'refused early');
+});
+
+test('archives that fail at once (garbage after gzip magic, cut short) end in a DamError, no stack trace', async () => {
+  const whole = gzipSync(await tarOf(goodApp.members));
+  await refused('garbage', ['install', await file('garbage.dam', Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(64, 0xa5)]))]);
+  await refused('cut short', ['install', await file('cut.dam', whole.subarray(0, whole.length >> 1))]);
 });
 
 test('a Podman docker-archive (layers as symbolic links to earlier members) installs', async () => {

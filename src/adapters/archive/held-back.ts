@@ -12,6 +12,9 @@ export class HeldBackStream {
 
   constructor(holdBytes: number) {
     this.hold = holdBytes;
+    // A load abandoned before the engine client listens must not raise an unhandled 'error' event (a Node
+    // stack trace): the failure that abandoned it is reported by the caller.
+    this.readable.on('error', () => undefined);
   }
 
   /** Passes on everything but the last `holdBytes`, waiting while the engine is slower than the file. */

@@ -3,7 +3,7 @@
 // streaming pass checks gzip and tar integrity, the CRC-32 in a DAM 1.x file name, every member's name and
 // type, and each layer's digest against the image config; memory stays flat whatever the image size.
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DamError, errnoCode, isDamError } from '../../core/errors.js';
 import { createCrc32, parseDamName } from '../../core/archive/dam-name.js';
@@ -72,13 +72,13 @@ export async function extractMetaFromLayers(path: string, destDir: string, optio
 }
 
 async function scanArchive(path: string, options: InspectOptions & { meta: boolean }): Promise<ScannedArchive & { scan: ImageScan }> {
-  const size = await fileSize(path);
-  const compressed = await hasGzipMagic(path);
+  // One open for the whole pass: the bytes sniffed, sized and streamed are those of one file, read once.
+  const { handle, size, compressed } = await openArchive(path);
   const named = parseDamName(basename(path));
   const ratio = Number(process.env.DAM_MAX_UNPACK_RATIO) || undefined;
   let scan: ImageScan;
   try {
-    scan = await scanImage(createReadStream(path, { highWaterMark: 1 << 20 }), {
+    scan = await scanImage(handle.createReadStream({ highWaterMark: 1 << 20, start: 0 }), {
       source: path,
       compressed,
       maxTarBytes: unpackBound(size, compressed, { ...(options.freeBytes !== undefined ? { freeBytes: options.freeBytes } : {}), ...(ratio ? { ratio } : {}) }),
@@ -115,24 +115,21 @@ function crcMismatch(path: string, expected: string, detail?: string): DamError 
   return new DamError('ARCHIVE_INVALID', `The archive '${path}' is damaged: its CRC-32 does not match the ${expected} in its name${detail ? ` (${detail})` : ''}.`, 'Copy the file again from its source; it was changed or cut short.');
 }
 
-async function fileSize(path: string): Promise<number> {
+async function openArchive(path: string): Promise<{ handle: FileHandle; size: number; compressed: boolean }> {
   try {
-    const s = await stat(path);
-    if (!s.isFile()) throw archiveInvalid(path, 'it is not a regular file', 'Give the path of a `.dam` file or a `docker save` archive.');
-    return s.size;
+    if (!(await stat(path)).isFile()) throw archiveInvalid(path, 'it is not a regular file', 'Give the path of a `.dam` file or a `docker save` archive.');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The archive '${path}' does not exist.`, 'Check the path.');
     throw err;
   }
-}
-
-async function hasGzipMagic(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
+    const { size } = await handle.stat();
     const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
+    return { handle, size, compressed: bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b };
+  } catch (err) {
     await handle.close();
+    throw err;
   }
 }
 

@@ -66,3 +66,16 @@ test('members under a symbolic link, and an OCI index with a legacy repositories
   await assert.rejects(rebuilt([...legacy, { name: 'd/x', data: 'x' }, { name: 'd', type: 'symlink', linkname: '.' }]), /symbolic link over a folder/);
   await assert.rejects(rebuilt([...ociMembers({ layers, repoTags: ['web:1.0'] }), { name: 'repositories', data: '{"evil":{"1":"x"}}' }]), /legacy repositories file but no manifest\.json/);
 });
+
+test('a load abandoned before anyone reads it raises no unhandled error event', async () => {
+  const { HeldBackStream } = await import('./held-back.js');
+  const held = new HeldBackStream(16);
+  const save = new SaveStream((chunk) => held.write(chunk));
+  const layer = save.layer(4);
+  await layer.write(Buffer.from('ab'));
+  save.abort(new Error('refused'));
+  held.abandon(new Error('refused'));
+  await assert.rejects(layer.end());
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(held.readable.destroyed, true);
+});

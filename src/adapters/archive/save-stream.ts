@@ -43,6 +43,8 @@ export class SaveStream {
     const done = new Promise<void>((resolve, reject) => (settled = (err) => (err ? reject(err) : resolve())));
     done.catch(() => undefined);
     const entry = this.pack.entry(header(name, size), (err) => settled(err));
+    // Its failure reaches `end` through the callback above; as an event it would be unhandled.
+    entry.on('error', () => undefined);
     return {
       name,
       write: (chunk) => (entry.write(chunk) ? Promise.resolve() : drained(entry)),
