@@ -172,6 +172,9 @@ test('an altered signature, another file\'s signature and a tampered .dam are re
 });
 
 test('an older signed release is refused after a newer one, and accepted with --allow-downgrade', async () => {
+  // The later tests install releases signed before this test's newer one, which rollback protection per app
+  // would refuse: they get the host's trust policy back as it was.
+  const trustBefore = await readFile(join(host.home, 'trust.json'), 'utf8');
   const newer = await copyOf(dam2, 'newer.dam', 'old', ['--sequence', '10']);
   const older = await copyOf(dam1, 'older.dam', 'old', ['--sequence', '5']);
   ok(await onHost('install', newer), 'install seq 10');
@@ -184,6 +187,7 @@ test('an older signed release is refused after a newer one, and accepted with --
   const trust = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as { accepted: Array<{ product: string; sequence: number }> };
   assert.deepEqual(trust.accepted.map((a) => [a.product, a.sequence]), [[app, 10]]);
   await removeApp();
+  await writeFile(join(host.home, 'trust.json'), trustBefore);
 });
 
 test('bundles: info and import --dry-run show the signer and the trust; a signed bundle imports', async () => {

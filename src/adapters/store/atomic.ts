@@ -64,7 +64,16 @@ export async function replaceAtomically<T>(path: string, write: (temp: string) =
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  await replaceAtomically(path, (temp) => writeFileSynced(temp, data, mode, 'wx'));
+  // Not synced here: commitTemp fsyncs the temporary file before the rename.
+  await replaceAtomically(path, async (temp) => {
+    const handle = await open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode);
+    } finally {
+      await handle.close();
+    }
+  });
 }
 
 export async function fsyncDir(dir: string): Promise<void> {
