@@ -28,7 +28,7 @@ async function initAndInstall(kind: string, env: Record<string, string>): Promis
   assert.deepEqual(JSON.parse(lint.stdout).findings, [], 'the init output has no lint findings');
   const created = await dam(['create', dir, ...suite.label, '--quiet'], { home: suite.home, timeoutMs: 180_000 });
   assert.equal(created.code, 0, created.stderr);
-  const installed = await dam(['install', `${name}:0.1.0`], { home: suite.home, env });
+  const installed = await dam(['install', `${name}:0.1.0`, '--json'], { home: suite.home, env });
   assert.equal(installed.code, 0, installed.stderr);
   return name;
 }
@@ -60,7 +60,7 @@ test('service: install starts a container named after the app that answers on th
     }
     assert.match(page, new RegExp(`<h1>${name} is running</h1>`));
     assert.equal(await gone(['volume', 'inspect', `dam-${name}-data`]), false, 'the data volume exists');
-    const removed = await dam(['remove', name], { home: suite.home });
+    const removed = await dam(['remove', name, '--json'], { home: suite.home });
     assert.equal(removed.code, 0, removed.stderr);
     assert.ok(await gone(['container', 'inspect', `dam-${name}`]), 'no container');
     assert.ok(await gone(['volume', 'inspect', `dam-${name}-data`]), 'no volume');
@@ -76,6 +76,13 @@ test('tool: install puts a shim that runs the tool in a container; remove delete
   const shim = join(bin, name);
   const out = execFileSync(shim, ['a', 'b c'], { encoding: 'utf8' });
   assert.equal(out, `${name} runs in a container; arguments: a b c\n`);
+  // An upgrade runs the old uninstall (the old shim goes) and the new install (the new shim comes).
+  const dir = join(suite.work, name);
+  assert.equal((await dam(['create', dir, '--version', '0.2.0', '--quiet', ...suite.label], { home: suite.home, timeoutMs: 180_000 })).code, 0);
+  const upgraded = await dam(['upgrade', `${name}:0.2.0`, '--json'], { home: suite.home, env: { DAM_BIN_DIR: bin } });
+  assert.equal(upgraded.code, 0, upgraded.stderr);
+  assert.equal(JSON.parse(upgraded.stdout).to.version, '0.2.0');
+  assert.match(await readFile(shim, 'utf8'), new RegExp(`${name}:0.2.0`));
   // uninstall finds the shim through the path install recorded, whatever DAM_BIN_DIR says now.
   const removed = await dam(['remove', name], { home: suite.home, env: { DAM_BIN_DIR: join(suite.work, 'elsewhere') } });
   assert.equal(removed.code, 0, removed.stderr);

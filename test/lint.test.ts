@@ -76,6 +76,10 @@ test('an image and its .dam archive: none for a created app; disagreeing labels 
   assert.equal((await dam(['save', `${name}:0.1.0`, '-o', file], { home: suite.home, cwd: suite.work })).code, 0);
   const archive = await lint(file);
   assert.deepEqual([archive.code, archive.data.kind, archive.data.findings], [0, 'archive', []]);
+  // The archive's other --json outputs, checked against their schemas by the harness.
+  assert.equal((await dam(['key', 'generate', 'rel', '--json'], { home: suite.home })).code, 0);
+  assert.equal(JSON.parse((await dam(['sign', 'rel', file, '--json'], { home: suite.home })).stdout).kind, 'archive');
+  assert.equal(JSON.parse((await dam(['info', file, '--json'], { home: suite.home })).stdout).signature.status, 'not-required');
   assert.equal((await dam(['create', dir, '--quiet', '--version', '0.2.0', '--label', 'org.opencontainers.image.version=9.9', ...suite.label], { home: suite.home, timeoutMs: 180_000 })).code, 0);
   const bad = await lint(`${name}:0.2.0`);
   assert.equal(bad.code, 1);
