@@ -1,35 +1,16 @@
 // `dam lint` as a user runs it: a fixture project per rule, each giving its finding; the examples, the
 // `dam init` output, a created image and its archive giving none; and `dam create` refusing error-level
 // findings unless --no-lint.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { dam, tempHome, uniqueName, ROOT, TEST_LABEL } from './harness/dam.js';
-import { baseImage, engineAvailable, testEngine } from './harness/engine.js';
-import { type ProjectFiles, removeLabelled, tempDir, writeProject } from './harness/projects.js';
+import { dam, uniqueName, ROOT } from './harness/dam.js';
+import { testEngine } from './harness/engine.js';
+import { type ProjectFiles, writeProject } from './harness/projects.js';
+import { projectSuite } from './harness/suite.js';
 
-const RUN = `lint-${randomBytes(3).toString('hex')}`;
-const LABEL = ['--label', `${TEST_LABEL}=${RUN}`];
-let home: string;
-let work: string;
-let base: string;
-const cleanups: Array<() => Promise<void>> = [];
-const skip = !(await engineAvailable()) && 'no Docker engine answers';
-
-before(async () => {
-  const h = await tempHome();
-  const w = await tempDir('lint');
-  ({ home } = h);
-  work = w.dir;
-  cleanups.push(h.cleanup, w.cleanup);
-  if (!skip) base = await baseImage();
-});
-
-after(async () => {
-  if (!skip) await removeLabelled(RUN);
-  for (const c of cleanups.reverse()) await c();
-});
+const suite = await projectSuite('lint');
+const { skip } = suite;
 
 interface LintOut {
   kind: string;
@@ -38,7 +19,7 @@ interface LintOut {
 }
 
 async function lint(target: string): Promise<{ code: number | null; data: LintOut }> {
-  const out = await dam(['lint', target, '--json'], { home });
+  const out = await dam(['lint', target, '--json'], { home: suite.home });
   return { code: out.code, data: JSON.parse(out.stdout) as LintOut };
 }
 
@@ -65,7 +46,7 @@ test('a fixture per rule gives that rule\'s finding, with file, line and a fix',
     ['names', { ...good, ENVIRONMENT: 'DAM_APP_NAME=app\nDAM_APP_FAMILY=APPS\n' }, 'name-rejected', 'ENVIRONMENT', null],
   ];
   for (const [folder, files, rule, file, line] of cases) {
-    const dir = await writeProject(work, `rule-${folder}`, Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)));
+    const dir = await writeProject(suite.work, `rule-${folder}`, Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)));
     const { code, data } = await lint(dir);
     const hit = data.findings.find((f) => f.rule === rule);
     assert.ok(hit, `${folder}: ${JSON.stringify(data.findings)}`);
@@ -77,8 +58,8 @@ test('a fixture per rule gives that rule\'s finding, with file, line and a fix',
 test('the examples and every kind of dam init output have no findings', async () => {
   for (const example of ['web', 'hello-tool']) assert.deepEqual((await lint(join(ROOT, 'examples', example))).data.findings, [], example);
   for (const kind of ['service', 'tool', 'files']) {
-    const dir = join(work, `init-${kind}`);
-    assert.equal((await dam(['init', dir, '--kind', kind], { home })).code, 0);
+    const dir = join(suite.work, `init-${kind}`);
+    assert.equal((await dam(['init', dir, '--kind', kind], { home: suite.home })).code, 0);
     const { code, data } = await lint(dir);
     assert.deepEqual([code, data.findings], [0, []], kind);
   }
@@ -86,16 +67,20 @@ test('the examples and every kind of dam init output have no findings', async ()
 
 test('an image and its .dam archive: none for a created app; disagreeing labels are found', { skip }, async () => {
   const name = uniqueName('lint');
-  const dir = join(work, name);
-  assert.equal((await dam(['init', dir, '--kind', 'tool', '--base', base], { home })).code, 0);
-  assert.equal((await dam(['create', dir, '--quiet', ...LABEL], { home, timeoutMs: 180_000 })).code, 0);
+  const dir = join(suite.work, name);
+  assert.equal((await dam(['init', dir, '--kind', 'tool', '--base', suite.base], { home: suite.home })).code, 0);
+  assert.equal((await dam(['create', dir, '--quiet', ...suite.label], { home: suite.home, timeoutMs: 180_000 })).code, 0);
   const image = await lint(`${name}:0.1.0`);
   assert.deepEqual([image.code, image.data.kind, image.data.findings], [0, 'image', []]);
-  const file = join(work, `${name}.dam`);
-  assert.equal((await dam(['save', `${name}:0.1.0`, '-o', file], { home, cwd: work })).code, 0);
+  const file = join(suite.work, `${name}.dam`);
+  assert.equal((await dam(['save', `${name}:0.1.0`, '-o', file], { home: suite.home, cwd: suite.work })).code, 0);
   const archive = await lint(file);
   assert.deepEqual([archive.code, archive.data.kind, archive.data.findings], [0, 'archive', []]);
-  assert.equal((await dam(['create', dir, '--quiet', '--version', '0.2.0', '--label', 'org.opencontainers.image.version=9.9', ...LABEL], { home, timeoutMs: 180_000 })).code, 0);
+  // The archive's other --json outputs, checked against their schemas by the harness.
+  assert.equal((await dam(['key', 'generate', 'rel', '--json'], { home: suite.home })).code, 0);
+  assert.equal(JSON.parse((await dam(['sign', 'rel', file, '--json'], { home: suite.home })).stdout).kind, 'archive');
+  assert.equal(JSON.parse((await dam(['info', file, '--json'], { home: suite.home })).stdout).signature.status, 'not-required');
+  assert.equal((await dam(['create', dir, '--quiet', '--version', '0.2.0', '--label', 'org.opencontainers.image.version=9.9', ...suite.label], { home: suite.home, timeoutMs: 180_000 })).code, 0);
   const bad = await lint(`${name}:0.2.0`);
   assert.equal(bad.code, 1);
   assert.deepEqual(bad.data.findings.map((f) => [f.rule, f.severity, f.file]), [['labels-disagree', 'error', 'labels']]);
@@ -103,8 +88,8 @@ test('an image and its .dam archive: none for a created app; disagreeing labels 
 
 test('dam create refuses error-level findings before building; --no-lint builds anyway', { skip }, async () => {
   const name = uniqueName('refused');
-  const dir = await writeProject(work, name, { ...good, Dockerfile: `FROM ${base}\nENV A=1 B=2\nCOPY meta /meta\n` });
-  const refused = await dam(['create', dir, '--name', name, '--json', ...LABEL], { home });
+  const dir = await writeProject(suite.work, name, { ...good, Dockerfile: `FROM ${suite.base}\nENV A=1 B=2\nCOPY meta /meta\n` });
+  const refused = await dam(['create', dir, '--name', name, '--json', ...suite.label], { home: suite.home });
   assert.equal(refused.code, 1);
   const { error } = JSON.parse(refused.stdout) as { error: { code: string; message: string; hint: string } };
   assert.equal(error.code, 'REFUSED');
@@ -112,7 +97,7 @@ test('dam create refuses error-level findings before building; --no-lint builds 
   assert.match(error.hint, /--no-lint/);
   assert.doesNotMatch(refused.stderr, /Step \d/);
   assert.equal(await testEngine().inspectImage(`${name}:1.0`), undefined);
-  const built = await dam(['create', dir, '--name', name, '--no-lint', '--quiet', ...LABEL], { home, timeoutMs: 180_000 });
+  const built = await dam(['create', dir, '--name', name, '--no-lint', '--quiet', ...suite.label], { home: suite.home, timeoutMs: 180_000 });
   assert.equal(built.code, 0, built.stderr);
   assert.ok(await testEngine().inspectImage(`${name}:1.0`));
 });

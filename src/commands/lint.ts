@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DamError } from '../core/errors.js';
 import { errorsOf, formatFinding, lint } from '../core/lint/lint.js';
 import type { Finding, LintSubject } from '../core/lint/types.js';
 import { damEnvironment } from '../core/create/env-files.js';
@@ -19,6 +20,9 @@ export async function readSubject(ctx: Context, target: string): Promise<LintSub
   const kind = await classify(path);
   if (kind === 'project') return { ...(await readProjectSubject(path, target)), processEnv: damEnvironment(ctx.env) };
   if (kind === 'archive') return readArchiveSubject(path, target);
+  if (/^[./~]|\.(dam|tar|tgz|tar\.gz)$/.test(target)) {
+    throw new DamError('NOT_FOUND', `There is no folder or file '${target}'.`, 'Give an app project folder, a .dam (or docker save) file, or a local image such as web:1.0.');
+  }
   return readImageSubject(await ctx.engine(), target, {});
 }
 
