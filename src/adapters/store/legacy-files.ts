@@ -3,7 +3,7 @@
 // named backup in the same folder and replaced by the one-line marker that 1.x refuses to read.
 import { rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../../core/errors.js';
+import { DamError, errnoCode } from '../../core/errors.js';
 import { formatTakenOverMarker, parseTakenOverMarker, type TakenOverMarker } from '../../core/legacy-db.js';
 import { writeFileAtomic } from './atomic.js';
 import { readText } from './read-text.js';
@@ -18,9 +18,15 @@ export interface LegacyFiles {
   takenOver?: TakenOverMarker;
 }
 
-/** Undefined fields when the files are absent; never throws for a missing folder. */
+/** Undefined fields when the files are absent; never throws for a missing folder. NOT_FOUND for a file. */
 export async function readLegacyFiles(dir: string): Promise<LegacyFiles> {
   const out: LegacyFiles = { dir };
+  const folder = await stat(dir).catch((err: unknown) => {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (folder === undefined) return out;
+  if (!folder.isDirectory()) throw new DamError('NOT_FOUND', `'${dir}' is not a folder: a DAM 1.x database is a folder holding Repos and Apps.`, 'Give the folder with --from DIR, e.g. ~/.cache/dam.');
   const repos = await readText(join(dir, 'Repos'));
   const apps = await readText(join(dir, 'Apps'));
   if (repos !== undefined) out.repos = repos;
