@@ -3,7 +3,7 @@
 import { mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
-import { errnoCode, isDamError } from '../../core/errors.js';
+import { errnoCode } from '../../core/errors.js';
 import { importLegacyDb } from '../../core/legacy-db.js';
 import { emptyCredentials, initialState, type Credentials, type State } from '../../core/state.js';
 import { parseCredentials, parseState, serializeState } from '../../core/state-format.js';
@@ -115,7 +115,7 @@ export class FileStore implements Store {
     if (dir && notice) {
       // An unreadable 1.x folder is not this run's business: `dam migrate` reports it.
       const files = await readLegacyFiles(dir).catch((err: unknown) => {
-        if (isDamError(err, 'NOT_FOUND') || ['EACCES', 'EISDIR', 'ENOTDIR'].includes(errnoCode(err) ?? '')) return { apps: undefined };
+        if (['EACCES', 'EISDIR', 'ENOTDIR'].includes(errnoCode(err) ?? '')) return { apps: undefined };
         throw err;
       });
       const apps = files.apps === undefined ? 0 : importLegacyDb('', files.apps).state.apps.length;

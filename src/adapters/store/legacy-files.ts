@@ -18,15 +18,9 @@ export interface LegacyFiles {
   takenOver?: TakenOverMarker;
 }
 
-/** Undefined fields when the files are absent; never throws for a missing folder. NOT_FOUND for a file. */
+/** Undefined fields when the files are absent; never throws for a missing folder. */
 export async function readLegacyFiles(dir: string): Promise<LegacyFiles> {
   const out: LegacyFiles = { dir };
-  const folder = await stat(dir).catch((err: unknown) => {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
-  });
-  if (folder === undefined) return out;
-  if (!folder.isDirectory()) throw new DamError('NOT_FOUND', `'${dir}' is not a folder: a DAM 1.x database is a folder holding Repos and Apps.`, 'Give the folder with --from DIR, e.g. ~/.cache/dam.');
   const repos = await readText(join(dir, 'Repos'));
   const apps = await readText(join(dir, 'Apps'));
   if (repos !== undefined) out.repos = repos;
@@ -36,6 +30,16 @@ export async function readLegacyFiles(dir: string): Promise<LegacyFiles> {
     else out.apps = apps;
   }
   return out;
+}
+
+/** readLegacyFiles for a folder the user named: NOT_FOUND, saying so, when it is a file. */
+export async function readLegacyFolder(dir: string): Promise<LegacyFiles> {
+  const folder = await stat(dir).catch((err: unknown) => {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (folder && !folder.isDirectory()) throw new DamError('NOT_FOUND', `'${dir}' is not a folder: a DAM 1.x database is a folder holding Repos and Apps.`, 'Give the folder with --from DIR, e.g. ~/.cache/dam.');
+  return readLegacyFiles(dir);
 }
 
 async function exists(path: string): Promise<boolean> {
