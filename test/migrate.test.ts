@@ -124,6 +124,9 @@ test('a conflict refuses the whole migration and changes nothing', async () => {
   const none = await run(['migrate', '--from', join(dir, 'nowhere')], home);
   assert.equal(none.code, 1);
   assert.match(none.stderr, /There is no DAM 1\.x database at .*nowhere/);
+  const file = await run(['migrate', '--from', log], home);
+  assert.equal(file.code, 1);
+  assert.match(file.stderr, /scripts\.log' is not a folder/);
 });
 
 test('export --all --format dam1 writes the archive 1.x imports; DAM reads it too', { skip }, async () => {

@@ -1,7 +1,8 @@
 // DAM against Podman's Docker-compatible API (`podman system service` on its own socket and storage, see
 // harness/podman.ts): the engine's version and API version as negotiated, and an app's whole life there,
 // create, install, list, info, save, export --all (Podman's save links `<id>/layer.tar` to `<diff>.tar`),
-// remove, import into a fresh state, and the saved .dam installed again.
+// remove, import into a fresh state, and the saved .dam installed again; push, search and install through a
+// plain-HTTP registry that the service's own registries.conf marks insecure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { BASE_IMAGE } from './harness/engine.js';
 import { podmanMissing, startPodman, type PodmanEngine } from './harness/podman.js';
+import { startPlainRegistry, type TestRegistry } from './harness/registries.js';
 
 const missing = await podmanMissing();
 if (missing) console.log(`# podman tests skipped: ${missing}`);
@@ -17,6 +19,7 @@ const skip = missing ?? false;
 
 const name = uniqueName('pm');
 let podman: PodmanEngine;
+let registry: TestRegistry;
 let dir: string;
 let log: string;
 const homes: Array<{ home: string; cleanup: () => Promise<void> }> = [];
@@ -36,18 +39,20 @@ before(async () => {
   if (missing) return;
   dir = await mkdtemp(join(tmpdir(), 'damtest-podman-'));
   log = join(dir, 'scripts.log');
-  homes.push(await tempHome(), await tempHome(), await tempHome());
+  homes.push(await tempHome(), await tempHome(), await tempHome(), await tempHome());
   const project = join(dir, 'project');
   await mkdir(join(project, 'meta'), { recursive: true });
   await writeFile(join(project, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY meta /meta\n`);
   await writeFile(join(project, 'meta', 'install'), '#!/bin/sh\necho "install $DAM_APP_NAME $DAM_APP_VERSION" >> "$PMTEST_LOG"\n', { mode: 0o755 });
   await writeFile(join(project, 'meta', 'uninstall'), '#!/bin/sh\necho "uninstall $DAM_APP_NAME $DAM_APP_VERSION" >> "$PMTEST_LOG"\n', { mode: 0o755 });
   await writeFile(join(project, 'meta', 'DESCRIPTION'), 'An app made on Podman.\n');
-  podman = await startPodman();
+  registry = await startPlainRegistry();
+  podman = await startPodman({ insecureRegistries: [registry.host] });
 });
 
 after(async () => {
   await podman?.stop();
+  await registry?.stop();
   for (const h of homes) await h.cleanup();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -103,4 +108,17 @@ test('create, install, list, info, save, export --all, remove, import into a fre
     assert.equal((await logLines()).at(-1), `install ${name} 1.0`);
     ok(await run(['remove', `${name}:1.0`], three));
   });
+});
+
+test('push, search and install through a registry, on Podman', { skip }, async () => {
+  const home = homes[3]!.home;
+  ok(await run(['addrepo', '--name', 'lab', '--server', registry.host, '--insecure', '--default'], home));
+  ok(await run(['create', 'project', '--name', name, '--version', '2.0'], home));
+  ok(await run(['push', `${name}:2.0`], home));
+  assert.match(ok(await run(['search', name], home)).stdout, /2\.0/);
+  await podman.engine.removeImage(`${registry.host}/${name}:2.0`, { force: true });
+  ok(await run(['install', `${name}:2.0`], home));
+  assert.equal((await logLines()).at(-1), `install ${name} 2.0`);
+  assert.ok(await podman.engine.inspectImage(`${registry.host}/${name}:2.0`), 'pulled into Podman');
+  ok(await run(['remove', `${name}:2.0`], home));
 });

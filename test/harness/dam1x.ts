@@ -29,17 +29,22 @@ export interface Dam1Options {
 
 export function dam1(args: string[], options: Dam1Options): Promise<DamResult> {
   return new Promise((done, reject) => {
-    const child = spawn(DAM1X_BIN, args, { cwd: options.cwd, env: { ...process.env, XDG_CACHE_HOME: options.cache, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // stdin is /dev/null unless there is input: 1.x may exit before reading it, and a write to its closed
+    // pipe would fail the test with EPIPE.
+    const child = spawn(DAM1X_BIN, args, { cwd: options.cwd, env: { ...process.env, XDG_CACHE_HOME: options.cache, ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       done({ code, signal, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }

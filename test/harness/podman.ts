@@ -57,11 +57,12 @@ async function importBase(host: string): Promise<void> {
   }
 }
 
-export async function startPodman(): Promise<PodmanEngine> {
+/** `insecureRegistries` (`host:port`) are reached over plain HTTP, as Docker's insecure-registries. */
+export async function startPodman(options: { insecureRegistries?: string[] } = {}): Promise<PodmanEngine> {
   // Short: the socket path must fit in 108 bytes.
   const dir = await mkdtemp('/tmp/dpm-');
   const socket = join(dir, 'podman.sock');
-  const env = { ...process.env, CONTAINERS_CONF: join(dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
+  const env = { ...process.env, CONTAINERS_CONF: join(dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), CONTAINERS_REGISTRIES_CONF: join(dir, 'registries.conf') };
   let child: ChildProcess | undefined;
   const stop = async () => {
     if (child) await stopChild(child);
@@ -70,6 +71,8 @@ export async function startPodman(): Promise<PodmanEngine> {
   try {
     await writeFile(env.CONTAINERS_CONF, CONTAINERS_CONF);
     await writeFile(env.CONTAINERS_STORAGE_CONF, `[storage]\ndriver = "overlay"\nrunroot = "${dir}/run"\ngraphroot = "${dir}/root"\n`);
+    const registries = (options.insecureRegistries ?? []).map((r) => `[[registry]]\nlocation = "${r}"\ninsecure = true\n`);
+    await writeFile(env.CONTAINERS_REGISTRIES_CONF, `unqualified-search-registries = ["docker.io"]\n${registries.join('')}`);
     for (const d of ['varlib', 'runc']) await mkdir(join(dir, d));
     const storage = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--tmpdir', join(dir, 'tmp')];
     const service = [PODMAN, ...storage, 'system', 'service', '--time=0', `unix://${socket}`].map(quote).join(' ');

@@ -90,7 +90,7 @@ function registryError(err: unknown, ref: string, action: 'pull' | 'push'): unkn
     return new DamError('REGISTRY_AUTH', `${failed}: the registry refused the credentials: ${said}`, 'Check the repository credentials (dam modifyrepo ... --username NAME --password-stdin).', { cause: err });
   }
   if (/dial tcp|connection refused|no such host|i\/o timeout|server gave HTTP response to HTTPS client|x509|certificate|tls:/i.test(said)) {
-    return new DamError('REGISTRY_ERROR', `${failed}: the engine could not reach the registry: ${said}`, 'Check that the registry runs and that the engine host can reach it; a plain-HTTP registry must be listed in the engine\'s insecure-registries, a private CA in /etc/docker/certs.d/<host:port>/ca.crt.', { cause: err });
+    return new DamError('REGISTRY_ERROR', `${failed}: the engine could not reach the registry: ${said}`, 'Check that the registry runs and that the engine host can reach it; a plain-HTTP registry must be listed in the engine\'s insecure-registries (Podman: insecure = true for it in /etc/containers/registries.conf), a private CA in /etc/docker/certs.d/<host:port>/ca.crt (Podman: /etc/containers/certs.d/).', { cause: err });
   }
   if (err.code === 'NOT_FOUND' || /manifest unknown|not found|does not exist/i.test(said)) {
     return new DamError('NOT_FOUND', `${failed}: ${said}`, action === 'pull' ? 'Check the name and tag; dam search lists what a repository holds.' : 'Check that the image exists locally (docker images).', { cause: err });

@@ -3,7 +3,7 @@
 // named backup in the same folder and replaced by the one-line marker that 1.x refuses to read.
 import { rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../../core/errors.js';
+import { DamError, errnoCode } from '../../core/errors.js';
 import { formatTakenOverMarker, parseTakenOverMarker, type TakenOverMarker } from '../../core/legacy-db.js';
 import { writeFileAtomic } from './atomic.js';
 import { readText } from './read-text.js';
@@ -30,6 +30,16 @@ export async function readLegacyFiles(dir: string): Promise<LegacyFiles> {
     else out.apps = apps;
   }
   return out;
+}
+
+/** readLegacyFiles for a folder the user named: NOT_FOUND, saying so, when it is a file. */
+export async function readLegacyFolder(dir: string): Promise<LegacyFiles> {
+  const folder = await stat(dir).catch((err: unknown) => {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (folder && !folder.isDirectory()) throw new DamError('NOT_FOUND', `'${dir}' is not a folder: a DAM 1.x database is a folder holding Repos and Apps.`, 'Give the folder with --from DIR, e.g. ~/.cache/dam.');
+  return readLegacyFiles(dir);
 }
 
 async function exists(path: string): Promise<boolean> {
