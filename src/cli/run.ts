@@ -1,4 +1,5 @@
 // Parses argv, builds the context, runs one command, renders its result and maps errors to exit codes.
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DamError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, errnoCode } from '../core/errors.js';
 import { defaultHome } from '../adapters/store/file-store.js';
@@ -87,7 +88,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     context = makeContext({
       env,
       cwd: process.cwd(),
-      home: globals.home ?? defaultHome(env, process.getuid?.()),
+      // Absolute, so that scripts (run in the app's meta copy) and journals find it whatever the working folder.
+      home: resolve(process.cwd(), globals.home ?? defaultHome(env, process.getuid?.())),
       json: globals.json === true,
       color,
       style: makeStyle(color),
