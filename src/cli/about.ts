@@ -1,6 +1,7 @@
 // What `--version` and `dam version` say: DAM's version, Node's, the platform, and the engine DAM would use.
 // `--version` is found anywhere on the command line, unless the command itself takes a --version option
 // (`dam create --version 1.0`).
+import { DamError } from '../core/errors.js';
 import type { CommandSpec } from './spec.js';
 
 declare const DAM_VERSION: string;
@@ -45,7 +46,7 @@ export async function engineChoice(env: NodeJS.ProcessEnv): Promise<EngineChoice
     const { address, source } = resolveEngine(env);
     return { address: address.display, source, error: null };
   } catch (err) {
-    if (!(err instanceof Error) || err.name !== 'DamError') throw err;
+    if (!(err instanceof DamError)) throw err;
     return { address: null, source: 'none', error: err.message };
   }
 }

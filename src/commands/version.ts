@@ -1,3 +1,4 @@
+import { DamError } from '../core/errors.js';
 import { VERSION, engineChoice } from '../cli/about.js';
 import type { Context } from '../cli/context.js';
 import type { CommandResult } from '../cli/spec.js';
@@ -21,19 +22,20 @@ export interface VersionResult {
 }
 
 async function askEngine(ctx: Context): Promise<{ version: string; apiVersion: string } | { error: string }> {
-  const engine = await ctx.engine();
   let timer: NodeJS.Timeout | undefined;
+  let engine: Awaited<ReturnType<Context['engine']>> | undefined;
   const late = new Promise<{ error: string }>((resolve) => {
     timer = setTimeout(() => resolve({ error: `no answer within ${ENGINE_WAIT_MS / 1000} s` }), ENGINE_WAIT_MS);
   });
   try {
+    engine = await ctx.engine();
     return await Promise.race([engine.info().then((i) => ({ version: i.version, apiVersion: i.apiVersion })), late]);
   } catch (err) {
-    if (!(err instanceof Error) || err.name !== 'DamError') throw err;
+    if (!(err instanceof DamError)) throw err;
     return { error: err.message };
   } finally {
     clearTimeout(timer);
-    (engine as { close?: () => void }).close?.();
+    (engine as { close?: () => void } | undefined)?.close?.();
   }
 }
 

@@ -2,7 +2,7 @@
 // then `currentContext` in config.json, else the default socket. A context lives in the CLI's store,
 // `$DOCKER_CONFIG/contexts/meta/<sha256 of its name>/meta.json` (DOCKER_CONFIG defaults to ~/.docker).
 // Read synchronously: it is two small files, and `dam version` shows the result without an engine call.
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +49,14 @@ export function currentContextName(env: NodeJS.ProcessEnv): string {
   return typeof current === 'string' && current !== '' ? current : DEFAULT_CONTEXT;
 }
 
+/** node:crypto is loaded only when a context is named: `dam --version` without one should not pay for it. */
+function sha256(text: string): string {
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(text).digest('hex');
+}
+
 function contextHost(env: NodeJS.ProcessEnv, name: string): string {
-  const hash = createHash('sha256').update(name).digest('hex');
+  const hash = sha256(name);
   const where = env.DOCKER_CONTEXT ? 'DOCKER_CONTEXT' : 'currentContext in config.json';
   const meta = readJson(join(configDir(env), 'contexts', 'meta', hash, 'meta.json'), `The Docker context '${printable(name)}'`);
   if (meta === undefined) {
