@@ -21,6 +21,18 @@ export interface WriteOciOptions {
   onProgress?: (bytes: number) => void;
 }
 
+/** Makes a fully written `FILE.partial` the file: fsync, rename, fsync of the folder. */
+export async function commitPartial(partial: string, out: string): Promise<void> {
+  const handle = await open(partial, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(partial, out);
+  await fsyncDir(dirname(out));
+}
+
 function addEntry(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
   return new Promise((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
 }
@@ -86,14 +98,7 @@ export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2
     }
     pack.finalize();
     await writing;
-    const handle = await open(partial, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(partial, options.out);
-    await fsyncDir(dirname(options.out));
+    await commitPartial(partial, options.out);
   } catch (err) {
     pack.destroy(err instanceof Error ? err : new Error(String(err)));
     await writing.catch(() => undefined);

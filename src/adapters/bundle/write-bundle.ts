@@ -5,8 +5,7 @@
 // written as FILE.partial, fsynced and renamed; the partial file is removed on any error.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { unlink } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
@@ -18,10 +17,10 @@ import { planLayers } from '../../core/bundle/chain.js';
 import { metaListing } from '../../core/bundle/meta-listing.js';
 import type { Inventory } from '../../core/bundle/inventory.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
-import { fsyncDir } from '../store/atomic.js';
 import { checkCompressor, compressor, type Compression } from './compression.js';
 import { scanSave, type SaveScan } from './save-scan.js';
 import { walkTar } from './tar-walk.js';
+import { commitPartial } from './oci-write.js';
 
 export interface ExportImage {
   /** Image id or tag of a local image. */
@@ -87,14 +86,7 @@ export async function writeBundle(engine: Engine, product: Product, images: Expo
     await copyLayers(engine, ids, scan, index, pack, options.signal);
     pack.finalize();
     await writing;
-    const handle = await open(partial, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(partial, options.out);
-    await fsyncDir(dirname(options.out));
+    await commitPartial(partial, options.out);
   } catch (err) {
     pack.destroy(err instanceof Error ? err : new Error(String(err)));
     await writing.catch(() => undefined);
