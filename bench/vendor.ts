@@ -23,7 +23,7 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { createRegistries } from '../src/adapters/registry/registries.js';
 import { UNKNOWN_REPO_ID } from '../src/core/state.js';
-import { dam, DAM_BIN, tempHome, uniqueName, TEST_LABEL } from '../test/harness/dam.js';
+import { DAM_BIN, tempHome, uniqueName, TEST_LABEL } from '../test/harness/dam.js';
 import { startPlainRegistry, type TestRegistry } from '../test/harness/registries.js';
 import { startSecondEngine, type SecondEngine } from '../test/harness/second-engine.js';
 import { hostFileList, PEAK, peakRssMb, timed } from './lib.js';
