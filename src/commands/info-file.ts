@@ -7,6 +7,8 @@ import { readTrust } from '../adapters/signing/trust-file.js';
 import { readDetachedSignature } from '../adapters/signing/archive-trust.js';
 import { embeddedBundle } from '../adapters/bundle/self-contained.js';
 import type { Context } from '../cli/context.js';
+import { readIndex2 } from '../adapters/bundle/oci-read.js';
+import { summarizeBundle2, type BundleSummary } from '../core/bundle/summary.js';
 import type { CommandResult } from '../cli/spec.js';
 
 export interface FileInfo {
@@ -17,6 +19,8 @@ export interface FileInfo {
   signature: Verdict;
   /** The bundle sits behind DAM's executable (dam export --all --self-contained). */
   selfContained: boolean;
+  /** A bundle of format 2: its platforms and apps. */
+  contents?: BundleSummary;
 }
 
 export async function fileInfo(ctx: Context, path: string, signaturePath?: string): Promise<CommandResult> {
@@ -24,7 +28,9 @@ export async function fileInfo(ctx: Context, path: string, signaturePath?: strin
   const signature = await readDetachedSignature(path, signaturePath);
   const verdict = evaluate({ policy: await readTrust(ctx.store().paths.home), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
   const selfContained = measured.kind === 'bundle' && embeddedBundle(path) !== undefined;
-  const data: FileInfo = { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict, selfContained };
+  const oci = measured.kind === 'bundle' ? await readIndex2(path) : undefined;
+  const contents = oci ? summarizeBundle2(oci.index, oci.images) : undefined;
+  const data: FileInfo = { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict, selfContained, ...(contents ? { contents } : {}) };
   const s = measured.subject;
   const lines = [
     `File:       ${path}`,
@@ -32,6 +38,7 @@ export async function fileInfo(ctx: Context, path: string, signaturePath?: strin
     ...(measured.productName !== undefined ? [`Product:    ${measured.productName}`] : []),
     ...(s.kind === 'file' && s.tag ? [`Image:      ${s.tag}`] : []),
     s.kind === 'bundle' ? `Index:      sha256 ${s.indexSha256}` : `Digest:     sha256 ${s.sha256} (${s.size} bytes)`,
+    ...(contents ? [`Format:     2 (OCI image layout)`, `Platforms:  ${contents.platforms.join(', ')}`, ...contents.apps.map((a) => `App:        ${a.tag} (${a.platforms.join(', ')})`)] : []),
     `Signature:  ${describeVerdict(verdict)}`,
     ...(verdict.status === 'refused' ? [`            ${verdict.message}`] : []),
   ];

@@ -1,18 +1,16 @@
 // Writes a bundle of format 2: a plain tar holding DAM's index first, then `oci-layout`, `index.json` and
 // `blobs/sha256/...`, each blob once, in the order the index lists them. Layers come from `openLayer`
 // (a registry's blob as served, or a layer DAM compressed) and are checked against their digest as they
-// stream; nothing is recompressed. Written as FILE.partial, fsynced and renamed; removed on any error.
+// stream; nothing is recompressed. Written as a new temporary sibling (O_EXCL, see store/atomic.ts), fsynced and renamed; removed on any error.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
 import { INDEX_MEMBER } from '../../core/bundle/index-format.js';
 import { blobMember, formatBundleIndex2, OCI_INDEX_MEMBER, OCI_LAYOUT, OCI_LAYOUT_MEMBER, ociMembers, type Blob2, type BundleIndex2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
-import { fsyncDir } from '../store/atomic.js';
+import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 
 export interface WriteOciOptions {
   out: string;
@@ -56,7 +54,7 @@ export function blobCheck(blob: Blob2, fault: (what: string) => Error): Transfor
 }
 
 export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2[], openLayer: (blob: Blob2) => Promise<Readable>, options: WriteOciOptions): Promise<number> {
-  const partial = `${options.out}.partial`;
+  const partial = tempSibling(options.out);
   let bytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -66,7 +64,7 @@ export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2
     },
   });
   const pack = tar.pack();
-  const writing = pipeline([pack as unknown as Readable, counter, createWriteStream(partial, { mode: 0o644 })], options.signal ? { signal: options.signal } : {});
+  const writing = pipeline([pack as unknown as Readable, counter, createWriteStream(partial, { mode: 0o644, flags: 'wx' })], options.signal ? { signal: options.signal } : {});
   writing.catch(() => undefined);
   const fault = (what: string) => new DamError('REGISTRY_ERROR', `Writing the bundle '${options.out}' failed: ${what}.`, 'The source changed or the download was corrupted; run the export again.');
   try {
@@ -86,18 +84,11 @@ export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2
     }
     pack.finalize();
     await writing;
-    const handle = await open(partial, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(partial, options.out);
-    await fsyncDir(dirname(options.out));
+    await commitTemp(partial, options.out);
   } catch (err) {
     pack.destroy(err instanceof Error ? err : new Error(String(err)));
     await writing.catch(() => undefined);
-    await unlink(partial).catch(() => undefined);
+    await discardTemp(partial);
     throw err;
   }
   return bytes;

@@ -64,9 +64,7 @@ export class TarBundles implements Bundles {
     if (contents.format === 2) {
       const oci = await readIndex2(contents.path);
       if (!oci || oci.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
-      // /meta is copied out of the loaded image: it came from blobs checked on their way in.
-      await loadBundle2(contents.path, oci.indexSha256, contents.images.map((i) => i.imageId), oci.images, this.engine, signal);
-      return [];
+      return loadBundle2(contents.path, oci.indexSha256, contents.images.map((i) => i.imageId), oci.images, this.engine, signal, stageMeta);
     }
     const opened = await readIndex(contents.path, contents.compression);
     if (!opened || opened.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');

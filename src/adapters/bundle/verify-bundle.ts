@@ -54,7 +54,7 @@ export function metaChecker(path: string) {
       return { stream, done };
     },
     /** Writes each image's /meta, as the engine will see it, where `dirFor` says; returns the staged ids. */
-    async stage(index: BundleIndex, dirFor: (imageId: string) => string): Promise<string[]> {
+    async stage(index: { images: Array<Pick<BundleIndex['images'][number], 'imageId' | 'layers' | 'tags'>> }, dirFor: (imageId: string) => string): Promise<string[]> {
       const staged: string[] = [];
       for (const img of index.images) {
         if (!img.layers.every((d) => meta.has(d))) continue;

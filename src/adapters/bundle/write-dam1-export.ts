@@ -2,10 +2,10 @@
 // a plain, uncompressed tar holding an empty-named root folder, `/app_list` (the `name:version` lines) and
 // one `/<name>-<version>.<crc32>.dam` per app, exactly as 1.x writes and reads it (dam1-export.ts reads it
 // back). Each app's image is saved whole in its own `.dam`, as 1.x does: layers are not shared. The .dam
-// files are written one by one into a private folder beside FILE, the archive goes to FILE.partial, is
+// files are written one by one into a private folder beside FILE, the archive goes to a new temporary sibling (O_EXCL), is
 // fsynced and renamed; the folder and the partial file are removed whatever happens.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rename, rm, unlink } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +13,7 @@ import * as tar from 'tar-stream';
 import { formatTextList, type Product } from '../../core/product.js';
 import type { Engine } from '../../core/ports/engine.js';
 import { writeDam, type WrittenDam } from '../archive/write-dam.js';
-import { fsyncDir } from '../store/atomic.js';
+import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 
 export interface Dam1ExportApp {
   name: string;
@@ -42,7 +42,7 @@ function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }
 
 export async function writeDam1Export(engine: Engine, product: Product, apps: Dam1ExportApp[], options: { out: string; signal?: AbortSignal; onApp?: (tag: string) => void }): Promise<WrittenDam1Export> {
   const work = await mkdtemp(join(dirname(options.out), `.${basename(options.out)}.dam1-`));
-  const partial = `${options.out}.partial`;
+  const partial = tempSibling(options.out);
   try {
     const dams: WrittenDam1Export['dams'] = [];
     for (const app of apps) {
@@ -51,7 +51,7 @@ export async function writeDam1Export(engine: Engine, product: Product, apps: Da
       dams.push({ file: basename(written.path), tag: written.tag, crc32: written.crc32, bytes: written.bytes });
     }
     const pack = tar.pack();
-    const writing = pipeline(pack as unknown as Readable, createWriteStream(partial, { mode: 0o644 }), options.signal ? { signal: options.signal } : {});
+    const writing = pipeline(pack as unknown as Readable, createWriteStream(partial, { mode: 0o644, flags: 'wx' }), options.signal ? { signal: options.signal } : {});
     writing.catch(() => undefined);
     const mtime = new Date();
     await addEntry(pack, { name: '', type: 'directory', mode: 0o755, mtime });
@@ -60,19 +60,11 @@ export async function writeDam1Export(engine: Engine, product: Product, apps: Da
     for (const dam of dams) await addEntry(pack, { name: `/${dam.file}`, size: dam.bytes, mode: 0o644, mtime }, createReadStream(join(work, dam.file)));
     pack.finalize();
     await writing;
-    const handle = await open(partial, 'r+');
-    let bytes: number;
-    try {
-      bytes = (await handle.stat()).size;
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(partial, options.out);
-    await fsyncDir(dirname(options.out));
+    const bytes = (await stat(partial)).size;
+    await commitTemp(partial, options.out);
     return { path: options.out, bytes, dams };
   } catch (err) {
-    await unlink(partial).catch(() => undefined);
+    await discardTemp(partial);
     throw err;
   } finally {
     await rm(work, { recursive: true, force: true });
