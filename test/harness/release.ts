@@ -29,7 +29,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** A digest of everything the release is made from. */
 async function inputsKey(): Promise<string> {
-  const files = [...(await filesUnder('src')), ...(await filesUnder('packaging')), ...(await filesUnder('scripts')), 'package.json', 'package-lock.json', 'LICENSE', 'CHANGELOG.md'].sort();
+  const scripts = (await readdir(join(ROOT, 'scripts'))).filter((f) => f.startsWith('release')).map((f) => `scripts/${f}`);
+  const files = [...(await filesUnder('src')), ...(await filesUnder('packaging')), ...scripts, 'package.json', 'package-lock.json', 'LICENSE', 'CHANGELOG.md'].sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f}\0`).update(await readFile(join(ROOT, f))).update('\0');
   return hash.digest('hex').slice(0, 16);
