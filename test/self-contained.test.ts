@@ -27,7 +27,7 @@ before(async () => {
   ({ home, cleanup: cleanupHome } = await tempHome());
   noNode = await pathWithoutNode();
   await buildTestApp({ name: app, version: '1.0' });
-  const installed = await dam(['install', `${app}:1.0`, '--offline'], { home });
+  const installed = await dam(['install', `${app}:1.0`, '--offline'], { home, env: { DAMTEST_LOG: join(dir, 'scripts.log') } });
   assert.equal(installed.code, 0, installed.stderr);
   for (const key of ['k']) {
     assert.equal((await dam(['key', 'generate', key], { home })).code, 0);
@@ -49,7 +49,7 @@ after(async () => {
 });
 
 const tags = async () => (await second.engine.listImages()).flatMap((i) => i.repoTags).sort();
-const onTarget = (file: string, args: string[], targetHome: string) => runBare(file, args, { PATH: noNode.path, HOME: dir, DAM_HOME: targetHome, NO_COLOR: '1', ...second.env }, { cwd: dir });
+const onTarget = (file: string, args: string[], targetHome: string) => runBare(file, args, { PATH: noNode.path, HOME: dir, DAM_HOME: targetHome, NO_COLOR: '1', DAMTEST_LOG: join(dir, 'scripts.log'), ...second.env }, { cwd: dir });
 
 async function elfMachine(file: string): Promise<number> {
   const handle = await open(file, 'r');
@@ -105,7 +105,7 @@ test('a tampered .run is refused, by itself and by an installed DAM, and the eng
     const self = await onTarget(tampered, ['import', '--yes'], target.home);
     assert.equal(self.code, 1, self.stderr);
     assert.match(self.stderr, /damaged|corrupt|sha256|invalid/i);
-    const installed = await dam(['import', tampered, '--yes'], { home: target.home, env: second.env });
+    const installed = await dam(['import', tampered, '--yes'], { home: target.home, env: { ...second.env, DAMTEST_LOG: join(dir, 'scripts.log') } });
     assert.equal(installed.code, 1, installed.stderr);
     assert.deepEqual(await tags(), [], 'nothing was loaded');
     assert.deepEqual(JSON.parse((await dam(['list', '--json'], { home: target.home, env: second.env })).stdout), []);

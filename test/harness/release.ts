@@ -56,12 +56,16 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The release for the current inputs, building it (several minutes) when it is not there yet. */
+/**
+ * The release for the current inputs, building it (several minutes) when it is not there yet;
+ * DAM_TEST_RELEASE_DIR names an existing release to test instead (e.g. one made by npm run release).
+ */
 export async function releaseBuild(): Promise<Release> {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string; release: { node: string } };
-  const dir = join(ROOT, '.test-work', `release-${await inputsKey()}`);
+  const given = process.env.DAM_TEST_RELEASE_DIR;
+  const dir = given ?? join(ROOT, '.test-work', `release-${await inputsKey()}`);
   await mkdir(join(ROOT, '.test-work'), { recursive: true });
-  await withLock(`${dir}.lock`, async () => {
+  if (!given) await withLock(`${dir}.lock`, async () => {
     if (await exists(join(dir, 'SHA256SUMS'))) return;
     process.stderr.write(`test: building the release into ${dir} (once for these inputs)\n`);
     await rm(dir, { recursive: true, force: true });
