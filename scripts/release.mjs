@@ -51,13 +51,13 @@ function seaBlob(node, main, name, codeCache) {
   return readFileSync(output);
 }
 
-/** The executable for one target: its Node binary (x64 Linux: stripped of debug symbols) with the blob injected. */
+/** The executable for one target: its Node binary (Linux: stripped of debug symbols) with the blob injected. */
 async function executable(target, node, blob, file, postject) {
   const partial = `${file}.partial`;
   copyFileSync(node, partial);
   chmodSync(partial, 0o755);
-  // Only the host's own strip is sure to understand the binary; the others keep their symbols.
-  if (target.platform === 'linux-x64') execFileSync('strip', [partial]);
+  // Before the injection: strip would drop the note postject adds.
+  if (target.strip) execFileSync(target.strip, [partial]);
   await postject.inject(partial, 'NODE_SEA_BLOB', blob, { sentinelFuse: FUSE, overwrite: false });
   renameSync(partial, file);
 }

@@ -18,7 +18,13 @@ echo "test: type-check" >&2
 npx tsc --noEmit
 echo "test: lint" >&2
 npx eslint .
-echo "test: unit and end-to-end tests" >&2
 # Node 20's test runner takes no globs: the shell expands them.
 shopt -s globstar nullglob
-node --import tsx --test --test-concurrency=2 --test-timeout=600000 src/**/*.test.ts test/**/*.test.ts
+# The unit tests again on the Node 24 LTS binary the release embeds (npm registry package, cached in release/cache).
+node24=$(node scripts/release-node.mjs --print-node)
+echo "test: unit tests on $("$node24" --version) ($node24)" >&2
+"$node24" --import tsx --test --test-concurrency=2 src/**/*.test.ts
+echo "test: unit and end-to-end tests on $(node --version)" >&2
+# The timeout holds per test file: the release tests wait for one release build (test/harness/release.ts),
+# about two minutes on a quiet machine and over ten on a loaded one.
+node --import tsx --test --test-concurrency=2 --test-timeout=1800000 src/**/*.test.ts test/**/*.test.ts

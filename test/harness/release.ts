@@ -29,7 +29,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** A digest of everything the release is made from. */
 async function inputsKey(): Promise<string> {
-  const files = [...(await filesUnder('src')), ...(await filesUnder('packaging')), ...(await filesUnder('scripts')), 'package.json', 'package-lock.json', 'LICENSE', 'CHANGELOG.md'].sort();
+  const scripts = (await readdir(join(ROOT, 'scripts'))).filter((f) => f.startsWith('release')).map((f) => `scripts/${f}`);
+  const files = [...(await filesUnder('src')), ...(await filesUnder('packaging')), ...scripts, 'package.json', 'package-lock.json', 'LICENSE', 'CHANGELOG.md'].sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f}\0`).update(await readFile(join(ROOT, f))).update('\0');
   return hash.digest('hex').slice(0, 16);
@@ -55,12 +56,16 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The release for the current inputs, building it (several minutes) when it is not there yet. */
+/**
+ * The release for the current inputs, building it (several minutes) when it is not there yet;
+ * DAM_TEST_RELEASE_DIR names an existing release to test instead (e.g. one made by npm run release).
+ */
 export async function releaseBuild(): Promise<Release> {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string; release: { node: string } };
-  const dir = join(ROOT, '.test-work', `release-${await inputsKey()}`);
+  const given = process.env.DAM_TEST_RELEASE_DIR;
+  const dir = given ?? join(ROOT, '.test-work', `release-${await inputsKey()}`);
   await mkdir(join(ROOT, '.test-work'), { recursive: true });
-  await withLock(`${dir}.lock`, async () => {
+  if (!given) await withLock(`${dir}.lock`, async () => {
     if (await exists(join(dir, 'SHA256SUMS'))) return;
     process.stderr.write(`test: building the release into ${dir} (once for these inputs)\n`);
     await rm(dir, { recursive: true, force: true });
