@@ -2,7 +2,7 @@
 // and versions changed and overrides, kept in an append-only file in the state directory that rotates.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
@@ -69,4 +69,23 @@ test('history rotates past its size limit and keeps the rotated file', async () 
   const { entries } = JSON.parse((await run(1, ['history', '--json'])).stdout) as { entries: Entry[] };
   assert.deepEqual(entries.map((e) => e.command), ['upgrade', 'remove'], 'history reads the rotated file, then the current one');
   assert.deepEqual(JSON.parse((await run(1, ['history', '--last', '1', '--json'])).stdout).entries.map((e: Entry) => e.command), ['remove']);
+});
+
+test('history keeps how an unsigned archive was let through, which the journal forgets at commit', async () => {
+  const home = homes[1]?.home ?? '';
+  const dir = join(home, '..');
+  const file = join(dir, 'unsigned.dam');
+  assert.equal((await run(1, ['key', 'generate', 'k'])).code, 0);
+  const pub = await run(1, ['key', 'export-public', 'k']);
+  await writeFile(join(dir, 'k.pub'), pub.stdout);
+  assert.equal((await run(1, ['trust', 'add', join(dir, 'k.pub')])).code, 0);
+  assert.equal((await run(1, ['save', `${app}:1.0`, '-o', file])).code, 0);
+  const out = await run(1, ['install', file, '--insecure-allow-unsigned']);
+  assert.equal(out.code, 0, out.stderr);
+  const { entries } = JSON.parse((await run(1, ['history', '--json'])).stdout) as { entries: Array<Entry & { plan: { signatures: unknown[] } }> };
+  const last = entries[entries.length - 1];
+  assert.deepEqual(last?.overrides, ['--insecure-allow-unsigned']);
+  assert.deepEqual(last?.plan.signatures, [{ archive: file, status: 'refused', reason: 'unsigned', override: '--insecure-allow-unsigned' }]);
+  assert.ok(entries.some((e) => e.command === 'trust'), 'trust add is recorded');
+  assert.ok(!entries.some((e) => e.command === 'save'), 'save changes nothing here and is not recorded');
 });

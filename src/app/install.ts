@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { checkInstallable } from '../core/install-rules.js';
 import { findAlreadyInstalled, type DecidedFrom } from '../core/already-installed.js';
 import type { InstalledApp, State } from '../core/state.js';
+import type { SignatureNote } from '../core/journal.js';
 import { acquire, addServerTags, checkScripts, type AcquiredApp } from './acquire.js';
 import { faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
@@ -21,6 +22,8 @@ export interface InstallResult {
   alreadyInstalled?: DecidedFrom;
   /** The installed app that --reinstall replaced. */
   reinstalled?: InstalledApp;
+  /** How the archive was admitted by the trust policy (from the journal, which is deleted at commit). */
+  signatures?: SignatureNote[];
 }
 
 export interface InstallOptions {
@@ -71,6 +74,7 @@ export async function install(deps: LifecycleDeps, text: string, options: Instal
         const result: InstallResult = { app: record, source: app.source, addedTags };
         if (addedRepo) result.addedRepo = addedRepo;
         if (old) result.reinstalled = old;
+        if (journal.journal.signatures) result.signatures = journal.journal.signatures;
         return result;
       });
     } catch (err) {

@@ -27,7 +27,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   }
   const changed = results.filter((r) => !r.alreadyInstalled);
   return {
-    history: { plan: { install: args, reinstall }, changes: changed.map((r) => ({ app: r.app.name, from: r.reinstalled?.version ?? null, to: r.app.version })) },
+    history: { plan: { install: args, reinstall, signatures: results.flatMap((r) => r.signatures ?? []) }, changes: changed.map((r) => ({ app: r.app.name, from: r.reinstalled?.version ?? null, to: r.app.version })) },
     data: results.map((r) => ({ ...r.app, source: r.source, addedTags: r.addedTags, alreadyInstalled: r.alreadyInstalled !== undefined, ...(r.alreadyInstalled ? { decidedFrom: r.alreadyInstalled } : {}), reinstalled: r.reinstalled !== undefined })),
   };
 }

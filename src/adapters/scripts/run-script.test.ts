@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDamError } from '../../core/errors.js';
 import { runScript, ScriptFailedError, type RunScriptOptions } from './run-script.js';
+import { instanceName } from '../../core/script-env.js';
 
 let meta: string;
 before(async () => {
@@ -35,7 +36,7 @@ async function alive(pid: number): Promise<boolean> {
 test('the script runs in the meta copy with the contract environment and no secrets', async () => {
   const { result, lines } = await script('pwd; env | grep -E "^(DAM_|HOME=|REGISTRY)" | sort');
   const { output } = await result;
-  assert.deepEqual(lines, [meta, 'DAM_ACTION=install', 'DAM_APP_FAMILY=webfam', 'DAM_APP_NAME=web', 'DAM_APP_TAG=reg:5000/web:2.0', 'DAM_APP_VERSION=2.0', 'HOME=/root']);
+  assert.deepEqual(lines, [meta, 'DAM_ACTION=install', 'DAM_APP_FAMILY=webfam', 'DAM_APP_NAME=web', 'DAM_APP_TAG=reg:5000/web:2.0', 'DAM_APP_VERSION=2.0', `DAM_INSTANCE=${instanceName('web', meta)}`, 'HOME=/root']);
   assert.equal(output, `${lines.join('\n')}\n`);
 });
 
