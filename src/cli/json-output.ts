@@ -7,7 +7,7 @@ export const DEFAULT_SCHEMA_VERSION = 1;
 /**
  * An object gets `schemaVersion` first, unless it has its own. A bare array (list, listrepos, install,
  * recover, search, key list) stays an array, so scripts written against it keep working; each element
- * that is an object carries the version instead (decision 0009).
+ * that is an object carries the version instead (decision 0010).
  */
 export function versioned(data: unknown): unknown {
   if (Array.isArray(data)) return data.map((item) => (isObject(item) ? withVersion(item) : item));

@@ -5,7 +5,7 @@
 // of any number of racers exactly one wins, and a stale owner is never removed, only superseded, so no
 // "check, then delete" window exists. A loser that published a generation already superseded (it read an
 // old listing) sees a higher one when it checks again and withdraws. Old generations are deleted only below
-// the winner's, so the highest one always exists. See docs/decisions/0009-harden-lock-generations.md.
+// the winner's, so the highest one always exists. See docs/decisions/0009-state-lock-generations.md.
 import { link, lstat, mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
