@@ -29,6 +29,13 @@ export function saveManifest(index: BundleIndex): Buffer {
  * against the index) is also written to `stageMeta(imageId)`, so that install scripts can run from it
  * without copying /meta out of the engine; returns the ids of the images so staged.
  */
+/** After the engine said the upload loaded: every image is there, or ENGINE_ERROR naming the one missing. */
+export async function confirmLoaded(engine: Engine, path: string, images: ReadonlyArray<{ imageId: string; tags: string[] }>): Promise<void> {
+  for (const img of images) {
+    if (!(await engine.inspectImage(img.imageId))) throw new DamError('ENGINE_ERROR', `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`, 'Check the engine log (journalctl -u docker) and the free disk space, then import again.');
+  }
+}
+
 export async function loadBundle(path: string, compression: Compression, index: BundleIndex, indexSha256: string, engine: Engine, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
   const pack = tar.pack();
   const upload = new PassThrough();
@@ -57,9 +64,6 @@ export async function loadBundle(path: string, compression: Compression, index: 
   pack.finalize();
   await sending;
   await loading;
-  for (const img of index.images) {
-    const found = await engine.inspectImage(img.imageId);
-    if (!found) throw new DamError('ENGINE_ERROR', `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`, 'Check the engine log (journalctl -u docker) and the free disk space, then import again.');
-  }
+  await confirmLoaded(engine, path, index.images);
   return staged;
 }

@@ -8,13 +8,13 @@ import { PassThrough, Transform, type Readable, type Writable } from 'node:strea
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { DamError } from '../../core/errors.js';
 import type { Engine } from '../../core/ports/engine.js';
 import { layerCompression } from '../../core/bundle/oci-manifest.js';
 import { blobMember, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { metaChecker } from './verify-bundle.js';
 import { zstdInflater } from './compression.js';
 import { walkBundle2 } from './oci-read.js';
+import { confirmLoaded } from './load-bundle.js';
 import { bundleInvalid } from './tar-walk.js';
 
 const hex = (digest: string) => digest.slice('sha256:'.length);
@@ -80,9 +80,7 @@ export async function loadBundle2(path: string, indexSha256: string, imageIds: s
   pack.finalize();
   await sending;
   await loading;
-  for (const img of images) {
-    if (!(await engine.inspectImage(img.imageId))) throw new DamError('ENGINE_ERROR', `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`, 'Check the engine log (journalctl -u docker) and the free disk space, then import again.');
-  }
+  await confirmLoaded(engine, path, images);
   return staged;
 }
 

@@ -11,6 +11,7 @@ import { DamError } from '../../core/errors.js';
 import { INDEX_MEMBER } from '../../core/bundle/index-format.js';
 import { blobMember, formatBundleIndex2, OCI_INDEX_MEMBER, OCI_LAYOUT, OCI_LAYOUT_MEMBER, ociMembers, type Blob2, type BundleIndex2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
+import { byteCounter } from './byte-counter.js';
 
 export interface WriteOciOptions {
   out: string;
@@ -55,16 +56,9 @@ export function blobCheck(blob: Blob2, fault: (what: string) => Error): Transfor
 
 export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2[], openLayer: (blob: Blob2) => Promise<Readable>, options: WriteOciOptions): Promise<number> {
   const partial = tempSibling(options.out);
-  let bytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      bytes += chunk.length;
-      options.onProgress?.(bytes);
-      cb(null, chunk);
-    },
-  });
+  const counter = byteCounter(options.onProgress);
   const pack = tar.pack();
-  const writing = pipeline([pack as unknown as Readable, counter, createWriteStream(partial, { mode: 0o644, flags: 'wx' })], options.signal ? { signal: options.signal } : {});
+  const writing = pipeline([pack as unknown as Readable, counter.stream, createWriteStream(partial, { mode: 0o644, flags: 'wx' })], options.signal ? { signal: options.signal } : {});
   writing.catch(() => undefined);
   const fault = (what: string) => new DamError('REGISTRY_ERROR', `Writing the bundle '${options.out}' failed: ${what}.`, 'The source changed or the download was corrupted; run the export again.');
   try {
@@ -91,5 +85,5 @@ export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2
     await discardTemp(partial);
     throw err;
   }
-  return bytes;
+  return counter.bytes();
 }

@@ -20,6 +20,7 @@ import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 import { checkCompressor, compressor, type Compression } from './compression.js';
 import { scanSave, type SaveScan } from './save-scan.js';
 import { walkTar } from './tar-walk.js';
+import { byteCounter } from './byte-counter.js';
 
 export interface ExportImage {
   /** Image id or tag of a local image. */
@@ -66,17 +67,10 @@ export async function writeBundle(engine: Engine, product: Product, images: Expo
   const measureMs = Date.now() - started;
   const index = buildIndex(product, ids.map((id) => ({ id, tags: [...byId.get(id)!] })), scan, options.delta);
   const partial = tempSibling(options.out);
-  let bytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      bytes += chunk.length;
-      options.onProgress?.(bytes);
-      cb(null, chunk);
-    },
-  });
+  const counter = byteCounter(options.onProgress);
   const pack = tar.pack();
   const compress = compressor(options.compress);
-  const stages = [pack as unknown as Readable, ...(compress ? [compress] : []), counter, createWriteStream(partial, { flags: 'wx', mode: 0o644 })];
+  const stages = [pack as unknown as Readable, ...(compress ? [compress] : []), counter.stream, createWriteStream(partial, { flags: 'wx', mode: 0o644 })];
   const writing = pipeline(stages, options.signal ? { signal: options.signal } : {});
   writing.catch(() => undefined);
   try {
@@ -93,7 +87,7 @@ export async function writeBundle(engine: Engine, product: Product, images: Expo
     throw err;
   }
   const layerBytes = index.blobs.reduce((sum, b) => sum + b.size, 0);
-  return { path: options.out, bytes, compression: options.compress, index, layerBytes, measureMs };
+  return { path: options.out, bytes: counter.bytes(), compression: options.compress, index, layerBytes, measureMs };
 }
 
 export function buildIndex(product: Product, images: Array<{ id: string; tags: string[] }>, scan: SaveScan, delta?: Inventory): BundleIndex {
