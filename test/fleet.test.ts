@@ -60,8 +60,18 @@ after(async () => {
   await removeTestImages([a, b]);
 });
 
-const rollout = (bundle: string, extra: Record<string, unknown> = {}, flags: string[] = []) =>
-  playbook(site, ROLLOUT, { dam_rollout_bundle: bundle, dam_rollout_trusted_keys: [{ name: 'vendor', src: publicKey }], dam_serial: 3, ...extra }, flags);
+/** The shipped playbook, or a copy of it with another max_fail_percentage, as a site would make one. */
+async function rolloutBook(maxFailPercentage: number): Promise<string> {
+  if (maxFailPercentage === 0) return ROLLOUT;
+  const copy = join(site.dir, `rollout-${maxFailPercentage}.yml`);
+  const text = (await readFile(ROLLOUT, 'utf8')).replace('max_fail_percentage: 0', `max_fail_percentage: ${maxFailPercentage}`);
+  assert.match(text, new RegExp(`max_fail_percentage: ${maxFailPercentage}\n`));
+  await writeFile(copy, text);
+  return copy;
+}
+
+const rollout = async (bundle: string, extra: Record<string, unknown> = {}, flags: string[] = [], maxFailPercentage = 0) =>
+  playbook(site, await rolloutBook(maxFailPercentage), { dam_rollout_bundle: bundle, dam_rollout_trusted_keys: [{ name: 'vendor', src: publicKey }], dam_serial: 3, ...extra }, flags);
 
 async function report(host: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(join(site.dir, 'reports', `${host}.json`), 'utf8')) as Record<string, unknown>;
@@ -122,7 +132,7 @@ test('a host whose engine is down fails cleanly and is reported; the others conv
   const [line1, line2, line3] = site.hosts as [Site['hosts'][0], Site['hosts'][0], Site['hosts'][0]];
   const stateBefore = await readFile(join(line2.home, 'state.json'));
   await line2.engine.stop();
-  const out = await rollout(bundles.v3!, { dam_max_fail_percentage: 50 });
+  const out = await rollout(bundles.v3!, {}, [], 50);
   assert.equal(out.code, 2, out.out);
   assert.deepEqual(await hostApps(line1), [`${a}:2.0`, `${b}:2.0`].sort());
   assert.deepEqual(await hostApps(line3), [`${a}:2.0`, `${b}:2.0`].sort());
@@ -140,7 +150,7 @@ test('a host whose engine is down fails cleanly and is reported; the others conv
 
 test('with max_fail_percentage 0 the play stops at the failed host and later batches are untouched', { skip }, async () => {
   const [line1, , line3] = site.hosts as [Site['hosts'][0], Site['hosts'][0], Site['hosts'][0]];
-  const out = await rollout(bundles.v4!, { dam_max_fail_percentage: 0, dam_serial: 1 });
+  const out = await rollout(bundles.v4!, { dam_serial: 1 });
   assert.notEqual(out.code, 0, out.out);
   assert.deepEqual(await hostApps(line1), [`${a}:3.0`, `${b}:2.0`].sort());
   assert.deepEqual(await hostApps(line3), [`${a}:2.0`, `${b}:2.0`].sort(), 'line3 is in a later batch: never touched');
@@ -204,6 +214,8 @@ test('the site guide shows the playbook the collection ships', async () => {
 });
 
 test('ansible-lint finds nothing in the collection and the role', { skip }, async () => {
-  const out = await exec('ansible-lint', ['--offline', '--profile', 'production', '.'], { ...site.env, ANSIBLE_CONFIG: undefined }, COLLECTION_DIR);
+  const out = await exec('ansible-lint', ['--offline', '--nocolor', '--profile', 'production', 'roles/dam_rollout', 'playbooks/rollout.yml', 'plugins'], { ...site.env, ANSIBLE_CONFIG: undefined, ANSIBLE_COLLECTIONS_PATH: join(site.dir, 'collections') }, COLLECTION_DIR);
   assert.equal(out.code, 0, out.out);
+  const files = Number(/Passed with production profile: 0 failure\(s\), 0 warning\(s\) on (\d+) files/.exec(out.out)?.[1] ?? 0);
+  assert.ok(files >= 15, `ansible-lint looked at ${files} files only:\n${out.out}`);
 });

@@ -25,3 +25,23 @@ notes:
   - The modules run C(dam ... --json) on the managed host and need DAM 2 there (the C(dam_rollout) role puts it there).
   - On failure the result has C(dam_error) with DAM's stable error code, its message and its hint.
 """
+
+    # The options of the modules that install or import: the network, the trust policy, the scripts.
+    LIFECYCLE = r"""
+options:
+  offline:
+    description: Never touch the network (C(--offline)).
+    type: bool
+    default: false
+  allow_downgrade:
+    description: Accept a signed archive or product older than the newest this host accepted from the same key. Recorded by DAM.
+    type: bool
+    default: false
+  insecure_allow_unsigned:
+    description: Accept an archive or product without a valid signature from a trusted key. Recorded by DAM.
+    type: bool
+    default: false
+  script_timeout:
+    description: Kill an app's install or uninstall script after this many seconds.
+    type: int
+"""

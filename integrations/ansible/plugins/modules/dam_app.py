@@ -34,27 +34,13 @@ options:
     type: str
     choices: [present, absent, latest]
     default: present
-  offline:
-    description: Never touch the network (C(--offline)).
-    type: bool
-    default: false
   force:
     description: With C(state=absent), forget the app even if its uninstall script fails.
     type: bool
     default: false
-  allow_downgrade:
-    description: Accept a signed archive older than the newest this host accepted.
-    type: bool
-    default: false
-  insecure_allow_unsigned:
-    description: Accept an archive without a valid signature from a trusted key.
-    type: bool
-    default: false
-  script_timeout:
-    description: Kill the app's install or uninstall script after this many seconds.
-    type: int
 extends_documentation_fragment:
   - dam.fleet.dam
+  - dam.fleet.dam.lifecycle
 author:
   - DAM contributors
 """

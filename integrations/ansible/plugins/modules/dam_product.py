@@ -27,26 +27,12 @@ options:
     description: Remove every installed app first, then install the product (C(--restore)).
     type: bool
     default: false
-  offline:
-    description: Never touch the network (C(--offline)).
-    type: bool
-    default: false
-  allow_downgrade:
-    description: Accept a signed product older than the newest this host accepted from the same key. Recorded by DAM.
-    type: bool
-    default: false
-  insecure_allow_unsigned:
-    description: Accept a product without a valid signature from a trusted key. Recorded by DAM.
-    type: bool
-    default: false
   signature:
     description: The detached signature to check, when it is not C(SRC.sig).
     type: path
-  script_timeout:
-    description: Kill an app's install or uninstall script after this many seconds.
-    type: int
 extends_documentation_fragment:
   - dam.fleet.dam
+  - dam.fleet.dam.lifecycle
 author:
   - DAM contributors
 """
