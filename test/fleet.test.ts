@@ -64,7 +64,7 @@ after(async () => {
 async function rolloutBook(maxFailPercentage: number): Promise<string> {
   if (maxFailPercentage === 0) return ROLLOUT;
   const copy = join(site.dir, `rollout-${maxFailPercentage}.yml`);
-  const text = (await readFile(ROLLOUT, 'utf8')).replace('max_fail_percentage: 0', `max_fail_percentage: ${maxFailPercentage}`);
+  const text = (await readFile(ROLLOUT, 'utf8')).replace('\n  max_fail_percentage: 0\n', `\n  max_fail_percentage: ${maxFailPercentage}\n`);
   assert.match(text, new RegExp(`max_fail_percentage: ${maxFailPercentage}\n`));
   await writeFile(copy, text);
   return copy;
