@@ -20,7 +20,7 @@ test('repository and key commands print versioned JSON that matches their schema
   assert.equal((await run(['key', 'generate', 'release'])).code, 0);
   assert.equal(JSON.parse((await run(['key', 'list'])).stdout)[0].schemaVersion, 1);
   assert.match(JSON.parse((await run(['key', 'export-public', 'release'])).stdout).publicKey, /BEGIN PUBLIC KEY/);
-  assert.deepEqual(JSON.parse((await run(['trust', 'list'])).stdout), { schemaVersion: 1, keys: [], accepted: [] });
+  assert.deepEqual(JSON.parse((await run(['trust', 'list'])).stdout), { schemaVersion: 1, keys: [], accepted: [], apps: [] });
   assert.deepEqual(JSON.parse((await run(['recover'])).stdout), []);
 });
 
