@@ -158,6 +158,8 @@ function metaCollector(root: string, member: string, options: ScanOptions, onDon
       items.push(classify(entry));
     };
     run().then(() => next(), (err: unknown) => {
+      // next(err) destroys the entry's body with the error too: nobody else listens to it.
+      body.on('error', () => undefined);
       body.resume();
       next(err as Error);
     });

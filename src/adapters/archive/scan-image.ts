@@ -141,6 +141,8 @@ function memberReader(members: Members, options: ScanImageOptions): NodeJS.Writa
       members.regular.set(name, await readRegular(name, header.size ?? 0, body as unknown as Readable, options, budget));
     };
     run().then(() => next(), (err: unknown) => {
+      // next(err) destroys the entry's body with the error too: nobody else listens to it.
+      body.on('error', () => undefined);
       body.resume();
       next(err as Error);
     });

@@ -121,6 +121,8 @@ export function retag(tag: string, imageRef: string): NodeJS.ReadWriteStream {
       await pipeline(body as unknown as Readable, sink);
     };
     run().then(() => next(), (err: unknown) => {
+      // next(err) destroys the entry's body with the error too: nobody else listens to it.
+      body.on('error', () => undefined);
       body.resume();
       next(err as Error);
     });
