@@ -115,3 +115,31 @@ test('--exact makes a named product whole-host; a DAM 1.x list keeps its whole-h
   ok(await run(['import', exact, '--exact', '--yes']));
   assert.deepEqual(await listed(), [`${b1}:1.0@beta`], '--exact removes what the product does not hold and takes the rest into it');
 });
+
+test('dam info FILE lists a bundle\'s apps and what importing it would change, changing nothing', async () => {
+  const bundle = join(dir, 'alpha.bundle');
+  ok(await run(['export', '--all', '--from', await product('alpha-def.json', 'alpha', [{ name: a1, version: '1.0' }, { name: a2, version: '1.0' }]), '--local', bundle]));
+  const was = await snapshot();
+  type Info = { product: string; apps: Array<{ name: string; platforms: string[]; bytes: number; sharedLayers: number }>; plan: { scope: string; install: string[] } | { refused: string } };
+  const info = JSON.parse(ok(await run(['info', bundle, '--json'])).stdout) as Info;
+  assert.equal(info.product, 'alpha');
+  assert.deepEqual(info.apps.map((x) => x.name), [a1, a2]);
+  for (const x of info.apps) {
+    assert.ok(x.platforms.length === 1 && /^linux\//.test(x.platforms[0] ?? ''), `platforms of ${x.name}: ${x.platforms.join()}`);
+    assert.ok(x.bytes > 0 && x.sharedLayers >= 1, `${x.name} is sized and shares the test apps' base layers`);
+  }
+  assert.deepEqual(info.plan, { scope: 'product', keep: [], remove: [], upgrade: [], install: [`${a1}:1.0`, `${a2}:1.0`] });
+  const text = ok(await run(['info', bundle])).stdout;
+  assert.match(text, new RegExp(`Importing \\(only this product's apps\\): \\+${a1}:1\\.0, \\+${a2}:1\\.0`));
+
+  const clash = join(dir, 'gamma.bundle');
+  ok(await run(['export', '--all', '--from', await product('gamma-def.json', 'gamma', [{ name: b1, version: '2.0' }]), '--local', clash]));
+  const refused = JSON.parse(ok(await run(['info', clash, '--json'])).stdout) as Info;
+  assert.match('refused' in refused.plan ? refused.plan.refused : '', /conflicts with product 'beta'/);
+
+  const whole = join(dir, 'host.bundle');
+  ok(await run(['export', '--all', whole]));
+  const format1 = JSON.parse(ok(await run(['info', whole, '--json'])).stdout) as Info;
+  assert.deepEqual([format1.apps.map((x) => x.name), format1.plan], [[b1], { scope: 'host', keep: [`${b1}:1.0`], remove: [], upgrade: [], install: [] }]);
+  assert.equal(await snapshot(), was, 'info changed nothing');
+});

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { DamError, errnoCode } from '../../core/errors.js';
 import type { Subject } from '../../core/signing/payload.js';
 import { readIndex } from '../bundle/bundle-reader.js';
+import { readIndex2 } from '../bundle/oci-read.js';
 import { decompressedStream, sniff } from '../bundle/compression.js';
 import { firstMember, isTarHeader } from '../bundle/tar-walk.js';
 import { inspectArchive } from '../archive/read-archive.js';
@@ -44,7 +45,8 @@ export async function measureFile(path: string, options: { withTag?: boolean; si
   await checkRegularFile(path);
   const { compression, head } = await sniff(path);
   if (compression !== 'none' || isTarHeader(head)) {
-    const opened = await readIndex(path, compression);
+    // Format 2 (a plain tar whose first member is its index) first, then format 1.
+    const opened = (compression === 'none' ? await readIndex2(path) : undefined) ?? (await readIndex(path, compression));
     if (opened) {
       const out: MeasuredFile = { kind: 'bundle', subject: { kind: 'bundle', indexSha256: opened.indexSha256 } };
       if (opened.index.product.name !== undefined) out.productName = opened.index.product.name;
