@@ -118,11 +118,14 @@ test('--exact makes a named product whole-host; a DAM 1.x list keeps its whole-h
 
 test('dam info FILE lists a bundle\'s apps and what importing it would change, changing nothing', async () => {
   const bundle = join(dir, 'alpha.bundle');
-  ok(await run(['export', '--all', '--from', await product('alpha-def.json', 'alpha', [{ name: a1, version: '1.0' }, { name: a2, version: '1.0' }]), '--local', bundle]));
+  ok(await run(['key', 'generate', 'vendor']));
+  ok(await run(['export', '--all', '--from', await product('alpha-def.json', 'alpha', [{ name: a1, version: '1.0' }, { name: a2, version: '1.0' }]), '--local', '--name', 'alpha', '--sign', 'vendor', '--sequence', '7', bundle]));
   const was = await snapshot();
-  type Info = { product: string; apps: Array<{ name: string; platforms: string[]; bytes: number; sharedLayers: number }>; plan: { scope: string; install: string[] } | { refused: string } };
+  type Info = { product: string; sequence: number | null; signature: { signer?: { fingerprint: string } }; apps: Array<{ name: string; platforms: string[]; bytes: number; sharedLayers: number }>; plan: { scope: string; install: string[] } | { refused: string } };
   const info = JSON.parse(ok(await run(['info', bundle, '--json'])).stdout) as Info;
   assert.equal(info.product, 'alpha');
+  assert.equal(info.sequence, 7, 'the release number comes from the signature');
+  assert.match(info.signature.signer?.fingerprint ?? '', /^SHA256:/, 'the signer is named');
   assert.deepEqual(info.apps.map((x) => x.name), [a1, a2]);
   for (const x of info.apps) {
     assert.ok(x.platforms.length === 1 && /^linux\//.test(x.platforms[0] ?? ''), `platforms of ${x.name}: ${x.platforms.join()}`);
@@ -130,6 +133,7 @@ test('dam info FILE lists a bundle\'s apps and what importing it would change, c
   }
   assert.deepEqual(info.plan, { scope: 'product', keep: [], remove: [], upgrade: [], install: [`${a1}:1.0`, `${a2}:1.0`] });
   const text = ok(await run(['info', bundle])).stdout;
+  assert.match(text, /Product: {4}alpha, release 7/);
   assert.match(text, new RegExp(`Importing \\(only this product's apps\\): \\+${a1}:1\\.0, \\+${a2}:1\\.0`));
 
   const clash = join(dir, 'gamma.bundle');
