@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DamError } from '../core/errors.js';
 import { checkInstallable } from '../core/install-rules.js';
-import { isEmptyPlan, planImport, type ImportPlan } from '../core/import-plan.js';
+import { isEmptyPlan, planImport, type ImportOptions, type ImportPlan } from '../core/import-plan.js';
 import { parseProductJson, parseTextList, type Product, type ProductApp } from '../core/product.js';
 import { defaultRepo, repoPrefix, type InstalledApp, type State } from '../core/state.js';
 import type { BundleContents, Bundles } from '../core/ports/bundle.js';
@@ -33,6 +33,7 @@ export interface PreparedImport {
   source: ImportSource;
   plan: ImportPlan;
   restore: boolean;
+  exact: boolean;
   /** The trust policy's verdict on a bundle or DAM 1.x export; absent for an app list or product file. */
   signature?: Verdict;
 }
@@ -81,10 +82,10 @@ async function enginePlatform(deps: ImportDeps): Promise<Platform> {
   return normalizePlatform(info.os, info.architecture);
 }
 
-export async function prepareImport(deps: ImportDeps, path: string, restore: boolean): Promise<PreparedImport> {
+export async function prepareImport(deps: ImportDeps, path: string, options: ImportOptions): Promise<PreparedImport> {
   const source = await readImportSource(deps, path);
   const state = await deps.store.read();
-  const prepared: PreparedImport = { source, plan: planImport(state, source.product, { restore }), restore };
+  const prepared: PreparedImport = { source, plan: planImport(state, source.product, options), restore: options.restore, exact: options.exact === true };
   if (source.bundle && deps.trust) prepared.signature = await deps.trust.checkBundle(source.bundle);
   return prepared;
 }
@@ -92,7 +93,7 @@ export async function prepareImport(deps: ImportDeps, path: string, restore: boo
 const key = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
 
 function samePlan(a: ImportPlan, b: ImportPlan): boolean {
-  const show = (p: ImportPlan) => JSON.stringify([p.keep.map(key), p.remove.map(key), p.upgrade.map((u) => [key(u.from), key(u.to)]), p.install.map(key)]);
+  const show = (p: ImportPlan) => JSON.stringify([p.keep.map(key), p.remove.map(key), p.upgrade.map((u) => [key(u.from), key(u.to)]), p.install.map(key), p.claim.map(key)]);
   return show(a) === show(b);
 }
 
@@ -140,7 +141,7 @@ export interface ImportResult {
 export async function applyImport(deps: ImportDeps, prepared: PreparedImport): Promise<ImportResult> {
   return deps.store.transaction(`import ${prepared.source.path}`, async (tx) => {
     await recoverPending(deps, tx);
-    const plan = planImport(tx.state, prepared.source.product, { restore: prepared.restore });
+    const plan = planImport(tx.state, prepared.source.product, { restore: prepared.restore, exact: prepared.exact });
     if (!samePlan(plan, prepared.plan)) {
       throw new DamError('CONFLICT', 'The installed apps changed since the plan was made.', 'Run the import again to see the new plan.');
     }
@@ -149,7 +150,7 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
     return journaled(deps, tx, journal, async () => {
       // Refused here, before loadBundle: nothing is loaded and no script runs.
       const admission = prepared.signature ? await admitArchive(deps, journal, prepared.source.path, prepared.signature) : undefined;
-      if (prepared.source.bundle) await loadBundle(deps, journal, prepared.source.bundle);
+      if (prepared.source.bundle && plan.install.length + plan.upgrade.length > 0) await loadBundle(deps, journal, prepared.source.bundle);
       // Get every image and check every app before the first script runs.
       let state = tx.state;
       const leaving = new Set([...plan.remove, ...plan.upgrade.map((u) => u.from)].map((a) => a.id));
@@ -196,17 +197,26 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
             await uninstallStep(deps, journal, replaces, 'upgrade', versions);
             await setAsideStep(deps, journal, replaces);
           }
-          installed.push(await installStep(deps, journal, app, nextId++, replaces ? 'upgrade' : 'install', versions, replaces));
+          installed.push(ownedBy(plan.product, await installStep(deps, journal, app, nextId++, replaces ? 'upgrade' : 'install', versions, replaces)));
         } catch (err) {
           throw inStep(app, replaces ? 'upgrade' : 'install', err);
         }
       }
       const gone = new Set([...removed, ...targets.flatMap((t) => (t.replaces ? [t.replaces] : []))].map((a) => a.id));
-      await commit(deps, tx, journal, { ...state, apps: [...state.apps.filter((a) => !gone.has(a.id)), ...installed], nextAppId: nextId });
+      const claimed = new Set(plan.claim.map((a) => a.id));
+      const stay = state.apps.filter((a) => !gone.has(a.id)).map((a) => (claimed.has(a.id) ? ownedBy(plan.product, a) : a));
+      await commit(deps, tx, journal, { ...state, apps: [...stay, ...installed], nextAppId: nextId });
       await rememberAccepted(deps, admission);
       return { plan, installed, removed, changed: true };
     });
   });
+}
+
+/** The app recorded as belonging to `product` (none: installed from an unnamed list, like by hand). */
+function ownedBy(product: string | undefined, app: InstalledApp): InstalledApp {
+  const rest = { ...app };
+  delete rest.product;
+  return product === undefined ? rest : { ...rest, product };
 }
 
 function placeholder(app: AcquiredApp): InstalledApp {

@@ -13,7 +13,7 @@ import { engineFreeBytes } from '../adapters/archive/engine-space.js';
 function planText(ctx: Context, prepared: PreparedImport): string {
   const { plan } = prepared;
   const s = ctx.style;
-  const lines: string[] = [];
+  const lines: string[] = [plan.scope === 'product' ? `Product '${plan.product ?? ''}': only its apps change; other apps stay as they are.` : 'Whole host: apps not in the product are removed.'];
   const section = (title: string, items: string[], paint: (x: string) => string) => {
     if (items.length === 0) return;
     lines.push(paint(`${title}:`));
@@ -23,6 +23,7 @@ function planText(ctx: Context, prepared: PreparedImport): string {
   section('Remove', plan.remove.map((a) => `${a.name}:${a.version}`), s.red);
   section('Upgrade', plan.upgrade.map((u) => `${u.from.name}:${u.from.version} -> ${u.to.version}`), s.yellow);
   section('Install', plan.install.map((a) => `${a.name}:${a.version}`), s.green);
+  section(plan.product === undefined ? 'No longer of a product' : `Take into product '${plan.product}'`, plan.claim.map((a) => `${a.name}:${a.version}`), s.dim);
   if (isEmptyPlan(plan)) lines.push('Nothing to do: the host already has this product.');
   if (prepared.signature) lines.push(`Signature: ${describeVerdict(prepared.signature)}`, ...(prepared.signature.status === 'refused' ? [`  ${prepared.signature.message}`] : []));
   return `${lines.join('\n')}\n`;
@@ -43,10 +44,12 @@ function planData(prepared: PreparedImport) {
   return {
     source: { path: source.path, kind: source.bundle?.kind ?? 'list', product: source.product.name ?? null, apps: source.product.apps.length },
     restore: prepared.restore,
+    scope: plan.scope,
     keep: plan.keep.map(app),
     remove: plan.remove.map(app),
     upgrade: plan.upgrade.map((u) => ({ from: app(u.from), to: app(u.to) })),
     install: plan.install.map(app),
+    claim: plan.claim.map(app),
     signature: prepared.signature ?? null,
   };
 }
@@ -55,7 +58,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   const base = await lifecycleDeps(ctx, opts);
   const bundles = createBundles(base.engine);
   const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST), metaContent };
-  const prepared = await prepareImport(deps, args[0] ?? '', opts.restore === true);
+  const prepared = await prepareImport(deps, args[0] ?? '', { restore: opts.restore === true, exact: opts.exact === true });
   const shown = planText(ctx, prepared);
   if (opts.dryRun === true) return { data: { ...planData(prepared), applied: false }, text: shown };
   process.stderr.write(shown);

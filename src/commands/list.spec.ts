@@ -4,9 +4,12 @@ export const listSpec: CommandSpec = {
   name: 'list',
   aliases: ['ls'],
   summary: 'List the installed apps.',
-  description: 'List the installed apps with version, repository, family and install time. --raw prints DAM 1.x lines `id;imageId12;name;version;repoId;*;family` on stdout.',
-  options: [{ flags: '--raw', description: "DAM 1.x's `;`-separated lines" }],
+  description: 'List the installed apps with version, product (the named product whose import installed it, - for apps installed by hand), repository, family and install time. --raw prints DAM 1.x lines `id;imageId12;name;version;repoId;*;family` on stdout.',
+  options: [
+    { flags: '--raw', description: "DAM 1.x's `;`-separated lines" },
+    { flags: '--product <name>', description: 'only the apps that belong to this product' },
+  ],
   json: true,
-  examples: ['dam list', 'dam list --raw', 'dam list --json'],
+  examples: ['dam list', 'dam list --product acme-suite', 'dam list --raw', 'dam list --json'],
   load: () => import('./list.js'),
 };

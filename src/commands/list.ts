@@ -18,7 +18,8 @@ export async function run(ctx: Context, { opts }: CommandInput): Promise<Command
   const state = await ctx.store().read();
   await warnUnfinished(ctx);
   const repoName = (id: number) => (id === UNKNOWN_REPO_ID ? undefined : state.repos.find((r) => r.id === id)?.name) ?? '~unknown~';
-  const apps = state.apps.map((a) => ({
+  const product = typeof opts.product === 'string' ? opts.product : undefined;
+  const apps = state.apps.filter((a) => product === undefined || a.product === product).map((a) => ({
     id: a.id,
     name: a.name,
     version: a.version,
@@ -29,10 +30,12 @@ export async function run(ctx: Context, { opts }: CommandInput): Promise<Command
     family: a.family,
     multiversion: a.multiversion,
     installedAt: a.installedAt || null,
+    product: a.product ?? null,
   }));
   if (opts.raw === true && !ctx.json) {
     return { text: apps.map((a) => [a.id, shortId(a.imageId), a.name, a.version, a.repoId, a.multiversion ? '*' : '', a.family].join(';')).join('\n') };
   }
-  const rows = apps.map((a) => [a.name, a.version, a.repo, a.family, a.installedAt ? a.installedAt.replace('T', ' ').slice(0, 19) : '-']);
-  return { data: apps, text: apps.length ? table(['NAME', 'VERSION', 'REPOSITORY', 'FAMILY', 'INSTALLED'], rows) : 'No apps are installed.\n' };
+  const rows = apps.map((a) => [a.name, a.version, a.product ?? '-', a.repo, a.family, a.installedAt ? a.installedAt.replace('T', ' ').slice(0, 19) : '-']);
+  const none = product === undefined ? 'No apps are installed.\n' : `No installed app belongs to the product '${product}'.\n`;
+  return { data: apps, text: apps.length ? table(['NAME', 'VERSION', 'PRODUCT', 'REPOSITORY', 'FAMILY', 'INSTALLED'], rows) : none };
 }

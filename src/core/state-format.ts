@@ -53,6 +53,8 @@ function parseApp(v: unknown, file: string, i: number): InstalledApp {
   }
   if (o.scriptEnv !== undefined) app.scriptEnv = strings(o.scriptEnv, file, `${what}.scriptEnv`);
   if (o.metaDigests !== undefined) app.metaDigests = strings(o.metaDigests, file, `${what}.metaDigests`);
+  const product = optStr(o, 'product', file, what);
+  if (product !== undefined) app.product = product;
   return app;
 }
 

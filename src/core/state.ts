@@ -43,6 +43,8 @@ export interface InstalledApp {
   scriptEnv?: Record<string, string>;
   /** sha256 (hex) of each file of the kept /meta copy, by relative path, `link:TARGET` for links; set at install. */
   metaDigests?: Record<string, string>;
+  /** The named product whose import installed the app; absent for apps installed by hand or from an unnamed list. */
+  product?: string;
 }
 
 /** An image this state directory brought onto the engine: pulled, loaded from an archive or bundle, or built. */

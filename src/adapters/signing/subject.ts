@@ -45,7 +45,7 @@ export async function measureFile(path: string, options: { withTag?: boolean; si
   await checkRegularFile(path);
   const { compression, head } = await sniff(path);
   if (compression !== 'none' || isTarHeader(head)) {
-    // A bundle of format 2 (a plain tar) or of format 1: the index is the first member either way.
+    // Format 2 (a plain tar whose first member is its index) first, then format 1.
     const opened = (compression === 'none' ? await readIndex2(path) : undefined) ?? (await readIndex(path, compression));
     if (opened) {
       const out: MeasuredFile = { kind: 'bundle', subject: { kind: 'bundle', indexSha256: opened.indexSha256 } };
