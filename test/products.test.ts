@@ -150,6 +150,6 @@ test('dam info FILE lists a bundle\'s apps and what importing it would change, c
   // Off a terminal, progress through the bundle comes as plain lines (DAM_PROGRESS_SECONDS apart), no control characters.
   const imported = ok(await run(['import', bundle, '--yes'], { DAM_PROGRESS_SECONDS: '0.001' }));
   assert.match(imported.stderr, /Reading \S+alpha\.bundle {2}[\d.]+ [kMG]?B \/ [\d.]+ [kMG]?B {2}\d+%/);
-  assert.ok(!imported.stderr.includes("\r") && !imported.stderr.includes("\u001b"), "no control characters");
+  assert.ok(!imported.stderr.includes('\r') && !imported.stderr.includes('\u001b'), 'no control characters');
   assert.deepEqual(await listed(), [`${a1}:1.0@alpha`, `${a2}:1.0@alpha`, `${b1}:1.0@beta`].sort());
 });
