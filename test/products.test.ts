@@ -33,7 +33,7 @@ after(async () => {
   await cleanup();
 });
 
-const run = (args: string[]): Promise<DamResult> => dam(args, { home, cwd: dir, env: { DAMTEST_LOG: logFile } });
+const run = (args: string[], env: Record<string, string> = {}): Promise<DamResult> => dam(args, { home, cwd: dir, env: { DAMTEST_LOG: logFile, ...env } });
 const ok = (out: DamResult): DamResult => {
   assert.equal(out.code, 0, out.stderr);
   return out;
@@ -146,4 +146,10 @@ test('dam info FILE lists a bundle\'s apps and what importing it would change, c
   const format1 = JSON.parse(ok(await run(['info', whole, '--json'])).stdout) as Info;
   assert.deepEqual([format1.apps.map((x) => x.name), format1.plan], [[b1], { scope: 'host', keep: [`${b1}:1.0`], remove: [], upgrade: [], install: [] }]);
   assert.equal(await snapshot(), was, 'info changed nothing');
+
+  // Off a terminal, progress through the bundle comes as plain lines (DAM_PROGRESS_SECONDS apart), no control characters.
+  const imported = ok(await run(['import', bundle, '--yes'], { DAM_PROGRESS_SECONDS: '0.001' }));
+  assert.match(imported.stderr, /Reading \S+alpha\.bundle {2}[\d.]+ [kMG]?B \/ [\d.]+ [kMG]?B {2}\d+%/);
+  assert.ok(!imported.stderr.includes('\r') && !imported.stderr.includes('\u001b'), 'no control characters');
+  assert.deepEqual(await listed(), [`${a1}:1.0@alpha`, `${a2}:1.0@alpha`, `${b1}:1.0@beta`].sort());
 });

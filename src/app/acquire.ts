@@ -74,7 +74,8 @@ async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: S
   // When the verdict depends on the file's hash, it is announced once the load pass has measured it.
   let admission = signature ? await admitArchive(deps, journal, path, signature.early, { quiet: signature.measure }) : undefined;
   deps.report.info(`Verifying and loading ${path}`);
-  await deps.archives.verifyAndLoad(path, stagedMeta, async (archive) => {
+  const reading = <T>(work: () => Promise<T>): Promise<T> => (deps.report.whileReading ? deps.report.whileReading(`Verifying ${path}`, path, work) : work());
+  await reading(() => deps.archives.verifyAndLoad(path, stagedMeta, async (archive) => {
     // The hash is of the bytes this pass streamed into the engine, which registers nothing before this resolves.
     if (signature) admission = await confirmSignature(deps, journal, signature, admission, archive);
     checkSignedArchive(admission, archive);
@@ -88,7 +89,7 @@ async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: S
     // Exactly the tags the load will set (DAM writes the manifest the engine reads): rollback restores each.
     for (const tag of archive.tags) await journal.intend({ kind: 'tag', ref: tag, target: archive.imageId, previous: (await deps.engine.inspectImage(tag))?.id ?? null });
     faultPoint(deps, 'before-load');
-  }, deps.signal, { sha256: signature?.measure === true });
+  }, deps.signal, { sha256: signature?.measure === true }));
   if (!app) throw new Error('verifyAndLoad returned without checking the archive');
   if (admission) app.admission = admission;
   const loaded = await deps.engine.inspectImage(app.tag);

@@ -11,6 +11,8 @@ export interface Reporter {
   info(message: string): void;
   warn(message: string): void;
   success(message: string): void;
+  /** Shows progress through a large file read while `work` runs (bytes of its size, rate, time left). */
+  whileReading?<T>(label: string, path: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface LifecycleDeps {

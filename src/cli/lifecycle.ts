@@ -16,6 +16,7 @@ import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import { fileArchiveTrust } from '../adapters/signing/archive-trust.js';
 import type { Context } from './context.js';
 import { progressRenderer } from './progress.js';
+import { withFileMeter } from './file-meter.js';
 import { appLookup } from './app-lookup.js';
 
 export interface LifecycleFlags {
@@ -60,7 +61,7 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     },
     lookupApp: appLookup(ctx, credentials.passwords),
     progress: () => progressRenderer(log),
-    report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m) },
+    report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m), whileReading: (label, path, work) => withFileMeter({ log, env: ctx.env }, label, path, work) },
     signal: ctx.signal,
     appsDir: join(store.paths.home, 'apps'),
     scriptTimeoutMs: timeoutMs(flags.timeout),

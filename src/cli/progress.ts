@@ -133,3 +133,69 @@ export function progressRenderer(log: Logger, options: RendererOptions = {}): Pr
     },
   };
 }
+
+/** `label  12 MB / 40 MB  30%  2.1 MB/s  13s left`: bytes done of a known total, for work that is one stream. */
+export function meterLine(label: string, done: number, total: number, rate: number): string {
+  const parts = [safe(label), `${formatBytes(done)} / ${formatBytes(total)}`, `${total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100}%`];
+  if (rate > 0) {
+    parts.push(`${formatBytes(rate)}/s`);
+    if (total > done) parts.push(`${formatDuration((total - done) / rate)} left`);
+  }
+  return parts.join('  ');
+}
+
+export interface MeterOptions {
+  label: string;
+  total: number;
+  /** Bytes done so far; undefined while unknown (nothing is shown then). */
+  sample: () => number | undefined;
+  now?: () => number;
+  /** Redraw interval on a terminal. */
+  intervalMs?: number;
+  /** Interval between two plain lines off a terminal (CI logs): no control characters there. */
+  plainEveryMs?: number;
+}
+
+export interface ByteMeter {
+  /** Takes one sample and shows it if it is due; the timer calls it, tests may too. */
+  tick(): void;
+  /** Shows the last state once more (a terminal line is ended) and stops the timer. Idempotent. */
+  stop(): void;
+}
+
+/** Shows progress through long byte work: a live line on a terminal, a plain line every few seconds elsewhere. */
+export function byteMeter(log: Logger, options: MeterOptions, timers = true): ByteMeter {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const every = log.interactive ? (options.intervalMs ?? 250) : (options.plainEveryMs ?? 5000);
+  let lastShown = started;
+  let shown = false;
+  let stopped = false;
+  let last: number | undefined;
+  const line = (done: number) => meterLine(options.label, done, options.total, done / Math.max(0.001, (now() - started) / 1000));
+  const show = (done: number) => {
+    log.raw(log.interactive ? `\r\x1b[K${line(done).slice(0, Math.max(10, (process.stderr.columns ?? 80) - 1))}` : `${line(done)}\n`);
+    shown = true;
+    lastShown = now();
+  };
+  const tick = () => {
+    const done = options.sample();
+    if (done !== undefined) last = done;
+    if (stopped || done === undefined || done === 0 || now() - lastShown < every) return;
+    show(done);
+  };
+  const timer = timers ? setInterval(tick, Math.min(every, 1000)) : undefined;
+  timer?.unref();
+  return {
+    tick,
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearInterval(timer);
+      // The file may be closed by now: the last offset seen stands for the end.
+      const done = options.sample() ?? last;
+      if (shown && done !== undefined) show(done);
+      if (shown && log.interactive) log.raw('\n');
+    },
+  };
+}

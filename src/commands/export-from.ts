@@ -16,7 +16,8 @@ import { openStaged, stageEngineImages } from '../adapters/bundle/oci-engine.js'
 import type { Compression } from '../adapters/bundle/compression.js';
 import { writeOciBundle } from '../adapters/bundle/oci-write.js';
 import type { Context } from '../cli/context.js';
-import { formatBytes } from '../cli/progress.js';
+import { byteMeter, formatBytes } from '../cli/progress.js';
+import { plainEveryMs } from '../cli/file-meter.js';
 import { registryFor, repoForRef } from './registry-access.js';
 
 export async function readProductFile(path: string): Promise<Product> {
@@ -98,7 +99,10 @@ export async function exportFromProduct(ctx: Context, state: State, options: Exp
     const total = layers.reduce((sum, b) => sum + b.size, 0);
     ctx.log.info(`Writing a bundle of ${product.apps.length} app(s) for ${options.platforms.map(formatPlatform).join(', ')} to '${options.out}': ${planned.index.blobs.length} blob(s), ${formatBytes(total)} of layers...`);
     const started = Date.now();
-    const bytes = await writeOciBundle(planned.index, planned.images, planned.openLayer, { out: options.out, signal: ctx.signal });
+    let written = 0;
+    const every = plainEveryMs(ctx.env);
+    const meter = byteMeter(ctx.log, { label: `Writing ${options.out}`, total: planned.index.blobs.reduce((sum, b) => sum + b.size, 0), sample: () => written, ...(every !== undefined ? { plainEveryMs: every } : {}) });
+    const bytes = await writeOciBundle(planned.index, planned.images, planned.openLayer, { out: options.out, signal: ctx.signal, onProgress: (n) => { written = n; } }).finally(() => meter.stop());
     ctx.log.info(`Wrote '${options.out}': ${formatBytes(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     return {
       path: options.out,

@@ -9,6 +9,7 @@ import { missingLayers } from '../adapters/bundle/engine-layers.js';
 import { describeVerdict } from '../core/signing/verdict.js';
 import { metaContent } from '../adapters/fs/meta-digests.js';
 import { engineFreeBytes } from '../adapters/archive/engine-space.js';
+import { withFileMeter } from '../cli/file-meter.js';
 
 function planText(ctx: Context, prepared: PreparedImport): string {
   const { plan } = prepared;
@@ -67,7 +68,8 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     ctx.log.info('Import cancelled; nothing was changed.');
     return { data: { ...planData(prepared), applied: false } };
   }
-  const result = await applyImport(deps, prepared);
+  const apply = () => applyImport(deps, prepared);
+  const result = prepared.source.bundle ? await withFileMeter(ctx, `Reading ${prepared.source.path}`, prepared.source.path, apply) : await apply();
   ctx.log.success(result.changed ? `Import finished: ${result.installed.length} installed or upgraded, ${result.removed.length} removed.` : 'Nothing to do: the host already has this product.');
   return { data: { ...planData(prepared), applied: result.changed }, history: { plan: planData(prepared), changes: result.changed ? importChanges(prepared.plan) : [] } };
 }

@@ -14,6 +14,7 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
 import { stringOpt } from '../cli/input.js';
 import { registryFor } from './registry-access.js';
+import { withFileMeter } from '../cli/file-meter.js';
 
 async function regularFile(path: string): Promise<string> {
   const s = await stat(path).catch((err: unknown) => {
@@ -40,7 +41,7 @@ export async function runPushBundle(ctx: Context, { args, opts }: CommandInput):
     };
     ctx.log.info(`Pushing ${contents.images.length} image(s) of '${path}' to repository '${repo.name}' (${repo.server})...`);
     const started = Date.now();
-    const pushed = await pushBundle(path, contents.indexSha256, handle.registry.writer(), targetOf, ctx.signal);
+    const pushed = await withFileMeter(ctx, `Pushing ${path}`, path, () => pushBundle(path, contents.indexSha256, handle.registry.writer(), targetOf, ctx.signal));
     ctx.log.info(`Pushed: ${pushed.uploaded} blob(s) uploaded (${formatBytes(pushed.uploadedBytes)}), ${pushed.mounted} mounted, ${pushed.skipped} already there; ${pushed.manifests} manifest(s), ${pushed.tags.length} tag(s) in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     return { data: { path, repository: repo.name, server: repo.server, ...pushed }, text: `Bundle '${path}' was pushed to repository '${repo.name}': ${pushed.tags.join(', ')}.` };
   } finally {
