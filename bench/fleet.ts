@@ -41,7 +41,7 @@ async function main(site: Site, bundle: string): Promise<void> {
   check('the first rollout', await playbook(site, ROLLOUT, { dam_rollout_bundle: bundle, dam_serial: 3 }));
   for (let i = 0; i < RUNS; i++) {
     for (const h of site.hosts) await reset(h);
-    single.push(await seconds(async () => check('dam import', await dam(['import', bundle, '--yes'], { home: host.home, env: { DOCKER_HOST: host.engine.host }, timeoutMs: 600_000 }))));
+    single.push(await seconds(async () => check('dam import', await dam(['import', bundle, '--yes'], { home: host.home, env: { DOCKER_HOST: host.engine.host, DAMTEST_LOG: join(site.dir, 'scripts.log') }, timeoutMs: 600_000 }))));
     await reset(host);
     rollouts.push(await seconds(async () => check('the rollout', await playbook(site, ROLLOUT, { dam_rollout_bundle: bundle, dam_serial: 3 }))));
     converged.push(await seconds(async () => check('the converged rollout', await playbook(site, ROLLOUT, { dam_rollout_bundle: bundle, dam_serial: 3 }))));
