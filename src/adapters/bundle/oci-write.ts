@@ -3,15 +3,13 @@
 // (a registry's blob as served, or a layer DAM compressed) and are checked against their digest as they
 // stream; nothing is recompressed. Written as a new temporary sibling (O_EXCL, see store/atomic.ts), fsynced and renamed; removed on any error.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
 import { INDEX_MEMBER } from '../../core/bundle/index-format.js';
 import { blobMember, formatBundleIndex2, OCI_INDEX_MEMBER, OCI_LAYOUT, OCI_LAYOUT_MEMBER, ociMembers, type Blob2, type BundleIndex2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
-import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
-import { byteCounter } from './byte-counter.js';
+import { writePackedFile } from './packed-file.js';
 
 export interface WriteOciOptions {
   out: string;
@@ -55,13 +53,8 @@ export function blobCheck(blob: Blob2, fault: (what: string) => Error): Transfor
 }
 
 export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2[], openLayer: (blob: Blob2) => Promise<Readable>, options: WriteOciOptions): Promise<number> {
-  const partial = tempSibling(options.out);
-  const counter = byteCounter(options.onProgress);
-  const pack = tar.pack();
-  const writing = pipeline([pack as unknown as Readable, counter.stream, createWriteStream(partial, { mode: 0o644, flags: 'wx' })], options.signal ? { signal: options.signal } : {});
-  writing.catch(() => undefined);
   const fault = (what: string) => new DamError('REGISTRY_ERROR', `Writing the bundle '${options.out}' failed: ${what}.`, 'The source changed or the download was corrupted; run the export again.');
-  try {
+  return writePackedFile(options.out, { onProgress: options.onProgress, signal: options.signal }, async (pack) => {
     await addEntry(pack, INDEX_MEMBER, formatBundleIndex2(index));
     await addEntry(pack, OCI_LAYOUT_MEMBER, Buffer.from(OCI_LAYOUT));
     await addEntry(pack, OCI_INDEX_MEMBER, Buffer.from(ociMembers(images).indexJson));
@@ -76,14 +69,5 @@ export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2
       const entry = pack.entry({ name: blobMember(blob.digest), size: blob.size, mode: 0o644, mtime: new Date(0) });
       await pipeline(body, blobCheck(blob, fault), entry as unknown as NodeJS.WritableStream);
     }
-    pack.finalize();
-    await writing;
-    await commitTemp(partial, options.out);
-  } catch (err) {
-    pack.destroy(err instanceof Error ? err : new Error(String(err)));
-    await writing.catch(() => undefined);
-    await discardTemp(partial);
-    throw err;
-  }
-  return counter.bytes();
+  });
 }

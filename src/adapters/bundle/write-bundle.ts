@@ -4,8 +4,7 @@
 // (save-scan.ts), once to copy (see docs/decisions/0004-bundle-format.md for the measurement). The file is
 // written as a new temporary sibling (O_EXCL, see store/atomic.ts), fsynced and renamed; it is removed on any error.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
@@ -16,11 +15,10 @@ import { planLayers } from '../../core/bundle/chain.js';
 import { metaListing } from '../../core/bundle/meta-listing.js';
 import type { Inventory } from '../../core/bundle/inventory.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
-import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 import { checkCompressor, compressor, type Compression } from './compression.js';
 import { scanSave, type SaveScan } from './save-scan.js';
 import { walkTar } from './tar-walk.js';
-import { byteCounter } from './byte-counter.js';
+import { writePackedFile } from './packed-file.js';
 
 export interface ExportImage {
   /** Image id or tag of a local image. */
@@ -66,28 +64,13 @@ export async function writeBundle(engine: Engine, product: Product, images: Expo
   const scan = await scanSave(engine, ids, options.signal);
   const measureMs = Date.now() - started;
   const index = buildIndex(product, ids.map((id) => ({ id, tags: [...byId.get(id)!] })), scan, options.delta);
-  const partial = tempSibling(options.out);
-  const counter = byteCounter(options.onProgress);
-  const pack = tar.pack();
-  const compress = compressor(options.compress);
-  const stages = [pack as unknown as Readable, ...(compress ? [compress] : []), counter.stream, createWriteStream(partial, { flags: 'wx', mode: 0o644 })];
-  const writing = pipeline(stages, options.signal ? { signal: options.signal } : {});
-  writing.catch(() => undefined);
-  try {
+  const bytes = await writePackedFile(options.out, { compress: compressor(options.compress), onProgress: options.onProgress, signal: options.signal }, async (pack) => {
     const data = formatBundleIndex(index);
     await new Promise<void>((resolve, reject) => pack.entry({ name: INDEX_MEMBER, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
     await copyLayers(engine, ids, scan, index, pack, options.signal);
-    pack.finalize();
-    await writing;
-    await commitTemp(partial, options.out);
-  } catch (err) {
-    pack.destroy(err instanceof Error ? err : new Error(String(err)));
-    await writing.catch(() => undefined);
-    await discardTemp(partial);
-    throw err;
-  }
+  });
   const layerBytes = index.blobs.reduce((sum, b) => sum + b.size, 0);
-  return { path: options.out, bytes: counter.bytes(), compression: options.compress, index, layerBytes, measureMs };
+  return { path: options.out, bytes, compression: options.compress, index, layerBytes, measureMs };
 }
 
 export function buildIndex(product: Product, images: Array<{ id: string; tags: string[] }>, scan: SaveScan, delta?: Inventory): BundleIndex {
