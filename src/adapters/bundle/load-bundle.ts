@@ -36,14 +36,34 @@ export async function confirmLoaded(engine: Engine, path: string, images: Readon
   }
 }
 
-export async function loadBundle(path: string, compression: Compression, index: BundleIndex, indexSha256: string, engine: Engine, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
+/**
+ * Streams a docker-save tar that `fill` writes into one `docker load`, holding back its end marker until
+ * `fill` returned (every check passed): on a failure the upload is broken off and the engine discards what it
+ * received. Then checks that every image is in the engine; `fill`'s result.
+ */
+export async function loadSaveStream<T>(engine: Engine, path: string, images: ReadonlyArray<{ imageId: string; tags: string[] }>, signal: AbortSignal | undefined, fill: (pack: tar.Pack) => Promise<T>): Promise<T> {
   const pack = tar.pack();
   const upload = new PassThrough();
   const sending = pipeline(pack as unknown as Readable, upload).catch(() => undefined);
   const loading = engine.load(upload, signal ? { signal } : {});
-  let staged: string[] = [];
   loading.catch(() => undefined);
+  let result: T;
   try {
+    result = await fill(pack);
+  } catch (err) {
+    upload.destroy(err instanceof Error ? err : new Error(String(err)));
+    await loading.catch(() => undefined);
+    throw err;
+  }
+  pack.finalize();
+  await sending;
+  await loading;
+  await confirmLoaded(engine, path, images);
+  return result;
+}
+
+export async function loadBundle(path: string, compression: Compression, index: BundleIndex, indexSha256: string, engine: Engine, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
+  return loadSaveStream(engine, path, index.images, signal, async (pack) => {
     for (const img of index.images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
     await addEntry(pack, 'manifest.json', saveManifest(index));
     const checker = metaChecker(path);
@@ -54,16 +74,6 @@ export async function loadBundle(path: string, compression: Compression, index: 
       return seen;
     });
     checker.check(index);
-    if (stageMeta) staged = await checker.stage(index, stageMeta);
-  } catch (err) {
-    // Break the upload without its end marker: the engine discards what it has received.
-    upload.destroy(err instanceof Error ? err : new Error(String(err)));
-    await loading.catch(() => undefined);
-    throw err;
-  }
-  pack.finalize();
-  await sending;
-  await loading;
-  await confirmLoaded(engine, path, index.images);
-  return staged;
+    return stageMeta ? checker.stage(index, stageMeta) : [];
+  });
 }

@@ -14,7 +14,7 @@ import { blobMember, type ResolvedImage2 } from '../../core/bundle/index-format2
 import { metaChecker } from './verify-bundle.js';
 import { zstdInflater } from './compression.js';
 import { walkBundle2 } from './oci-read.js';
-import { confirmLoaded } from './load-bundle.js';
+import { loadSaveStream } from './load-bundle.js';
 import { bundleInvalid } from './tar-walk.js';
 
 const hex = (digest: string) => digest.slice('sha256:'.length);
@@ -37,14 +37,8 @@ export async function loadBundle2(path: string, indexSha256: string, imageIds: s
   const diffOf = new Map<string, string>();
   for (const img of images) img.parsed.layers.forEach((l, i) => diffOf.set(l.digest, img.layers[i]!));
   const checker = metaChecker(path);
-  let staged: string[] = [];
   let scanError: unknown;
-  const pack = tar.pack();
-  const upload = new PassThrough();
-  const sending = pipeline(pack as unknown as Readable, upload).catch(() => undefined);
-  const loading = engine.load(upload, signal ? { signal } : {});
-  loading.catch(() => undefined);
-  try {
+  return loadSaveStream(engine, path, images, signal, async (pack) => {
     for (const img of images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
     const manifest = images.map((img) => ({ Config: `${hex(img.imageId)}.json`, RepoTags: img.tags, Layers: img.layers.map((d) => `${hex(d)}/layer.tar`) }));
     await addEntry(pack, 'manifest.json', Buffer.from(JSON.stringify(manifest)));
@@ -70,18 +64,8 @@ export async function loadBundle2(path: string, indexSha256: string, imageIds: s
       await Promise.all([pipeline(body, zstdInflater(`The layer ${blob.digest} of '${path}'`), tee.stream, entry as unknown as NodeJS.WritableStream), tee.done]);
     });
     if (scanError !== undefined) throw scanError;
-    if (stageMeta) staged = await checker.stage({ images }, stageMeta);
-  } catch (err) {
-    // Break the upload without its end marker: the engine discards what it has received.
-    upload.destroy(err instanceof Error ? err : new Error(String(err)));
-    await loading.catch(() => undefined);
-    throw err;
-  }
-  pack.finalize();
-  await sending;
-  await loading;
-  await confirmLoaded(engine, path, images);
-  return staged;
+    return stageMeta ? checker.stage({ images }, stageMeta) : [];
+  });
 }
 
 /** Passes chunks on and copies them into `side` (an inflater read by the /meta scan), at its pace. */
