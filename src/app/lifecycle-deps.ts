@@ -1,7 +1,7 @@
 // What the lifecycle use cases (install, upgrade, remove, recover, import) need, wired in src/cli.
 import type { Engine } from '../core/ports/engine.js';
 import type { Store } from '../core/ports/store.js';
-import type { Archives, HostDirs, Journals, MetaCopier, Scripts } from '../core/ports/host.js';
+import type { AppFolders, Archives, FaultPoints, HostDirs, Journals, MetaCopier, Scripts } from '../core/ports/host.js';
 import type { ProgressListener, RegistryAuth } from '../core/ports/engine.js';
 import type { Repo } from '../core/state.js';
 import type { ArchiveTrust } from '../core/ports/signing.js';
@@ -33,21 +33,21 @@ export interface LifecycleDeps {
   /** A progress display for one pull or load; `done` ends it. */
   progress(): { listener: ProgressListener; done(): void };
   signal: AbortSignal;
-  /** Where installed apps' meta copies live: `<appsDir>/<app id>/meta`. */
-  appsDir: string;
+  /** Where installed apps' folders and meta copies live. */
+  appFolders: AppFolders;
   scriptTimeoutMs?: number;
   interactive?: boolean;
   /** Never touch the network: images must be local or in the archive. */
   offline?: boolean;
   /** The host's signature check for archives; absent, archives are not checked. */
   trust?: ArchiveTrust;
-  /** Test hook: the name of a step at which to SIGKILL this process (DAM_FAULT_KILL_AT). */
-  faultKillAt?: string;
+  /** Fault injection for the crash tests; absent, nothing happens at the named steps. */
+  faults?: FaultPoints;
 }
 
-/** Fault injection for the crash tests: dies at the named step, exactly as a power cut would. */
+/** Marks a named step of a transaction, where the crash tests may stop the process. */
 export function faultPoint(deps: LifecycleDeps, step: string): void {
-  if (deps.faultKillAt === step) process.kill(process.pid, 'SIGKILL');
+  deps.faults?.reached(step);
 }
 
 export function checkInterrupted(deps: LifecycleDeps): void {

@@ -19,11 +19,11 @@ export interface Versions {
 }
 
 export function appDirOf(deps: LifecycleDeps, appId: number): string {
-  return join(deps.appsDir, String(appId));
+  return deps.appFolders.dir(appId);
 }
 
 export function metaDirOf(deps: LifecycleDeps, appId: number): string {
-  return join(appDirOf(deps, appId), 'meta');
+  return deps.appFolders.meta(appId);
 }
 
 /** Runs `fn` in a journal; on any failure rolls back, then rethrows with what the rollback could not undo. */

@@ -1,5 +1,4 @@
 // `dam verify`: every installed app (or one) checked against what was installed. Read-only.
-import { join } from 'node:path';
 import { findInstalled } from '../core/install-rules.js';
 import { verifyApp, type AppVerdict } from '../core/verify-app.js';
 import type { Engine } from '../core/ports/engine.js';
@@ -7,8 +6,8 @@ import type { State } from '../core/state.js';
 
 export interface VerifyDeps {
   engine: Engine;
-  /** Where installed apps' meta copies live: `<appsDir>/<app id>/meta`. */
-  appsDir: string;
+  /** Where installed app `appId` keeps its copy of /meta. */
+  appMetaDir(appId: number): string;
   /** The digests of a meta copy, undefined when the folder is missing. */
   metaDigests(dir: string): Promise<Record<string, string> | undefined>;
 }
@@ -23,7 +22,7 @@ export async function verifyApps(deps: VerifyDeps, state: State, name?: string):
   const apps = name === undefined ? state.apps : [findInstalled(state, name)];
   const verdicts: AppVerdict[] = [];
   for (const app of apps) {
-    const metaDir = join(deps.appsDir, String(app.id), 'meta');
+    const metaDir = deps.appMetaDir(app.id);
     const [image, tagged, meta] = await Promise.all([deps.engine.inspectImage(app.imageId), deps.engine.inspectImage(app.tag), app.metaDigests ? deps.metaDigests(metaDir) : undefined]);
     verdicts.push(verifyApp(app, { image: image?.id, tagTarget: tagged?.id, meta }, metaDir));
   }

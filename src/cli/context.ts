@@ -4,12 +4,14 @@ import type { Readable } from 'node:stream';
 import type { Store } from '../core/ports/store.js';
 import type { Engine } from '../core/ports/engine.js';
 import type { Registries } from '../core/ports/registry.js';
-import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
+import { defaultLegacyDir } from '../adapters/store/file-store.js';
+import { StateDir } from '../adapters/store/state-dir.js';
 import type { Logger, Style } from './log.js';
 
 export interface ContextInit {
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The state directory, handed to its owner (src/adapters/store/state-dir.ts) and to nobody else. */
   home: string;
   json: boolean;
   color: boolean;
@@ -20,7 +22,10 @@ export interface ContextInit {
   signal: AbortSignal;
 }
 
-export interface Context extends ContextInit {
+/** Without `home`: the state directory is reached through `stateDir()`, which alone knows its layout. */
+export interface Context extends Omit<ContextInit, 'home'> {
+  /** The state directory's owner: the store, journals, keys, trust policy, history and app folders. */
+  stateDir(): StateDir;
   store(): Store;
   /** The Docker engine client, loaded on first use (DOCKER_HOST honoured, API version negotiated). */
   engine(): Promise<Engine>;
@@ -29,12 +34,15 @@ export interface Context extends ContextInit {
 }
 
 export function makeContext(init: ContextInit): Context {
-  let store: Store | undefined;
+  let stateDir: StateDir | undefined;
   let engine: Engine | undefined;
   let registries: Registries | undefined;
+  const { home, ...rest } = init;
+  const dir = () => (stateDir ??= new StateDir(home, { legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) }));
   return {
-    ...init,
-    store: () => (store ??= new FileStore({ home: init.home, legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) })),
+    ...rest,
+    stateDir: dir,
+    store: () => dir().store(),
     engine: async () => {
       const { createDockerEngine } = await import('../adapters/docker/engine.js');
       return (engine ??= createDockerEngine(init.env));

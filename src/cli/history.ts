@@ -1,10 +1,9 @@
 // Recording each operation that changes the host or the state in the history file, when it ends (ok or not).
 // A history that cannot be written is reported, never allowed to fail an operation that succeeded.
-import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { DamError } from '../core/errors.js';
 import { HISTORY_FORMAT, overridesOf, type HistoryChange, type HistoryEntry } from '../core/history.js';
-import { appendHistory, HISTORY_MAX_BYTES } from '../adapters/store/history-file.js';
+import { HISTORY_MAX_BYTES } from '../adapters/store/history-file.js';
 import type { Context } from './context.js';
 import type { CommandResult, CommandSpec } from './spec.js';
 
@@ -41,11 +40,9 @@ export interface Outcome {
 
 export async function recordHistory(ctx: Context, o: Outcome): Promise<void> {
   if (!recorded(o.spec, o.args, o.opts)) return;
-  try {
-    await access(ctx.home);
-  } catch {
-    return; // No state directory: the operation failed before it could change anything.
-  }
+  const dir = ctx.stateDir();
+  // No state directory: the operation failed before it could change anything.
+  if ((await dir.mode().catch(() => undefined)) === undefined) return;
   const exitCode = o.error ? (o.error instanceof DamError ? o.error.exitCode : 1) : (o.result?.exitCode ?? 0);
   const entry: HistoryEntry = {
     format: HISTORY_FORMAT,
@@ -63,8 +60,8 @@ export async function recordHistory(ctx: Context, o: Outcome): Promise<void> {
   if (o.result?.history?.plan !== undefined) entry.plan = o.result.history.plan;
   const max = Number(ctx.env.DAM_HISTORY_MAX_BYTES);
   try {
-    await appendHistory(ctx.home, entry, Number.isInteger(max) && max > 0 ? max : HISTORY_MAX_BYTES);
+    await dir.history().append(entry, Number.isInteger(max) && max > 0 ? max : HISTORY_MAX_BYTES);
   } catch (err) {
-    ctx.log.warn(`Could not record this operation in the history of ${ctx.home}: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.log.warn(`Could not record this operation in the history of ${dir.describe().dir}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -1,10 +1,9 @@
 // The composition root of the app lifecycle: wires the adapters into the ports the use cases need.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { LifecycleDeps } from '../app/lifecycle-deps.js';
 import type { Repo } from '../core/state.js';
 import type { RegistryAuth } from '../core/ports/engine.js';
 import { usageError } from '../core/errors.js';
-import { JournalFiles } from '../adapters/store/journal-files.js';
 import { hostDirs } from '../adapters/fs/host-dirs.js';
 import { copyMetaFromImage } from '../adapters/meta/copy-meta.js';
 import { engineArchives } from '../adapters/archive/load-archive.js';
@@ -14,6 +13,7 @@ import { metaDigests } from '../adapters/fs/meta-digests.js';
 import { scriptSettings } from '../core/script-env.js';
 import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import { fileArchiveTrust } from '../adapters/signing/archive-trust.js';
+import { killAtStep } from '../adapters/process/fault-kill.js';
 import type { Context } from './context.js';
 import { progressRenderer } from './progress.js';
 import { withFileMeter } from './file-meter.js';
@@ -37,14 +37,15 @@ function timeoutMs(value: unknown): number | undefined {
 
 export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): Promise<LifecycleDeps> {
   const engine = await ctx.engine();
-  const store = ctx.store();
+  const stateDir = ctx.stateDir();
+  const store = stateDir.store();
   const credentials = await store.readCredentials();
   const log = ctx.log;
   const scriptLog = (line: string) => log.raw(`  | ${line}\n`);
   return {
     engine,
     store,
-    journals: new JournalFiles(store.paths.journal),
+    journals: await stateDir.journals(),
     dirs: hostDirs,
     scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); }, settings: () => scriptSettings(process.env) },
     meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); }, digests: metaDigests },
@@ -63,17 +64,17 @@ export async function lifecycleDeps(ctx: Context, flags: LifecycleFlags = {}): P
     progress: () => progressRenderer(log),
     report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m), whileReading: (label, path, work) => withFileMeter({ log, env: ctx.env }, label, path, work) },
     signal: ctx.signal,
-    appsDir: join(store.paths.home, 'apps'),
+    appFolders: { dir: (id) => stateDir.appDir(id), meta: (id) => stateDir.appMetaDir(id) },
     scriptTimeoutMs: timeoutMs(flags.timeout),
     interactive: flags.interactive === true,
     offline: flags.offline === true,
     trust: fileArchiveTrust({
-      home: store.paths.home,
+      trust: await stateDir.trust(),
       insecureAllowUnsigned: flags.insecureAllowUnsigned === true,
       allowDowngrade: flags.allowDowngrade === true,
       ...(typeof flags.signature === 'string' ? { signature: resolve(ctx.cwd, flags.signature) } : {}),
       signal: ctx.signal,
     }),
-    faultKillAt: ctx.env.DAM_FAULT_KILL_AT,
+    faults: killAtStep(ctx.env.DAM_FAULT_KILL_AT),
   };
 }

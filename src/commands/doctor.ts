@@ -1,5 +1,4 @@
 // `dam doctor`: checks the engine, the state directory and the journal, and reports each with what to do.
-import { readdir, stat } from 'node:fs/promises';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { DamError, errnoCode } from '../core/errors.js';
@@ -78,33 +77,26 @@ async function checkEngine(ctx: Context): Promise<EngineReport> {
 }
 
 async function checkState(ctx: Context): Promise<StateReport> {
-  const store = ctx.store();
-  const report: StateReport = { home: store.paths.home, mode: null, private: false, stateFile: store.paths.state, readable: false };
+  const dir = ctx.stateDir();
+  const where = dir.describe();
+  const report: StateReport = { home: where.dir, mode: null, private: false, stateFile: where.stateFile, readable: false };
   try {
-    const state = await store.read();
+    const state = await dir.store().read();
     Object.assign(report, { readable: true, repos: state.repos.length, apps: state.apps.length });
   } catch (err) {
     report.error = problem(err);
   }
-  try {
-    const mode = (await stat(store.paths.home)).mode & 0o7777;
+  const mode = await dir.mode();
+  if (mode !== undefined) {
     report.mode = `0${mode.toString(8)}`;
     report.private = (mode & 0o077) === 0;
-  } catch (err) {
-    if (errnoCode(err) !== 'ENOENT') throw err;
   }
   return report;
 }
 
 async function checkJournal(ctx: Context): Promise<UnfinishedReport> {
-  const journal = ctx.store().paths.journal;
-  try {
-    const files = await readdir(journal);
-    return { journal, operations: files.filter((f) => f.endsWith('.json')).sort() };
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return { journal, operations: [] };
-    throw err;
-  }
+  const dir = ctx.stateDir();
+  return { journal: dir.describe().journalDir, operations: await dir.pendingOperations() };
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -3,7 +3,6 @@
 import { evaluate, describeVerdict, type Verdict } from '../core/signing/verdict.js';
 import type { Subject } from '../core/signing/payload.js';
 import { measureFile } from '../adapters/signing/subject.js';
-import { readTrust } from '../adapters/signing/trust-file.js';
 import { readDetachedSignature } from '../adapters/signing/archive-trust.js';
 import { embeddedBundle } from '../adapters/bundle/self-contained.js';
 import { createBundles } from '../adapters/bundle/tar-bundles.js';
@@ -83,7 +82,7 @@ function contentLines(data: FileInfo): string[] {
 export async function fileInfo(ctx: Context, path: string, signaturePath?: string): Promise<CommandResult> {
   const measured = await measureFile(path, { withTag: true, signal: ctx.signal });
   const signature = await readDetachedSignature(path, signaturePath);
-  const verdict = evaluate({ policy: await readTrust(ctx.store().paths.home), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
+  const verdict = evaluate({ policy: await (await ctx.stateDir().trust()).read(), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
   const selfContained = measured.kind === 'bundle' && embeddedBundle(path) !== undefined;
   const sequence = 'sequence' in verdict && verdict.sequence !== undefined ? verdict.sequence : null;
   const data: FileInfo = { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict, selfContained, sequence, ...(await contentsOf(ctx, path, measured.kind, measured.subject.kind === 'file' ? measured.subject.tag : undefined)) };

@@ -1,4 +1,3 @@
-import { readdir } from 'node:fs/promises';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
@@ -6,8 +5,8 @@ import { UNKNOWN_REPO_ID } from '../core/state.js';
 
 /** Read-only commands say when an operation was interrupted, so the host is never silently half-changed. */
 export async function warnUnfinished(ctx: Context): Promise<void> {
-  const pending = await readdir(ctx.store().paths.journal).catch(() => [] as string[]);
-  if (pending.some((f) => f.endsWith('.json'))) {
+  const pending = await ctx.stateDir().pendingOperations().catch(() => [] as string[]);
+  if (pending.length > 0) {
     ctx.log.warn("An operation was interrupted and is unfinished; run 'dam recover' to finish or roll it back (install, upgrade and remove do it by themselves).");
   }
 }

@@ -5,7 +5,7 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
 import { usageError } from '../core/errors.js';
 import { migrate, type MigrateResult } from '../app/migrate.js';
-import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
+import { defaultLegacyDir } from '../adapters/store/file-store.js';
 import { markTakenOver, readLegacyFolder } from '../adapters/store/legacy-files.js';
 
 function render(result: MigrateResult): string {
@@ -31,7 +31,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   const from = typeof opts.from === 'string' ? resolve(ctx.cwd, opts.from) : defaultLegacyDir(ctx.env);
   // A store without the first-run notice, which would only tell to run dam migrate.
   const result = await migrate(
-    { store: new FileStore({ home: ctx.home }), engine: () => ctx.engine(), report: ctx.log, now: () => new Date(), legacy: { read: readLegacyFolder, markTakenOver } },
+    { store: ctx.stateDir().storeWithoutNotice(), engine: () => ctx.engine(), report: ctx.log, now: () => new Date(), legacy: { read: readLegacyFolder, markTakenOver } },
     from,
     opts.dryRun === true,
   );

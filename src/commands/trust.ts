@@ -3,7 +3,6 @@ import { basename, resolve } from 'node:path';
 import { DamError, errnoCode, usageError } from '../core/errors.js';
 import { parsePublicKeyPem } from '../core/signing/fingerprint.js';
 import { addTrustedKey, removeTrustedKey, validateKeyName, type TrustPolicy } from '../core/signing/trust.js';
-import { readTrust, updateTrust } from '../adapters/signing/trust-file.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { stringOpt } from '../cli/input.js';
@@ -21,7 +20,7 @@ async function add(ctx: Context, file: string, name: string | undefined): Promis
   const { raw, fingerprint } = parsePublicKeyPem(pem, file);
   const keyName = validateKeyName(name ?? basename(path).replace(/\.(pub|pem)$/, ''));
   const key = { name: keyName, fingerprint, publicKey: raw.toString('base64'), addedAt: new Date().toISOString() };
-  await updateTrust(ctx.store().paths.home, 'trust add', (policy) => ({ policy: addTrustedKey(policy, key), result: undefined }));
+  await (await ctx.stateDir().trust()).update('trust add', (policy) => ({ policy: addTrustedKey(policy, key), result: undefined }));
   ctx.log.success(`Trusting the key '${keyName}' (${fingerprint}): archives and bundles must now be signed by a trusted key.`);
   return { data: { name: keyName, fingerprint } };
 }
@@ -36,14 +35,14 @@ function view(policy: TrustPolicy) {
 
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const [action, arg] = args;
-  const home = ctx.store().paths.home;
+  const trust = await ctx.stateDir().trust();
   if (action === 'add') {
     if (!arg) throw usageError('dam trust add needs a public key file.', 'Example: dam trust add vendor.pub --name vendor');
     return add(ctx, arg, stringOpt(opts, 'name'));
   }
   if (action === 'remove') {
     if (!arg) throw usageError('dam trust remove needs a key name or fingerprint.', 'dam trust list shows them.');
-    const removed = await updateTrust(home, 'trust remove', (policy) => {
+    const removed = await trust.update('trust remove', (policy) => {
       const out = removeTrustedKey(policy, arg);
       return { policy: out.policy, result: out };
     });
@@ -51,7 +50,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     return { data: { name: removed.removed.name, fingerprint: removed.removed.fingerprint, remaining: removed.policy.keys.length } };
   }
   if (action === 'list') {
-    const data = view(await readTrust(home));
+    const data = view(await trust.read());
     if (data.keys.length === 0) return { data, text: 'No key is trusted: archives and bundles are accepted without a signature.\n' };
     const names = new Map(data.keys.map((k) => [k.fingerprint, k.name]));
     let text = table(['NAME', 'FINGERPRINT', 'ADDED'], data.keys.map((k) => [k.name, k.fingerprint, k.addedAt.replace('T', ' ').slice(0, 19)]));

@@ -1,5 +1,4 @@
 // `dam verify [APP]`: see app/verify.ts. Also used by `dam doctor` for its summary.
-import { join } from 'node:path';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
@@ -18,7 +17,7 @@ async function digestsOrUndefined(dir: string): Promise<Record<string, string> |
 }
 
 export async function verifyReport(ctx: Context, state: State, name?: string): Promise<VerifyReport> {
-  const deps = { engine: await ctx.engine(), appsDir: join(ctx.store().paths.home, 'apps'), metaDigests: digestsOrUndefined };
+  const deps = { engine: await ctx.engine(), appMetaDir: (id: number) => ctx.stateDir().appMetaDir(id), metaDigests: digestsOrUndefined };
   return verifyApps(deps, state, name);
 }
 

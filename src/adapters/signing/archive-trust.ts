@@ -6,7 +6,7 @@ import { parseSignatureFile, type Subject } from '../../core/signing/payload.js'
 import { evaluate, type AdmitFlags, type Verdict } from '../../core/signing/verdict.js';
 import { recordAccepted, recordAcceptedApps, type TrustPolicy } from '../../core/signing/trust.js';
 import { appNameOf, parseRef } from '../../core/ref.js';
-import { readTrust, updateTrust } from './trust-file.js';
+import type { TrustStore } from './trust-file.js';
 import { fileSha256 } from './subject.js';
 import { readRegularFile } from '../fs/regular-file.js';
 
@@ -14,7 +14,8 @@ import { readRegularFile } from '../fs/regular-file.js';
 const SIGNATURE_MAX = 64 * 1024;
 
 export interface ArchiveTrustOptions extends AdmitFlags {
-  home: string;
+  /** The host's trust.json. */
+  trust: TrustStore;
   /** `--signature PATH`: the detached signature to use instead of `FILE.sig`. */
   signature?: string;
   signal?: AbortSignal;
@@ -47,7 +48,7 @@ function claimedSubject(signature: { text: string; source: string } | undefined)
 
 export function fileArchiveTrust(options: ArchiveTrustOptions): ArchiveTrust {
   const verdictFor = async (path: string, measure: () => Promise<Subject>, productName?: string, apps?: string[]): Promise<Verdict> => {
-    const policy = await readTrust(options.home);
+    const policy = await options.trust.read();
     const signature = await readDetachedSignature(path, options.signature);
     // With no key trusted and nothing to show, the file is not read a second time.
     if (!signature && policy.keys.length === 0) return { status: 'not-required' };
@@ -56,7 +57,7 @@ export function fileArchiveTrust(options: ArchiveTrustOptions): ArchiveTrust {
   };
   const wholeFile = (path: string) => async (): Promise<Subject> => ({ kind: 'file', ...(await fileSha256(path, options.signal)) });
   const fileCheck = async (path: string): Promise<FileCheck> => {
-    const policy = await readTrust(options.home);
+    const policy = await options.trust.read();
     const signature = await readDetachedSignature(path, options.signature);
     const input = { policy, archive: path, ...(signature ? { signature } : {}) };
     return {
@@ -87,7 +88,7 @@ export function fileArchiveTrust(options: ArchiveTrustOptions): ArchiveTrust {
       const { product, sequence, signer } = verdict;
       const entry = { product, fingerprint: signer.fingerprint, sequence, acceptedAt: new Date().toISOString() };
       const apps = (policy: TrustPolicy) => recordAcceptedApps(policy, verdict.apps ?? [], { ...entry, created: verdict.created ?? '' });
-      await updateTrust(options.home, 'accept', (policy) => ({ policy: apps(recordAccepted(policy, entry)), result: undefined }));
+      await options.trust.update('accept', (policy) => ({ policy: apps(recordAccepted(policy, entry)), result: undefined }));
     },
   };
 }

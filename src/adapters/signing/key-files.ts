@@ -16,15 +16,21 @@ export interface KeyInfo {
   private: boolean;
 }
 
-export const keysDir = (home: string): string => join(home, 'keys');
+/** Where the keys live; given by the state directory (src/adapters/store/state-dir.ts). */
+export interface KeyPaths {
+  /** The state directory, made private before the first key is written. */
+  parent: string;
+  /** Its keys/ folder. */
+  dir: string;
+}
 
 const writeNew = (path: string, data: string, mode: number): Promise<void> => writeFileSynced(path, data, mode, 'wx');
 
-export async function generateKey(home: string, name: string): Promise<KeyInfo> {
+export async function generateKey(paths: KeyPaths, name: string): Promise<KeyInfo> {
   validateKeyName(name);
-  const dir = keysDir(home);
+  const dir = paths.dir;
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(home, 0o700);
+  await chmod(paths.parent, 0o700);
   await chmod(dir, 0o700);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const keyFile = join(dir, `${name}.key`);
@@ -46,10 +52,10 @@ export async function generateKey(home: string, name: string): Promise<KeyInfo> 
   return { name, fingerprint: fingerprintOfRaw(rawPublicKey(publicKey)), publicKeyFile: pubFile, private: true };
 }
 
-export async function listKeys(home: string): Promise<KeyInfo[]> {
+export async function listKeys(paths: KeyPaths): Promise<KeyInfo[]> {
   let names: string[];
   try {
-    names = await readdir(keysDir(home));
+    names = await readdir(paths.dir);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return [];
     throw err;
@@ -57,17 +63,17 @@ export async function listKeys(home: string): Promise<KeyInfo[]> {
   const out: KeyInfo[] = [];
   for (const file of names.filter((n) => n.endsWith('.pub')).sort()) {
     const name = file.slice(0, -'.pub'.length);
-    const publicKeyFile = join(keysDir(home), file);
+    const publicKeyFile = join(paths.dir, file);
     const key = createPublicKey(await readFile(publicKeyFile, 'utf8'));
     out.push({ name, fingerprint: fingerprintOfRaw(rawPublicKey(key)), publicKeyFile, private: names.includes(`${name}.key`) });
   }
   return out;
 }
 
-export async function readPublicPem(home: string, name: string): Promise<string> {
+export async function readPublicPem(paths: KeyPaths, name: string): Promise<string> {
   validateKeyName(name);
   try {
-    return await readFile(join(keysDir(home), `${name}.pub`), 'utf8');
+    return await readFile(join(paths.dir, `${name}.pub`), 'utf8');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `There is no key named '${name}'.`, 'dam key list shows the keys; dam key generate NAME makes one.');
     throw err;
@@ -75,10 +81,10 @@ export async function readPublicPem(home: string, name: string): Promise<string>
 }
 
 /** The private key `name` from keys/, or the PEM file at `name` when it is a path. */
-export async function readPrivateKey(home: string, name: string): Promise<{ key: KeyObject; fingerprint: string }> {
+export async function readPrivateKey(paths: KeyPaths, name: string): Promise<{ key: KeyObject; fingerprint: string }> {
   const isPath = name.includes('/');
   if (!isPath) validateKeyName(name);
-  const file = isPath ? name : join(keysDir(home), `${name}.key`);
+  const file = isPath ? name : join(paths.dir, `${name}.key`);
   let pem: string;
   try {
     pem = await readFile(file, 'utf8');
@@ -94,4 +100,34 @@ export async function readPrivateKey(home: string, name: string): Promise<{ key:
   }
   if (key.asymmetricKeyType !== 'ed25519') throw new DamError('USAGE', `'${file}' is not an Ed25519 key.`, 'Give a key made by dam key generate.');
   return { key, fingerprint: fingerprintOfRaw(rawPublicKey(createPublicKey(key))) };
+}
+
+/** The names of the keys with a public half, without reading them; none when there is no keys/ folder. */
+export async function keyNames(paths: KeyPaths): Promise<string[]> {
+  try {
+    return (await readdir(paths.dir)).filter((n) => n.endsWith('.pub')).map((n) => n.slice(0, -'.pub'.length));
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+/** The state directory's signing keys, as its owner hands them out. */
+export interface Keyring {
+  generate(name: string): Promise<KeyInfo>;
+  list(): Promise<KeyInfo[]>;
+  names(): Promise<string[]>;
+  publicPem(name: string): Promise<string>;
+  /** A key name in keys/, or the path of a PEM private key. */
+  privateKey(name: string): Promise<{ key: KeyObject; fingerprint: string }>;
+}
+
+export function keyring(paths: KeyPaths): Keyring {
+  return {
+    generate: (name) => generateKey(paths, name),
+    list: () => listKeys(paths),
+    names: () => keyNames(paths),
+    publicPem: (name) => readPublicPem(paths, name),
+    privateKey: (name) => readPrivateKey(paths, name),
+  };
 }

@@ -4,11 +4,11 @@ import { DamError, usageError } from '../../core/errors.js';
 import { appNameOf, parseRef } from '../../core/ref.js';
 import { formatSignatureFile, signPayload, SIGNATURE_FORMAT, type Payload } from '../../core/signing/payload.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { readPrivateKey } from './key-files.js';
+import type { Keyring } from './key-files.js';
 import { measureFile } from './subject.js';
 
 export interface SignRequest {
-  home: string;
+  keys: Pick<Keyring, 'privateKey'>;
   /** A key name in the state directory's keys/, or the path of a PEM private key. */
   key: string;
   path: string;
@@ -38,7 +38,7 @@ function productName(request: SignRequest, measured: Awaited<ReturnType<typeof m
 }
 
 export async function signFile(request: SignRequest): Promise<Signed> {
-  const { key, fingerprint } = await readPrivateKey(request.home, request.key);
+  const { key, fingerprint } = await request.keys.privateKey(request.key);
   const measured = await measureFile(request.path, { withTag: true, ...(request.signal ? { signal: request.signal } : {}) });
   const sequence = request.sequence ?? request.now.getTime();
   if (!Number.isSafeInteger(sequence) || sequence < 0) throw new DamError('USAGE', `The sequence ${sequence} is not a non-negative integer.`, 'Example: --sequence 42');

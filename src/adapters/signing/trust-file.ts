@@ -2,16 +2,21 @@
 // not the state lock, which an install already holds when it records an accepted sequence) and replaced
 // atomically.
 import { chmod, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { errnoCode } from '../../core/errors.js';
 import { emptyTrust, parseTrust, serializeTrust, type TrustPolicy } from '../../core/signing/trust.js';
 import { acquireLock } from '../store/lock.js';
 import { writeFileAtomic } from '../store/atomic.js';
 
-export const trustFile = (home: string): string => join(home, 'trust.json');
+/** Where trust.json and its lock live; given by the state directory (src/adapters/store/state-dir.ts). */
+export interface TrustPaths {
+  /** The state directory, made private before the first write. */
+  dir: string;
+  file: string;
+  lock: string;
+}
 
-export async function readTrust(home: string): Promise<TrustPolicy> {
-  const file = trustFile(home);
+export async function readTrust(paths: TrustPaths): Promise<TrustPolicy> {
+  const file = paths.file;
   try {
     return parseTrust(await readFile(file, 'utf8'), file);
   } catch (err) {
@@ -20,16 +25,27 @@ export async function readTrust(home: string): Promise<TrustPolicy> {
   }
 }
 
-export async function updateTrust<T>(home: string, command: string, fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T }): Promise<T> {
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  await chmod(home, 0o700);
-  const lock = await acquireLock(join(home, 'trust.lock'), command, 5000);
+export async function updateTrust<T>(paths: TrustPaths, command: string, fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T }): Promise<T> {
+  await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  await chmod(paths.dir, 0o700);
+  const lock = await acquireLock(paths.lock, command, 5000);
   try {
-    const before = await readTrust(home);
+    const before = await readTrust(paths);
     const { policy, result } = fn(before);
-    if (policy !== before) await writeFileAtomic(trustFile(home), serializeTrust(policy), 0o600);
+    if (policy !== before) await writeFileAtomic(paths.file, serializeTrust(policy), 0o600);
     return result;
   } finally {
     await lock.release();
   }
+}
+
+/** trust.json, as the state directory's owner hands it out. */
+export interface TrustStore {
+  read(): Promise<TrustPolicy>;
+  /** Changes the policy under trust.lock; `fn`'s policy is written only when it is a new object. */
+  update<T>(command: string, fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T }): Promise<T>;
+}
+
+export function trustStore(paths: TrustPaths): TrustStore {
+  return { read: () => readTrust(paths), update: (command, fn) => updateTrust(paths, command, fn) };
 }

@@ -8,14 +8,23 @@ import { DamError, errnoCode } from '../../core/errors.js';
 import { importLegacyDb } from '../../core/legacy-db.js';
 import { emptyCredentials, initialState, type Credentials, type State } from '../../core/state.js';
 import { parseCredentials, parseState, serializeState } from '../../core/state-format.js';
-import type { Store, StorePaths, StoreTransaction, StoreUpdate } from '../../core/ports/store.js';
+import type { Store, StoreTransaction, StoreUpdate } from '../../core/ports/store.js';
 import { acquireLock } from './lock.js';
 import { writeFileAtomic } from './atomic.js';
 import { readText } from './read-text.js';
 import { readLegacyFiles } from './legacy-files.js';
 
+/** The files a FileStore uses; given by the state directory (state-dir.ts), which owns the names. */
+export interface StoreFiles {
+  /** The state directory itself, made 0700 before the first write. */
+  dir: string;
+  state: string;
+  credentials: string;
+  lock: string;
+}
+
 export interface FileStoreOptions {
-  home: string;
+  files: StoreFiles;
   /** Where a DAM 1.x database may be (its `Repos` and `Apps` files). */
   legacyDir?: string;
   lockWaitMs?: number;
@@ -54,21 +63,13 @@ export function checkHomeOwner(home: string, uid: number | undefined): void {
 }
 
 export class FileStore implements Store {
-  readonly paths: StorePaths;
+  private readonly paths: StoreFiles;
   private readonly options: FileStoreOptions;
 
   constructor(options: FileStoreOptions) {
     this.options = options;
-    const home = options.home;
-    checkHomeOwner(home, process.getuid?.());
-    this.paths = {
-      home,
-      state: join(home, 'state.json'),
-      credentials: join(home, 'credentials.json'),
-      lock: join(home, 'lock'),
-      apps: join(home, 'apps'),
-      journal: join(home, 'journal'),
-    };
+    this.paths = options.files;
+    checkHomeOwner(this.paths.dir, process.getuid?.());
   }
 
   async read(): Promise<State> {
@@ -91,8 +92,8 @@ export class FileStore implements Store {
   }
 
   async transaction<T>(command: string, fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    await mkdir(this.paths.home, { recursive: true, mode: 0o700 });
-    await chmod(this.paths.home, 0o700);
+    await mkdir(this.paths.dir, { recursive: true, mode: 0o700 });
+    await chmod(this.paths.dir, 0o700);
     const lock = await acquireLock(this.paths.lock, command, this.options.lockWaitMs ?? 5000);
     try {
       const existing = await readText(this.paths.state);

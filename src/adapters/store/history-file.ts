@@ -2,7 +2,6 @@
 // `history.jsonl.1` (replacing the older rotated file) and a new one starts. Appends and rotation happen under
 // `history.lock`, so two operations ending together neither interleave lines nor lose a rotated file.
 import { appendFile, readFile, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { errnoCode } from '../../core/errors.js';
 import { parseHistoryLine, type HistoryEntry } from '../../core/history.js';
 import { acquireLock } from './lock.js';
@@ -10,8 +9,11 @@ import { acquireLock } from './lock.js';
 /** 1 MiB: some thousands of operations before a rotation. */
 export const HISTORY_MAX_BYTES = 1024 * 1024;
 
-export function historyPaths(home: string): { current: string; rotated: string; lock: string } {
-  return { current: join(home, 'history.jsonl'), rotated: join(home, 'history.jsonl.1'), lock: join(home, 'history.lock') };
+/** Where the history lives; given by the state directory (state-dir.ts), which owns the names. */
+export interface HistoryPaths {
+  current: string;
+  rotated: string;
+  lock: string;
 }
 
 async function sizeOf(path: string): Promise<number> {
@@ -23,8 +25,7 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-export async function appendHistory(home: string, entry: HistoryEntry, maxBytes = HISTORY_MAX_BYTES): Promise<void> {
-  const paths = historyPaths(home);
+export async function appendHistory(paths: HistoryPaths, entry: HistoryEntry, maxBytes = HISTORY_MAX_BYTES): Promise<void> {
   const lock = await acquireLock(paths.lock, 'history', 5000);
   try {
     if ((await sizeOf(paths.current)) >= maxBytes) await rename(paths.current, paths.rotated);
@@ -49,7 +50,6 @@ async function readLines(path: string): Promise<HistoryEntry[]> {
 }
 
 /** Every entry kept, oldest first: the rotated file, then the current one. */
-export async function readHistory(home: string): Promise<HistoryEntry[]> {
-  const paths = historyPaths(home);
+export async function readHistory(paths: HistoryPaths): Promise<HistoryEntry[]> {
   return [...(await readLines(paths.rotated)), ...(await readLines(paths.current))];
 }

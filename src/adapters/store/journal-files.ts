@@ -66,8 +66,8 @@ export class JournalFiles {
     return open;
   }
 
-  /** Journals left by operations that did not finish, oldest first. */
-  async pending(): Promise<OpenJournal[]> {
+  /** The file names of the journals left by operations that did not finish, oldest first. */
+  async pendingNames(): Promise<string[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -75,8 +75,13 @@ export class JournalFiles {
       if (errnoCode(err) === 'ENOENT') return [];
       throw err;
     }
+    return names.filter((n) => n.endsWith('.json')).sort();
+  }
+
+  /** Journals left by operations that did not finish, oldest first. */
+  async pending(): Promise<OpenJournal[]> {
     const out: OpenJournal[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of await this.pendingNames()) {
       const file = join(this.dir, name);
       out.push(new OpenJournal(parseJournal(await readFile(file, 'utf8'), file), this.dir));
     }

@@ -85,6 +85,23 @@ export interface ActiveJournal {
   close(): Promise<void>;
 }
 
+/** Where DAM keeps each installed app's files (in the state directory), as dpkg keeps /var/lib/dpkg/info. */
+export interface AppFolders {
+  /** The folder of installed app `appId`: made at install, removed with the app. */
+  dir(appId: number): string;
+  /** The app's copy of /meta inside it, where its scripts run. */
+  meta(appId: number): string;
+}
+
+/**
+ * Named points in a transaction (`before-commit`, `after-install-script`...) that the crash tests stop the
+ * process at, exactly as a power cut would. In normal runs nothing happens.
+ */
+export interface FaultPoints {
+  /** Called when the operation reaches `step`; may never return. */
+  reached(step: string): void;
+}
+
 export interface Journals {
   begin(operation: Operation, summary: string): Promise<ActiveJournal>;
   /** Journals of operations that did not finish, oldest first. */

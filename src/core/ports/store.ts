@@ -1,17 +1,6 @@
 import type { Credentials, State } from '../state.js';
 
-export interface StorePaths {
-  home: string;
-  state: string;
-  credentials: string;
-  lock: string;
-  /** Per-app copies of /meta, as dpkg keeps /var/lib/dpkg/info. */
-  apps: string;
-  journal: string;
-}
-
 export interface Store {
-  readonly paths: StorePaths;
   /**
    * A consistent snapshot of the state, without taking the lock. On the first run it creates the state
    * (a DAM 1.x database is taken over only by `dam migrate`). Throws STATE_CORRUPT or STATE_TOO_NEW.
