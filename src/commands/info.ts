@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DamError, isDamError } from '../core/errors.js';
 import { readAppLabels } from '../core/app-labels.js';
+import { escapeControls } from '../core/escape.js';
 import { appNameOf, formatRef, isBareAppRef, resolveAppRef } from '../core/ref.js';
 import { type InstalledApp, type State, defaultRepo, repoPrefix } from '../core/state.js';
 import { localImageFacts, remoteImageFacts, type ImageFacts } from '../app/app-info.js';
@@ -119,7 +120,7 @@ function splitLabels(labels: Record<string, string>): { appLabels: Record<string
   return { appLabels, otherLabels };
 }
 
-const escape = (s: string) => s.replace(/[\p{Cc}]/gu, (c) => (c === '\n' || c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+const escape = (s: string) => escapeControls(s, 'lines');
 
 function modeString(mode: number): string {
   return [6, 3, 0].map((shift) => `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${mode & (1 << shift) ? 'x' : '-'}`).join('');
