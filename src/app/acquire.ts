@@ -6,7 +6,8 @@ import { readAppLabels } from '../core/app-labels.js';
 import { parseServers } from '../core/create/servers.js';
 import { appNameOf, formatRef, parseRef, resolveAppRef, type ImageRef } from '../core/ref.js';
 import { defaultRepo, repoPrefix, type State } from '../core/state.js';
-import { repoForRegistry, type Candidate } from '../core/install-rules.js';
+import type { Candidate } from '../core/install-rules.js';
+import { classifyArgument, repoForInstall } from '../core/repo-resolution.js';
 import type { ActiveJournal } from '../core/ports/host.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { admitArchive, checkSignedArchive, confirmSignature } from './signatures.js';
@@ -34,8 +35,8 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
   if (deps.offline) {
     throw new DamError('NOT_FOUND', `${tag} is not in the local Docker cache, and --offline forbids pulling it.`, 'Install from an archive (dam install FILE.dam), or drop --offline.');
   }
-  const { repo } = repoForRegistry(state, ref.registry);
-  await checkPullable(deps, repo, ref, text);
+  const { repo, path } = repoForInstall(state, ref);
+  await checkPullable(deps, { repo, path }, ref, text);
   const auth = await deps.registryAuth(repo);
   await journal.intend({ kind: 'tag', ref: tag, target: '', previous: null });
   deps.report.info(`Pulling ${tag}${text === tag ? '' : ` (for ${text})`}`);
@@ -62,7 +63,7 @@ export type AcquireCheck = (app: AcquiredApp) => Promise<void> | void;
 function describe(state: State, ref: ImageRef, imageId: string, labels: Record<string, string>, stagedMeta: string, source: AcquiredApp['source']): AcquiredApp {
   const name = appNameOf(ref);
   const view = readAppLabels(labels, name);
-  const withRepo = repoForRegistry(state, ref.registry);
+  const withRepo = repoForInstall(state, ref);
   return { name, version: ref.tag, family: view.family, multiversion: view.multiversion, tag: formatRef(ref), imageId, repoId: withRepo.repo.id, state: withRepo.state, stagedMeta, source, labels };
 }
 
@@ -107,12 +108,13 @@ async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: S
 export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state: State, text: string, check: AcquireCheck, stageName = 'meta'): Promise<AcquiredApp> {
   const path = resolve(text);
   const stagedMeta = join(journal.workDir, stageName);
-  if (await deps.dirs.isFile(path)) {
+  const kind = classifyArgument(text, (await deps.dirs.isFile(path)) ? 'regular' : undefined);
+  if (kind === 'file') {
     const app = await fromArchive(deps, journal, state, path, stagedMeta, check);
     checkInterrupted(deps);
     return app;
   }
-  if (/\.(dam|tar|tar\.gz|tgz)$/.test(text) || text.startsWith('./') || text.startsWith('/')) {
+  if (kind === 'missing-file') {
     throw new DamError('NOT_FOUND', `The archive file '${text}' does not exist.`, 'Check the path; an app from a registry is written name:version.');
   }
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { DamError, isDamError } from '../core/errors.js';
 import type { Engine } from '../core/ports/engine.js';
 import type { BlobRef, Registry } from '../core/ports/registry.js';
-import { type LayerScan, type MetaListing, listingOf, mergeLower, scanMetaTar } from '../adapters/fs/meta-listing.js';
+import { type LayerScan, type MetaListing, endsMeta, listingOf, scanMetaTar } from '../adapters/fs/meta-listing.js';
 import { TEMPORARY_LABEL } from '../adapters/meta/copy-meta.js';
 
 export interface ImageFacts {
@@ -35,22 +35,26 @@ export async function localImageFacts(engine: Engine, ref: string, labels: Recor
   } finally {
     await engine.removeContainer(container);
   }
-  return { labels: image.labels, size: image.size, created: image.created, id: image.id, meta: listingOf(scan) };
+  return { labels: image.labels, size: image.size, created: image.created, id: image.id, meta: listingOf([scan]) };
 }
 
-/** Layers are read top first and merged, stopping at the first that holds meta/install. */
+/**
+ * Layers are read top first, until one hides all below it in /meta or the merge so far holds meta/install
+ * (so a big base image under the app's /meta layer is not downloaded), and merged bottom first.
+ */
 export async function remoteImageFacts(registry: Registry, name: string, tag: string): Promise<ImageFacts> {
   const config = await registry.getImageConfig(name, tag);
-  let merged: LayerScan | undefined;
+  const read: LayerScan[] = [];
+  let meta: MetaListing = { entries: [] };
   for (const layer of [...config.layers].reverse()) {
     const scan = await scanMetaTar(await openLayer(registry, name, layer));
-    if (merged) mergeLower(merged, scan);
-    else merged = scan;
-    if (merged.opaque || merged.entries.has('install')) break;
+    read.unshift(scan);
+    meta = listingOf(read);
+    if (endsMeta(scan) || meta.entries.some((e) => e.path === 'install')) break;
   }
-  if (!merged || merged.entries.size === 0) throw noMeta(`${name}:${tag} in ${registry.label}`);
+  if (meta.entries.length === 0) throw noMeta(`${name}:${tag} in ${registry.label}`);
   const size = config.layers.reduce((sum, l) => sum + l.size, 0);
-  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, meta: listingOf(merged) };
+  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, meta };
 }
 
 async function openLayer(registry: Registry, name: string, layer: BlobRef): Promise<Readable> {

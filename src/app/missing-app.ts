@@ -4,7 +4,7 @@
 // a local image is a likely match.
 import { DamError, isDamError } from '../core/errors.js';
 import { appNameOf, formatRef, type ImageRef } from '../core/ref.js';
-import type { Repo } from '../core/state.js';
+import type { RepoMatch } from '../core/repo-resolution.js';
 import { closeNames } from '../core/suggest.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 
@@ -24,14 +24,15 @@ function nameOfTag(tag: string): string {
   return last.includes(':') ? last.slice(0, last.indexOf(':')) : last;
 }
 
-export async function checkPullable(deps: LifecycleDeps, repo: Repo, ref: ImageRef, text: string): Promise<void> {
+/** `match` is the reference's repo and its path there (core/repo-resolution.ts). */
+export async function checkPullable(deps: LifecycleDeps, { repo, path }: RepoMatch, ref: ImageRef, text: string): Promise<void> {
   if (!deps.lookupApp) return;
   const tag = formatRef(ref);
   const name = appNameOf(ref);
   let lookup: AppLookup | undefined;
   let unreachable: DamError | undefined;
   try {
-    lookup = await deps.lookupApp(repo, ref.path, ref.tag);
+    lookup = await deps.lookupApp(repo, path, ref.tag);
   } catch (err) {
     if (!(err instanceof DamError) || isDamError(err, 'INTERRUPTED')) throw err;
     unreachable = err;

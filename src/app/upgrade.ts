@@ -5,6 +5,7 @@ import { checkInstallable, findInstalled } from '../core/install-rules.js';
 import type { InstalledApp } from '../core/state.js';
 import { acquire, addServerTags, checkScripts } from './acquire.js';
 import { formatRef, parseRef } from '../core/ref.js';
+import { pathInRepo } from '../core/repo-resolution.js';
 import { compareVersions, parseVersionLike, sortTags } from '../core/search.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
@@ -28,7 +29,7 @@ export async function newestVersion(deps: LifecycleDeps, name: string): Promise<
     throw new DamError('NOT_FOUND', `The repository ${app.name} was installed from is no longer configured, so DAM cannot look for newer versions.`, `Name the version: dam upgrade ${app.name}:VERSION`);
   }
   const ref = parseRef(app.tag);
-  const newest = sortTags(await deps.listTags(repo, ref.path)).find((t) => parseVersionLike(t) !== undefined);
+  const newest = sortTags(await deps.listTags(repo, pathInRepo(repo, ref.path))).find((t) => parseVersionLike(t) !== undefined);
   const installed = parseVersionLike(app.version);
   const candidate = newest ? parseVersionLike(newest) : undefined;
   if (!newest || !candidate || (installed && compareVersions(candidate, installed) <= 0)) return { app };

@@ -3,6 +3,8 @@
 // step, never one per byte. Events without an id (build output, `Status: ...`) are printed as they come.
 import type { ProgressEvent, ProgressListener } from '../core/ports/engine.js';
 import type { Logger } from './log.js';
+import { escapeControls } from '../core/escape.js';
+import { formatBytes } from '../core/bytes.js';
 
 export interface ProgressRenderer {
   listener: ProgressListener;
@@ -28,17 +30,8 @@ interface Layer {
   sinceBytes: number;
 }
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
-export function formatBytes(n: number): string {
-  let value = n;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
+// Commands format sizes with the same rule as progress lines; it lives in core.
+export { formatBytes } from '../core/bytes.js';
 
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -48,9 +41,7 @@ export function formatDuration(seconds: number): string {
 }
 
 /** Control characters other than tab are shown escaped, so engine text cannot move the cursor. */
-function safe(text: string): string {
-  return text.replace(/\p{Cc}/gu, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
-}
+const safe = (text: string): string => escapeControls(text, 'tab');
 
 /** One live line: `abc123: Downloading  12.3 MB / 40 MB  2.1 MB/s  13s left`. */
 export function layerLine(id: string, layer: Layer, now: number): string {

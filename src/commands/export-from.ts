@@ -18,7 +18,8 @@ import { writeOciBundle } from '../adapters/bundle/oci-write.js';
 import type { Context } from '../cli/context.js';
 import { byteMeter, formatBytes } from '../cli/progress.js';
 import { plainEveryMs } from '../cli/file-meter.js';
-import { registryFor, repoForRef } from './registry-access.js';
+import { registryFor } from './registry-access.js';
+import { repoForReading } from '../core/repo-resolution.js';
 
 export async function readProductFile(path: string): Promise<Product> {
   let text: string;
@@ -88,7 +89,7 @@ export async function exportFromProduct(ctx: Context, state: State, options: Exp
     } else planned = await planProductExport({
       sourceOf: async (app) => {
         const ref = app.tag !== undefined ? parseRef(app.tag) : resolveAppRef(appReference(app, state), repoPrefix(defaultRepo(state)));
-        const handle = await registryFor(ctx, repoForRef(state, ref), ref);
+        const handle = await registryFor(ctx, repoForReading(state, ref).repo, ref);
         closers.push(handle.close);
         const tag = appReference(app, state);
         return { tag, source: { registry: handle.registry, path: handle.path, ref: ref.tag } };

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DamError, isDamError } from '../core/errors.js';
 import { readAppLabels } from '../core/app-labels.js';
+import { escapeControls } from '../core/escape.js';
 import { appNameOf, formatRef, isBareAppRef, resolveAppRef } from '../core/ref.js';
 import { type InstalledApp, type State, defaultRepo, repoPrefix } from '../core/state.js';
 import { localImageFacts, remoteImageFacts, type ImageFacts } from '../app/app-info.js';
@@ -10,7 +11,8 @@ import { openRegularFile } from '../adapters/fs/regular-file.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
-import { registryFor, repoForRef } from './registry-access.js';
+import { registryFor } from './registry-access.js';
+import { classifyArgument, repoForReading } from '../core/repo-resolution.js';
 
 export interface InfoResult {
   reference: string;
@@ -40,17 +42,16 @@ export interface InfoResult {
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const text = args[0] ?? '';
   // An existing file is a bundle or an archive: show what it is and who signed it.
-  if (text.includes('/') || text.includes('.')) {
-    const file = resolve(ctx.cwd, text);
-    const found = await stat(file).catch(() => undefined);
-    if (found) {
-      // A FIFO or a folder is refused at once, by what it is (reading a FIFO would wait for a writer).
-      if (!found.isFile()) await (await openRegularFile(file, 'archive')).close();
-      const { fileInfo } = await import('./info-file.js');
-      return fileInfo(ctx, file, typeof opts.signature === 'string' ? resolve(ctx.cwd, opts.signature) : undefined);
-    }
+  const file = resolve(ctx.cwd, text);
+  const found = text === '' ? undefined : await stat(file).catch(() => undefined);
+  const kind = classifyArgument(text, found === undefined ? undefined : found.isFile() ? 'regular' : 'other');
+  if (found && kind === 'file') {
+    // A FIFO or a folder is refused at once, by what it is (reading a FIFO would wait for a writer).
+    if (!found.isFile()) await (await openRegularFile(file, 'archive')).close();
+    const { fileInfo } = await import('./info-file.js');
+    return fileInfo(ctx, file, typeof opts.signature === 'string' ? resolve(ctx.cwd, opts.signature) : undefined);
   }
-  if (looksLikeFile(text)) {
+  if (kind === 'missing-file') {
     throw new DamError('NOT_FOUND', `The file '${text}' does not exist.`, 'Check the path; dam info takes a bundle, .dam or DAM 1.x export FILE, or an app as name:version.');
   }
   const state = await ctx.store().read();
@@ -63,7 +64,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     const facts = await localImageFacts(engine, candidate);
     if (facts) return show(ctx, view(state, candidate, 'local', null, facts, appNameOf(ref), ref.tag));
   }
-  const repo = repoForRef(state, ref);
+  const { repo } = repoForReading(state, ref);
   ctx.log.info(`'${full}' is not a local image; reading it from ${repo.name === ref.registry ? ref.registry : `repository '${repo.name}'`}.`);
   const { registry, path, close } = await registryFor(ctx, repo, ref);
   try {
@@ -75,11 +76,6 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
   } finally {
     await close();
   }
-}
-
-/** A path (`./x`, `../x`, `/x`, `~/x`) or an archive's name, which no app reference looks like. */
-function looksLikeFile(text: string): boolean {
-  return /^(\.{1,2}\/|\/|~)/.test(text) || /\.(bundle|dam|tar|tgz|gz|zst|xz|sig)$/i.test(text);
 }
 
 function installedAs(state: State, reference: string, id: string): InstalledApp | undefined {
@@ -124,7 +120,7 @@ function splitLabels(labels: Record<string, string>): { appLabels: Record<string
   return { appLabels, otherLabels };
 }
 
-const escape = (s: string) => s.replace(/[\p{Cc}]/gu, (c) => (c === '\n' || c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+const escape = (s: string) => escapeControls(s, 'lines');
 
 function modeString(mode: number): string {
   return [6, 3, 0].map((shift) => `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${mode & (1 << shift) ? 'x' : '-'}`).join('');

@@ -5,17 +5,8 @@ import { confirm } from '../cli/confirm.js';
 import { usageError } from '../core/errors.js';
 import type { PurgeItem } from '../core/purge-plan.js';
 import { purge } from '../app/purge.js';
+import { formatBytes } from '../core/bytes.js';
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 const rowsOf = (items: PurgeItem[]) => items.map((i) => [i.id.replace(/^sha256:/, '').slice(0, 12), i.tags.join(', ') || '<untagged>', formatBytes(i.size)]);
 

@@ -2,14 +2,14 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { lifecycleDeps } from '../cli/lifecycle.js';
 import { newestVersion, upgrade } from '../app/upgrade.js';
-import { isBareAppRef } from '../core/ref.js';
+import { classifyArgument } from '../core/repo-resolution.js';
 import { planText, planUpgrade } from '../app/dry-run.js';
 
 export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
   const deps = await lifecycleDeps(ctx, opts);
   let target = args[0] ?? '';
   // A bare name (no version, not a file): the newest version its repo has.
-  if (!target.includes(':') && !target.includes('/') && !isBareAppRef(target) && !(await deps.dirs.isFile(target))) {
+  if (classifyArgument(target, (await deps.dirs.isFile(target)) ? 'regular' : undefined) === 'bare-name') {
     const newest = await newestVersion(deps, target);
     if (!newest.tag) {
       ctx.log.info(`${newest.app.name}:${newest.app.version} is the newest version its repository has; nothing to do.`);

@@ -1,8 +1,7 @@
 // The rules that decide, before anything changes, whether an app may go onto the host. Pure.
 import { DamError } from './errors.js';
-import { OFFICIAL_REPO_ID, type InstalledApp, type Repo, type State } from './state.js';
+import type { InstalledApp, State } from './state.js';
 import { validateFamily } from './validate.js';
-import { addRepo } from './repos.js';
 
 export interface Candidate {
   name: string;
@@ -28,21 +27,6 @@ export function checkInstallable(state: State, app: Candidate, replacing?: Insta
     throw new DamError('CONFLICT', `${app.name}:${app.version} belongs to the family '${app.family}', of which ${rival.name}:${rival.version} is installed.`,
       rival.name === app.name ? `Upgrade instead: dam upgrade ${app.name}:${app.version}` : `Remove ${rival.name}:${rival.version} first, or build the app with --multiversion.`);
   }
-}
-
-/** The repo an image reference's registry belongs to; DAM 1.x's `auto<N>` repo when none is configured. */
-export function repoForRegistry(state: State, registry: string | undefined): { state: State; repo: Repo; added: boolean } {
-  const official = state.repos.find((r) => r.id === OFFICIAL_REPO_ID);
-  if (registry === undefined || registry === 'docker.io' || registry === 'registry-1.docker.io') {
-    if (!official) throw new Error('state invariant broken: no official repo');
-    return { state, repo: official, added: false };
-  }
-  const known = state.repos.find((r) => r.server === registry);
-  if (known) return { state, repo: known, added: false };
-  let n = 0;
-  while (state.repos.some((r) => r.name === `auto${n}`)) n++;
-  const out = addRepo(state, { name: `auto${n}`, server: registry });
-  return { state: out.state, repo: out.repo, added: true };
 }
 
 /** Finds one installed app from `name`, `name:version` or a full tag. */

@@ -1,6 +1,7 @@
 // The journal of an operation in progress. Each effect on the host, the engine or the state is recorded
 // before it is made (intent), then marked done; rollback undoes the recorded effects in reverse order.
 // Undo steps are idempotent, so an effect whose intent was written but which never happened is safe to undo.
+import { fieldReader } from './json-fields.js';
 import { DamError } from './errors.js';
 
 export const JOURNAL_FORMAT = 1;
@@ -78,10 +79,15 @@ export function parseJournal(text: string, file: string): Journal {
   } catch {
     throw new DamError('STATE_CORRUPT', `The journal ${file} is not valid JSON.`, 'It records an interrupted operation; if it is empty or cut off, the operation never started its effects: move it aside and run dam doctor.');
   }
-  const j = raw as Partial<Journal>;
-  if (typeof j !== 'object' || j === null || typeof j.id !== 'string' || !Array.isArray(j.entries) || typeof j.operation !== 'string') {
-    throw new DamError('STATE_CORRUPT', `The journal ${file} is damaged.`, 'Move it aside and check the host by hand with dam list and docker images.');
-  }
+  // The one field reader (json-fields.ts) names the damaged field.
+  const r = fieldReader((path, problem) => {
+    throw new DamError('STATE_CORRUPT', `The journal ${file} is damaged: ${path} ${problem}.`, 'Move it aside and check the host by hand with dam list and docker images.');
+  });
+  const o = r.object(raw, 'the journal');
+  r.string(o, 'id', '');
+  r.string(o, 'operation', '');
+  r.list(o.entries, 'entries');
+  const j = o as Partial<Journal>;
   if (j.format !== JOURNAL_FORMAT) {
     throw new DamError('STATE_TOO_NEW', `The journal ${file} has format ${String(j.format)}, which this DAM does not know.`, 'Recover with the DAM that wrote it.');
   }

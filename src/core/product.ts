@@ -1,6 +1,7 @@
 // A product: the list of app versions a host should have. Two formats: DAM 1.x's text list (`name:version`
 // lines, what `dam export` writes by default) and the JSON product file (`--format json`), which also pins
 // each app's repo, tag, image id and family.
+import { fieldReader } from './json-fields.js';
 import { DamError } from './errors.js';
 import { printable, validateAppName, validateVersion } from './validate.js';
 
@@ -49,11 +50,9 @@ export function formatTextList(product: Product): string {
   return product.apps.map((a) => `${a.name}:${a.version}\n`).join('');
 }
 
+/** `o[key]` through the one field reader (json-fields.ts); absent or null is undefined. */
 function optString(o: Record<string, unknown>, key: string, source: string, where: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') bad(source, undefined, `${where}.${key} is not a string`, 'Export the product again with dam export --format json.');
-  return v;
+  return fieldReader((path, problem) => bad(source, undefined, `${path} ${problem}`, 'Export the product again with dam export --format json.')).optString(o, key, where);
 }
 
 export function parseProductJson(text: string, source: string): Product {

@@ -1,86 +1,62 @@
 // Reading the on-disk state: checks every field at the boundary and upgrades older formats. A file that
 // fails a check is reported with the field that is wrong; DAM never silently resets a corrupt state.
 import { DamError } from './errors.js';
+import { at, fieldReader, type FieldReader, type Json } from './json-fields.js';
 import { STATE_FORMAT, type AcquiredImage, type Credentials, type InstalledApp, type Repo, type State } from './state.js';
-
-type Json = Record<string, unknown>;
 
 function fail(file: string, what: string): never {
   throw new DamError('STATE_CORRUPT', `The state file ${file} is damaged: ${what}.`,
     `Restore it from a backup, or move it aside to start afresh (DAM then forgets its repos and installed apps; run 'dam doctor' for details).`);
 }
 
-function obj(v: unknown, file: string, what: string): Json {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(file, `${what} is not an object`);
-  return v as Json;
-}
+/** The one field reader, failing with STATE_CORRUPT naming the file and the field. */
+const fieldsOf = (file: string) => fieldReader((path, problem) => fail(file, `${path} ${problem}`));
 
-function str(o: Json, key: string, file: string, what: string): string {
-  const v = o[key];
-  if (typeof v !== 'string') fail(file, `${what}.${key} is not a string`);
-  return v;
-}
-
-function int(o: Json, key: string, file: string, what: string): number {
-  const v = o[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(file, `${what}.${key} is not a whole number`);
-  return v;
-}
-
-function optStr(o: Json, key: string, file: string, what: string): string | undefined {
-  return o[key] === undefined ? undefined : str(o, key, file, what);
-}
-
-function parseRepo(v: unknown, file: string, i: number): Repo {
-  const what = `repos[${i}]`;
-  const o = obj(v, file, what);
-  const repo: Repo = { id: int(o, 'id', file, what), name: str(o, 'name', file, what), server: str(o, 'server', file, what), isDefault: o.isDefault === true };
-  const username = optStr(o, 'username', file, what);
+function parseRepo(r: FieldReader, v: unknown, i: number): Repo {
+  const what = at('repos', i);
+  const o = r.object(v, what);
+  const repo: Repo = { id: r.whole(o, 'id', what), name: r.string(o, 'name', what), server: r.string(o, 'server', what), isDefault: o.isDefault === true };
+  const username = r.optString(o, 'username', what);
   if (username !== undefined) repo.username = username;
   if (o.insecure === true) repo.insecure = true;
-  const caFile = optStr(o, 'caFile', file, what);
+  const caFile = r.optString(o, 'caFile', what);
   if (caFile !== undefined) repo.caFile = caFile;
   return repo;
 }
 
-function parseApp(v: unknown, file: string, i: number): InstalledApp {
-  const what = `apps[${i}]`;
-  const o = obj(v, file, what);
-  const app = parseAppFields(o, file, what);
+function parseApp(r: FieldReader, v: unknown, i: number): InstalledApp {
+  const what = at('apps', i);
+  const o = r.object(v, what);
+  const app = parseAppFields(r, o, what);
   if (o.previous !== undefined) {
-    const p = obj(o.previous, file, `${what}.previous`);
-    app.previous = { version: str(p, 'version', file, `${what}.previous`), tag: str(p, 'tag', file, `${what}.previous`), imageId: str(p, 'imageId', file, `${what}.previous`) };
+    const where = at(what, 'previous');
+    const p = r.object(o.previous, where);
+    app.previous = { version: r.string(p, 'version', where), tag: r.string(p, 'tag', where), imageId: r.string(p, 'imageId', where) };
   }
-  if (o.scriptEnv !== undefined) app.scriptEnv = strings(o.scriptEnv, file, `${what}.scriptEnv`);
-  if (o.metaDigests !== undefined) app.metaDigests = strings(o.metaDigests, file, `${what}.metaDigests`);
-  const product = optStr(o, 'product', file, what);
+  if (o.scriptEnv !== undefined) app.scriptEnv = r.stringMap(o.scriptEnv, at(what, 'scriptEnv'));
+  if (o.metaDigests !== undefined) app.metaDigests = r.stringMap(o.metaDigests, at(what, 'metaDigests'));
+  const product = r.optString(o, 'product', what);
   if (product !== undefined) app.product = product;
   return app;
 }
 
-function strings(v: unknown, file: string, what: string): Record<string, string> {
-  const o = obj(v, file, what);
-  for (const key of Object.keys(o)) str(o, key, file, what);
-  return o as Record<string, string>;
+function parseAcquired(r: FieldReader, v: unknown, i: number): AcquiredImage {
+  const what = at('acquired', i);
+  const o = r.object(v, what);
+  return { imageId: r.string(o, 'imageId', what), by: r.string(o, 'by', what), at: r.string(o, 'at', what) };
 }
 
-function parseAcquired(v: unknown, file: string, i: number): AcquiredImage {
-  const what = `acquired[${i}]`;
-  const o = obj(v, file, what);
-  return { imageId: str(o, 'imageId', file, what), by: str(o, 'by', file, what), at: str(o, 'at', file, what) };
-}
-
-function parseAppFields(o: Json, file: string, what: string): InstalledApp {
+function parseAppFields(r: FieldReader, o: Json, what: string): InstalledApp {
   return {
-    id: int(o, 'id', file, what),
-    name: str(o, 'name', file, what),
-    version: str(o, 'version', file, what),
-    tag: str(o, 'tag', file, what),
-    imageId: str(o, 'imageId', file, what),
-    repoId: int(o, 'repoId', file, what),
-    family: str(o, 'family', file, what),
+    id: r.whole(o, 'id', what),
+    name: r.string(o, 'name', what),
+    version: r.string(o, 'version', what),
+    tag: r.string(o, 'tag', what),
+    imageId: r.string(o, 'imageId', what),
+    repoId: r.whole(o, 'repoId', what),
+    family: r.string(o, 'family', what),
     multiversion: o.multiversion === true,
-    installedAt: str(o, 'installedAt', file, what),
+    installedAt: r.string(o, 'installedAt', what),
   };
 }
 
@@ -94,8 +70,9 @@ export function parseState(text: string, file: string): State {
   } catch {
     fail(file, 'it is not valid JSON');
   }
-  let o = obj(raw, file, 'the file');
-  let format = int(o, 'format', file, 'the file');
+  const r = fieldsOf(file);
+  let o = r.object(raw, 'the file');
+  let format = r.whole(o, 'format', '');
   if (format > STATE_FORMAT) {
     throw new DamError('STATE_TOO_NEW', `The state file ${file} has format ${format}, newer than this DAM understands (${STATE_FORMAT}).`, 'Use the newer DAM that wrote it, or upgrade this one.');
   }
@@ -108,16 +85,15 @@ export function parseState(text: string, file: string): State {
   if (!Array.isArray(o.repos) || !Array.isArray(o.apps)) fail(file, 'repos or apps is not a list');
   const state: State = {
     format: STATE_FORMAT,
-    repos: o.repos.map((r, i) => parseRepo(r, file, i)),
-    apps: o.apps.map((a, i) => parseApp(a, file, i)),
-    nextRepoId: int(o, 'nextRepoId', file, 'the file'),
-    nextAppId: int(o, 'nextAppId', file, 'the file'),
+    repos: o.repos.map((v, i) => parseRepo(r, v, i)),
+    apps: o.apps.map((a, i) => parseApp(r, a, i)),
+    nextRepoId: r.whole(o, 'nextRepoId', ''),
+    nextAppId: r.whole(o, 'nextAppId', ''),
   };
-  const lastOperation = optStr(o, 'lastOperation', file, 'the file');
+  const lastOperation = r.optString(o, 'lastOperation', '');
   if (lastOperation !== undefined) state.lastOperation = lastOperation;
   if (o.acquired !== undefined) {
-    if (!Array.isArray(o.acquired)) fail(file, 'acquired is not a list');
-    state.acquired = o.acquired.map((a, i) => parseAcquired(a, file, i));
+    state.acquired = r.list(o.acquired, 'acquired').map((a, i) => parseAcquired(r, a, i));
   }
   if (state.repos.filter((r) => r.isDefault).length !== 1) fail(file, 'not exactly one repository is the default');
   if (!state.repos.some((r) => r.id === 1)) fail(file, 'the official repository (id 1) is missing');
@@ -131,10 +107,9 @@ export function parseCredentials(text: string, file: string): Credentials {
   } catch {
     fail(file, 'it is not valid JSON');
   }
-  const o = obj(raw, file, 'the file');
-  const passwords = obj(o.passwords, file, 'passwords');
-  for (const [k, v] of Object.entries(passwords)) if (typeof v !== 'string') fail(file, `passwords.${k} is not a string`);
-  return { format: 1, passwords: passwords as Record<string, string> };
+  const r = fieldsOf(file);
+  const o = r.object(raw, 'the file');
+  return { format: 1, passwords: r.stringMap(o.passwords, 'passwords') };
 }
 
 export function serializeState(state: State): string {

@@ -1,6 +1,7 @@
 // Validation of the names a user types. DAM 1.x used unanchored regexes, so `;`, `/` and spaces slipped
 // into its database; these rules are anchored and each failure names the input and the rule.
 import { DamError } from './errors.js';
+import { escapeControls } from './escape.js';
 
 const FORBIDDEN = /[;/\s\p{Cc}]/u;
 
@@ -14,7 +15,7 @@ function check(kind: string, value: string, pattern: RegExp, rule: string): stri
 
 /** Shows control characters as escapes so an error message can never rewrite the terminal. */
 export function printable(value: string): string {
-  return value.replace(/\p{Cc}/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escapeControls(value, 'none');
 }
 
 export function validateRepoName(name: string): string {

@@ -32,9 +32,13 @@ export interface PushedApp {
 
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-export async function makeLayer(files: Array<{ name: string; mode?: number; data: Buffer | string }>): Promise<Layer> {
+/** A gzipped layer of these entries: files, or folders with `type: 'directory'`. */
+export async function makeLayer(files: Array<{ name: string; mode?: number; data?: Buffer | string; type?: 'directory' }>): Promise<Layer> {
   const p = pack();
-  for (const f of files) p.entry({ name: f.name, mode: f.mode ?? 0o644, mtime: new Date(0) }, f.data);
+  for (const f of files) {
+    if (f.type === 'directory') p.entry({ name: f.name, type: 'directory', mode: f.mode ?? 0o755, mtime: new Date(0) });
+    else p.entry({ name: f.name, mode: f.mode ?? 0o644, mtime: new Date(0) }, f.data ?? '');
+  }
   p.finalize();
   const chunks: Buffer[] = [];
   for await (const c of p) chunks.push(c as Buffer);
@@ -50,7 +54,7 @@ export function baseLayer(bytes: number): Promise<Layer> {
 
 const logLine = (script: string) => `echo "${script} $DAM_ACTION $DAM_APP_NAME $DAM_APP_VERSION $(uname -m)" >> "$DAMTEST_LOG"`;
 
-async function push(url: string, path: string, digest: string, data: Buffer): Promise<void> {
+export async function push(url: string, path: string, digest: string, data: Buffer): Promise<void> {
   const head = await fetch(`${url}/v2/${path}/blobs/${digest}`, { method: 'HEAD' });
   if (head.status === 200) return;
   const start = await fetch(`${url}/v2/${path}/blobs/uploads/`, { method: 'POST' });
@@ -60,7 +64,7 @@ async function push(url: string, path: string, digest: string, data: Buffer): Pr
   if (put.status !== 201) throw new Error(`blob upload of ${digest} failed: ${put.status} ${await put.text()}`);
 }
 
-async function putManifest(url: string, path: string, ref: string, mediaType: string, body: string): Promise<void> {
+export async function putManifest(url: string, path: string, ref: string, mediaType: string, body: string): Promise<void> {
   const res = await fetch(`${url}/v2/${path}/manifests/${ref}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
   if (res.status !== 201) throw new Error(`manifest put of ${path}:${ref} failed: ${res.status} ${await res.text()}`);
 }

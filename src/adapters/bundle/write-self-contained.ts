@@ -2,12 +2,12 @@
 // trailer (self-contained.ts). The executable comes from --dam-binary, else the running DAM when it is a
 // single executable for that platform, else a release folder (`dam-<version>-<platform>` from `npm run release`).
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DamError, errnoCode } from '../../core/errors.js';
+import { DamError } from '../../core/errors.js';
 import { formatPlatform, releasePlatform, type TargetPlatform } from '../../core/target-platform.js';
-import { fsyncDir } from '../store/atomic.js';
+import { replaceAtomically } from '../store/atomic.js';
 import { embeddedBundle, trailer } from './self-contained.js';
 
 /** The ELF machine numbers of the targets (the `e_machine` field). */
@@ -89,26 +89,19 @@ async function hasSeaFuse(path: string, length: number): Promise<boolean> {
   return false;
 }
 
-/** Writes `out` (mode 0755) atomically: the executable, the bundle file, the trailer. */
+/** Writes `out` (mode 0755) atomically, by the store's atomic writer: the executable, the bundle file, the trailer. */
 export async function writeSelfContained(exe: DamExecutable, bundle: string, out: string): Promise<number> {
-  const partial = `${out}.partial`;
   const bundleBytes = (await stat(bundle)).size;
-  try {
-    await pipeline(createReadStream(exe.path, { start: 0, end: exe.length - 1 }), createWriteStream(partial, { mode: 0o755 }));
-    await pipeline(createReadStream(bundle), createWriteStream(partial, { flags: 'a' }));
-    const handle = await open(partial, 'a');
+  await replaceAtomically(out, async (temp) => {
+    await pipeline(createReadStream(exe.path, { start: 0, end: exe.length - 1 }), createWriteStream(temp, { mode: 0o755, flags: 'wx' }));
+    await pipeline(createReadStream(bundle), createWriteStream(temp, { flags: 'a' }));
+    const handle = await open(temp, 'a');
     try {
       await handle.write(trailer(exe.length, bundleBytes));
       await handle.chmod(0o755);
-      await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(partial, out);
-  } catch (err) {
-    await unlink(partial).catch((e: unknown) => (errnoCode(e) === 'ENOENT' ? undefined : Promise.reject(e)));
-    throw err;
-  }
-  await fsyncDir(dirname(out));
+  });
   return exe.length + bundleBytes + trailer(0, 1).length;
 }

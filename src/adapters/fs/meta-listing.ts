@@ -1,7 +1,9 @@
 // Lists a `/meta` folder from tar streams without writing anything: the tar of `docker cp` (entries
-// `meta/...`) or image layers (entries `meta/...`, `./meta/...`, with whiteouts). Reads DESCRIPTION.
+// `meta/...`) or image layers (entries `meta/...`, `./meta/...`, with whiteouts, merged by
+// core/archive/layer-merge.ts). Reads DESCRIPTION.
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
+import { classify, concernsRoot, hidesBelow, mergeLayers, type LayerItem } from '../../core/archive/layer-merge.js';
 
 export interface MetaEntry {
   /** Relative to /meta, `/`-separated, e.g. `install` or `www/index.html`. */
@@ -20,40 +22,36 @@ export interface MetaListing {
 /** DESCRIPTION is shown in a terminal; more than this is cut. */
 const DESCRIPTION_MAX = 64 * 1024;
 
+/** What one tar holds of /meta: entries (paths inside the image, `meta/...`) and whiteout markers. */
 export interface LayerScan {
-  /** meta entries of this layer, by path. */
-  entries: Map<string, MetaEntry>;
-  /** Paths deleted by whiteouts in this layer (`meta/x` for `meta/.wh.x`). */
-  whiteouts: Set<string>;
-  /** The layer replaces /meta wholesale (opaque whiteout) or deletes it. */
-  opaque: boolean;
-  description?: string;
+  items: LayerItem<ScannedEntry>[];
 }
 
-/** Reads one tar stream fully, keeping what lies under meta/. */
+/** An entry as scanned; DESCRIPTION keeps its text so that the merged listing can show the visible one. */
+type ScannedEntry = MetaEntry & { text?: string };
+
+const ROOT = 'meta';
+
+/** Reads one tar stream fully, keeping what concerns meta/ (its entries, and whiteouts that may hide them). */
 export async function scanMetaTar(tar: Readable): Promise<LayerScan> {
-  const scan: LayerScan = { entries: new Map(), whiteouts: new Set(), opaque: false };
+  const items: LayerItem<ScannedEntry>[] = [];
   const ex = extract();
   tar.on('error', (err) => ex.destroy(err));
   tar.pipe(ex as unknown as NodeJS.WritableStream);
   for await (const entry of ex) {
     const name = entry.header.name.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-    const under = name === 'meta' ? '' : name.startsWith('meta/') ? name.slice(5) : undefined;
-    const base = name.slice(name.lastIndexOf('/') + 1);
-    if (name === '.wh.meta' || (under !== undefined && base === '.wh..wh..opq')) scan.opaque = true;
-    else if (under !== undefined && base.startsWith('.wh.')) scan.whiteouts.add(`${under.slice(0, under.length - base.length)}${base.slice(4)}`);
-    else if (under !== undefined && under !== '') {
-      const h = entry.header;
-      const type = h.type === 'file' || h.type === 'directory' || h.type === 'symlink' ? h.type : 'other';
-      scan.entries.set(under, { path: under, type, mode: h.mode & 0o7777, size: h.size, ...(h.linkname ? { linkname: h.linkname } : {}) });
-      if (under === 'DESCRIPTION' && type === 'file') {
-        scan.description = await readText(entry as unknown as AsyncIterable<Buffer>, DESCRIPTION_MAX);
-        continue;
-      }
+    if (!concernsRoot(name, ROOT)) {
+      entry.resume();
+      continue;
     }
-    entry.resume();
+    const h = entry.header;
+    const type = h.type === 'file' || h.type === 'directory' || h.type === 'symlink' ? h.type : 'other';
+    const scanned: ScannedEntry = { path: name, type, mode: h.mode & 0o7777, size: h.size, ...(h.linkname ? { linkname: h.linkname } : {}) };
+    if (name === `${ROOT}/DESCRIPTION` && type === 'file') scanned.text = await readText(entry as unknown as AsyncIterable<Buffer>, DESCRIPTION_MAX);
+    else entry.resume();
+    items.push(classify(scanned));
   }
-  return scan;
+  return { items };
 }
 
 async function readText(stream: AsyncIterable<Buffer | Uint8Array>, max: number): Promise<string> {
@@ -66,18 +64,16 @@ async function readText(stream: AsyncIterable<Buffer | Uint8Array>, max: number)
   return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
-export function listingOf(scan: LayerScan): MetaListing {
-  const entries = [...scan.entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return scan.description === undefined ? { entries } : { entries, description: scan.description };
+/** The /meta of these layers (bottom first) merged by core's rule; no entries when there is no /meta folder. */
+export function listingOf(layers: LayerScan[]): MetaListing {
+  const merged = mergeLayers(layers.map((l) => l.items), ROOT);
+  if (merged.kind !== 'found') return { entries: [] };
+  const description = merged.entries.find((e) => e.path === 'DESCRIPTION' && e.type === 'file')?.text;
+  const entries = merged.entries.map(({ text: _text, ...e }) => e);
+  return description === undefined ? { entries } : { entries, description };
 }
 
-/** Merges layers read top first: an upper layer's entry wins, a whiteout hides lower entries. */
-export function mergeLower(upper: LayerScan, lower: LayerScan): void {
-  const hidden = (path: string) => [...upper.whiteouts].some((w) => path === w || path.startsWith(`${w}/`));
-  for (const [path, entry] of lower.entries) {
-    if (!upper.entries.has(path) && !hidden(path)) upper.entries.set(path, entry);
-  }
-  if (upper.description === undefined && lower.description !== undefined && !hidden('DESCRIPTION')) upper.description = lower.description;
-  for (const w of lower.whiteouts) upper.whiteouts.add(w);
-  upper.opaque = lower.opaque;
+/** Whether reading layers top down may stop after this one: lower layers add nothing to /meta. */
+export function endsMeta(layer: LayerScan): boolean {
+  return hidesBelow(layer.items, ROOT);
 }

@@ -1,6 +1,7 @@
 // Paginated lists: Distribution's `Link: <...>; rel="next"` (`_catalog`, `tags/list`) and Docker Hub's
 // `next` field. Pages are followed only on the same origin, a page seen twice is a loop, and caps on the
 // pages and on the bytes of all pages together stop a server that never ends, in bounded memory and time.
+import { fieldReader } from '../../core/json-fields.js';
 import { DamError } from '../../core/errors.js';
 import { printable } from '../../core/validate.js';
 import { headerValue, type HttpResponse } from './transport.js';
@@ -67,13 +68,12 @@ export async function collectPages(first: URL, fetchPage: (url: URL, budget: Pag
   return items;
 }
 
-/** Validates that a JSON field is a list of strings (`null` and absent count as empty). */
+/** Validates that a JSON field is a list of strings (`null` and absent count as empty), naming the bad item. */
 export function stringList(value: unknown, label: string, what: string): string[] {
   if (value === null || value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new DamError('REGISTRY_ERROR', `The ${label} sent ${what} that is not a list of names.`, 'Check that the server address points at a Docker registry (dam listrepos).');
-  }
-  return value as string[];
+  return fieldReader((path, problem) => {
+    throw new DamError('REGISTRY_ERROR', `The ${label} sent ${what} that is not a list of names (${path} ${problem}).`, 'Check that the server address points at a Docker registry (dam listrepos).');
+  }).stringList(value, 'the list');
 }
 
 export function parseJson(text: string, label: string, what: string): Record<string, unknown> {

@@ -28,7 +28,7 @@ test('parseLegacyManifest refuses what is not a manifest, and escaping paths', (
     [[{ Config: '../c.json', Layers: [] }], /Config '..\/c.json' contains a `..` component/],
     [[{ Config: 'c.json', Layers: ['a/../../etc/shadow'] }], /layer 0 'a\/..\/..\/etc\/shadow' contains a `..`/],
     [[{ Config: '/', Layers: [] }], /names the root folder/],
-    [[{ Config: 'c.json', RepoTags: [1], Layers: [] }], /RepoTags is not a list of strings/],
+    [[{ Config: 'c.json', RepoTags: [1], Layers: [] }], /RepoTags\[0\] is not a string/],
   ];
   for (const [json, pattern] of cases) rejects(() => parseLegacyManifest(json, 'f'), pattern, JSON.stringify(json));
 });

@@ -1,6 +1,7 @@
 // The layout of a `docker save` archive, validated: the legacy `manifest.json` (`[{Config, RepoTags,
 // Layers}]`, every Docker) and the OCI `index.json` + `blobs/sha256/...` written by Docker 25+. From the
 // small JSON members this builds a plan: which members must exist and which digests they must have.
+import { fieldReader } from '../json-fields.js';
 import { DamError } from '../errors.js';
 import { normalizeEntryName } from './tar-path.js';
 
@@ -64,10 +65,12 @@ function memberPath(source: string, field: string, value: unknown): string {
   return p.path;
 }
 
+/** A list of strings, through the one field reader (json-fields.ts); absent or null is empty. */
 function stringList(source: string, field: string, value: unknown): string[] {
   if (value === null || value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalid(source, `${field} is not a list of strings`);
-  return value as string[];
+  return fieldReader((path, problem) => {
+    throw invalid(source, `${path} ${problem}`);
+  }).stringList(value, field);
 }
 
 /** `manifest.json`: a non-empty list of `{Config, RepoTags, Layers}`. */

@@ -1,6 +1,7 @@
 // Reads one folder (DAM's `/meta`) out of an image's layer tars without the engine: the layers are
 // stacked bottom to top as overlay filesystems do, honouring whiteouts (`.wh.NAME` hides NAME below) and
-// opaque folders (`.wh..wh..opq` hides everything below in that folder).
+// opaque folders (`.wh..wh..opq` hides everything below in that folder). The one home of this rule: archive
+// reading, bundle checks and `dam info` of a registry image all merge here.
 
 export interface LayerEntry {
   /** Normalised path inside the image, e.g. `meta/install`. */
@@ -12,7 +13,21 @@ export interface LayerEntry {
   data?: Buffer;
 }
 
-export type LayerItem = LayerEntry | { path: string; type: 'whiteout' | 'opaque' };
+/** What a whiteout file becomes: `whiteout` hides `path` below, `opaque` hides everything below inside `path`. */
+export interface LayerMarker {
+  path: string;
+  type: 'whiteout' | 'opaque';
+}
+
+/** The least an entry needs to be merged; callers keep their own details (data, size) on it. */
+export interface MergeableEntry {
+  path: string;
+  type: string;
+}
+
+export type LayerItem<E extends MergeableEntry = LayerEntry> = E | LayerMarker;
+
+const isMarker = (item: MergeableEntry): item is LayerMarker => item.type === 'whiteout' || item.type === 'opaque';
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -34,7 +49,7 @@ export function concernsRoot(path: string, root: string): boolean {
 }
 
 /** Turns whiteout files into markers: `d/.wh.x` hides `d/x`, `d/.wh..wh..opq` makes `d` opaque. */
-export function classify(entry: LayerEntry): LayerItem {
+export function classify<E extends MergeableEntry>(entry: E): LayerItem<E> {
   const dir = parentOf(entry.path);
   const base = entry.path.slice(dir.length === 0 ? 0 : dir.length + 1);
   if (base === OPAQUE) return { path: dir, type: 'opaque' };
@@ -42,8 +57,8 @@ export function classify(entry: LayerEntry): LayerItem {
   return entry;
 }
 
-export type MergeResult =
-  | { kind: 'found'; entries: LayerEntry[] }
+export type MergeResult<E extends MergeableEntry = LayerEntry> =
+  | { kind: 'found'; entries: E[] }
   | { kind: 'missing' }
   | { kind: 'not-a-folder'; type: string };
 
@@ -51,8 +66,8 @@ export type MergeResult =
  * The content of `root` in the image made of these layers (bottom first). Entries come back relative to
  * `root`, parents before children.
  */
-export function mergeLayers(layers: LayerItem[][], root: string): MergeResult {
-  const visible = new Map<string, LayerEntry>();
+export function mergeLayers<E extends MergeableEntry = LayerEntry>(layers: LayerItem<E>[][], root: string): MergeResult<E> {
+  const visible = new Map<string, E>();
   const deleted: string[] = [];
   const opaque: string[] = [];
   const hiddenBelow = (path: string): boolean =>
@@ -68,9 +83,8 @@ export function mergeLayers(layers: LayerItem[][], root: string): MergeResult {
     const newDeleted: string[] = [];
     const newOpaque: string[] = [];
     for (const item of layer) {
-      if (item.type === 'whiteout') newDeleted.push(item.path);
-      else if (item.type === 'opaque') newOpaque.push(item.path);
-      else if (!hiddenBelow(item.path) && !visible.has(item.path) && !shadowedByUpperFile(item.path)) visible.set(item.path, item as LayerEntry);
+      if (isMarker(item)) (item.type === 'whiteout' ? newDeleted : newOpaque).push(item.path);
+      else if (!hiddenBelow(item.path) && !visible.has(item.path) && !shadowedByUpperFile(item.path)) visible.set(item.path, item);
     }
     deleted.push(...newDeleted);
     opaque.push(...newOpaque);
@@ -83,4 +97,13 @@ export function mergeLayers(layers: LayerItem[][], root: string): MergeResult {
     .map((e) => ({ ...e, path: e.path.slice(root.length + 1) }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { kind: 'found', entries };
+}
+
+/**
+ * Whether this layer hides all that lower layers hold of `root` (it or a parent made opaque, deleted, or
+ * replaced by a non-folder), so that a reader going top down may stop there.
+ */
+export function hidesBelow<E extends MergeableEntry>(layer: LayerItem<E>[], root: string): boolean {
+  const atOrAbove = (path: string) => path === root || isUnder(root, path);
+  return layer.some((item) => atOrAbove(item.path) && (isMarker(item) || item.type !== 'directory'));
 }

@@ -4,6 +4,7 @@
 // its bytes are the one thing a signature has to cover. See docs/formats.md.
 import { createHash } from 'node:crypto';
 import { DamError } from '../errors.js';
+import { fieldReader } from '../json-fields.js';
 import { parseProductJson, type Product } from '../product.js';
 import { parseImageConfig } from '../archive/docker-save.js';
 import { normalizeEntryName } from '../archive/tar-path.js';
@@ -68,27 +69,15 @@ function invalid(source: string, field: string, what: string): DamError {
 
 type Obj = Record<string, unknown>;
 
-function object(source: string, field: string, value: unknown, keys: readonly string[]): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(source, field, 'is not an object');
-  for (const k of Object.keys(value)) if (!keys.includes(k)) throw invalid(source, `${field}.${k}`, 'is not a known field');
-  return value as Obj;
-}
+/** The one field reader (json-fields.ts), failing with ARCHIVE_INVALID naming the bundle and the field. */
+const reader = (source: string) => fieldReader((path, problem) => {
+  throw invalid(source, path, problem);
+});
 
-function list(source: string, field: string, value: unknown): unknown[] {
-  if (!Array.isArray(value)) throw invalid(source, field, 'is not a list');
-  return value;
-}
-
-function str(source: string, field: string, value: unknown, pattern?: RegExp): string {
-  if (typeof value !== 'string') throw invalid(source, field, 'is not a string');
-  if (pattern && !pattern.test(value)) throw invalid(source, field, `'${value.slice(0, 80)}' is not in the expected form`);
-  return value;
-}
-
-function int(source: string, field: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max) throw invalid(source, field, 'is not a non-negative integer in range');
-  return value;
-}
+const object = (source: string, field: string, value: unknown, keys: readonly string[]): Obj => reader(source).object(value, field, keys);
+const list = (source: string, field: string, value: unknown): unknown[] => reader(source).list(value, field);
+const str = (source: string, field: string, value: unknown, pattern?: RegExp): string => reader(source).asString(value, field, pattern);
+const int = (source: string, field: string, value: unknown, max?: number): number => reader(source).asWhole(value, field, max);
 
 /** A /meta listing as an index holds it; ARCHIVE_INVALID naming `field` otherwise. */
 export const parseMetaListing = (source: string, field: string, value: unknown): Record<string, MetaEntry> => parseMeta(source, field, value);

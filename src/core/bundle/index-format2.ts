@@ -4,6 +4,7 @@
 // indexes) are derived from it here, so a reader builds them again and refuses a bundle whose copies differ.
 // Canonical JSON, as format 1 (index-format.ts), so that a signature covers one byte string.
 import { DamError } from '../errors.js';
+import { fieldReader } from '../json-fields.js';
 import { parseProductJson, type Product } from '../product.js';
 import type { Platform } from '../ports/registry.js';
 import { parseImageConfig } from '../archive/docker-save.js';
@@ -129,16 +130,12 @@ export function formatBundleIndex2(index: BundleIndex2): Buffer {
 
 type Obj = Record<string, unknown>;
 
-function fields(source: string, at: string, v: unknown, keys: readonly string[]): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(source, `${at} is not an object`);
-  for (const k of Object.keys(v)) if (!keys.includes(k)) throw invalid(source, `${at}.${k} is not a known field`);
-  return v as Obj;
-}
-
-function strings(source: string, at: string, v: unknown): string[] {
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw invalid(source, `${at} is not a list of strings`);
-  return v as string[];
-}
+/** The one field reader (json-fields.ts), failing with ARCHIVE_INVALID naming the bundle and the field. */
+const reader = (source: string) => fieldReader((path, problem) => {
+  throw invalid(source, `${path} ${problem}`);
+});
+const fields = (source: string, at: string, v: unknown, keys: readonly string[]): Obj => reader(source).object(v, at, keys);
+const strings = (source: string, at: string, v: unknown): string[] => reader(source).stringList(v, at);
 
 /** Parses and checks a format 2 index (the caller read `format: 2`); ARCHIVE_INVALID naming the field. */
 export function parseBundleIndex2(raw: unknown, bytes: Uint8Array, source: string, parseMeta: (at: string, v: unknown) => Record<string, MetaEntry>): { index: BundleIndex2; images: ResolvedImage2[] } {

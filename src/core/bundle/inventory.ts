@@ -1,5 +1,6 @@
 // What an offline host has (`dam inventory`): its installed apps and every layer its engine holds, by diff
 // id and by chain id. `dam export --all --delta` leaves out the layers whose chain the host holds.
+import { at, fieldReader } from '../json-fields.js';
 import { DamError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { chainIds } from './chain.js';
@@ -45,9 +46,11 @@ function bad(source: string, field: string, what: string): never {
   throw new DamError('ARCHIVE_INVALID', `The inventory '${source}' is invalid: ${field} ${what}.`, 'Write it again on the target host with dam inventory -o FILE.');
 }
 
+/** The one field reader (json-fields.ts), failing with ARCHIVE_INVALID naming the inventory and the field. */
+const reader = (source: string) => fieldReader((path, problem) => bad(source, path, problem));
+
 function digests(source: string, field: string, value: unknown): string[] {
-  if (!Array.isArray(value)) bad(source, field, 'is not a list');
-  return value.map((v, i) => (typeof v === 'string' && DIGEST.test(v) ? v : bad(source, `${field}[${i}]`, 'is not a sha256 digest')));
+  return reader(source).list(value, field).map((v, i) => (typeof v === 'string' && DIGEST.test(v) ? v : bad(source, at(field, i), 'is not a sha256 digest')));
 }
 
 export function parseInventory(text: string, source: string): Inventory {
@@ -65,9 +68,10 @@ export function parseInventory(text: string, source: string): Inventory {
   }
   if (o.format !== INVENTORY_FORMAT) bad(source, 'format', `is ${JSON.stringify(o.format)}, not ${INVENTORY_FORMAT}`);
   if (!Array.isArray(o.apps)) bad(source, 'apps', 'is not a list');
+  const r = reader(source);
   const apps = o.apps.map((a: unknown, i: number): InventoryApp => {
-    const e = (typeof a === 'object' && a !== null ? a : {}) as Record<string, unknown>;
-    const field = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : bad(source, `apps[${i}].${k}`, 'is not a string'));
+    const e = r.object(a, at('apps', i));
+    const field = (k: string) => r.string(e, k, at('apps', i));
     return { name: field('name'), version: field('version'), tag: field('tag'), imageId: field('imageId') };
   });
   return { format: INVENTORY_FORMAT, kind: INVENTORY_KIND, apps, layers: digests(source, 'layers', o.layers), chains: digests(source, 'chains', o.chains) };

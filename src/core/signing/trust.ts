@@ -1,6 +1,7 @@
 // The host's trust policy (`trust.json`, format 2): the public keys it accepts signatures from, the highest
 // sequence it has accepted per (product name, key), and per (app, key) the newest signed release that
 // installed the app. No key trusted means no signature is required. Format 1 (no per-app entries) still reads.
+import { at, fieldReader } from '../json-fields.js';
 import { DamError } from '../errors.js';
 import { FINGERPRINT, fingerprintOfRaw } from './fingerprint.js';
 
@@ -122,22 +123,27 @@ export function parseTrust(text: string, source: string): TrustPolicy {
   // Format 1 had no per-app entries: it reads as format 2 with none, and is written back as format 2.
   const apps = o.format === 1 ? [] : o.acceptedApps;
   if ((o.format !== 1 && o.format !== TRUST_FORMAT) || !Array.isArray(o.keys) || !Array.isArray(o.accepted) || !Array.isArray(apps)) throw corrupt(source, 'format, keys, accepted or acceptedApps is missing');
+  // The one field reader (json-fields.ts): a damaged entry is named down to its field.
+  const r = fieldReader((path, problem) => {
+    throw corrupt(source, `${path} ${problem}`);
+  });
   const keys = o.keys.map((k: unknown, i: number): TrustedKey => {
-    const e = k as Record<string, unknown>;
-    if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || typeof e.fingerprint !== 'string' || typeof e.publicKey !== 'string' || typeof e.addedAt !== 'string') throw corrupt(source, `keys[${i}] is incomplete`);
-    if (!FINGERPRINT.test(e.fingerprint) || fingerprintOfRaw(Buffer.from(e.publicKey, 'base64')) !== e.fingerprint) throw corrupt(source, `keys[${i}] has a fingerprint that is not its key's`);
-    return { name: e.name, fingerprint: e.fingerprint, publicKey: e.publicKey, addedAt: e.addedAt };
+    const where = at('keys', i);
+    const e = r.object(k, where);
+    const key = { name: r.string(e, 'name', where), fingerprint: r.string(e, 'fingerprint', where), publicKey: r.string(e, 'publicKey', where), addedAt: r.string(e, 'addedAt', where) };
+    if (!FINGERPRINT.test(key.fingerprint) || fingerprintOfRaw(Buffer.from(key.publicKey, 'base64')) !== key.fingerprint) throw corrupt(source, `keys[${i}] has a fingerprint that is not its key's`);
+    return key;
   });
   const accepted = o.accepted.map((a: unknown, i: number): AcceptedSequence => {
-    const e = a as Record<string, unknown>;
-    if (typeof e !== 'object' || e === null || typeof e.product !== 'string' || typeof e.fingerprint !== 'string' || !Number.isSafeInteger(e.sequence) || typeof e.acceptedAt !== 'string') throw corrupt(source, `accepted[${i}] is incomplete`);
-    return { product: e.product, fingerprint: e.fingerprint, sequence: e.sequence as number, acceptedAt: e.acceptedAt };
+    const where = at('accepted', i);
+    const e = r.object(a, where);
+    return { product: r.string(e, 'product', where), fingerprint: r.string(e, 'fingerprint', where), sequence: r.whole(e, 'sequence', where), acceptedAt: r.string(e, 'acceptedAt', where) };
   });
   const acceptedApps = apps.map((a: unknown, i: number): AcceptedApp => {
-    const e = a as Record<string, unknown>;
-    const strings = ['app', 'fingerprint', 'product', 'created', 'acceptedAt'] as const;
-    if (typeof e !== 'object' || e === null || strings.some((k) => typeof e[k] !== 'string') || !Number.isSafeInteger(e.sequence)) throw corrupt(source, `acceptedApps[${i}] is incomplete`);
-    return { app: e.app as string, fingerprint: e.fingerprint as string, product: e.product as string, sequence: e.sequence as number, created: e.created as string, acceptedAt: e.acceptedAt as string };
+    const where = at('acceptedApps', i);
+    const e = r.object(a, where);
+    const field = (k: string) => r.string(e, k, where);
+    return { app: field('app'), fingerprint: field('fingerprint'), product: field('product'), sequence: r.whole(e, 'sequence', where), created: field('created'), acceptedAt: field('acceptedAt') };
   });
   return { format: TRUST_FORMAT, keys, accepted, acceptedApps };
 }
