@@ -7,6 +7,7 @@ import type { Engine } from '../core/ports/engine.js';
 import type { BlobRef, Registry } from '../core/ports/registry.js';
 import { type LayerScan, type MetaListing, listingOf, mergeLower, scanMetaTar } from '../adapters/fs/meta-listing.js';
 import { TEMPORARY_LABEL } from '../adapters/meta/copy-meta.js';
+import { formatPlatform, normalizePlatform } from '../core/platform.js';
 
 export interface ImageFacts {
   labels: Record<string, string>;
@@ -15,6 +16,8 @@ export interface ImageFacts {
   created: string;
   /** Local image id, or the manifest digest in a registry. */
   id: string;
+  /** `os/architecture[/variant]` the image is built for. */
+  platform: string;
   meta: MetaListing;
 }
 
@@ -35,7 +38,7 @@ export async function localImageFacts(engine: Engine, ref: string, labels: Recor
   } finally {
     await engine.removeContainer(container);
   }
-  return { labels: image.labels, size: image.size, created: image.created, id: image.id, meta: listingOf(scan) };
+  return { labels: image.labels, size: image.size, created: image.created, id: image.id, platform: formatPlatform(normalizePlatform(image.os, image.architecture)), meta: listingOf(scan) };
 }
 
 /** Layers are read top first and merged, stopping at the first that holds meta/install. */
@@ -50,7 +53,7 @@ export async function remoteImageFacts(registry: Registry, name: string, tag: st
   }
   if (!merged || merged.entries.size === 0) throw noMeta(`${name}:${tag} in ${registry.label}`);
   const size = config.layers.reduce((sum, l) => sum + l.size, 0);
-  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, meta: listingOf(merged) };
+  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, platform: formatPlatform(normalizePlatform(config.os, config.architecture)), meta: listingOf(merged) };
 }
 
 async function openLayer(registry: Registry, name: string, layer: BlobRef): Promise<Readable> {
