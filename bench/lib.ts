@@ -1,6 +1,6 @@
 // Shared by the benchmarks: real host files as image content, timing of child processes, peak RSS.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -43,6 +43,17 @@ export const PEAK = `data:text/javascript,${encodeURIComponent("import fs from '
 
 export function peakRssMb(stderr: string): number {
   return Number(/MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
+}
+
+/** CPU seconds of a process and of its children it waited for (Linux /proc; NaN elsewhere): `self` for this one. */
+export function cpuSeconds(pid: number | 'self'): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // utime, stime, cutime, cstime: fields 14 to 17, counted after the command name (field 2) as 12 to 15.
+    return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;

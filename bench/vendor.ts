@@ -9,7 +9,9 @@
 //   size:   the format 2 bundle (layers compressed once by DAM, --local) <= 1.02x the format 1 bundle;
 //   memory: peak RSS of export, push --bundle and import < 200 MB.
 // A product of 4 apps sharing a base, BENCH_MB in all (default 500; e.g. BENCH_MB=60 for a quick run);
-// BENCH_DATA=host fills the layers with real host files instead of random bytes.
+// BENCH_DATA=host fills the layers with real host files instead of random bytes; BENCH_ONLY=import measures
+// the import alone (with the export it needs), for a quick loop;
+// BENCH_RUNS (default 3) import runs, alternated with `docker load`, medians compared.
 import { execFile, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -26,11 +28,13 @@ import { UNKNOWN_REPO_ID } from '../src/core/state.js';
 import { DAM_BIN, tempHome, uniqueName, TEST_LABEL } from '../test/harness/dam.js';
 import { startPlainRegistry, type TestRegistry } from '../test/harness/registries.js';
 import { startSecondEngine, type SecondEngine } from '../test/harness/second-engine.js';
-import { hostFileList, PEAK, peakRssMb, timed } from './lib.js';
+import { cpuSeconds, hostFileList, median, PEAK, peakRssMb, timed } from './lib.js';
 
 const sh = promisify(execFile);
 const TOTAL_MB = Number(process.env.BENCH_MB ?? 500);
 const DATA = process.env.BENCH_DATA === 'host' ? 'host' : 'random';
+const ONLY_IMPORT = process.env.BENCH_ONLY === 'import';
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const MB = 1e6;
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const results: Array<{ name: string; value: number; limit: number; note: string }> = [];
@@ -105,6 +109,56 @@ function record(name: string, value: number, limit: number, note: string): void 
   results.push({ name, value, limit, note });
 }
 
+interface Run {
+  work: string;
+  names: string[];
+  tags: string[];
+  product: string;
+  bundle: string;
+  exported: { ms: number; rss: number };
+  regs: TestRegistry[];
+  home: () => Promise<string>;
+  noEngine: NodeJS.ProcessEnv;
+  log: string;
+}
+
+function pullAll(tags: string[]): void {
+  for (const t of tags) timed('docker', ['pull', '-q', t]);
+}
+
+/** The export, size and push rows; returns push's peak RSS. */
+async function compareExportAndPush({ work, names, tags, product, bundle, exported, regs, home, noEngine, log }: Run): Promise<number> {
+  let skopeoMs = 0;
+    for (const [i, t] of tags.entries()) skopeoMs += timed('skopeo', ['copy', '--src-tls-verify=false', `docker://${t}`, `oci-archive:${join(work, `skopeo-${i}.tar`)}:${t}`]).ms;
+    record('registry-direct export / skopeo copy of each image', exported.ms / skopeoMs, 1.0, `${(exported.ms / 1000).toFixed(1)} / ${(skopeoMs / 1000).toFixed(1)} s`);
+
+    const todayHome = await home();
+    const start = Date.now();
+    pullAll(tags);
+    for (const t of tags) timed(process.execPath, [DAM_BIN, '--home', todayHome, 'install', t], { ...process.env, DAMTEST_LOG: log });
+    const format1 = join(work, 'format1.bundle');
+    timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', format1]);
+    const todayMs = Date.now() - start;
+    record('registry-direct export / docker pull + install + export --all', exported.ms / todayMs, 0.3, `${(exported.ms / 1000).toFixed(1)} / ${(todayMs / 1000).toFixed(1)} s`);
+
+    const local = join(work, 'local.bundle');
+    timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', '--from', product, '--local', local]);
+    const [f1, f2, f2local] = await Promise.all([format1, bundle, local].map(async (p) => (await stat(p)).size));
+    record('format 2 bundle (--local) / format 1 bundle', f2local! / f1!, 1.02, `${(f2local! / MB).toFixed(1)} / ${(f1! / MB).toFixed(1)} MB (from the registry: ${(f2! / MB).toFixed(1)} MB)`);
+
+    const empty1 = await startPlainRegistry();
+    const empty2 = await startPlainRegistry();
+    regs.push(empty1, empty2);
+    const pushHome = await home();
+    spawnSync(process.execPath, [DAM_BIN, '--home', pushHome, 'addrepo', '--name', 'site', '--server', empty1.host], { stdio: 'ignore' });
+    const pushed = damTimed(['push', '--bundle', bundle, '--repo', 'site'], pushHome, noEngine);
+    let skopeoPushMs = 0;
+    for (const [i, t] of tags.entries()) skopeoPushMs += timed('skopeo', ['copy', '--dest-tls-verify=false', `oci-archive:${bundle}:${t}`, `docker://${empty2.host}/${names[i]}:1.0`]).ms;
+    record('push --bundle / skopeo copy oci-archive -> docker:// of each image', pushed.ms / skopeoPushMs, 1.0, `${(pushed.ms / 1000).toFixed(1)} / ${(skopeoPushMs / 1000).toFixed(1)} s`);
+
+  return pushed.rss;
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'dambench-vendor-'));
   const regs: TestRegistry[] = [];
@@ -127,44 +181,39 @@ async function main(): Promise<void> {
 
     const bundle = join(work, 'product.bundle');
     const exported = damTimed(['export', '--all', '--from', product, bundle], await home(), noEngine);
-    let skopeoMs = 0;
-    for (const [i, t] of tags.entries()) skopeoMs += timed('skopeo', ['copy', '--src-tls-verify=false', `docker://${t}`, `oci-archive:${join(work, `skopeo-${i}.tar`)}:${t}`]).ms;
-    record('registry-direct export / skopeo copy of each image', exported.ms / skopeoMs, 1.0, `${(exported.ms / 1000).toFixed(1)} / ${(skopeoMs / 1000).toFixed(1)} s`);
-
-    const todayHome = await home();
     const log = join(work, 'scripts.log');
-    const start = Date.now();
-    for (const t of tags) timed('docker', ['pull', '-q', t]);
-    for (const t of tags) timed(process.execPath, [DAM_BIN, '--home', todayHome, 'install', t], { ...process.env, DAMTEST_LOG: log });
-    const format1 = join(work, 'format1.bundle');
-    timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', format1]);
-    const todayMs = Date.now() - start;
-    record('registry-direct export / docker pull + install + export --all', exported.ms / todayMs, 0.3, `${(exported.ms / 1000).toFixed(1)} / ${(todayMs / 1000).toFixed(1)} s`);
-
-    const local = join(work, 'local.bundle');
-    timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', '--from', product, '--local', local]);
-    const [f1, f2, f2local] = await Promise.all([format1, bundle, local].map(async (p) => (await stat(p)).size));
-    record('format 2 bundle (--local) / format 1 bundle', f2local! / f1!, 1.02, `${(f2local! / MB).toFixed(1)} / ${(f1! / MB).toFixed(1)} MB (from the registry: ${(f2! / MB).toFixed(1)} MB)`);
-
-    const empty1 = await startPlainRegistry();
-    const empty2 = await startPlainRegistry();
-    regs.push(empty1, empty2);
-    const pushHome = await home();
-    spawnSync(process.execPath, [DAM_BIN, '--home', pushHome, 'addrepo', '--name', 'site', '--server', empty1.host], { stdio: 'ignore' });
-    const pushed = damTimed(['push', '--bundle', bundle, '--repo', 'site'], pushHome, noEngine);
-    let skopeoPushMs = 0;
-    for (const [i, t] of tags.entries()) skopeoPushMs += timed('skopeo', ['copy', '--dest-tls-verify=false', `oci-archive:${bundle}:${t}`, `docker://${empty2.host}/${names[i]}:1.0`]).ms;
-    record('push --bundle / skopeo copy oci-archive -> docker:// of each image', pushed.ms / skopeoPushMs, 1.0, `${(pushed.ms / 1000).toFixed(1)} / ${(skopeoPushMs / 1000).toFixed(1)} s`);
-
+    const pushedRss = ONLY_IMPORT ? undefined : await compareExportAndPush({ work, names, tags, product, bundle, exported, regs, home, noEngine, log });
+    if (ONLY_IMPORT) pullAll(tags);
     second = await startSecondEngine();
     const saved = join(work, 'saved.tar.gz');
     await sh('bash', ['-c', `docker save ${tags.join(' ')} | gzip -6 > ${saved}`]);
-    const loadMs = timed('docker', ['-H', second.host, 'load', '-i', saved]).ms;
-    for (const img of await second.engine.listImages()) await second.engine.removeImage(img.id, { force: true });
-    const imported = damTimed(['import', bundle, '--yes'], await home(), { ...second.env, DAMTEST_LOG: log });
-    record(`import of the format 2 bundle / docker load of a gzip'd docker save (${DATA} data)`, imported.ms / loadMs, 1.2, `${(imported.ms / 1000).toFixed(1)} / ${(loadMs / 1000).toFixed(1)} s`);
+    // Alternate the two, emptying the engine between runs, and take medians: the machine is shared.
+    const loads: number[] = [];
+    const imports: Array<{ ms: number; rss: number }> = [];
+    const clear = async () => {
+      for (const img of await second!.engine.listImages()) await second!.engine.removeImage(img.id, { force: true });
+    };
+    // CPU seconds of the client and the engine together: a figure the other load on a shared machine moves less.
+    const loadCpu: number[] = [];
+    const importCpu: number[] = [];
+    const cpu = () => cpuSeconds('self') + cpuSeconds(second!.pid ?? 0);
+    for (let run = 0; run < RUNS; run++) {
+      let before = cpu();
+      loads.push(timed('docker', ['-H', second.host, 'load', '-i', saved]).ms);
+      loadCpu.push(cpu() - before);
+      await clear();
+      const importHome = await home();
+      before = cpu();
+      imports.push(damTimed(['import', bundle, '--yes'], importHome, { ...second.env, DAMTEST_LOG: log }));
+      importCpu.push(cpu() - before);
+      await clear();
+    }
+    const loadMs = median(loads);
+    const imported = { ms: median(imports.map((i) => i.ms)), rss: Math.max(...imports.map((i) => i.rss)) };
+    const cpuNote = `; CPU of client and engine ${median(importCpu).toFixed(1)} / ${median(loadCpu).toFixed(1)} s = ${(median(importCpu) / median(loadCpu)).toFixed(2)}x`;
+    record(`import of the format 2 bundle / docker load of a gzip'd docker save (${DATA} data)`, imported.ms / loadMs, 1.2, `${(imported.ms / 1000).toFixed(1)} / ${(loadMs / 1000).toFixed(1)} s${cpuNote}`);
     record('peak RSS of export --from, MB', exported.rss, 200, '');
-    record('peak RSS of push --bundle, MB', pushed.rss, 200, '');
+    if (pushedRss !== undefined) record('peak RSS of push --bundle, MB', pushedRss, 200, '');
     record('peak RSS of import, MB', imported.rss, 200, '');
     for (const t of tags) spawnSync('docker', ['rmi', '-f', t], { stdio: 'ignore' });
   } finally {

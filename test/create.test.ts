@@ -301,3 +301,26 @@ test('labels are set in one build step (plus one for a multi-line description), 
   assert.equal(labels['org.opencontainers.image.description'], 'First line.\nSecond "line" with $HOME and a \\ backslash.');
   assert.deepEqual([labels.team, labels.more, labels.DAM_APP_NAME, labels.DAM_APP_VERSION, labels[TEST_LABEL]], ['ops', '1', name, '1.0', RUN]);
 });
+
+test('--platform builds for that platform, which create and info show; a build the engine cannot make for it is refused clearly', { skip }, async () => {
+  const name = uniqueName('arm');
+  const dir = await writeProject(work, 'arm', { Dockerfile: 'FROM scratch\nCOPY meta /meta\n', ...meta() });
+  const out = await create([dir, '--name', name, '--version', '1.0', '--platform', 'linux/arm64', '--json']);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal((JSON.parse(out.stdout) as { platform: string }).platform, 'linux/arm64');
+  assert.equal((await testEngine().inspectImage(`${name}:1.0`))?.architecture, 'arm64');
+  assert.match((await dam(['info', `${name}:1.0`], { home })).stdout, /^Platform: {3}linux\/arm64$/m);
+  assert.equal((JSON.parse((await dam(['info', `${name}:1.0`, '--json'], { home })).stdout) as { platform: string }).platform, 'linux/arm64');
+
+  // A RUN line on the amd64 base: the engine has no arm64 base (or, with one pulled, cannot run arm64 programs).
+  const runs = await writeProject(work, 'arm-run', { Dockerfile: `FROM ${base}\nRUN echo hi > /hi\nCOPY meta /meta\n`, ...meta() });
+  const refused = await create([runs, '--name', `${name}-run`, '--version', '1.0', '--platform', 'linux/arm64']);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /linux\/arm64/);
+  assert.match(refused.stderr, /hint: .*(linux\/arm64 host|--platform)/);
+  assert.equal(await testEngine().inspectImage(`${name}-run:1.0`), undefined);
+
+  const bad = await create([dir, '--name', name, '--platform', 'linux/amd64,linux/arm64']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /names 2 platforms/);
+});

@@ -90,6 +90,9 @@ test('create, install, list, info, save, export --all, remove, import into a fre
 
   const bundle = join(dir, 'all.bundle');
   ok(await run(['export', '--all', bundle], one));
+  const oci = join(dir, 'local.bundle');
+  await writeFile(join(dir, 'product.json'), JSON.stringify({ format: 1, name: 'pod', apps: [{ name, version: '1.0', tag: `${name}:1.0` }] }));
+  ok(await run(['export', '--all', '--from', join(dir, 'product.json'), '--local', oci], one));
   ok(await run(['remove', `${name}:1.0`], one));
   assert.equal((await logLines()).at(-1), `uninstall ${name} 1.0`);
 
@@ -101,6 +104,13 @@ test('create, install, list, info, save, export --all, remove, import into a fre
   assert.match(ok(await run(['list', '--raw'], two)).stdout, new RegExp(`;${name};1\\.0;1;;${name}\\n$`));
   ok(await run(['remove', `${name}:1.0`], two));
   assert.equal((await logLines()).at(-1), `uninstall ${name} 1.0`);
+
+  await t.test('a format 2 bundle made on Podman imports into it, its layers sent uncompressed', async () => {
+    await podman.engine.removeImage(`${name}:1.0`, { force: true });
+    ok(await run(['import', '--yes', oci], two));
+    assert.equal((await logLines()).at(-1), `install ${name} 1.0`);
+    ok(await run(['remove', `${name}:1.0`], two));
+  });
 
   await t.test('the .dam saved from Podman installs', async () => {
     await podman.engine.removeImage(`${name}:1.0`, { force: true });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { extract } from 'tar-stream';
 import { createReadStream } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { startPlainRegistry, startTlsRegistry, type TestRegistry } from './harness/registries.js';
 import { baseLayer, pushMultiArchApp, type PushedApp } from './harness/oci-images.js';
@@ -218,5 +219,26 @@ test('a registry that says no: export leaves no file, push --bundle leaves no ta
     }
   } finally {
     await locked.stop();
+  }
+});
+
+test('a layer whose gzip trailer misleads (two gzip members) still loads: DAM sends that layer as stored', async () => {
+  second ??= await startSecondEngine();
+  // DAM sends the engine each layer inflated, sized by the gzip trailer; a second member makes the trailer wrong.
+  const base = await baseLayer(400_000);
+  const half = Math.floor(base.tar.length / 2);
+  const gz = Buffer.concat([gzipSync(base.tar.subarray(0, half)), gzipSync(base.tar.subarray(half))]);
+  const app = await pushMultiArchApp(source.url, source.host, uniqueName('vm'), '1.0', { ...base, gz, digest: `sha256:${createHash('sha256').update(gz).digest('hex')}` }, 1000);
+  await writeFile(join(dir, 'members.json'), JSON.stringify({ format: 1, name: 'members', apps: [{ name: app.name, version: app.version, tag: app.tag }] }));
+  assert.equal((await run(['export', '--all', '--from', 'members.json', '--platform', 'linux/amd64', bundle('members')], NO_ENGINE)).code, 0);
+  const h = await tempHome();
+  try {
+    const out = await run(['import', bundle('members'), '--yes'], second.env, h.home);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal((await second.engine.inspectImage(app.tag))?.id, app.images.find((i) => i.platform === 'linux/amd64')!.configDigest);
+    assert.match(await readFile(join(dir, 'scripts.log'), 'utf8'), new RegExp(`install install ${app.name} 1.0`));
+  } finally {
+    await second.engine.removeImage(app.tag, { force: true }).catch(() => undefined);
+    await h.cleanup();
   }
 });

@@ -7,6 +7,7 @@ import type { Engine } from '../core/ports/engine.js';
 import type { BlobRef, Registry } from '../core/ports/registry.js';
 import { type LayerScan, type MetaListing, endsMeta, listingOf, scanMetaTar } from '../adapters/fs/meta-listing.js';
 import { TEMPORARY_LABEL } from '../adapters/meta/copy-meta.js';
+import { formatPlatform, normalizePlatform } from '../core/platform.js';
 
 export interface ImageFacts {
   labels: Record<string, string>;
@@ -15,6 +16,8 @@ export interface ImageFacts {
   created: string;
   /** Local image id, or the manifest digest in a registry. */
   id: string;
+  /** `os/architecture[/variant]` the image is built for. */
+  platform: string;
   meta: MetaListing;
 }
 
@@ -35,7 +38,7 @@ export async function localImageFacts(engine: Engine, ref: string, labels: Recor
   } finally {
     await engine.removeContainer(container);
   }
-  return { labels: image.labels, size: image.size, created: image.created, id: image.id, meta: listingOf([scan]) };
+  return { labels: image.labels, size: image.size, created: image.created, id: image.id, platform: formatPlatform(normalizePlatform(image.os, image.architecture)), meta: listingOf([scan]) };
 }
 
 /**
@@ -54,7 +57,7 @@ export async function remoteImageFacts(registry: Registry, name: string, tag: st
   }
   if (meta.entries.length === 0) throw noMeta(`${name}:${tag} in ${registry.label}`);
   const size = config.layers.reduce((sum, l) => sum + l.size, 0);
-  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, meta };
+  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, platform: formatPlatform(normalizePlatform(config.os, config.architecture)), meta };
 }
 
 async function openLayer(registry: Registry, name: string, layer: BlobRef): Promise<Readable> {

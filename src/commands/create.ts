@@ -2,7 +2,9 @@ import { basename, resolve } from 'node:path';
 import { parseKeyValues } from '../core/app-labels.js';
 import { planCreate } from '../core/create/plan.js';
 import { baseImages } from '../core/create/dockerfile.js';
-import { DamError } from '../core/errors.js';
+import { DamError, usageError } from '../core/errors.js';
+import { formatPlatform, normalizePlatform, parsePlatforms, platformMatches } from '../core/platform.js';
+import type { Platform } from '../core/ports/registry.js';
 import type { Engine } from '../core/ports/engine.js';
 import type { CreateFlags } from '../core/create/variables.js';
 import { defaultRepo, repoPrefix } from '../core/state.js';
@@ -25,6 +27,8 @@ export interface CreateResult {
   servers: string;
   labels: Record<string, string>;
   warnings: string[];
+  /** `os/architecture[/variant]` the image was built for. */
+  platform: string;
 }
 
 function listOpt(opts: Record<string, unknown>, key: string): string[] {
@@ -42,6 +46,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     family: stringOpt(opts, 'family'),
     multiversion: typeof opts.multiversion === 'boolean' ? opts.multiversion : undefined,
   };
+  const platform = platformOpt(opts);
   const buildArgs = parseKeyValues(given.buildArgs, '--build-arg');
   const userLabels = parseKeyValues(given.labels, '--label');
   const project = await readProject(dir, shownAs);
@@ -68,17 +73,18 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
       tag: plan.tag,
       labels: Object.keys(plan.buildLabels).length > 0 ? plan.buildLabels : undefined,
       buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
-      platform: stringOpt(opts, 'platform'),
+      platform: platform ? formatPlatform(platform) : undefined,
       signal: ctx.signal,
       onProgress: renderer?.listener,
     });
   } catch (err) {
-    throw (await missingBase(engine, project.listing.dockerfile ?? '', buildArgs, err)) ?? err;
+    throw platformFailure(platform, err) ?? (await missingBase(engine, project.listing.dockerfile ?? '', buildArgs, err, platform)) ?? err;
   } finally {
     renderer?.done();
   }
   // Built through this state directory (a build the cache answered with an existing image is not): `dam
   // purge` may remove it once no installed app uses it.
+  const built = await builtPlatform(engine, imageId, platform, existing.has(imageId));
   if (!existing.has(imageId)) await ctx.store().update('create', (st) => ({ state: recordAcquired(st, [imageId], 'create', new Date().toISOString()), result: undefined }));
   const data: CreateResult = {
     tag: plan.tag,
@@ -90,15 +96,50 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
     servers: plan.servers,
     labels: plan.labels,
     warnings: plan.warnings,
+    platform: built,
   };
-  return { data, text: `App '${plan.tag}' was created.` };
+  // 1.x's line unchanged; the platform is named when one was asked for.
+  return { data, text: `App '${plan.tag}' was created${platform ? ` for ${built}` : ''}.` };
 }
 
-/** A failed build whose base image is not local most often failed pulling it: say so, and how to get one. */
-async function missingBase(engine: Engine, dockerfile: string, buildArgs: Record<string, string>, err: unknown): Promise<DamError | undefined> {
+/** One `--platform` (a build makes one image); USAGE naming the text when it is not one platform. */
+function platformOpt(opts: Record<string, unknown>): Platform | undefined {
+  const text = stringOpt(opts, 'platform');
+  if (text === undefined) return undefined;
+  const platforms = parsePlatforms([text]);
+  if (platforms.length !== 1) throw usageError(`--platform '${text}' names ${platforms.length} platforms; a build makes one image.`, 'Run dam create once per platform: dam create --platform linux/arm64.');
+  return platforms[0];
+}
+
+/** A RUN line the engine cannot execute for a foreign platform: say so, and how to get there. */
+function platformFailure(platform: Platform | undefined, err: unknown): DamError | undefined {
+  if (!platform || !(err instanceof DamError) || !/exec format error/i.test(err.message)) return undefined;
+  return new DamError('ENGINE_ERROR', `The engine cannot run programs for ${formatPlatform(platform)}, which the Dockerfile's RUN lines need: ${err.message}`, `Build on a ${formatPlatform(platform)} host, or give this engine emulation (apt-get install qemu-user-static binfmt-support), or leave out --platform.`, { cause: err });
+}
+
+/** The platform the engine built for; with --platform, ENGINE_ERROR (and the new image removed) when it is not that one. */
+async function builtPlatform(engine: Engine, imageId: string, wanted: Platform | undefined, existed: boolean): Promise<string> {
+  const info = await engine.inspectImage(imageId);
+  const built = normalizePlatform(info?.os ?? '', info?.architecture ?? '');
+  if (!wanted || platformMatches(built, wanted)) return formatPlatform(built);
+  if (!existed) await engine.removeImage(imageId, { force: true });
+  throw new DamError('ENGINE_ERROR', `The engine built the image for ${formatPlatform(built)}, not ${formatPlatform(wanted)}: it cannot build for that platform.`, `Build on a ${formatPlatform(wanted)} host, or use an engine that builds for other platforms.`);
+}
+
+/** A failed build whose base image is not local (for the platform asked) most often failed pulling it: say so, and how to get one. */
+async function missingBase(engine: Engine, dockerfile: string, buildArgs: Record<string, string>, err: unknown, platform?: Platform): Promise<DamError | undefined> {
   if (!(err instanceof DamError) || err.code !== 'ENGINE_ERROR') return undefined;
   for (const base of baseImages(dockerfile, buildArgs)) {
-    if (await engine.inspectImage(base)) continue;
+    const local = await engine.inspectImage(base);
+    if (local && platform && !platformMatches(normalizePlatform(local.os, local.architecture), platform)) {
+      return new DamError(
+        'NOT_FOUND',
+        `The base image '${base}' (FROM in the Dockerfile) is in the local Docker cache for ${formatPlatform(normalizePlatform(local.os, local.architecture))} only, not ${formatPlatform(platform)}, and the engine could not pull it: ${err.message}`,
+        `Get the ${formatPlatform(platform)} variant onto this host ('docker pull --platform ${formatPlatform(platform)} ${base}' where its registry is reachable), or leave out --platform.`,
+        { cause: err },
+      );
+    }
+    if (local) continue;
     return new DamError(
       'NOT_FOUND',
       `The base image '${base}' (FROM in the Dockerfile) is not in the local Docker cache, and the engine could not pull it: ${err.message}`,

@@ -18,6 +18,7 @@ import { writeOciBundle } from '../adapters/bundle/oci-write.js';
 import type { Context } from '../cli/context.js';
 import { byteMeter, formatBytes } from '../cli/progress.js';
 import { plainEveryMs } from '../cli/file-meter.js';
+import { meteredSaves } from '../cli/save-meter.js';
 import { registryFor } from './registry-access.js';
 import { repoForReading } from '../core/repo-resolution.js';
 
@@ -63,7 +64,8 @@ async function planFromEngine(ctx: Context, state: State, product: Product, opti
     byId.set(info.id, [...(byId.get(info.id) ?? []), tag]);
     apps.push({ name: app.name, version: app.version, tag, ...(app.family !== undefined ? { family: app.family } : {}), ...(app.repo !== undefined ? { repo: app.repo } : {}) });
   }
-  const staged = await stageEngineImages(engine, [...byId].map(([id, tags]) => ({ id, tags })), options.out, options.compress ?? 'gzip', ctx.signal);
+  const metered = await meteredSaves(ctx, engine, [...byId.keys()], 1);
+  const staged = await stageEngineImages(metered.engine, [...byId].map(([id, tags]) => ({ id, tags })), options.out, options.compress ?? 'gzip', ctx.signal).finally(() => metered.stop());
   const omitted = options.delta ? planLayers(staged.images.map((i) => i.layers), new Set(options.delta.chains)).omitted : [];
   const index: BundleIndex2 = {
     format: BUNDLE_FORMAT_2,

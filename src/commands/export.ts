@@ -19,6 +19,7 @@ import { formatBytes } from '../cli/progress.js';
 import { checkExportSigning, signExport } from './sign.js';
 import { bundleTemp, parseSelfContained, writeSelfContainedExport, type SelfContained } from './export-self-contained.js';
 import { exportFromProduct } from './export-from.js';
+import { meteredSaves, type MeteredEngine } from '../cli/save-meter.js';
 import { parsePlatforms } from '../core/platform.js';
 import type { Platform } from '../core/ports/registry.js';
 import { hostPlatform } from '../adapters/registry/manifest.js';
@@ -166,11 +167,20 @@ export async function run(ctx: Context, input: CommandInput): Promise<CommandRes
   const exe = options.selfContained ? await options.selfContained.executable() : undefined;
   const engine = await ctx.engine();
   const { images, ids } = await appImages(engine, state);
-  if (options.format === 'dam1') return exportDam1(ctx, input, options, engine, state, images);
+  const metered = await meteredSaves(ctx, engine, images.map((i) => i.ref), options.format === 'dam1' ? 1 : 2);
+  try {
+    if (options.format === 'dam1') return await exportDam1(ctx, input, options, metered.engine, state, images);
+    return await exportBundle(ctx, input, options, { metered, state, images, ids, exe, delta });
+  } finally {
+    metered.stop();
+  }
+}
+
+async function exportBundle(ctx: Context, input: CommandInput, options: ExportOptions, { metered, state, images, ids, exe, delta }: { metered: MeteredEngine; state: State; images: ExportImage[]; ids: Map<number, string>; exe: Awaited<ReturnType<SelfContained['executable']>> | undefined; delta: Inventory | undefined }): Promise<CommandResult> {
   ctx.log.info(`Writing ${options.compress === 'none' ? 'an uncompressed' : `a ${options.compress}`} bundle of ${state.apps.length} app(s) to '${options.path}'${delta ? ' (a delta)' : ''}...`);
   const started = Date.now();
   const bundlePath = exe ? bundleTemp(options.path) : options.path;
-  const written = await writeBundle(engine, productOf(state, options.name, ids), images, { out: bundlePath, compress: options.compress, ...(delta ? { delta } : {}), signal: ctx.signal });
+  const written = await writeBundle(metered.engine, productOf(state, options.name, ids), images, { out: bundlePath, compress: options.compress, ...(delta ? { delta } : {}), signal: ctx.signal }).finally(() => metered.stop());
   if (exe && options.selfContained) Object.assign(written, await writeSelfContainedExport(ctx, options.selfContained.target, exe, bundlePath, options.path));
   ctx.log.info(`Export app list to apps archive '${options.path}': ${formatBytes(written.bytes)}, ${written.index.blobs.length} layer(s)${written.index.omittedLayers.length ? `, ${written.index.omittedLayers.length} left out` : ''}, in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
   const signature = await signExport(ctx, input.opts, written.path);

@@ -35,6 +35,8 @@ export interface InfoResult {
   otherLabels: Record<string, string>;
   size: number;
   created: string;
+  /** `os/architecture[/variant]` the image is built for. */
+  platform: string;
   meta: MetaEntry[];
   installed: { appId: number; tag: string; installedAt: string } | null;
 }
@@ -101,6 +103,7 @@ function view(state: State, reference: string, source: InfoResult['source'], rep
     ...splitLabels(facts.labels),
     size: facts.size,
     created: facts.created,
+    platform: facts.platform,
     meta: facts.meta.entries,
     installed: installed ? { appId: installed.id, tag: installed.tag, installedAt: installed.installedAt } : null,
   };
@@ -147,6 +150,7 @@ function show(ctx: Context, info: InfoResult): CommandResult {
   lines.push(`Found:      ${info.source === 'local' ? 'local image' : `repository '${info.repository}'`}`);
   lines.push(`${info.source === 'local' ? 'Image id:  ' : 'Digest:    '} ${info.id}`);
   lines.push(`Size:       ${formatBytes(info.size)}${info.source === 'registry' ? ' (compressed)' : ''}`);
+  lines.push(`Platform:   ${info.platform}`);
   lines.push(`Created:    ${info.created || 'unknown'}`);
   lines.push(`Installed:  ${info.installed ? `yes, as '${info.installed.tag}'${info.installed.installedAt ? ` on ${info.installed.installedAt}` : ''}` : 'no'}`);
   lines.push('Files in /meta:');

@@ -21,6 +21,8 @@ export interface SecondEngine {
   engine: Engine;
   /** Environment for `bin/dam` and `docker` runs against this engine. */
   env: Record<string, string>;
+  /** The dockerd's process id (benchmarks read its CPU time). */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
     const host = `unix://${socket}`;
     const engine = createDockerEngine({ DOCKER_HOST: host });
     await waitUntilUp(engine, child, () => stderr);
-    return { host, engine, env: { DOCKER_HOST: host }, stop: cleanup };
+    return { host, engine, env: { DOCKER_HOST: host }, pid: child.pid, stop: cleanup };
   } catch (err) {
     await cleanup();
     throw err;

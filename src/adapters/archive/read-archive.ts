@@ -10,6 +10,7 @@ import { createCrc32, parseDamName } from '../../core/archive/dam-name.js';
 import { mergeLayers } from '../../core/archive/layer-merge.js';
 import { unpackBound } from '../../core/archive/tar-frame.js';
 import { writeTreeAtomically } from '../fs/safe-extract.js';
+import { trackReads } from '../fs/read-position.js';
 import { archiveInvalid, META_ROOT, scanImage, type ImageScan } from './scan-image.js';
 import type { SaveStream } from './save-stream.js';
 
@@ -78,7 +79,7 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
   const ratio = Number(process.env.DAM_MAX_UNPACK_RATIO) || undefined;
   let scan: ImageScan;
   try {
-    scan = await scanImage(handle.createReadStream({ highWaterMark: 1 << 20, start: 0 }), {
+    scan = await scanImage(trackReads(path, handle.createReadStream({ highWaterMark: 1 << 20, start: 0 })), {
       source: path,
       compressed,
       maxTarBytes: unpackBound(size, compressed, { ...(options.freeBytes !== undefined ? { freeBytes: options.freeBytes } : {}), ...(ratio ? { ratio } : {}) }),

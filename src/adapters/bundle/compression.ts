@@ -8,6 +8,7 @@ import * as zlib from 'node:zlib';
 import { DamError, errnoCode } from '../../core/errors.js';
 import { embeddedBundle } from './self-contained.js';
 import { openRegularFile } from '../fs/regular-file.js';
+import { trackReads } from '../fs/read-position.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 export const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
@@ -63,7 +64,7 @@ function zstdProcess(args: string[], what: string): { stdin: Writable | null; st
 /** The file's bytes (a self-contained product's: its bundle's), streamed. */
 function rawStream(path: string): Readable {
   const region = embeddedBundle(path);
-  return createReadStream(path, { highWaterMark: CHUNK, ...(region ? { start: region.start, end: region.end - 1 } : {}) });
+  return trackReads(path, createReadStream(path, { highWaterMark: CHUNK, ...(region ? { start: region.start, end: region.end - 1 } : {}) }), region?.start ?? 0);
 }
 
 /** `source` piped into `transform`, a failure of either failing the result. */

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { DamError } from '../../core/errors.js';
+import { trackReads } from '../fs/read-position.js';
 import { parseTextList, type Product } from '../../core/product.js';
 import { parseDamName } from '../../core/archive/dam-name.js';
 import { appNameOf, parseRef } from '../../core/ref.js';
@@ -46,7 +47,7 @@ async function walkExport(path: string, signal: AbortSignal | undefined, save?: 
   const dams: DamMember[] = [];
   const hash = createHash('sha256');
   let size = 0;
-  const read = createReadStream(path, { highWaterMark: 1 << 20 });
+  const read = trackReads(path, createReadStream(path, { highWaterMark: 1 << 20 }));
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);

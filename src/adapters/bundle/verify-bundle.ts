@@ -47,6 +47,10 @@ export function metaChecker(path: string) {
           cb();
         },
       });
+      // Cut off upstream (a failed inflate), the scan would wait for the rest forever: end it as a failure.
+      stream.once('close', () => {
+        if (!side.writableEnded) side.destroy(new Error('the layer stream was cut off'));
+      });
       const done = this.scan(blob, side).catch((err: unknown) => {
         stream.destroy(err as Error);
         throw err;

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { DamError, errnoCode } from '../../core/errors.js';
+import { trackReads } from '../fs/read-position.js';
 import type { Subject } from '../../core/signing/payload.js';
 import { readIndex } from '../bundle/bundle-reader.js';
 import { readIndex2 } from '../bundle/oci-read.js';
@@ -21,7 +22,7 @@ export interface MeasuredFile {
 export async function fileSha256(path: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) }) as AsyncIterable<Buffer>) {
+  for await (const chunk of trackReads(path, createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) })) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
   }
