@@ -112,16 +112,17 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     process.exitCode = result.exitCode ?? EXIT_OK;
   };
 
-  const program = buildProgram(execute);
   const json = () => context?.json ?? argv.includes('--json');
   try {
-    if (argv.length === 0) {
-      program.outputHelp();
-      return EXIT_OK;
-    }
-    // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning.
+    // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning;
+    // before the program is built, which `--version` does not need.
     if (wantsVersion(argv, COMMANDS)) {
       process.stdout.write(`${await versionLine(env)}\n`);
+      return EXIT_OK;
+    }
+    const program = buildProgram(execute);
+    if (argv.length === 0) {
+      program.outputHelp();
       return EXIT_OK;
     }
     await program.parseAsync(argv, { from: 'user' });
