@@ -32,8 +32,7 @@ export function makeContext(init: ContextInit): Context {
   let store: Store | undefined;
   let engine: Engine | undefined;
   let registries: Registries | undefined;
-  return {
-    ...init,
+  const adapters = {
     store: () => (store ??= new FileStore({ home: init.home, legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) })),
     engine: async () => {
       const { createDockerEngine } = await import('../adapters/docker/engine.js');
@@ -44,4 +43,6 @@ export function makeContext(init: ContextInit): Context {
       return (registries ??= createRegistries(init.env));
     },
   };
+  // Copied as descriptors, so that a getter stays one: run.ts opens stdin only when a command reads it.
+  return Object.defineProperties(adapters, Object.getOwnPropertyDescriptors(init)) as Context;
 }
