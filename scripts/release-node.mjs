@@ -24,6 +24,13 @@ export function releaseConfig(root) {
   return { version: pkg.version, node: release.node, postject: release.postject };
 }
 
+/** The Node 22 LTS version the unit tests also run on (not in the release). */
+export function testNode22(root) {
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).release?.testNode22 ?? '';
+  if (!/^22\.\d+\.\d+$/.test(version)) throw new Error('package.json "release.testNode22" must pin a Node 22 version');
+  return version;
+}
+
 /** The unpacked package `name@version` under cache/, fetched by `npm pack` (from npm's cache when it can). */
 export function npmPackage(cache, name, version) {
   const dir = join(cache, `${name}-${version}`);
@@ -48,9 +55,11 @@ export function nodeBinary(cache, target, version) {
   return join(npmPackage(cache, target.pkg, version), target.binary);
 }
 
-// `node scripts/release-node.mjs --print-node`: the path of the release's linux-x64 Node (for scripts/test.sh).
+// `node scripts/release-node.mjs --print-node [22]`: the path of the release's linux-x64 Node, or of the Node 22
+// the unit tests also run on (package.json "release.testNode22"), fetched once (for scripts/test.sh).
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--print-node') {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const cache = process.env.DAM_RELEASE_CACHE ?? join(root, 'release', 'cache');
-  process.stdout.write(`${nodeBinary(cache, TARGETS[0], releaseConfig(root).node)}\n`);
+  const version = process.argv[3] === '22' ? testNode22(root) : releaseConfig(root).node;
+  process.stdout.write(`${nodeBinary(cache, TARGETS[0], version)}\n`);
 }

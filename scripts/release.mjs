@@ -19,8 +19,13 @@ const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : undefined;
 const CACHE = process.env.DAM_RELEASE_CACHE ?? join(ROOT, 'release', 'cache');
 const WORK = join(OUT, 'build');
-/** Set to 0 to build without the V8 code cache (to measure what it saves). */
-const CODE_CACHE = process.env.DAM_RELEASE_CODE_CACHE !== '0';
+/**
+ * How the Linux executables start: `snapshot` (default: a V8 start-up snapshot, made by each target's own
+ * Node, arm64's under qemu-aarch64-static), `code-cache` (x64 only; arm64 then gets none) or `none`.
+ * The Windows executable has neither: no Windows Node runs here to make them.
+ */
+const STARTUP = process.env.DAM_RELEASE_STARTUP ?? 'snapshot';
+const QEMU = ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'];
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 const log = (m) => process.stderr.write(`release: ${m}\n`);
@@ -34,7 +39,8 @@ async function bundle(entry, outfile, version) {
     format: 'cjs',
     platform: 'node',
     target: 'node24',
-    define: { DAM_VERSION: JSON.stringify(version) },
+    // import.meta.url only serves createRequire of Node's own modules, which any absolute path resolves.
+    define: { DAM_VERSION: JSON.stringify(version), 'import.meta.url': JSON.stringify('file:///dam.cjs') },
     // Whitespace and syntax only: names stay, so a stack trace in a bug report still reads.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -42,13 +48,29 @@ async function bundle(entry, outfile, version) {
   });
 }
 
-/** The SEA blob of `main`, made by `node` (the x64 Node of the release's version); with the V8 code cache or not. */
-function seaBlob(node, main, name, codeCache) {
+/**
+ * The SEA blob of `main` made by `run` (a Node of the release's version, as a command line); with the V8 code
+ * cache or a start-up snapshot, both only valid for the platform of the Node that made them, or neither.
+ */
+function seaBlob(run, main, name, { codeCache = false, snapshot = false } = {}) {
   const config = join(WORK, `${name}.json`);
   const output = join(WORK, `${name}.blob`);
-  writeFileSync(config, JSON.stringify({ main, output, disableExperimentalSEAWarning: true, useCodeCache: codeCache, useSnapshot: false }));
-  execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(config, JSON.stringify({ main, output, disableExperimentalSEAWarning: true, useCodeCache: codeCache, useSnapshot: snapshot }));
+  // Node warns that it has not verified every module it loads in a snapshot; main's top level only loads them.
+  execFileSync(run[0], [...run.slice(1), '--no-warnings', '--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   return readFileSync(output);
+}
+
+/** The blob for each target, by how it starts (STARTUP). */
+function blobs(targets, main, cfg) {
+  const portable = seaBlob([nodeBinary(CACHE, TARGETS[0], cfg.node)], main, 'portable');
+  const made = (target) => {
+    if (STARTUP === 'none' || target.platform === 'win-x64') return portable;
+    const node = nodeBinary(CACHE, target, cfg.node);
+    if (target.platform === 'linux-x64') return seaBlob([node], main, target.platform, STARTUP === 'snapshot' ? { snapshot: true } : { codeCache: true });
+    return STARTUP === 'snapshot' ? seaBlob([...QEMU, node], main, target.platform, { snapshot: true }) : portable;
+  };
+  return new Map(targets.map((t) => [t.platform, made(t)]));
 }
 
 /** The executable for one target: its Node binary (Linux: stripped of debug symbols) with the blob injected. */
@@ -67,23 +89,22 @@ function sha256(file) {
 }
 
 async function main() {
+  if (!['snapshot', 'code-cache', 'none'].includes(STARTUP)) throw new Error(`DAM_RELEASE_STARTUP must be snapshot, code-cache or none, not '${STARTUP}'`);
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('the release is built on linux-x64 (it runs the x64 Node binary to make the blob)');
   const cfg = releaseConfig(ROOT);
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const main = join(WORK, 'dam.cjs');
   await bundle(join(ROOT, 'src/main.ts'), main, cfg.version);
-  const hostNode = nodeBinary(CACHE, TARGETS[0], cfg.node);
   const postject = createRequire(import.meta.url)(join(npmPackage(CACHE, 'postject', cfg.postject), 'dist/api.js'));
-  // V8's code cache is only valid for the platform that made it: the x64 executable alone gets one.
-  const portable = seaBlob(hostNode, main, 'portable', false);
-  const cached = CODE_CACHE ? seaBlob(hostNode, main, 'code-cache', true) : portable;
   const files = [];
   const targets = TARGETS.filter((t) => !ONLY || ONLY.includes(t.platform));
+  log(`the blobs (start-up: ${STARTUP})`);
+  const blob = blobs(targets, main, cfg);
   for (const target of targets) {
     const file = join(OUT, `dam-${cfg.version}-${target.platform}${target.suffix}`);
     log(`${basename(file)} (Node ${cfg.node})`);
-    await executable(target, nodeBinary(CACHE, target, cfg.node), target.platform === 'linux-x64' ? cached : portable, file, postject);
+    await executable(target, nodeBinary(CACHE, target, cfg.node), blob.get(target.platform), file, postject);
     files.push(file);
   }
   const host = files[0];

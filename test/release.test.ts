@@ -54,6 +54,12 @@ test('the linux-x64 executable alone, with no node on the PATH, runs create, ins
   const saved = JSON.parse((await dam('save', `${name}:1.0`, '-o', join(dir, `${name}.dam`), '--json')).stdout) as { path: string };
   savedDam = saved.path;
   await dam('export', '--all', join(alone, 'product.bundle'));
+  // The executable starts from a snapshot made at build time: what it reads of its environment, it reads now.
+  const noZstd = await runBare(exe, ['export', '--all', '--compress', 'zstd', join(alone, 'z.bundle')], { ...env, DAM_ZSTD: join(alone, 'no-such-zstd') }, { cwd: alone });
+  assert.equal(noZstd.code, 1, noZstd.stderr);
+  assert.match(noZstd.stderr, /zstd program .*no-such-zstd.* is not installed/);
+  const context = await runBare(exe, ['--version'], { ...env, DOCKER_CONTEXT: 'no-such-context' }, { cwd: alone });
+  assert.match(context.stdout, /no usable engine: The Docker context 'no-such-context' \(from DOCKER_CONTEXT\) does not exist/, context.stderr);
   await dam('remove', `${name}:1.0`);
   assert.deepEqual(JSON.parse((await dam('list', '--json')).stdout), []);
   await dam('import', join(alone, 'product.bundle'), '--yes');

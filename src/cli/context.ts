@@ -37,10 +37,8 @@ export function makeContext(init: ContextInit): Context {
   let stateDir: StateDir | undefined;
   let engine: Engine | undefined;
   let registries: Registries | undefined;
-  const { home, ...rest } = init;
-  const dir = () => (stateDir ??= new StateDir(home, { legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) }));
-  return {
-    ...rest,
+  const dir = () => (stateDir ??= new StateDir(init.home, { legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) }));
+  const adapters = {
     stateDir: dir,
     store: () => dir().store(),
     engine: async () => {
@@ -52,4 +50,8 @@ export function makeContext(init: ContextInit): Context {
       return (registries ??= createRegistries(init.env));
     },
   };
+  // Copied as descriptors, so that a getter stays one: run.ts opens stdin only when a command reads it.
+  // Without `home`: only the state directory's owner knows where it is.
+  const { home: _home, ...rest } = Object.getOwnPropertyDescriptors(init);
+  return Object.defineProperties(adapters, rest) as Context;
 }

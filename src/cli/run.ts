@@ -9,6 +9,7 @@ import { makeStyle, stderrLogger } from './log.js';
 import type { CommandSpec } from './spec.js';
 import { recordHistory } from './history.js';
 import { versionLine, wantsVersion } from './about.js';
+import { commandSpec } from './self-argv.js';
 import { errorOutput, jsonText, versioned } from './json-output.js';
 
 export { VERSION } from './about.js';
@@ -44,7 +45,8 @@ function addCommand(program: Command, spec: CommandSpec, execute: (spec: Command
   cmd.action(async () => execute(spec, cmd));
 }
 
-export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promise<void>): Command {
+/** The program with every command, or with `only` (enough to run it and show its help: quicker to start). */
+export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promise<void>, only?: CommandSpec): Command {
   const program = new Command('dam')
     .description('DAM, the Docker Application Manager: install, upgrade and carry Docker-image apps, online or offline.')
     .option('--home <dir>', 'state directory (default: $DAM_HOME, else /var/lib/dam for root, else ~/.local/state/dam)')
@@ -56,7 +58,7 @@ export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promi
     .exitOverride();
   // -V/--version is answered in run() before parsing: as a program option it would take `create --version`.
   program.addHelpText('after', `\nRun 'dam --version' (or -V) for DAM's version.\n\nExamples:\n  $ dam listrepos\n  $ dam addrepo --name corp --server registry.corp:5000 --username me --password-stdin\n  $ dam search web\n  $ dam install web:1.0\n\nRun 'dam COMMAND --help' for a command's flags and examples.\n`);
-  for (const spec of COMMANDS) addCommand(program, spec, execute);
+  for (const spec of only ? [only] : COMMANDS) addCommand(program, spec, execute);
   return program;
 }
 
@@ -94,7 +96,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
       color,
       style: makeStyle(color),
       log,
-      stdin: process.stdin,
+      // Opened on first use: creating process.stdin costs milliseconds at start-up.
+      get stdin() {
+        return process.stdin;
+      },
       signal: controller.signal,
     });
     const mod = await spec.load();
@@ -112,16 +117,17 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     process.exitCode = result.exitCode ?? EXIT_OK;
   };
 
-  const program = buildProgram(execute);
   const json = () => context?.json ?? argv.includes('--json');
   try {
-    if (argv.length === 0) {
-      program.outputHelp();
-      return EXIT_OK;
-    }
-    // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning.
+    // Handled here rather than as a program option, so that `dam create --version 1.0` keeps its meaning;
+    // before the program is built, which `--version` does not need.
     if (wantsVersion(argv, COMMANDS)) {
       process.stdout.write(`${await versionLine(env)}\n`);
+      return EXIT_OK;
+    }
+    const program = buildProgram(execute, commandSpec(argv));
+    if (argv.length === 0) {
+      program.outputHelp();
       return EXIT_OK;
     }
     await program.parseAsync(argv, { from: 'user' });

@@ -36,6 +36,12 @@ function commandIndex(argv: string[]): number {
   return -1;
 }
 
+/** The command argv names (after any global options), if it names one. */
+export function commandSpec(argv: string[]): CommandSpec | undefined {
+  const at = commandIndex(argv);
+  return at < 0 ? undefined : COMMANDS.find((c) => c.name === argv[at] || c.aliases?.includes(argv[at]!));
+}
+
 /**
  * argv with the executable's own path added where `info` or `import` has no file, when the executable
  * carries a bundle; with no arguments at all such an executable shows its product. Otherwise argv unchanged.
@@ -43,7 +49,7 @@ function commandIndex(argv: string[]): number {
 export function selfContainedArgv(argv: string[], executable: string): string[] {
   if (argv.length === 0) return embeddedBundle(executable) ? ['info', executable] : argv;
   const at = commandIndex(argv);
-  const spec = at < 0 ? undefined : COMMANDS.find((c) => c.name === argv[at] || c.aliases?.includes(argv[at]!));
+  const spec = commandSpec(argv);
   if (!spec || !ON_PRODUCT.has(spec.name) || positionals(argv.slice(at + 1), valueOptions(spec)) > 0) return argv;
   if (!embeddedBundle(executable)) return argv;
   return [...argv.slice(0, at + 1), executable, ...argv.slice(at + 1)];

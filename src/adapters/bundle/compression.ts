@@ -16,11 +16,29 @@ export const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
 /** gzip level 6 (zlib's default): a bundle is written once and carried, so size beats speed (see docs/decisions/0004). */
 export const GZIP_LEVEL = 6;
 export const ZSTD_LEVEL = 3;
-const ZSTD = process.env.DAM_ZSTD ?? 'zstd';
+// Read when used, not at load: the executables start from a snapshot taken at build time (src/main.ts).
+const zstdProgram = () => process.env.DAM_ZSTD ?? 'zstd';
 type ZstdFactory = (options?: { chunkSize?: number; params?: Record<number, number> }) => Duplex;
 const nodeZstd = zlib as unknown as { createZstdCompress?: ZstdFactory; createZstdDecompress?: ZstdFactory; constants: Record<string, number> };
-/** Node's own zstd, unless DAM_ZSTD names a program to use instead (the fallback, also for tests). */
-const NODE_ZSTD = process.env.DAM_ZSTD === undefined && nodeZstd.createZstdCompress !== undefined && nodeZstd.createZstdDecompress !== undefined;
+/** Whether Node's own zstd is used: where Node has it (22.15+), unless DAM_ZSTD names a program (the fallback, also for tests). */
+export const usesNodeZstd = () => process.env.DAM_ZSTD === undefined && nodeZstd.createZstdCompress !== undefined && nodeZstd.createZstdDecompress !== undefined;
+let reportsTruncation: boolean | undefined;
+/** Whether Node's zstd fails on a cut frame: Node 22's (22.15 to 22.23 at least) ends it quietly, short, so there the program inflates. */
+function zstdReportsTruncation(): boolean {
+  const z = zlib as unknown as { zstdCompressSync: (b: Buffer) => Buffer; zstdDecompressSync: (b: Buffer) => Buffer };
+  if (reportsTruncation === undefined) {
+    const frame = z.zstdCompressSync(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 31) % 253)));
+    try {
+      z.zstdDecompressSync(frame.subarray(0, frame.length - 8));
+      reportsTruncation = false;
+    } catch {
+      reportsTruncation = true;
+    }
+  }
+  return reportsTruncation;
+}
+/** Whether Node's own zstd inflates: where it is used and reports a cut bundle. */
+export const inflatesWithNodeZstd = () => usesNodeZstd() && zstdReportsTruncation();
 /** Read and inflate in 256 KiB chunks: with the 16 KiB default, per-chunk stream overhead doubled load time (bench/bundle.ts). */
 const CHUNK = 256 * 1024;
 
@@ -39,12 +57,12 @@ export async function sniff(path: string, bytes = 512): Promise<{ compression: C
 }
 
 function zstdMissing(): DamError {
-  return new DamError('NOT_FOUND', `The zstd program ('${ZSTD}') is not installed, and Node has no zstd of its own.`, 'Install it (apt-get install zstd), or use --compress gzip.');
+  return new DamError('NOT_FOUND', `The zstd program ('${zstdProgram()}') is not installed, and Node has no zstd of its own.`, 'Install it (apt-get install zstd), or use --compress gzip.');
 }
 
 /** Runs `zstd args`, its stdout as a stream that fails with its stderr when it exits non-zero. */
 function zstdProcess(args: string[], what: string): { stdin: Writable | null; stdout: Readable } {
-  const child = spawn(ZSTD, args, { stdio: [args.includes('--') ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(zstdProgram(), args, { stdio: [args.includes('--') ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   const out = new PassThrough();
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
@@ -87,7 +105,7 @@ export function decompressedStream(path: string, compression: Compression): Read
   if (compression === 'none') return rawStream(path);
   if (compression === 'gzip') return through(rawStream(path), zlib.createGunzip({ chunkSize: CHUNK }));
   const what = `The bundle '${path}' could not be decompressed`;
-  if (NODE_ZSTD) return nodeZstdDecompressed(path, what);
+  if (inflatesWithNodeZstd()) return nodeZstdDecompressed(path, what);
   if (!embeddedBundle(path)) return zstdProcess(['-dcq', '--', path], what).stdout;
   const { stdin, stdout } = zstdProcess(['-dcq'], what);
   if (stdin) through(rawStream(path), stdin as Duplex);
@@ -98,7 +116,7 @@ export function decompressedStream(path: string, compression: Compression): Read
 export function compressor(compression: Compression): Duplex | undefined {
   if (compression === 'none') return undefined;
   if (compression === 'gzip') return zlib.createGzip({ level: GZIP_LEVEL });
-  if (NODE_ZSTD) return nodeZstd.createZstdCompress!({ params: { [nodeZstd.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } });
+  if (usesNodeZstd()) return nodeZstd.createZstdCompress!({ params: { [nodeZstd.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } });
   const { stdin, stdout } = zstdProcess(['-q', '-c', `-${ZSTD_LEVEL}`, '-T0'], 'Compressing the bundle failed');
   return Duplex.from({ writable: stdin ?? undefined, readable: stdout });
 }
@@ -111,9 +129,9 @@ export function zstdInflater(what: string): Duplex {
 
 /** Fails early, before any engine work, when zstd is asked for and not installed. */
 export async function checkCompressor(compression: Compression): Promise<void> {
-  if (compression !== 'zstd' || NODE_ZSTD) return;
+  if (compression !== 'zstd' || usesNodeZstd()) return;
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(ZSTD, ['--version'], { stdio: 'ignore' });
+    const child = spawn(zstdProgram(), ['--version'], { stdio: 'ignore' });
     child.on('error', (err) => reject(errnoCode(err) === 'ENOENT' ? zstdMissing() : err));
     child.on('close', () => resolve());
   });
