@@ -199,13 +199,23 @@ test('remove killed with SIGKILL at every step is finished or rolled back', asyn
   }
 });
 
+/** Waits (a loaded machine may take seconds to get there) until a dam holds the lock with its journal written. */
+async function lockHolderInTransaction(): Promise<{ pid: number }> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const journals = (await readdir(join(home, 'journal')).catch(() => [])).filter((n) => n.endsWith('.json'));
+    // The lock's highest generation names its holder, or says "free" (see src/adapters/store/lock.ts).
+    const generations = (await readdir(join(home, 'lock')).catch(() => [])).filter((n) => /^\d+$/.test(n)).map(Number);
+    if (journals.length === 0 || generations.length === 0) continue;
+    const text = await readFile(join(home, 'lock', String(Math.max(...generations))), 'utf8').catch(() => 'free');
+    if (text.startsWith('{')) return JSON.parse(text) as { pid: number };
+  }
+  throw new Error('no dam held the lock with a journal within 60 s');
+}
+
 test('a dam killed in the middle of an install script is rolled back by the next install', async () => {
   await reset();
   const child = run(['install', `${app}:4.0`]);
-  await new Promise((r) => setTimeout(r, 2500));
-  // The lock's highest generation names its holder (see src/adapters/store/lock.ts).
-  const top = Math.max(...(await readdir(join(home, 'lock'))).filter((n) => /^\d+$/.test(n)).map(Number));
-  const lockOwner = JSON.parse(await readFile(join(home, 'lock', String(top)), 'utf8')) as { pid: number };
+  const lockOwner = await lockHolderInTransaction();
   process.kill(lockOwner.pid, 'SIGKILL');
   await child;
   const next = await run(['install', `${app}:1.0`]);
