@@ -1,7 +1,8 @@
 // Rolling a signed product out to a site of three hosts with Ansible (real ansible-core, real SSH on
 // loopback, one engine and one DAM state per host): check mode first, then the rollout, a second run that
-// changes nothing, an upgrade, a host whose engine is down (left as it was, reported, the others converge),
-// max_fail_percentage stopping the play, the modules' idempotence and errors, and ansible-lint.
+// changes nothing, an upgrade, an app changed behind DAM's back (dam verify fails and is reported), a host
+// whose engine is down (left as it was, reported, the others converge), max_fail_percentage stopping the
+// play, the modules' idempotence and errors, and ansible-lint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -128,6 +129,41 @@ test('the next release upgrades every host', { skip }, async () => {
   for (const h of site.hosts) {
     assert.deepEqual(await hostApps(h), [`${a}:2.0`, `${b}:1.0`].sort(), h.name);
     assert.deepEqual((await report(h.name)).appsChanged, [`upgrade ${a}:1.0 -> 2.0`]);
+  }
+});
+
+/** The first regular file under `dir`: a kept /meta file of an installed app. */
+async function firstFile(dir: string): Promise<string> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isFile()) return path;
+    if (e.isDirectory()) {
+      const found = await firstFile(path).catch(() => undefined);
+      if (found) return found;
+    }
+  }
+  throw new Error(`no file under ${dir}`);
+}
+
+test('an app changed behind DAM\'s back fails dam verify, and the report says which', { skip }, async () => {
+  const line3 = site.hosts[2]!;
+  const file = await firstFile(join(line3.home, 'apps'));
+  const original = await readFile(file);
+  await writeFile(file, Buffer.concat([original, Buffer.from('changed by hand\n')]));
+  try {
+    const out = await rollout(bundles.v2!);
+    assert.equal(out.code, 2, out.out);
+    const r = await report('line3');
+    assert.equal(r.ok, false);
+    assert.equal(r.verified, false);
+    assert.equal(r.changed, false);
+    const error = r.error as { code: string; message: string; hint: string };
+    assert.equal(error.code, 'VERIFY_FAILED');
+    assert.match(error.message, new RegExp(`${a}|${b}`));
+    assert.ok(error.hint.length > 0);
+    assert.equal((await report('line1')).verified, true);
+  } finally {
+    await writeFile(file, original);
   }
 });
 
