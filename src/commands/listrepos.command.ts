@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const listreposSpec: CommandSpec = {
+export const listreposCommand: CommandSpec = {
   name: 'listrepos',
   aliases: ['lr'],
   summary: 'List the configured repositories.',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const historySpec: CommandSpec = {
+export const historyCommand: CommandSpec = {
   name: 'history',
   summary: 'Show every operation run on this state directory, like apt\'s history.log.',
   description:

@@ -1,8 +1,8 @@
 import type { CommandSpec } from '../cli/spec.js';
-import { dryRunOption, lifecycleOptions } from './install.spec.js';
+import { dryRunOption, lifecycleOptions } from './install.command.js';
 import { trustOptions } from './trust-options.js';
 
-export const upgradeSpec: CommandSpec = {
+export const upgradeCommand: CommandSpec = {
   name: 'upgrade',
   aliases: ['up'],
   args: '<app[:version]>',

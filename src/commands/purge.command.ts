@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const purgeSpec: CommandSpec = {
+export const purgeCommand: CommandSpec = {
   name: 'purge',
   summary: 'Remove the images this state directory acquired that no installed app uses.',
   description:

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const exportSpec: CommandSpec = {
+export const exportCommand: CommandSpec = {
   name: 'export',
   aliases: ['ex'],
   args: '<file>',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const versionSpec: CommandSpec = {
+export const versionCommand: CommandSpec = {
   name: 'version',
   summary: "Show DAM's version, Node's, the platform, and the engine DAM uses (and whether it answers).",
   description:

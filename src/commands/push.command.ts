@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const pushSpec: CommandSpec = {
+export const pushCommand: CommandSpec = {
   name: 'push',
   args: '[app]',
   summary: 'Publish a local app image to a repository.',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const addrepoSpec: CommandSpec = {
+export const addrepoCommand: CommandSpec = {
   name: 'addrepo',
   aliases: ['ar'],
   summary: 'Add an app registry (repository).',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const inventorySpec: CommandSpec = {
+export const inventoryCommand: CommandSpec = {
   name: 'inventory',
   summary: 'Print what this host has, for a delta bundle.',
   description:

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const infoSpec: CommandSpec = {
+export const infoCommand: CommandSpec = {
   name: 'info',
   args: '<app>',
   summary: "Show an app's description, labels, /meta files and install state.",

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const signSpec: CommandSpec = {
+export const signCommand: CommandSpec = {
   name: 'sign',
   args: '<key> <file>',
   summary: 'Sign a bundle, a .dam archive or a DAM 1.x export: writes FILE.sig next to it.',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const initSpec: CommandSpec = {
+export const initCommand: CommandSpec = {
   name: 'init',
   args: '[dir]',
   summary: 'Write a new app project (service, tool or files) ready for dam create.',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const saveSpec: CommandSpec = {
+export const saveCommand: CommandSpec = {
   name: 'save',
   args: '<app>',
   summary: 'Save a local app image as a .dam file.',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const keySpec: CommandSpec = {
+export const keyCommand: CommandSpec = {
   name: 'key',
   args: '<action> [name]',
   summary: 'Make and list signing keys (Ed25519) for signing bundles and archives.',

@@ -1,8 +1,8 @@
 import type { CommandSpec } from '../cli/spec.js';
-import { lifecycleOptions } from './install.spec.js';
+import { lifecycleOptions } from './install.command.js';
 import { trustOptions } from './trust-options.js';
 
-export const importSpec: CommandSpec = {
+export const importCommand: CommandSpec = {
   name: 'import',
   aliases: ['im'],
   args: '<file>',

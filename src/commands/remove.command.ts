@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../cli/spec.js';
-import { dryRunOption, lifecycleOptions } from './install.spec.js';
+import { dryRunOption, lifecycleOptions } from './install.command.js';
 
-export const removeSpec: CommandSpec = {
+export const removeCommand: CommandSpec = {
   name: 'remove',
   aliases: ['rm'],
   args: '<app>',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const listSpec: CommandSpec = {
+export const listCommand: CommandSpec = {
   name: 'list',
   aliases: ['ls'],
   summary: 'List the installed apps.',

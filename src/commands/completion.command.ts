@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const completionSpec: CommandSpec = {
+export const completionCommand: CommandSpec = {
   name: 'completion',
   args: '<shell>',
   summary: 'Print a shell completion script (bash, zsh or fish).',

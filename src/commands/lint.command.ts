@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const lintSpec: CommandSpec = {
+export const lintCommand: CommandSpec = {
   name: 'lint',
   args: '[target]',
   summary: 'Check an app project, image or archive for the traps of app authoring.',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const verifySpec: CommandSpec = {
+export const verifyCommand: CommandSpec = {
   name: 'verify',
   args: '[app]',
   summary: 'Check installed apps against what was installed.',

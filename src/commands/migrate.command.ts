@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const migrateSpec: CommandSpec = {
+export const migrateCommand: CommandSpec = {
   name: 'migrate',
   summary: "Take over a DAM 1.x database: its repositories and installed apps.",
   description:

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const modifyrepoSpec: CommandSpec = {
+export const modifyrepoCommand: CommandSpec = {
   name: 'modifyrepo',
   aliases: ['mr'],
   args: '<id|name>',

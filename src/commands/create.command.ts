@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const createSpec: CommandSpec = {
+export const createCommand: CommandSpec = {
   name: 'create',
   aliases: ['ce'],
   args: '[dir]',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const removerepoSpec: CommandSpec = {
+export const removerepoCommand: CommandSpec = {
   name: 'removerepo',
   aliases: ['rr'],
   args: '<id|name>',

@@ -8,7 +8,7 @@ export const lifecycleOptions = [
 
 export const dryRunOption = { flags: '--dry-run', description: 'print the plan (also with --json) and change nothing' };
 
-export const installSpec: CommandSpec = {
+export const installCommand: CommandSpec = {
   name: 'install',
   aliases: ['in'],
   args: '<app...>',

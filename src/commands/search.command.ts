@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const searchSpec: CommandSpec = {
+export const searchCommand: CommandSpec = {
   name: 'search',
   aliases: ['se'],
   args: '[mask]',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const trustSpec: CommandSpec = {
+export const trustCommand: CommandSpec = {
   name: 'trust',
   args: '<action> [key]',
   summary: 'The keys this host accepts signed bundles and archives from.',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/spec.js';
 
-export const doctorSpec: CommandSpec = {
+export const doctorCommand: CommandSpec = {
   name: 'doctor',
   summary: 'Check the Docker engine, the state directory and unfinished operations.',
   description:
