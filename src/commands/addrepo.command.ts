@@ -1,11 +1,6 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
-export const addrepoCommand: CommandSpec = {
-  name: 'addrepo',
-  aliases: ['ar'],
-  summary: 'Add an app registry (repository).',
-  description: 'Add an app registry. Its name is how other commands refer to it; --default makes it the one that bare `name:version` arguments resolve against.',
-  options: [
+export const addrepoOptions = [
     { flags: '--name <name>', description: 'unique name of the repository (required)' },
     { flags: '--server <host[:port]>', description: 'registry address, e.g. registry.corp:5000 (required)' },
     { flags: '-d, --default', description: 'make it the default repository' },
@@ -14,7 +9,15 @@ export const addrepoCommand: CommandSpec = {
     { flags: '--password <password>', description: 'password (visible in shell history; prefer --password-stdin)' },
     { flags: '--insecure', description: 'allow plain HTTP and unverified TLS for this registry' },
     { flags: '--ca-file <pem>', description: "trust this CA for the registry (besides /etc/docker/certs.d/<host:port>/ca.crt)" },
-  ],
+  ] as const satisfies readonly OptionSpec[];
+export type AddrepoOptions = OptionsOf<typeof addrepoOptions, true>;
+
+export const addrepoCommand = defineCommand<AddrepoOptions>({
+  name: 'addrepo',
+  aliases: ['ar'],
+  summary: 'Add an app registry (repository).',
+  description: 'Add an app registry. Its name is how other commands refer to it; --default makes it the one that bare `name:version` arguments resolve against.',
+  options: addrepoOptions,
   json: true,
   examples: [
     'dam addrepo --name corp --server registry.corp:5000',
@@ -22,4 +25,4 @@ export const addrepoCommand: CommandSpec = {
     'dam addrepo --name lab --server 127.0.0.1:5000 --insecure',
   ],
   load: () => import('./addrepo.js'),
-};
+});

@@ -8,6 +8,7 @@ import { keysDir } from '../adapters/signing/key-files.js';
 import { readTrust } from '../adapters/signing/trust-file.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
+import type { CompleteValuesOptions } from './complete-values.command.js';
 
 async function readIfThere<T>(read: () => Promise<T>, missing: T): Promise<T> {
   try {
@@ -30,7 +31,7 @@ const KINDS: Record<string, (ctx: Context) => Promise<string[]>> = {
   trusted: async (ctx) => (await readTrust(ctx.store().paths.home)).keys.map((k) => k.name),
 };
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args }: CommandInput<CompleteValuesOptions>): Promise<CommandResult> {
   const read = KINDS[args[0] ?? ''];
   if (!read) throw usageError(`'${args[0] ?? ''}' is not a completion kind.`, `Use one of: ${Object.keys(KINDS).join(', ')}.`);
   const values = [...new Set(await read(ctx))].sort();

@@ -11,9 +11,9 @@ import { packContext } from '../adapters/fs/build-context.js';
 import type { Context } from '../cli/context.js';
 import { recordAcquired } from '../core/purge-plan.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { stringOpt } from '../cli/input.js';
 import { progressRenderer } from '../cli/progress.js';
 import { lintBeforeCreate } from './create-lint.js';
+import type { CreateOptions } from './create.command.js';
 
 export interface CreateResult {
   tag: string;
@@ -32,14 +32,14 @@ function listOpt(opts: Record<string, unknown>, key: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<CreateOptions>): Promise<CommandResult> {
   const given = { buildArgs: listOpt(opts, 'buildArg'), labels: listOpt(opts, 'label') };
   const shownAs = args[0] ?? '.';
   const dir = resolve(ctx.cwd, shownAs);
   const flags: CreateFlags = {
-    name: stringOpt(opts, 'name'),
-    version: stringOpt(opts, 'version'),
-    family: stringOpt(opts, 'family'),
+    name: opts.name,
+    version: opts.version,
+    family: opts.family,
     multiversion: typeof opts.multiversion === 'boolean' ? opts.multiversion : undefined,
   };
   const buildArgs = parseKeyValues(given.buildArgs, '--build-arg');
@@ -68,7 +68,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput): Promise<C
       tag: plan.tag,
       labels: Object.keys(plan.buildLabels).length > 0 ? plan.buildLabels : undefined,
       buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
-      platform: stringOpt(opts, 'platform'),
+      platform: opts.platform,
       signal: ctx.signal,
       onProgress: renderer?.listener,
     });

@@ -4,6 +4,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { DamError, errnoCode } from '../core/errors.js';
 import { printable } from '../core/validate.js';
+import type { DoctorOptions } from './doctor.command.js';
 
 interface Problem {
   code: string;
@@ -161,7 +162,7 @@ async function fix(ctx: Context): Promise<void> {
   }
 }
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { opts }: CommandInput<DoctorOptions>): Promise<CommandResult> {
   if (opts.fix === true) await fix(ctx);
   const [engine, state, unfinished] = await Promise.all([checkEngine(ctx), checkState(ctx), checkJournal(ctx)]);
   const apps = await checkApps(ctx, engine.reachable && state.readable);

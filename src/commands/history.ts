@@ -5,6 +5,7 @@ import { table } from '../cli/table.js';
 import { usageError } from '../core/errors.js';
 import type { HistoryEntry } from '../core/history.js';
 import { readHistory } from '../adapters/store/history-file.js';
+import type { HistoryOptions } from './history.command.js';
 
 const change = (c: HistoryEntry['changes'][number]) => (c.from === null ? `+${c.app}:${c.to}` : c.to === null ? `-${c.app}:${c.from}` : `${c.app}:${c.from}->${c.to}`);
 
@@ -15,7 +16,7 @@ function row(e: HistoryEntry): string[] {
   return [e.start.replace('T', ' ').slice(0, 19), who, `dam ${e.commandLine.join(' ')}`, result, what];
 }
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { opts }: CommandInput<HistoryOptions>): Promise<CommandResult> {
   let entries = await readHistory(ctx.home);
   if (opts.last !== undefined) {
     const n = Number(opts.last);

@@ -1,8 +1,19 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 import { lifecycleOptions } from './install.command.js';
 import { trustOptions } from './trust-options.js';
 
-export const importCommand: CommandSpec = {
+export const importOptions = [
+    { flags: '-y, --yes', description: 'apply the plan without asking' },
+    { flags: '--dry-run', description: 'print the plan and change nothing' },
+    { flags: '--exact', description: 'make the host exactly the product: also remove apps of other products and apps installed by hand' },
+    { flags: '--restore', description: 'remove every installed app first, then install the list' },
+    { flags: '--offline', description: 'never touch the network' },
+    ...lifecycleOptions,
+    ...trustOptions,
+  ] as const satisfies readonly OptionSpec[];
+export type ImportOptions = OptionsOf<typeof importOptions, true>;
+
+export const importCommand = defineCommand<ImportOptions>({
   name: 'import',
   aliases: ['im'],
   args: '<file>',
@@ -15,16 +26,8 @@ export const importCommand: CommandSpec = {
     'FILE is an app list (name:version lines, DAM 1.x), a JSON product, a bundle (dam export --all, recognised by its content) or a DAM 1.x export archive. ' +
     'The plan is shown and confirmed first; then everything is checked before the first script runs, and the whole import is one transaction: ' +
     'if an app fails, every app this run changed goes back to how it was.',
-  options: [
-    { flags: '-y, --yes', description: 'apply the plan without asking' },
-    { flags: '--dry-run', description: 'print the plan and change nothing' },
-    { flags: '--exact', description: 'make the host exactly the product: also remove apps of other products and apps installed by hand' },
-    { flags: '--restore', description: 'remove every installed app first, then install the list' },
-    { flags: '--offline', description: 'never touch the network' },
-    ...lifecycleOptions,
-    ...trustOptions,
-  ],
+  options: importOptions,
   json: true,
   examples: ['dam import product.txt --dry-run', 'dam import product.bundle --yes', 'dam import product.bundle --exact --yes', 'dam im apps.txt --restore --yes', 'dam import product.bundle --dry-run --json'],
   load: () => import('./import.js'),
-};
+});

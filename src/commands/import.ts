@@ -10,6 +10,7 @@ import { describeVerdict } from '../core/signing/verdict.js';
 import { metaContent } from '../adapters/fs/meta-digests.js';
 import { engineFreeBytes } from '../adapters/archive/engine-space.js';
 import { withFileMeter } from '../cli/file-meter.js';
+import type { ImportOptions } from './import.command.js';
 
 function planText(ctx: Context, prepared: PreparedImport): string {
   const { plan } = prepared;
@@ -55,7 +56,7 @@ function planData(prepared: PreparedImport) {
   };
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<ImportOptions>): Promise<CommandResult> {
   const base = await lifecycleDeps(ctx, opts);
   const bundles = createBundles(base.engine);
   const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST), metaContent };

@@ -11,6 +11,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
 import { registryFor, repoForRef } from './registry-access.js';
+import type { InfoOptions } from './info.command.js';
 
 export interface InfoResult {
   reference: string;
@@ -37,7 +38,7 @@ export interface InfoResult {
   installed: { appId: number; tag: string; installedAt: string } | null;
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<InfoOptions>): Promise<CommandResult> {
   const text = args[0] ?? '';
   // An existing file is a bundle or an archive: show what it is and who signed it.
   if (text.includes('/') || text.includes('.')) {

@@ -1,6 +1,14 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
-export const initCommand: CommandSpec = {
+export const initOptions = [
+    { flags: '--kind <kind>', description: 'service, tool or files', defaultValue: 'service' },
+    { flags: '--name <name>', description: 'app name (default: the folder name)' },
+    { flags: '--base <image>', description: 'the base image the Dockerfile builds FROM (default: busybox:1.36)' },
+    { flags: '--force', description: 'write into a folder that is not empty, replacing files of the same names' },
+  ] as const satisfies readonly OptionSpec[];
+export type InitOptions = OptionsOf<typeof initOptions, true>;
+
+export const initCommand = defineCommand<InitOptions>({
   name: 'init',
   args: '[dir]',
   summary: 'Write a new app project (service, tool or files) ready for dam create.',
@@ -12,13 +20,8 @@ export const initCommand: CommandSpec = {
   tool     a shim on the host (in DAM_BIN_DIR) that runs a command in a container; uninstall removes it
   files    configuration dropped on the host (in DAM_CONF_DIR); uninstall removes it
 `,
-  options: [
-    { flags: '--kind <kind>', description: 'service, tool or files', defaultValue: 'service' },
-    { flags: '--name <name>', description: 'app name (default: the folder name)' },
-    { flags: '--base <image>', description: 'the base image the Dockerfile builds FROM (default: busybox:1.36)' },
-    { flags: '--force', description: 'write into a folder that is not empty, replacing files of the same names' },
-  ],
+  options: initOptions,
   json: true,
   examples: ['dam init web --kind service', 'dam init hello --kind tool --base busybox:1.36', 'dam init . --kind files --name settings --force'],
   load: () => import('./init.js'),
-};
+});

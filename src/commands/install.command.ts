@@ -1,14 +1,17 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 import { trustOptions } from './trust-options.js';
 
 export const lifecycleOptions = [
   { flags: '--timeout <seconds>', description: 'kill a script (and all its children) after this many seconds' },
   { flags: '--interactive', description: "connect the scripts' standard input to this terminal" },
-];
+] as const satisfies readonly OptionSpec[];
 
-export const dryRunOption = { flags: '--dry-run', description: 'print the plan (also with --json) and change nothing' };
+export const dryRunOption = { flags: '--dry-run', description: 'print the plan (also with --json) and change nothing' } as const satisfies OptionSpec;
 
-export const installCommand: CommandSpec = {
+export const installOptions = [{ flags: '--reinstall', description: 'when APP is installed, run its uninstall and then its install again' }, dryRunOption, { flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions, ...trustOptions] as const satisfies readonly OptionSpec[];
+export type InstallOptions = OptionsOf<typeof installOptions, true>;
+
+export const installCommand = defineCommand<InstallOptions>({
   name: 'install',
   aliases: ['in'],
   args: '<app...>',
@@ -23,8 +26,8 @@ export const installCommand: CommandSpec = {
     '  [registry/]path:version   a full tag; without a registry part it is Docker Hub (user/app:1.0)',
     '  FILE                      a .dam archive (DAM 1.x or 2), or a docker save tar or tar.gz',
   ].join('\n'),
-  options: [{ flags: '--reinstall', description: 'when APP is installed, run its uninstall and then its install again' }, dryRunOption, { flags: '--offline', description: 'never touch the network: the image must be local or in the archive' }, ...lifecycleOptions, ...trustOptions],
+  options: installOptions,
   json: true,
   examples: ['dam install web:1.0', 'dam install 127.0.0.1:5000/web:1.0', 'dam install ./web-1.0.639533ca.dam --offline', 'dam in web:1.0 tool:2.1 --timeout 300', 'dam install web:1.0 --dry-run --json', 'dam install web:1.0 --reinstall'],
   load: () => import('./install.js'),
-};
+});

@@ -6,8 +6,9 @@ import { writeFileAtomic } from '../adapters/store/atomic.js';
 import { engineImageLayers } from '../adapters/bundle/engine-layers.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
+import type { InventoryOptions } from './inventory.command.js';
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { opts }: CommandInput<InventoryOptions>): Promise<CommandResult> {
   const state = await ctx.store().read();
   const engine = await ctx.engine();
   const apps = state.apps.map((a) => ({ name: a.name, version: a.version, tag: a.tag, imageId: a.imageId }));

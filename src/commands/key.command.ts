@@ -1,6 +1,8 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionsOf } from '../cli/spec.js';
 
-export const keyCommand: CommandSpec = {
+export type KeyOptions = OptionsOf<[], true>;
+
+export const keyCommand = defineCommand<KeyOptions>({
   name: 'key',
   args: '<action> [name]',
   summary: 'Make and list signing keys (Ed25519) for signing bundles and archives.',
@@ -14,4 +16,4 @@ export const keyCommand: CommandSpec = {
   json: true,
   examples: ['dam key generate release', 'dam key list --json', 'dam key export-public release > release.pub'],
   load: () => import('./key.js'),
-};
+});

@@ -3,8 +3,9 @@ import { generateKey, listKeys, readPublicPem } from '../adapters/signing/key-fi
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
+import type { KeyOptions } from './key.command.js';
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args }: CommandInput<KeyOptions>): Promise<CommandResult> {
   const [action, name] = args;
   const home = ctx.store().paths.home;
   const needName = () => {

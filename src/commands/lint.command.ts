@@ -1,6 +1,8 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionsOf } from '../cli/spec.js';
 
-export const lintCommand: CommandSpec = {
+export type LintOptions = OptionsOf<[], true>;
+
+export const lintCommand = defineCommand<LintOptions>({
   name: 'lint',
   args: '[target]',
   summary: 'Check an app project, image or archive for the traps of app authoring.',
@@ -24,4 +26,4 @@ export const lintCommand: CommandSpec = {
   json: true,
   examples: ['dam lint', 'dam lint examples/web', 'dam lint web:1.0', 'dam lint web-1.0.1a2b3c4d.dam --json'],
   load: () => import('./lint.js'),
-};
+});

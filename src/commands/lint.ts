@@ -6,6 +6,7 @@ import { damEnvironment } from '../core/create/env-files.js';
 import { classify, readArchiveSubject, readImageSubject, readProjectSubject } from '../adapters/lint/read-subject.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
+import type { LintOptions } from './lint.command.js';
 
 export interface LintResult {
   target: string;
@@ -26,7 +27,7 @@ export async function readSubject(ctx: Context, target: string): Promise<LintSub
   return readImageSubject(await ctx.engine(), target, {});
 }
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args }: CommandInput<LintOptions>): Promise<CommandResult> {
   const target = args[0] ?? '.';
   const subject = await readSubject(ctx, target);
   const findings = lint(subject);

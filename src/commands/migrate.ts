@@ -7,6 +7,7 @@ import { usageError } from '../core/errors.js';
 import { migrate, type MigrateResult } from '../app/migrate.js';
 import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
 import { markTakenOver, readLegacyFolder } from '../adapters/store/legacy-files.js';
+import type { MigrateOptions } from './migrate.command.js';
 
 function render(result: MigrateResult): string {
   if (result.status === 'already-migrated') {
@@ -25,7 +26,7 @@ function render(result: MigrateResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<MigrateOptions>): Promise<CommandResult> {
   if (args.length > 0) throw usageError(`dam migrate takes no argument ('${args[0]}').`, 'Give the 1.x database folder with --from DIR.');
   if (opts.from !== undefined && (typeof opts.from !== 'string' || opts.from === '')) throw usageError('--from needs a folder.');
   const from = typeof opts.from === 'string' ? resolve(ctx.cwd, opts.from) : defaultLegacyDir(ctx.env);

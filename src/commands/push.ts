@@ -6,8 +6,8 @@ import { defaultRepo, repoPrefix } from '../core/state.js';
 import { registryAuthFor } from '../adapters/registry/engine-auth.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { stringOpt } from '../cli/input.js';
 import { progressRenderer } from '../cli/progress.js';
+import type { PushOptions } from './push.command.js';
 
 export interface PushResult {
   reference: string;
@@ -20,12 +20,12 @@ export interface PushResult {
 
 const REFUSALS = new Set(['REGISTRY_AUTH', 'ENGINE_ERROR', 'NOT_FOUND']);
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<PushOptions>): Promise<CommandResult> {
   if (opts.bundle !== undefined) return (await import('./push-bundle.js')).runPushBundle(ctx, { args, opts });
   const text = args[0] ?? '';
   if (text === '') throw new DamError('USAGE', 'Name the app to push, or give --bundle FILE.', 'dam push NAME:VERSION, or dam push --bundle FILE --repo NAME.');
   const state = await ctx.store().read();
-  const repoOpt = stringOpt(opts, 'repo');
+  const repoOpt = opts.repo;
   const repo = repoOpt === undefined ? defaultRepo(state) : findRepo(state, repoOpt);
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
   const candidates = [...new Set([formatRef(ref), ...(isBareAppRef(text) ? [text] : [])])];

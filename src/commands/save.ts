@@ -7,6 +7,7 @@ import { checkOutputLink } from '../adapters/store/atomic.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
+import type { SaveOptions } from './save.command.js';
 
 export interface SaveResult {
   path: string;
@@ -15,7 +16,7 @@ export interface SaveResult {
   tag: string;
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<SaveOptions>): Promise<CommandResult> {
   const text = args[0];
   if (!text) throw usageError('Name the app to save.', 'dam save name:version, or a full tag.');
   const output = typeof opts.output === 'string' ? opts.output : typeof opts.f === 'string' ? opts.f : undefined;

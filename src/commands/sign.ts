@@ -3,16 +3,16 @@ import { usageError } from '../core/errors.js';
 import { parseSequence, signFile, type Signed } from '../adapters/signing/sign-file.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { stringOpt } from '../cli/input.js';
+import type { SignOptions } from './sign.command.js';
 
 export function signedView(signed: Signed) {
   return { path: signed.path, signature: signed.signaturePath, kind: signed.kind, product: signed.payload.product, sequence: signed.payload.sequence, signer: signed.payload.signer, subject: signed.payload.subject };
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<SignOptions>): Promise<CommandResult> {
   const [key, file] = args;
   if (!key || !file) throw usageError('dam sign needs a KEY and a FILE.', 'Example: dam sign release product.bundle');
-  const product = stringOpt(opts, 'name');
+  const product = opts.name;
   const sequence = parseSequence(opts.sequence);
   const signed = await signFile({ home: ctx.store().paths.home, key: key.includes('/') ? resolve(ctx.cwd, key) : key, path: resolve(ctx.cwd, file), ...(product !== undefined ? { product } : {}), ...(sequence !== undefined ? { sequence } : {}), now: new Date(), signal: ctx.signal });
   ctx.log.success(`Signed '${signed.path}' as '${signed.payload.product}' sequence ${signed.payload.sequence} with ${signed.payload.signer}: ${signed.signaturePath}`);

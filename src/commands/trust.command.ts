@@ -1,6 +1,9 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
-export const trustCommand: CommandSpec = {
+export const trustOptions = [{ flags: '--name <name>', description: 'with add: the name to trust the key under' }] as const satisfies readonly OptionSpec[];
+export type TrustOptions = OptionsOf<typeof trustOptions, true>;
+
+export const trustCommand = defineCommand<TrustOptions>({
   name: 'trust',
   args: '<action> [key]',
   summary: 'The keys this host accepts signed bundles and archives from.',
@@ -13,8 +16,8 @@ export const trustCommand: CommandSpec = {
     '  list                          the trusted keys and the newest sequence accepted per product',
     '  remove NAME|FINGERPRINT       stop trusting a key',
   ].join('\n'),
-  options: [{ flags: '--name <name>', description: 'with add: the name to trust the key under' }],
+  options: trustOptions,
   json: true,
   examples: ['dam trust add release.pub', 'dam trust add /media/usb/vendor.pub --name vendor', 'dam trust list --json', 'dam trust remove vendor'],
   load: () => import('./trust.js'),
-};
+});

@@ -6,8 +6,8 @@ import { addTrustedKey, removeTrustedKey, validateKeyName, type TrustPolicy } fr
 import { readTrust, updateTrust } from '../adapters/signing/trust-file.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { stringOpt } from '../cli/input.js';
 import { table } from '../cli/table.js';
+import type { TrustOptions } from './trust.command.js';
 
 async function add(ctx: Context, file: string, name: string | undefined): Promise<CommandResult> {
   const path = resolve(ctx.cwd, file);
@@ -34,12 +34,12 @@ function view(policy: TrustPolicy) {
   };
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<TrustOptions>): Promise<CommandResult> {
   const [action, arg] = args;
   const home = ctx.store().paths.home;
   if (action === 'add') {
     if (!arg) throw usageError('dam trust add needs a public key file.', 'Example: dam trust add vendor.pub --name vendor');
-    return add(ctx, arg, stringOpt(opts, 'name'));
+    return add(ctx, arg, opts.name);
   }
   if (action === 'remove') {
     if (!arg) throw usageError('dam trust remove needs a key name or fingerprint.', 'dam trust list shows them.');

@@ -1,6 +1,8 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionsOf } from '../cli/spec.js';
 
-export const verifyCommand: CommandSpec = {
+export type VerifyOptions = OptionsOf<[], true>;
+
+export const verifyCommand = defineCommand<VerifyOptions>({
   name: 'verify',
   args: '[app]',
   summary: 'Check installed apps against what was installed.',
@@ -10,4 +12,4 @@ export const verifyCommand: CommandSpec = {
   json: true,
   examples: ['dam verify', 'dam verify web', 'dam verify --json'],
   load: () => import('./verify.js'),
-};
+});

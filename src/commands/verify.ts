@@ -7,6 +7,7 @@ import { errnoCode } from '../core/errors.js';
 import type { State } from '../core/state.js';
 import { verifyApps, type VerifyReport } from '../app/verify.js';
 import { metaDigests } from '../adapters/fs/meta-digests.js';
+import type { VerifyOptions } from './verify.command.js';
 
 async function digestsOrUndefined(dir: string): Promise<Record<string, string> | undefined> {
   try {
@@ -29,7 +30,7 @@ export function problemLines(report: VerifyReport): string[] {
 
 const META: Record<string, string> = { ok: 'ok', changed: 'CHANGED', missing: 'MISSING', 'not-recorded': 'not recorded' };
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args }: CommandInput<VerifyOptions>): Promise<CommandResult> {
   const report = await verifyReport(ctx, await ctx.store().read(), args[0]);
   const rows = report.apps.map((a) => [`${a.name}:${a.version}`, a.image === 'ok' ? 'ok' : 'MISSING', a.tagState === 'ok' ? 'ok' : a.tagState.toUpperCase(), META[a.meta] ?? a.meta]);
   const problems = problemLines(report);

@@ -1,6 +1,8 @@
-import type { CommandSpec } from '../cli/spec.js';
+import { defineCommand, type OptionsOf } from '../cli/spec.js';
 
-export const versionCommand: CommandSpec = {
+export type VersionOptions = OptionsOf<[], true>;
+
+export const versionCommand = defineCommand<VersionOptions>({
   name: 'version',
   summary: "Show DAM's version, Node's, the platform, and the engine DAM uses (and whether it answers).",
   description:
@@ -10,4 +12,4 @@ export const versionCommand: CommandSpec = {
   json: true,
   examples: ['dam version', 'dam version --json', 'dam --version'],
   load: () => import('./version.js'),
-};
+});
