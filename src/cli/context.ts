@@ -1,10 +1,16 @@
-// Everything a command needs from the outside world, built once per run. Adapters are created on first
-// use, so a command that does not touch the engine never loads its client.
+// Everything a command needs from the outside world, as ports. Built once per run by the composition root
+// (./root.ts), which creates each adapter on first use, so a command that does not touch the engine never
+// loads its client.
 import type { Readable } from 'node:stream';
 import type { Store } from '../core/ports/store.js';
-import type { Engine } from '../core/ports/engine.js';
+import type { Engine, RegistryAuth } from '../core/ports/engine.js';
+import type { Repo } from '../core/state.js';
 import type { Registries } from '../core/ports/registry.js';
-import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
+import type { Keyring, TrustStore } from '../core/ports/signing.js';
+import type { Archives, OutputFiles } from '../core/ports/host.js';
+import type { HistoryLog } from '../core/ports/history.js';
+import type { LifecycleDeps } from '../app/lifecycle-deps.js';
+import type { ImportDeps } from '../app/import.js';
 import type { Logger, Style } from './log.js';
 
 export interface ContextInit {
@@ -26,22 +32,32 @@ export interface Context extends ContextInit {
   engine(): Promise<Engine>;
   /** Registry clients, loaded on first use; they share connections and tokens. The caller closes them. */
   registries(): Promise<Registries>;
+  /** The ports of the app lifecycle use cases (install, upgrade, remove, recover), bent by the command's flags. */
+  lifecycle(flags?: LifecycleFlags): Promise<LifecycleDeps>;
+  /** The lifecycle ports plus the bundle reader and engine checks that `dam import` needs. */
+  importer(flags?: LifecycleFlags): Promise<ImportDeps>;
+  /** Loading and saving archive files (.dam) through the engine, with progress on stderr. */
+  archives(): Promise<Archives>;
+  /** Writing files where the user says. */
+  outputs(): Promise<OutputFiles>;
+  /** Every local image's layers (diff ids, bottom first), for `dam inventory`. */
+  engineLayers(): Promise<string[][]>;
+  /** Credentials for pulling from or pushing to a repo: its own, else the engine user's ~/.docker/config.json. */
+  registryAuth(repo: Repo): Promise<RegistryAuth | undefined>;
+  /** The operations log of the state directory. */
+  history(): Promise<HistoryLog>;
+  /** A sampler of how far this process has read `path` (for progress meters); undefined when unknown. */
+  filePosition(path: string): () => number | undefined;
+  keyring(): Promise<Keyring>;
+  trustStore(): Promise<TrustStore>;
 }
 
-export function makeContext(init: ContextInit): Context {
-  let store: Store | undefined;
-  let engine: Engine | undefined;
-  let registries: Registries | undefined;
-  return {
-    ...init,
-    store: () => (store ??= new FileStore({ home: init.home, legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) })),
-    engine: async () => {
-      const { createDockerEngine } = await import('../adapters/docker/engine.js');
-      return (engine ??= createDockerEngine(init.env));
-    },
-    registries: async () => {
-      const { createRegistries } = await import('../adapters/registry/registries.js');
-      return (registries ??= createRegistries(init.env));
-    },
-  };
+/** The flags of the lifecycle commands that reach the ports (as the options parse them). */
+export interface LifecycleFlags {
+  timeout?: string;
+  interactive?: boolean;
+  offline?: boolean;
+  insecureAllowUnsigned?: boolean;
+  allowDowngrade?: boolean;
+  signature?: string;
 }

@@ -4,7 +4,6 @@ import { access } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { DamError } from '../core/errors.js';
 import { HISTORY_FORMAT, overridesOf, type HistoryChange, type HistoryEntry } from '../core/history.js';
-import { appendHistory, HISTORY_MAX_BYTES } from '../adapters/store/history-file.js';
 import type { Context } from './context.js';
 import type { CommandResult, CommandSpec } from './spec.js';
 
@@ -63,7 +62,7 @@ export async function recordHistory(ctx: Context, o: Outcome): Promise<void> {
   if (o.result?.history?.plan !== undefined) entry.plan = o.result.history.plan;
   const max = Number(ctx.env.DAM_HISTORY_MAX_BYTES);
   try {
-    await appendHistory(ctx.home, entry, Number.isInteger(max) && max > 0 ? max : HISTORY_MAX_BYTES);
+    await (await ctx.history()).append(entry, Number.isInteger(max) && max > 0 ? max : undefined);
   } catch (err) {
     ctx.log.warn(`Could not record this operation in the history of ${ctx.home}: ${err instanceof Error ? err.message : String(err)}`);
   }

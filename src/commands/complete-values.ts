@@ -1,11 +1,9 @@
 // `dam __complete KIND`: the values the shell completion scripts offer, read from the state directory
 // without changing anything (a missing state is not created) and without touching the engine.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { errnoCode, usageError } from '../core/errors.js';
 import { parseState } from '../core/state-format.js';
 import { initialState, type State } from '../core/state.js';
-import { keysDir } from '../adapters/signing/key-files.js';
-import { readTrust } from '../adapters/signing/trust-file.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import type { CompleteValuesOptions } from './complete-values.command.js';
@@ -27,8 +25,8 @@ async function state(ctx: Context): Promise<State> {
 const KINDS: Record<string, (ctx: Context) => Promise<string[]>> = {
   apps: async (ctx) => (await state(ctx)).apps.flatMap((a) => [a.name, `${a.name}:${a.version}`]),
   repos: async (ctx) => (await state(ctx)).repos.flatMap((r) => [r.name, String(r.id)]),
-  keys: async (ctx) => (await readIfThere(() => readdir(keysDir(ctx.store().paths.home)), [] as string[])).filter((n) => n.endsWith('.pub')).map((n) => n.slice(0, -4)),
-  trusted: async (ctx) => (await readTrust(ctx.store().paths.home)).keys.map((k) => k.name),
+  keys: async (ctx) => (await ctx.keyring()).names(),
+  trusted: async (ctx) => (await (await ctx.trustStore()).read()).keys.map((k) => k.name),
 };
 
 export async function run(ctx: Context, { args }: CommandInput<CompleteValuesOptions>): Promise<CommandResult> {

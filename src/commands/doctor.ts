@@ -155,9 +155,8 @@ async function checkApps(ctx: Context, possible: boolean): Promise<AppsReport | 
 /** `--fix`: finishes or rolls back unfinished operations (as `dam recover`) before checking. */
 async function fix(ctx: Context): Promise<void> {
   if ((await checkJournal(ctx)).operations.length === 0) return;
-  const { lifecycleDeps } = await import('../cli/lifecycle.js');
   const { recover } = await import('../app/recover.js');
-  for (const r of await recover(await lifecycleDeps(ctx))) {
+  for (const r of await recover(await ctx.lifecycle())) {
     ctx.log.info(`Fixed '${r.summary}': ${r.outcome === 'finished' ? 'finished' : 'rolled back'}${r.problems.length ? ` (could not: ${r.problems.join('; ')})` : ''}.`);
   }
 }

@@ -4,7 +4,6 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
 import { usageError } from '../core/errors.js';
 import type { HistoryEntry } from '../core/history.js';
-import { readHistory } from '../adapters/store/history-file.js';
 import type { HistoryOptions } from './history.command.js';
 
 const change = (c: HistoryEntry['changes'][number]) => (c.from === null ? `+${c.app}:${c.to}` : c.to === null ? `-${c.app}:${c.from}` : `${c.app}:${c.from}->${c.to}`);
@@ -17,7 +16,7 @@ function row(e: HistoryEntry): string[] {
 }
 
 export async function run(ctx: Context, { opts }: CommandInput<HistoryOptions>): Promise<CommandResult> {
-  let entries = await readHistory(ctx.home);
+  let entries = await (await ctx.history()).read();
   if (opts.last !== undefined) {
     const n = Number(opts.last);
     if (!Number.isInteger(n) || n <= 0) throw usageError(`--last takes a positive whole number, not '${String(opts.last)}'.`, 'Example: dam history --last 10');

@@ -1,13 +1,12 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { lifecycleDeps } from '../cli/lifecycle.js';
 import { newestVersion, upgrade } from '../app/upgrade.js';
 import { isBareAppRef } from '../core/ref.js';
 import { planText, planUpgrade } from '../app/dry-run.js';
 import type { UpgradeOptions } from './upgrade.command.js';
 
 export async function run(ctx: Context, { args, opts }: CommandInput<UpgradeOptions>): Promise<CommandResult> {
-  const deps = await lifecycleDeps(ctx, opts);
+  const deps = await ctx.lifecycle(opts);
   let target = args[0] ?? '';
   // A bare name (no version, not a file): the newest version its repo has.
   if (!target.includes(':') && !target.includes('/') && !isBareAppRef(target) && !(await deps.dirs.isFile(target))) {

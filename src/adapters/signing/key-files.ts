@@ -8,13 +8,7 @@ import { validateKeyName } from '../../core/signing/trust.js';
 import { fingerprintOfRaw, rawPublicKey } from '../../core/signing/fingerprint.js';
 import { fsyncDir, writeFileSynced } from '../store/atomic.js';
 
-export interface KeyInfo {
-  name: string;
-  fingerprint: string;
-  publicKeyFile: string;
-  /** Whether this host holds the private key (and so can sign with it). */
-  private: boolean;
-}
+import type { KeyInfo } from '../../core/ports/signing.js';
 
 export const keysDir = (home: string): string => join(home, 'keys');
 
