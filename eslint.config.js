@@ -8,19 +8,13 @@ const TESTS = ['**/*.test.ts', '**/*.test-helper.ts'];
 // Files that still reach an adapter directly, to be moved behind ports; the list only shrinks.
 const NOT_YET = [
   'src/app/app-info.ts',
-  'src/commands/create-lint.ts',
-  'src/commands/create.ts',
   'src/commands/export-dam1.ts',
   'src/commands/export-from.ts',
   'src/commands/export-self-contained.ts',
   'src/commands/export.ts',
   'src/commands/info-file.ts',
   'src/commands/info.ts',
-  'src/commands/init.ts',
-  'src/commands/lint.ts',
-  'src/commands/migrate.ts',
   'src/commands/push-bundle.ts',
-  'src/commands/verify.ts',
 ];
 
 function layer(files, forbidden, ignores = []) {

@@ -9,8 +9,10 @@ import type { Registries } from '../core/ports/registry.js';
 import type { Keyring, TrustStore } from '../core/ports/signing.js';
 import type { Archives, OutputFiles } from '../core/ports/host.js';
 import type { HistoryLog } from '../core/ports/history.js';
+import type { LintSubjects, Projects } from '../core/ports/project.js';
 import type { LifecycleDeps } from '../app/lifecycle-deps.js';
 import type { ImportDeps } from '../app/import.js';
+import type { LegacyFilesPort } from '../app/migrate.js';
 import type { Logger, Style } from './log.js';
 
 export interface ContextInit {
@@ -48,6 +50,14 @@ export interface Context extends ContextInit {
   history(): Promise<HistoryLog>;
   /** A sampler of how far this process has read `path` (for progress meters); undefined when unknown. */
   filePosition(path: string): () => number | undefined;
+  /** App project folders: read, packed into a build context, written by `dam init`. */
+  projects(): Promise<Projects>;
+  /** What `dam lint` reads of a project, an archive or a local image. */
+  lintSubjects(): Promise<LintSubjects>;
+  /** sha256 of every file under `dir` by relative path (`link:TARGET` for links); undefined when `dir` is missing. */
+  metaDigests(dir: string): Promise<Record<string, string> | undefined>;
+  /** What `dam migrate` takes over: the 1.x database's files (default folder from the environment), and a store that does not tell to run dam migrate. */
+  migration(): Promise<{ store: Store; legacy: LegacyFilesPort; defaultDir: string }>;
   keyring(): Promise<Keyring>;
   trustStore(): Promise<TrustStore>;
 }

@@ -8,7 +8,7 @@ import type { Engine } from '../core/ports/engine.js';
 import type { Registries } from '../core/ports/registry.js';
 import type { Repo } from '../core/state.js';
 import type { RegistryAuth } from '../core/ports/engine.js';
-import { usageError } from '../core/errors.js';
+import { errnoCode, usageError } from '../core/errors.js';
 import { scriptSettings } from '../core/script-env.js';
 import { FileStore, defaultLegacyDir } from '../adapters/store/file-store.js';
 import { filePosition } from '../adapters/fs/read-position.js';
@@ -131,6 +131,32 @@ export function makeContext(init: ContextInit): Context {
       return { append: (entry, maxBytes) => appendHistory(init.home, entry, maxBytes), read: () => readHistory(init.home) };
     },
     filePosition,
+    projects: async () => {
+      const [{ readProject }, { packContext }, { projectSubject }, { writeProject }] = await Promise.all([
+        import('../adapters/fs/project.js'),
+        import('../adapters/fs/build-context.js'),
+        import('../adapters/lint/read-subject.js'),
+        import('../adapters/fs/write-project.js'),
+      ]);
+      return { read: readProject, pack: packContext, lintSubject: projectSubject, write: writeProject };
+    },
+    lintSubjects: async () => {
+      const { classify, readArchiveSubject, readImageSubject, readProjectSubject } = await import('../adapters/lint/read-subject.js');
+      return { classify, project: readProjectSubject, archive: readArchiveSubject, image: async (ref) => readImageSubject(await ctx.engine(), ref, {}) };
+    },
+    metaDigests: async (dir) => {
+      const { metaDigests } = await import('../adapters/fs/meta-digests.js');
+      try {
+        return await metaDigests(dir);
+      } catch (err) {
+        if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
+        throw err;
+      }
+    },
+    migration: async () => {
+      const { markTakenOver, readLegacyFolder } = await import('../adapters/store/legacy-files.js');
+      return { store: new FileStore({ home: init.home }), legacy: { read: readLegacyFolder, markTakenOver }, defaultDir: defaultLegacyDir(init.env) };
+    },
     lifecycle: (flags) => lifecycleDeps(ctx, flags),
     importer: (flags) => importDeps(ctx, flags),
     keyring: async () => (await import('../adapters/signing/file-keyring.js')).fileKeyring(ctx.store().paths.home),

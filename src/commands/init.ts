@@ -3,7 +3,6 @@ import { usageError } from '../core/errors.js';
 import { DEFAULT_BASE, INIT_KINDS, type InitKind } from '../core/init/common.js';
 import { initProject } from '../core/init/project.js';
 import { validateAppName } from '../core/validate.js';
-import { writeProject } from '../adapters/fs/write-project.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import type { InitOptions } from './init.command.js';
@@ -30,7 +29,7 @@ export async function run(ctx: Context, { args, opts }: CommandInput<InitOptions
   const base = opts.base ?? DEFAULT_BASE;
   if (!base || /\s/.test(base)) throw usageError(`--base '${base}' is not an image reference.`, 'Give an image such as busybox:1.36.');
   const files = initProject(kind, { name, base });
-  await writeProject(dir, shownAs, files, opts.force === true);
+  await (await ctx.projects()).write(dir, shownAs, files, opts.force === true);
   const data: InitResult = { dir, kind, name, base, files: files.map((f) => f.path) };
   return { data, text: `Wrote a ${kind} app project '${name}' in '${shownAs}'. Next: dam create ${shownAs}` };
 }

@@ -3,23 +3,12 @@ import { join } from 'node:path';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
-import { errnoCode } from '../core/errors.js';
 import type { State } from '../core/state.js';
 import { verifyApps, type VerifyReport } from '../app/verify.js';
-import { metaDigests } from '../adapters/fs/meta-digests.js';
 import type { VerifyOptions } from './verify.command.js';
 
-async function digestsOrUndefined(dir: string): Promise<Record<string, string> | undefined> {
-  try {
-    return await metaDigests(dir);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
-    throw err;
-  }
-}
-
 export async function verifyReport(ctx: Context, state: State, name?: string): Promise<VerifyReport> {
-  const deps = { engine: await ctx.engine(), appsDir: join(ctx.store().paths.home, 'apps'), metaDigests: digestsOrUndefined };
+  const deps = { engine: await ctx.engine(), appsDir: join(ctx.store().paths.home, 'apps'), metaDigests: (dir: string) => ctx.metaDigests(dir) };
   return verifyApps(deps, state, name);
 }
 

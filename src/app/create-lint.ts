@@ -3,11 +3,10 @@ import { DamError } from '../core/errors.js';
 import { damEnvironment } from '../core/create/env-files.js';
 import type { CreateFlags } from '../core/create/variables.js';
 import { errorsOf, formatFinding, lint } from '../core/lint/lint.js';
-import type { Project } from '../adapters/fs/project.js';
-import { projectSubject } from '../adapters/lint/read-subject.js';
+import type { Project, Projects } from '../core/ports/project.js';
 
-export async function lintBeforeCreate(project: Project, dir: string, options: CreateFlags & { processEnv: Record<string, string | undefined> }): Promise<void> {
-  const subject = await projectSubject(project, dir);
+export async function lintBeforeCreate(projects: Projects, project: Project, dir: string, options: CreateFlags & { processEnv: Record<string, string | undefined> }): Promise<void> {
+  const subject = await projects.lintSubject(project, dir);
   const errors = errorsOf(lint({ ...subject, processEnv: damEnvironment(options.processEnv), flags: { name: options.name, version: options.version, family: options.family } }));
   if (errors.length === 0) return;
   const shown = project.listing.dir;
