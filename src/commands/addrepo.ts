@@ -5,7 +5,7 @@ import { addRepo } from '../core/repos.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { passwordFrom } from '../cli/input.js';
-import { repoView } from './repo-view.js';
+import { repoView } from '../cli/repo-view.js';
 import type { AddrepoOptions } from './addrepo.command.js';
 
 export async function checkCaFile(ctx: Context, file: string | undefined): Promise<string | undefined> {

@@ -5,8 +5,8 @@
 import { usageError } from '../core/errors.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { GLOBAL_FLAGS, completionCommands, valueOptions } from './completion-table.js';
-import { fish, zsh } from './completion-shells.js';
+import { GLOBAL_FLAGS, completionCommands, valueOptions } from '../cli/completion-table.js';
+import { fish, zsh } from '../cli/completion-shells.js';
 import type { CompletionOptions } from './completion.command.js';
 
 const words = (list: string[]) => list.join(' ');

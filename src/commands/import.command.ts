@@ -1,6 +1,5 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
-import { lifecycleOptions } from './install.command.js';
-import { trustOptions } from './trust-options.js';
+import { lifecycleOptions, trustOptions } from './install.command.js';
 
 export const importOptions = [
     { flags: '-y, --yes', description: 'apply the plan without asking' },

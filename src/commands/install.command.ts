@@ -1,5 +1,11 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
-import { trustOptions } from './trust-options.js';
+
+// The flags of the commands that load archives (install, import) that bend the host's trust policy.
+export const trustOptions = [
+  { flags: '--insecure-allow-unsigned', description: 'accept an archive without a valid signature from a trusted key (warned, and recorded in the journal)' },
+  { flags: '--allow-downgrade', description: 'accept a signed product older than the newest this host accepted from the same key' },
+  { flags: '--signature <file>', description: 'the detached signature to check (default: FILE.sig next to the archive)' },
+] as const satisfies readonly OptionSpec[];
 
 export const lifecycleOptions = [
   { flags: '--timeout <seconds>', description: 'kill a script (and all its children) after this many seconds' },

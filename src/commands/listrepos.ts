@@ -1,7 +1,7 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
-import { repoView } from './repo-view.js';
+import { repoView } from '../cli/repo-view.js';
 import type { ListreposOptions } from './listrepos.command.js';
 
 export async function run(ctx: Context, { opts }: CommandInput<ListreposOptions>): Promise<CommandResult> {

@@ -4,7 +4,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { passwordFrom } from '../cli/input.js';
 import { checkCaFile } from './addrepo.js';
-import { repoView } from './repo-view.js';
+import { repoView } from '../cli/repo-view.js';
 import type { ModifyrepoOptions } from './modifyrepo.command.js';
 
 function parseBool(value: unknown): boolean | undefined {

@@ -1,6 +1,5 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
-import { dryRunOption, lifecycleOptions } from './install.command.js';
-import { trustOptions } from './trust-options.js';
+import { dryRunOption, lifecycleOptions, trustOptions } from './install.command.js';
 
 export const upgradeOptions = [dryRunOption, ...lifecycleOptions, ...trustOptions] as const satisfies readonly OptionSpec[];
 export type UpgradeOptions = OptionsOf<typeof upgradeOptions, true>;

@@ -1,8 +1,8 @@
 // What the completion scripts offer, drawn from the command table so that they never drift from the real
 // commands and flags. A value kind is a word list, or `@file`, `@dir`, or `@KIND` for `dam __complete KIND`
 // (installed apps, repos, signing keys, trusted keys), read from the state directory the user named.
-import { COMMANDS } from '../cli/commands.js';
-import type { CommandSpec } from '../cli/spec.js';
+import { COMMANDS } from './commands.js';
+import type { CommandSpec } from './spec.js';
 
 /** The kinds of each positional argument; the last one repeats. */
 const POSITIONAL: Record<string, string[][]> = {
