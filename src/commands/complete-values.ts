@@ -1,25 +1,16 @@
 // `dam __complete KIND`: the values the shell completion scripts offer, read from the state directory
 // without changing anything (a missing state is not created) and without touching the engine.
 import { readFile } from 'node:fs/promises';
-import { errnoCode, usageError } from '../core/errors.js';
+import { ifMissing, usageError } from '../core/errors.js';
 import { parseState } from '../core/state-format.js';
 import { initialState, type State } from '../core/state.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import type { CompleteValuesOptions } from './complete-values.command.js';
 
-async function readIfThere<T>(read: () => Promise<T>, missing: T): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return missing;
-    throw err;
-  }
-}
-
 async function state(ctx: Context): Promise<State> {
   const file = ctx.store().paths.state;
-  return readIfThere(async () => parseState(await readFile(file, 'utf8'), file), initialState());
+  return ifMissing(async () => parseState(await readFile(file, 'utf8'), file), initialState());
 }
 
 const KINDS: Record<string, (ctx: Context) => Promise<string[]>> = {

@@ -1,25 +1,16 @@
 // The Keyring and TrustStore ports over the state directory's keys/ folder and trust.json.
 import { readFile, readdir } from 'node:fs/promises';
-import { DamError, errnoCode } from '../../core/errors.js';
+import { DamError, errnoCode, ifMissing } from '../../core/errors.js';
 import type { Keyring, TrustStore } from '../../core/ports/signing.js';
 import { generateKey, keysDir, listKeys, readPrivateKey, readPublicPem } from './key-files.js';
 import { signFile } from './sign-file.js';
 import { readTrust, updateTrust } from './trust-file.js';
 
-async function readIfThere<T>(read: () => Promise<T>, missing: T): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return missing;
-    throw err;
-  }
-}
-
 export function fileKeyring(home: string): Keyring {
   return {
     generate: (name) => generateKey(home, name),
     list: () => listKeys(home),
-    names: async () => (await readIfThere(() => readdir(keysDir(home)), [] as string[])).filter((n) => n.endsWith('.pub')).map((n) => n.slice(0, -4)),
+    names: async () => (await ifMissing(() => readdir(keysDir(home)), [] as string[])).filter((n) => n.endsWith('.pub')).map((n) => n.slice(0, -4)),
     publicPem: (name) => readPublicPem(home, name),
     readPublicFile: async (path, shownAs) => {
       try {
