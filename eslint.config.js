@@ -1,6 +1,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layering, enforced: cli -> commands -> app -> core <- adapters. Adapters are built only in the
+// composition root (src/cli/root.ts) and reach commands and use cases as ports. Tests stand outside it.
+const ROOT = 'src/cli/root.ts';
+const TESTS = ['**/*.test.ts', '**/*.test-helper.ts'];
+// Files that still reach an adapter directly, to be moved behind ports; the list only shrinks.
+const NOT_YET = [
+  'src/app/app-info.ts',
+  'src/commands/export-dam1.ts',
+  'src/commands/export-from.ts',
+  'src/commands/export-self-contained.ts',
+  'src/commands/export.ts',
+  'src/commands/info-file.ts',
+  'src/commands/info.ts',
+  'src/commands/push-bundle.ts',
+];
+
+function layer(files, forbidden, ignores = []) {
+  const message = `Layering: cli -> commands -> app -> core <- adapters; from ${files[0]} import only inward (adapters come from ${ROOT} as ports).`;
+  const group = forbidden.flatMap((dir) => [`**/${dir}/**`, `./${dir}/**`]);
+  const dynamic = forbidden.map((dir) => `ImportExpression[source.value=/(^|\\/)${dir}\\//]`).join(', ');
+  return {
+    files,
+    ignores: [...TESTS, ...ignores],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group, message }] }],
+      ...(dynamic ? { 'no-restricted-syntax': ['error', { selector: dynamic, message }] } : {}),
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', '.test-work/**', 'node_modules/**', 'examples/**', 'coverage/**'] },
   js.configs.recommended,
@@ -12,4 +42,9 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  layer(['src/core/**'], ['app', 'commands', 'cli', 'adapters']),
+  layer(['src/adapters/**'], ['app', 'commands', 'cli']),
+  layer(['src/app/**'], ['commands', 'cli', 'adapters'], NOT_YET),
+  layer(['src/commands/**'], ['adapters'], NOT_YET),
+  layer(['src/cli/**'], ['adapters'], [ROOT, ...NOT_YET]),
 );

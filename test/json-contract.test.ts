@@ -41,3 +41,15 @@ test('failures print {"error":{code,message,hint}} on stdout with the usual exit
     assert.match(out.stderr, new RegExp(`code: ${errorCode}|error: `), 'stderr still explains');
   }
 });
+
+test('every failure names its stable code on stderr, without -x, and the same exit code with and without --json', async () => {
+  for (const [args, code, errorCode] of [[['removerepo', 'nope'], 1, 'NOT_FOUND'], [['trust', 'nope'], 2, 'USAGE'], [['push'], 2, 'USAGE']] as const) {
+    const plain = await dam([...args], { home });
+    assert.equal(plain.code, code, `${args.join(' ')}: ${plain.stderr}`);
+    assert.equal(plain.stdout, '', 'nothing on stdout without --json');
+    assert.match(plain.stderr, new RegExp(`^code: ${errorCode}$`, 'm'), args.join(' '));
+    const json = await run([...args]);
+    assert.equal(json.code, code, args.join(' '));
+    assert.deepEqual(Object.keys(JSON.parse(json.stdout).error), ['code', 'message', 'hint']);
+  }
+});

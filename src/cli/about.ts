@@ -3,6 +3,7 @@
 // (`dam create --version 1.0`).
 import { DamError } from '../core/errors.js';
 import type { CommandSpec } from './spec.js';
+import { resolveEngine } from './root.js';
 
 declare const DAM_VERSION: string;
 export const VERSION = typeof DAM_VERSION === 'string' ? DAM_VERSION : 'dev';
@@ -41,9 +42,8 @@ export interface EngineChoice {
 
 /** The engine DAM would use, without calling it. */
 export async function engineChoice(env: NodeJS.ProcessEnv): Promise<EngineChoice> {
-  const { resolveEngine } = await import('../adapters/docker/docker-context.js');
   try {
-    const { address, source } = resolveEngine(env);
+    const { address, source } = await resolveEngine(env);
     return { address: address.display, source, error: null };
   } catch (err) {
     if (!(err instanceof DamError)) throw err;

@@ -3,15 +3,15 @@ import { isDamError } from '../core/errors.js';
 import { OFFICIAL_REPO_ID, type Repo } from '../core/state.js';
 import type { AppLookup } from '../app/missing-app.js';
 import type { Context } from './context.js';
+import type { Registries } from '../core/ports/registry.js';
 
 /** A lookup is a courtesy before a pull: it must not make an unreachable repo slower to report than the pull. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 const NAMES_LIMIT = 1000;
 
-export function appLookup(ctx: Context, passwords: Record<string, string>) {
+export function appLookup(ctx: Context, passwords: Record<string, string>, openRegistries: () => Promise<Registries>) {
   return async (repo: Repo, path: string, tag: string): Promise<AppLookup> => {
-    const { createRegistries } = await import('../adapters/registry/registries.js');
-    const registries = createRegistries(ctx.env);
+    const registries = await openRegistries();
     const access = { repo, password: passwords[String(repo.id)], signal: ctx.signal, timeoutMs: LOOKUP_TIMEOUT_MS };
     const missing = (err: unknown) => {
       if (isDamError(err, 'NOT_FOUND')) return undefined;

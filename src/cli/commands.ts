@@ -1,65 +1,65 @@
 // The table of commands. Only these specs load at start-up; each command's code loads when it runs.
 import type { CommandSpec } from './spec.js';
-import { addrepoSpec } from '../commands/addrepo.spec.js';
-import { modifyrepoSpec } from '../commands/modifyrepo.spec.js';
-import { removerepoSpec } from '../commands/removerepo.spec.js';
-import { listreposSpec } from '../commands/listrepos.spec.js';
-import { listSpec } from '../commands/list.spec.js';
-import { completionSpec } from '../commands/completion.spec.js';
-import { doctorSpec } from '../commands/doctor.spec.js';
-import { createSpec } from '../commands/create.spec.js';
-import { infoSpec } from '../commands/info.spec.js';
-import { pushSpec } from '../commands/push.spec.js';
-import { installSpec } from '../commands/install.spec.js';
-import { removeSpec } from '../commands/remove.spec.js';
-import { upgradeSpec } from '../commands/upgrade.spec.js';
-import { recoverSpec } from '../commands/recover.spec.js';
-import { purgeSpec } from '../commands/purge.spec.js';
-import { importSpec } from '../commands/import.spec.js';
-import { searchSpec } from '../commands/search.spec.js';
-import { saveSpec } from '../commands/save.spec.js';
-import { exportSpec } from '../commands/export.spec.js';
-import { inventorySpec } from '../commands/inventory.spec.js';
-import { keySpec } from '../commands/key.spec.js';
-import { trustSpec } from '../commands/trust.spec.js';
-import { signSpec } from '../commands/sign.spec.js';
-import { historySpec } from '../commands/history.spec.js';
-import { verifySpec } from '../commands/verify.spec.js';
-import { versionSpec } from '../commands/version.spec.js';
-import { completeValuesSpec } from '../commands/complete-values.spec.js';
-import { migrateSpec } from '../commands/migrate.spec.js';
-import { initSpec } from '../commands/init.spec.js';
-import { lintSpec } from '../commands/lint.spec.js';
+import { addrepoCommand } from '../commands/addrepo.command.js';
+import { modifyrepoCommand } from '../commands/modifyrepo.command.js';
+import { removerepoCommand } from '../commands/removerepo.command.js';
+import { listreposCommand } from '../commands/listrepos.command.js';
+import { listCommand } from '../commands/list.command.js';
+import { completionCommand } from '../commands/completion.command.js';
+import { doctorCommand } from '../commands/doctor.command.js';
+import { createCommand } from '../commands/create.command.js';
+import { infoCommand } from '../commands/info.command.js';
+import { pushCommand } from '../commands/push.command.js';
+import { installCommand } from '../commands/install.command.js';
+import { removeCommand } from '../commands/remove.command.js';
+import { upgradeCommand } from '../commands/upgrade.command.js';
+import { recoverCommand } from '../commands/recover.command.js';
+import { purgeCommand } from '../commands/purge.command.js';
+import { importCommand } from '../commands/import.command.js';
+import { searchCommand } from '../commands/search.command.js';
+import { saveCommand } from '../commands/save.command.js';
+import { exportCommand } from '../commands/export.command.js';
+import { inventoryCommand } from '../commands/inventory.command.js';
+import { keyCommand } from '../commands/key.command.js';
+import { trustCommand } from '../commands/trust.command.js';
+import { signCommand } from '../commands/sign.command.js';
+import { historyCommand } from '../commands/history.command.js';
+import { verifyCommand } from '../commands/verify.command.js';
+import { versionCommand } from '../commands/version.command.js';
+import { completeValuesCommand } from '../commands/complete-values.command.js';
+import { migrateCommand } from '../commands/migrate.command.js';
+import { initCommand } from '../commands/init.command.js';
+import { lintCommand } from '../commands/lint.command.js';
 
 export const COMMANDS: CommandSpec[] = [
-  addrepoSpec,
-  modifyrepoSpec,
-  removerepoSpec,
-  listreposSpec,
-  listSpec,
-  completionSpec,
-  installSpec,
-  removeSpec,
-  upgradeSpec,
-  recoverSpec,
-  purgeSpec,
-  importSpec,
-  doctorSpec,
-  createSpec,
-  infoSpec,
-  pushSpec,
-  searchSpec,
-  saveSpec,
-  exportSpec,
-  inventorySpec,
-  keySpec,
-  trustSpec,
-  signSpec,
-  historySpec,
-  verifySpec,
-  versionSpec,
-  completeValuesSpec,
-  migrateSpec,
-  initSpec,
-  lintSpec,
+  addrepoCommand,
+  modifyrepoCommand,
+  removerepoCommand,
+  listreposCommand,
+  listCommand,
+  completionCommand,
+  installCommand,
+  removeCommand,
+  upgradeCommand,
+  recoverCommand,
+  purgeCommand,
+  importCommand,
+  doctorCommand,
+  createCommand,
+  infoCommand,
+  pushCommand,
+  searchCommand,
+  saveCommand,
+  exportCommand,
+  inventoryCommand,
+  keyCommand,
+  trustCommand,
+  signCommand,
+  historyCommand,
+  verifyCommand,
+  versionCommand,
+  completeValuesCommand,
+  migrateCommand,
+  initCommand,
+  lintCommand,
 ];

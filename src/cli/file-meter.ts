@@ -3,11 +3,12 @@
 import { statSync } from 'node:fs';
 import type { Logger } from './log.js';
 import { byteMeter, type ByteMeter } from './progress.js';
-import { filePosition } from '../adapters/fs/read-position.js';
 
 export interface MeterOutput {
   log: Logger;
   env: NodeJS.ProcessEnv;
+  /** How far this process has read a file (the composition root's adapter). */
+  filePosition(path: string): () => number | undefined;
 }
 
 /** DAM_PROGRESS_SECONDS: seconds between two progress lines off a terminal (default 5). */
@@ -20,7 +21,7 @@ export function plainEveryMs(env: NodeJS.ProcessEnv): number | undefined {
 export function fileMeter(out: MeterOutput, label: string, path: string, total = sizeOf(path)): ByteMeter {
   if (total === undefined) return { tick: () => undefined, stop: () => undefined };
   const every = plainEveryMs(out.env);
-  return byteMeter(out.log, { label, total, sample: filePosition(path), ...(every !== undefined ? { plainEveryMs: every } : {}) });
+  return byteMeter(out.log, { label, total, sample: out.filePosition(path), ...(every !== undefined ? { plainEveryMs: every } : {}) });
 }
 
 function sizeOf(path: string): number | undefined {

@@ -3,7 +3,6 @@
 import { userInfo } from 'node:os';
 import { DamError } from '../core/errors.js';
 import { HISTORY_FORMAT, overridesOf, type HistoryChange, type HistoryEntry } from '../core/history.js';
-import { HISTORY_MAX_BYTES } from '../adapters/store/history-file.js';
 import type { Context } from './context.js';
 import type { CommandResult, CommandSpec } from './spec.js';
 
@@ -60,7 +59,7 @@ export async function recordHistory(ctx: Context, o: Outcome): Promise<void> {
   if (o.result?.history?.plan !== undefined) entry.plan = o.result.history.plan;
   const max = Number(ctx.env.DAM_HISTORY_MAX_BYTES);
   try {
-    await dir.history().append(entry, Number.isInteger(max) && max > 0 ? max : HISTORY_MAX_BYTES);
+    await (await ctx.history()).append(entry, Number.isInteger(max) && max > 0 ? max : undefined);
   } catch (err) {
     ctx.log.warn(`Could not record this operation in the history of ${dir.describe().dir}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DamError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, errnoCode } from '../core/errors.js';
-import { defaultHome } from '../adapters/store/file-store.js';
 import { COMMANDS } from './commands.js';
-import { makeContext, type Context } from './context.js';
+import type { Context } from './context.js';
+import { defaultHome, makeContext } from './root.js';
 import { makeStyle, stderrLogger } from './log.js';
 import type { CommandSpec } from './spec.js';
 import { recordHistory } from './history.js';

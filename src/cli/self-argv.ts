@@ -1,6 +1,6 @@
 // A self-contained product (a `.run` file) is DAM itself with a bundle appended: `./product.run info` and
 // `./product.run import --yes` act on the bundle the running executable carries, as if its path were given.
-import { embeddedBundle } from '../adapters/bundle/self-contained.js';
+import { embeddedBundle } from './root.js';
 import { COMMANDS } from './commands.js';
 import type { CommandSpec } from './spec.js';
 

@@ -4,8 +4,9 @@ import { DamError, usageError } from '../core/errors.js';
 import { addRepo } from '../core/repos.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { passwordFrom, stringOpt } from '../cli/input.js';
-import { repoView } from './repo-view.js';
+import { passwordFrom } from '../cli/input.js';
+import { repoView } from '../cli/repo-view.js';
+import type { AddrepoOptions } from './addrepo.command.js';
 
 export async function checkCaFile(ctx: Context, file: string | undefined): Promise<string | undefined> {
   if (file === undefined) return undefined;
@@ -18,15 +19,15 @@ export async function checkCaFile(ctx: Context, file: string | undefined): Promi
   return path;
 }
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
-  const name = stringOpt(opts, 'name');
-  const server = stringOpt(opts, 'server');
+export async function run(ctx: Context, { opts }: CommandInput<AddrepoOptions>): Promise<CommandResult> {
+  const name = opts.name;
+  const server = opts.server;
   if (!name) throw usageError('addrepo needs --name.', 'Example: dam addrepo --name corp --server registry.corp:5000');
   if (!server) throw usageError('addrepo needs --server.', 'Example: dam addrepo --name corp --server registry.corp:5000');
-  const username = stringOpt(opts, 'username');
+  const username = opts.username;
   const password = await passwordFrom(ctx, opts);
   if (password !== undefined && !username) throw usageError('A password was given without --username.', 'Add --username.');
-  const caFile = await checkCaFile(ctx, stringOpt(opts, 'caFile'));
+  const caFile = await checkCaFile(ctx, opts.caFile);
   const repo = await ctx.store().update('addrepo', (state, credentials) => {
     const out = addRepo(state, { name, server, isDefault: opts.default === true, username, insecure: opts.insecure === true, caFile });
     const passwords = { ...credentials.passwords };

@@ -5,8 +5,9 @@
 import { usageError } from '../core/errors.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { GLOBAL_FLAGS, completionCommands, valueOptions } from './completion-table.js';
-import { fish, zsh } from './completion-shells.js';
+import { GLOBAL_FLAGS, completionCommands, valueOptions } from '../cli/completion-table.js';
+import { fish, zsh } from '../cli/completion-shells.js';
+import type { CompletionOptions } from './completion.command.js';
 
 const words = (list: string[]) => list.join(' ');
 
@@ -68,7 +69,7 @@ complete -F _dam dam
 `;
 }
 
-export async function run(_ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(_ctx: Context, { args }: CommandInput<CompletionOptions>): Promise<CommandResult> {
   const shell = args[0];
   if (shell === 'bash') return { text: bash() };
   if (shell === 'zsh') return { text: zsh() };

@@ -1,151 +1,35 @@
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseKeyValues } from '../core/app-labels.js';
-import { planCreate } from '../core/create/plan.js';
-import { baseImages } from '../core/create/dockerfile.js';
-import { DamError, usageError } from '../core/errors.js';
-import { formatPlatform, normalizePlatform, parsePlatforms, platformMatches } from '../core/platform.js';
-import type { Platform } from '../core/ports/registry.js';
-import type { Engine } from '../core/ports/engine.js';
 import type { CreateFlags } from '../core/create/variables.js';
-import { defaultRepo, repoPrefix } from '../core/state.js';
-import { readProject } from '../adapters/fs/project.js';
-import { packContext } from '../adapters/fs/build-context.js';
+import { createApp } from '../app/create.js';
 import type { Context } from '../cli/context.js';
-import { recordAcquired } from '../core/purge-plan.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { stringOpt } from '../cli/input.js';
 import { progressRenderer } from '../cli/progress.js';
-import { lintBeforeCreate } from './create-lint.js';
+import type { CreateOptions } from './create.command.js';
 
-export interface CreateResult {
-  tag: string;
-  imageId: string;
-  name: string;
-  version: string;
-  family: string;
-  multiversion: boolean;
-  servers: string;
-  labels: Record<string, string>;
-  warnings: string[];
-  /** `os/architecture[/variant]` the image was built for. */
-  platform: string;
-}
+export type { CreateResult } from '../app/create.js';
 
 function listOpt(opts: Record<string, unknown>, key: string): string[] {
   const v = opts[key];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<CreateOptions>): Promise<CommandResult> {
   const given = { buildArgs: listOpt(opts, 'buildArg'), labels: listOpt(opts, 'label') };
   const shownAs = args[0] ?? '.';
   const dir = resolve(ctx.cwd, shownAs);
   const flags: CreateFlags = {
-    name: stringOpt(opts, 'name'),
-    version: stringOpt(opts, 'version'),
-    family: stringOpt(opts, 'family'),
+    name: opts.name,
+    version: opts.version,
+    family: opts.family,
     multiversion: typeof opts.multiversion === 'boolean' ? opts.multiversion : undefined,
   };
-  const platform = platformOpt(opts);
   const buildArgs = parseKeyValues(given.buildArgs, '--build-arg');
   const userLabels = parseKeyValues(given.labels, '--label');
-  const project = await readProject(dir, shownAs);
-  const state = await ctx.store().read();
-  const plan = planCreate({
-    project: project.listing,
-    projectDirName: basename(dir),
-    flags,
-    env: ctx.env,
-    defaultServer: repoPrefix(defaultRepo(state)).replace(/\/$/, ''),
-    userLabels,
-    now: new Date().toISOString(),
-  });
-  for (const warning of plan.warnings) ctx.log.warn(warning);
-  if (opts.lint !== false) await lintBeforeCreate(project, dir, { ...flags, processEnv: ctx.env });
-
-  const engine = await ctx.engine();
-  ctx.log.info(`Building app '${plan.tag}' from '${shownAs}'...`);
-  const renderer = opts.quiet === true ? undefined : progressRenderer(ctx.log);
-  const existing = new Set((await engine.listImages()).map((i) => i.id));
-  let imageId: string;
-  try {
-    imageId = await engine.build(packContext(dir, project.entries, { ...plan.rendered, Dockerfile: plan.dockerfile }), {
-      tag: plan.tag,
-      labels: Object.keys(plan.buildLabels).length > 0 ? plan.buildLabels : undefined,
-      buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
-      platform: platform ? formatPlatform(platform) : undefined,
-      signal: ctx.signal,
-      onProgress: renderer?.listener,
-    });
-  } catch (err) {
-    throw platformFailure(platform, err) ?? (await missingBase(engine, project.listing.dockerfile ?? '', buildArgs, err, platform)) ?? err;
-  } finally {
-    renderer?.done();
-  }
-  // Built through this state directory (a build the cache answered with an existing image is not): `dam
-  // purge` may remove it once no installed app uses it.
-  const built = await builtPlatform(engine, imageId, platform, existing.has(imageId));
-  if (!existing.has(imageId)) await ctx.store().update('create', (st) => ({ state: recordAcquired(st, [imageId], 'create', new Date().toISOString()), result: undefined }));
-  const data: CreateResult = {
-    tag: plan.tag,
-    imageId,
-    name: plan.name,
-    version: plan.version,
-    family: plan.family,
-    multiversion: plan.multiversion,
-    servers: plan.servers,
-    labels: plan.labels,
-    warnings: plan.warnings,
-    platform: built,
-  };
+  const data = await createApp(
+    { store: ctx.store(), engine: () => ctx.engine(), projects: await ctx.projects(), report: ctx.log, ...(opts.quiet === true ? {} : { progress: () => progressRenderer(ctx.log) }), env: ctx.env, signal: ctx.signal },
+    { dir, shownAs, flags, buildArgs, userLabels, lint: opts.lint !== false, platform: opts.platform },
+  );
   // 1.x's line unchanged; the platform is named when one was asked for.
-  return { data, text: `App '${plan.tag}' was created${platform ? ` for ${built}` : ''}.` };
-}
-
-/** One `--platform` (a build makes one image); USAGE naming the text when it is not one platform. */
-function platformOpt(opts: Record<string, unknown>): Platform | undefined {
-  const text = stringOpt(opts, 'platform');
-  if (text === undefined) return undefined;
-  const platforms = parsePlatforms([text]);
-  if (platforms.length !== 1) throw usageError(`--platform '${text}' names ${platforms.length} platforms; a build makes one image.`, 'Run dam create once per platform: dam create --platform linux/arm64.');
-  return platforms[0];
-}
-
-/** A RUN line the engine cannot execute for a foreign platform: say so, and how to get there. */
-function platformFailure(platform: Platform | undefined, err: unknown): DamError | undefined {
-  if (!platform || !(err instanceof DamError) || !/exec format error/i.test(err.message)) return undefined;
-  return new DamError('ENGINE_ERROR', `The engine cannot run programs for ${formatPlatform(platform)}, which the Dockerfile's RUN lines need: ${err.message}`, `Build on a ${formatPlatform(platform)} host, or give this engine emulation (apt-get install qemu-user-static binfmt-support), or leave out --platform.`, { cause: err });
-}
-
-/** The platform the engine built for; with --platform, ENGINE_ERROR (and the new image removed) when it is not that one. */
-async function builtPlatform(engine: Engine, imageId: string, wanted: Platform | undefined, existed: boolean): Promise<string> {
-  const info = await engine.inspectImage(imageId);
-  const built = normalizePlatform(info?.os ?? '', info?.architecture ?? '');
-  if (!wanted || platformMatches(built, wanted)) return formatPlatform(built);
-  if (!existed) await engine.removeImage(imageId, { force: true });
-  throw new DamError('ENGINE_ERROR', `The engine built the image for ${formatPlatform(built)}, not ${formatPlatform(wanted)}: it cannot build for that platform.`, `Build on a ${formatPlatform(wanted)} host, or use an engine that builds for other platforms.`);
-}
-
-/** A failed build whose base image is not local (for the platform asked) most often failed pulling it: say so, and how to get one. */
-async function missingBase(engine: Engine, dockerfile: string, buildArgs: Record<string, string>, err: unknown, platform?: Platform): Promise<DamError | undefined> {
-  if (!(err instanceof DamError) || err.code !== 'ENGINE_ERROR') return undefined;
-  for (const base of baseImages(dockerfile, buildArgs)) {
-    const local = await engine.inspectImage(base);
-    if (local && platform && !platformMatches(normalizePlatform(local.os, local.architecture), platform)) {
-      return new DamError(
-        'NOT_FOUND',
-        `The base image '${base}' (FROM in the Dockerfile) is in the local Docker cache for ${formatPlatform(normalizePlatform(local.os, local.architecture))} only, not ${formatPlatform(platform)}, and the engine could not pull it: ${err.message}`,
-        `Get the ${formatPlatform(platform)} variant onto this host ('docker pull --platform ${formatPlatform(platform)} ${base}' where its registry is reachable), or leave out --platform.`,
-        { cause: err },
-      );
-    }
-    if (local) continue;
-    return new DamError(
-      'NOT_FOUND',
-      `The base image '${base}' (FROM in the Dockerfile) is not in the local Docker cache, and the engine could not pull it: ${err.message}`,
-      `Get it onto this host: 'docker pull ${base}' where its registry is reachable; on an offline host, 'docker save ${base} -o base.tar' on a connected machine, then 'docker load -i base.tar' here.`,
-      { cause: err },
-    );
-  }
-  return undefined;
+  return { data, text: `App '${data.tag}' was created${opts.platform !== undefined ? ` for ${data.platform}` : ''}.` };
 }

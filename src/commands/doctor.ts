@@ -3,6 +3,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { DamError, errnoCode } from '../core/errors.js';
 import { printable } from '../core/validate.js';
+import type { DoctorOptions } from './doctor.command.js';
 
 interface Problem {
   code: string;
@@ -146,14 +147,13 @@ async function checkApps(ctx: Context, possible: boolean): Promise<AppsReport | 
 /** `--fix`: finishes or rolls back unfinished operations (as `dam recover`) before checking. */
 async function fix(ctx: Context): Promise<void> {
   if ((await checkJournal(ctx)).operations.length === 0) return;
-  const { lifecycleDeps } = await import('../cli/lifecycle.js');
   const { recover } = await import('../app/recover.js');
-  for (const r of await recover(await lifecycleDeps(ctx))) {
+  for (const r of await recover(await ctx.lifecycle())) {
     ctx.log.info(`Fixed '${r.summary}': ${r.outcome === 'finished' ? 'finished' : 'rolled back'}${r.problems.length ? ` (could not: ${r.problems.join('; ')})` : ''}.`);
   }
 }
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { opts }: CommandInput<DoctorOptions>): Promise<CommandResult> {
   if (opts.fix === true) await fix(ctx);
   const [engine, state, unfinished] = await Promise.all([checkEngine(ctx), checkState(ctx), checkJournal(ctx)]);
   const apps = await checkApps(ctx, engine.reachable && state.readable);

@@ -23,6 +23,7 @@ import { meteredSaves, type MeteredEngine } from '../cli/save-meter.js';
 import { parsePlatforms } from '../core/platform.js';
 import type { Platform } from '../core/ports/registry.js';
 import { hostPlatform } from '../adapters/registry/manifest.js';
+import type { ExportOptions as ExportFlags } from './export.command.js';
 
 interface ExportOptions {
   path: string;
@@ -38,7 +39,7 @@ interface ExportOptions {
   platforms: Platform[];
 }
 
-function parseOptions(ctx: Context, { args, opts }: CommandInput): ExportOptions {
+function parseOptions(ctx: Context, { args, opts }: CommandInput<ExportFlags>): ExportOptions {
   const file = args[0];
   if (!file) throw usageError('Name the file to export to.', 'dam export FILE (an app list), --format json (a product), or --all (a bundle).');
   const all = opts.all === true;
@@ -143,7 +144,7 @@ async function appImages(engine: Engine, state: State): Promise<{ images: Export
   return { images, ids };
 }
 
-export async function run(ctx: Context, input: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, input: CommandInput<ExportFlags>): Promise<CommandResult> {
   const options = parseOptions(ctx, input);
   await checkExportSigning(ctx, input.opts);
   const state = await ctx.store().read();

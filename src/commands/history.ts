@@ -4,6 +4,7 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
 import { usageError } from '../core/errors.js';
 import type { HistoryEntry } from '../core/history.js';
+import type { HistoryOptions } from './history.command.js';
 
 const change = (c: HistoryEntry['changes'][number]) => (c.from === null ? `+${c.app}:${c.to}` : c.to === null ? `-${c.app}:${c.from}` : `${c.app}:${c.from}->${c.to}`);
 
@@ -14,8 +15,8 @@ function row(e: HistoryEntry): string[] {
   return [e.start.replace('T', ' ').slice(0, 19), who, `dam ${e.commandLine.join(' ')}`, result, what];
 }
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
-  let entries = await ctx.stateDir().history().read();
+export async function run(ctx: Context, { opts }: CommandInput<HistoryOptions>): Promise<CommandResult> {
+  let entries = await (await ctx.history()).read();
   if (opts.last !== undefined) {
     const n = Number(opts.last);
     if (!Number.isInteger(n) || n <= 0) throw usageError(`--last takes a positive whole number, not '${String(opts.last)}'.`, 'Example: dam history --last 10');

@@ -1,15 +1,11 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { lifecycleDeps } from '../cli/lifecycle.js';
 import { confirm } from '../cli/confirm.js';
-import { applyImport, prepareImport, type ImportDeps, type PreparedImport } from '../app/import.js';
+import { applyImport, prepareImport, type PreparedImport } from '../app/import.js';
 import { isEmptyPlan } from '../core/import-plan.js';
-import { createBundles } from '../adapters/bundle/tar-bundles.js';
-import { missingLayers } from '../adapters/bundle/engine-layers.js';
 import { describeVerdict } from '../core/signing/verdict.js';
-import { metaContent } from '../adapters/fs/meta-digests.js';
-import { engineFreeBytes } from '../adapters/archive/engine-space.js';
 import { withFileMeter } from '../cli/file-meter.js';
+import type { ImportOptions } from './import.command.js';
 
 function planText(ctx: Context, prepared: PreparedImport): string {
   const { plan } = prepared;
@@ -55,14 +51,12 @@ function planData(prepared: PreparedImport) {
   };
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
-  const base = await lifecycleDeps(ctx, opts);
-  const bundles = createBundles(base.engine);
-  const deps: ImportDeps = { ...base, bundles, missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST), metaContent };
+export async function run(ctx: Context, { args, opts }: CommandInput<ImportOptions>): Promise<CommandResult> {
+  const deps = await ctx.importer(opts);
   const prepared = await prepareImport(deps, args[0] ?? '', { restore: opts.restore === true, exact: opts.exact === true });
   const shown = planText(ctx, prepared);
   if (opts.dryRun === true) return { data: { ...planData(prepared), applied: false }, text: shown };
-  process.stderr.write(shown);
+  ctx.log.raw(shown);
   if (isEmptyPlan(prepared.plan)) return { data: { ...planData(prepared), applied: false } };
   if (opts.yes !== true && !(await confirm(ctx, 'Apply these changes?', '--yes'))) {
     ctx.log.info('Import cancelled; nothing was changed.');

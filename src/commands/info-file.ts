@@ -82,7 +82,7 @@ function contentLines(data: FileInfo): string[] {
 export async function fileInfo(ctx: Context, path: string, signaturePath?: string): Promise<CommandResult> {
   const measured = await measureFile(path, { withTag: true, signal: ctx.signal });
   const signature = await readDetachedSignature(path, signaturePath);
-  const verdict = evaluate({ policy: await (await ctx.stateDir().trust()).read(), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
+  const verdict = evaluate({ policy: await (await ctx.trustStore()).read(), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
   const selfContained = measured.kind === 'bundle' && embeddedBundle(path) !== undefined;
   const sequence = 'sequence' in verdict && verdict.sequence !== undefined ? verdict.sequence : null;
   const data: FileInfo = { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict, selfContained, sequence, ...(await contentsOf(ctx, path, measured.kind, measured.subject.kind === 'file' ? measured.subject.tag : undefined)) };

@@ -13,6 +13,7 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
 import { registryFor } from './registry-access.js';
 import { classifyArgument, repoForReading } from '../core/repo-resolution.js';
+import type { InfoOptions } from './info.command.js';
 
 export interface InfoResult {
   reference: string;
@@ -41,7 +42,7 @@ export interface InfoResult {
   installed: { appId: number; tag: string; installedAt: string } | null;
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<InfoOptions>): Promise<CommandResult> {
   const text = args[0] ?? '';
   // An existing file is a bundle or an archive: show what it is and who signed it.
   const file = resolve(ctx.cwd, text);

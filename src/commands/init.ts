@@ -3,10 +3,9 @@ import { usageError } from '../core/errors.js';
 import { DEFAULT_BASE, INIT_KINDS, type InitKind } from '../core/init/common.js';
 import { initProject } from '../core/init/project.js';
 import { validateAppName } from '../core/validate.js';
-import { writeProject } from '../adapters/fs/write-project.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { stringOpt } from '../cli/input.js';
+import type { InitOptions } from './init.command.js';
 
 export interface InitResult {
   dir: string;
@@ -22,15 +21,15 @@ function kindOf(value: string | undefined): InitKind {
   return kind;
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<InitOptions>): Promise<CommandResult> {
   const shownAs = args[0] ?? '.';
   const dir = resolve(ctx.cwd, shownAs);
-  const kind = kindOf(stringOpt(opts, 'kind'));
-  const name = validateAppName(stringOpt(opts, 'name') ?? basename(dir));
-  const base = stringOpt(opts, 'base') ?? DEFAULT_BASE;
+  const kind = kindOf(opts.kind);
+  const name = validateAppName(opts.name ?? basename(dir));
+  const base = opts.base ?? DEFAULT_BASE;
   if (!base || /\s/.test(base)) throw usageError(`--base '${base}' is not an image reference.`, 'Give an image such as busybox:1.36.');
   const files = initProject(kind, { name, base });
-  await writeProject(dir, shownAs, files, opts.force === true);
+  await (await ctx.projects()).write(dir, shownAs, files, opts.force === true);
   const data: InitResult = { dir, kind, name, base, files: files.map((f) => f.path) };
   return { data, text: `Wrote a ${kind} app project '${name}' in '${shownAs}'. Next: dam create ${shownAs}` };
 }

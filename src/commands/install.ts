@@ -1,13 +1,13 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { lifecycleDeps } from '../cli/lifecycle.js';
 import { install, type InstallResult } from '../app/install.js';
 import { planInstall, planText } from '../app/dry-run.js';
+import type { InstallOptions } from './install.command.js';
 
 const HOW: Record<string, string> = { state: 'from the installed apps', 'file-name': 'from the archive file name, without reading it', 'archive-manifest': "from the archive's manifest" };
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
-  const deps = await lifecycleDeps(ctx, opts);
+export async function run(ctx: Context, { args, opts }: CommandInput<InstallOptions>): Promise<CommandResult> {
+  const deps = await ctx.lifecycle(opts);
   const reinstall = opts.reinstall === true;
   if (opts.dryRun === true) {
     const plan = await planInstall(deps, args, reinstall);

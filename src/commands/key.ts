@@ -2,10 +2,11 @@ import { usageError } from '../core/errors.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
+import type { KeyOptions } from './key.command.js';
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args }: CommandInput<KeyOptions>): Promise<CommandResult> {
   const [action, name] = args;
-  const keyring = await ctx.stateDir().keys();
+  const keyring = await ctx.keyring();
   const needName = () => {
     if (!name) throw usageError(`dam key ${action ?? ''} needs a key NAME.`, `Example: dam key ${action ?? 'generate'} release`);
     return name;

@@ -3,9 +3,9 @@ import { DamError } from '../core/errors.js';
 import { errorsOf, formatFinding, lint } from '../core/lint/lint.js';
 import type { Finding, LintSubject } from '../core/lint/types.js';
 import { damEnvironment } from '../core/create/env-files.js';
-import { classify, readArchiveSubject, readImageSubject, readProjectSubject } from '../adapters/lint/read-subject.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
+import type { LintOptions } from './lint.command.js';
 
 export interface LintResult {
   target: string;
@@ -17,16 +17,17 @@ export interface LintResult {
 
 export async function readSubject(ctx: Context, target: string): Promise<LintSubject> {
   const path = resolve(ctx.cwd, target);
-  const kind = await classify(path);
-  if (kind === 'project') return { ...(await readProjectSubject(path, target)), processEnv: damEnvironment(ctx.env) };
-  if (kind === 'archive') return readArchiveSubject(path, target);
+  const subjects = await ctx.lintSubjects();
+  const kind = await subjects.classify(path);
+  if (kind === 'project') return { ...(await subjects.project(path, target)), processEnv: damEnvironment(ctx.env) };
+  if (kind === 'archive') return subjects.archive(path, target);
   if (/^[./~]|\.(dam|tar|tgz|tar\.gz)$/.test(target)) {
     throw new DamError('NOT_FOUND', `There is no folder or file '${target}'.`, 'Give an app project folder, a .dam (or docker save) file, or a local image such as web:1.0.');
   }
-  return readImageSubject(await ctx.engine(), target, {});
+  return subjects.image(target);
 }
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args }: CommandInput<LintOptions>): Promise<CommandResult> {
   const target = args[0] ?? '.';
   const subject = await readSubject(ctx, target);
   const findings = lint(subject);

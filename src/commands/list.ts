@@ -2,6 +2,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
 import { UNKNOWN_REPO_ID } from '../core/state.js';
+import type { ListOptions } from './list.command.js';
 
 /** Read-only commands say when an operation was interrupted, so the host is never silently half-changed. */
 export async function warnUnfinished(ctx: Context): Promise<void> {
@@ -13,7 +14,7 @@ export async function warnUnfinished(ctx: Context): Promise<void> {
 
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { opts }: CommandInput<ListOptions>): Promise<CommandResult> {
   const state = await ctx.store().read();
   await warnUnfinished(ctx);
   const repoName = (id: number) => (id === UNKNOWN_REPO_ID ? undefined : state.repos.find((r) => r.id === id)?.name) ?? '~unknown~';

@@ -1,9 +1,10 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
-import { repoView } from './repo-view.js';
+import { repoView } from '../cli/repo-view.js';
+import type { ListreposOptions } from './listrepos.command.js';
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { opts }: CommandInput<ListreposOptions>): Promise<CommandResult> {
   const state = await ctx.store().read();
   const credentials = await ctx.store().readCredentials();
   const repos = state.repos.map((r) => repoView(r, credentials.passwords[String(r.id)] !== undefined));

@@ -5,8 +5,7 @@ import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
 import { usageError } from '../core/errors.js';
 import { migrate, type MigrateResult } from '../app/migrate.js';
-import { defaultLegacyDir } from '../adapters/store/file-store.js';
-import { markTakenOver, readLegacyFolder } from '../adapters/store/legacy-files.js';
+import type { MigrateOptions } from './migrate.command.js';
 
 function render(result: MigrateResult): string {
   if (result.status === 'already-migrated') {
@@ -25,13 +24,13 @@ function render(result: MigrateResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<MigrateOptions>): Promise<CommandResult> {
   if (args.length > 0) throw usageError(`dam migrate takes no argument ('${args[0]}').`, 'Give the 1.x database folder with --from DIR.');
   if (opts.from !== undefined && (typeof opts.from !== 'string' || opts.from === '')) throw usageError('--from needs a folder.');
-  const from = typeof opts.from === 'string' ? resolve(ctx.cwd, opts.from) : defaultLegacyDir(ctx.env);
-  // A store without the first-run notice, which would only tell to run dam migrate.
+  const { store, legacy, defaultDir } = await ctx.migration();
+  const from = typeof opts.from === 'string' ? resolve(ctx.cwd, opts.from) : defaultDir;
   const result = await migrate(
-    { store: ctx.stateDir().storeWithoutNotice(), engine: () => ctx.engine(), report: ctx.log, now: () => new Date(), legacy: { read: readLegacyFolder, markTakenOver } },
+    { store, engine: () => ctx.engine(), report: ctx.log, now: () => new Date(), legacy },
     from,
     opts.dryRun === true,
   );

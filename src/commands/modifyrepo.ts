@@ -2,9 +2,10 @@ import { usageError } from '../core/errors.js';
 import { findRepo, modifyRepo, requireOneOf } from '../core/repos.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { passwordFrom, stringOpt } from '../cli/input.js';
+import { passwordFrom } from '../cli/input.js';
 import { checkCaFile } from './addrepo.js';
-import { repoView } from './repo-view.js';
+import { repoView } from '../cli/repo-view.js';
+import type { ModifyrepoOptions } from './modifyrepo.command.js';
 
 function parseBool(value: unknown): boolean | undefined {
   if (value === undefined) return undefined;
@@ -13,17 +14,17 @@ function parseBool(value: unknown): boolean | undefined {
   throw usageError(`--default takes true or false, not '${String(value)}'.`, 'Write --default or --default=false.');
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<ModifyrepoOptions>): Promise<CommandResult> {
   const target = args[0] ?? '';
   const password = await passwordFrom(ctx, opts);
   const clear = opts.clearCredentials === true;
   if (clear && (password !== undefined || opts.username !== undefined)) throw usageError('--clear-credentials cannot be combined with new credentials.', 'Give one or the other.');
-  const caOpt = stringOpt(opts, 'caFile');
+  const caOpt = opts.caFile;
   const input = {
     isDefault: parseBool(opts.default),
-    name: stringOpt(opts, 'name'),
-    server: stringOpt(opts, 'server'),
-    username: stringOpt(opts, 'username'),
+    name: opts.name,
+    server: opts.server,
+    username: opts.username,
     clearCredentials: clear || undefined,
     insecure: typeof opts.insecure === 'boolean' ? opts.insecure : undefined,
     caFile: caOpt === '' ? '' : await checkCaFile(ctx, caOpt),

@@ -6,11 +6,12 @@ import { usageError } from '../core/errors.js';
 import type { PurgeItem } from '../core/purge-plan.js';
 import { purge } from '../app/purge.js';
 import { formatBytes } from '../core/bytes.js';
+import type { PurgeOptions } from './purge.command.js';
 
 
 const rowsOf = (items: PurgeItem[]) => items.map((i) => [i.id.replace(/^sha256:/, '').slice(0, 12), i.tags.join(', ') || '<untagged>', formatBytes(i.size)]);
 
-export async function run(ctx: Context, { opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { opts }: CommandInput<PurgeOptions>): Promise<CommandResult> {
   if (opts.all !== undefined) {
     throw usageError('--all is no longer offered: purge removes only the images this state directory acquired.', "Remove other images with 'docker image rm' (see 'dam purge --help').");
   }

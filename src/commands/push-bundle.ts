@@ -11,8 +11,8 @@ import { readIndex2 } from '../adapters/bundle/oci-read.js';
 import { pushBundle } from '../adapters/bundle/push-bundle.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
+import type { PushOptions } from './push.command.js';
 import { formatBytes } from '../cli/progress.js';
-import { stringOpt } from '../cli/input.js';
 import { registryFor } from './registry-access.js';
 import { withFileMeter } from '../cli/file-meter.js';
 
@@ -25,11 +25,11 @@ async function regularFile(path: string): Promise<string> {
   return path;
 }
 
-export async function runPushBundle(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function runPushBundle(ctx: Context, { args, opts }: CommandInput<PushOptions>): Promise<CommandResult> {
   if (args.length > 0) throw new DamError('USAGE', `push --bundle takes no app ('${args[0]}').`, 'dam push --bundle FILE [--repo NAME]');
   const path = resolve(ctx.cwd, String(opts.bundle));
   const state = await ctx.store().read();
-  const repoOpt = stringOpt(opts, 'repo');
+  const repoOpt = opts.repo;
   const repo = repoOpt === undefined ? defaultRepo(state) : findRepo(state, repoOpt);
   const contents = await readIndex2(await regularFile(path));
   if (!contents) throw new DamError('USAGE', `'${path}' is not a bundle of format 2 (an OCI layout made by dam export --all --from PRODUCT); older bundles carry no registry manifests.`, 'Export it again with dam export --all --from PRODUCT, then push that.');

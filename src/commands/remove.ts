@@ -1,11 +1,11 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { lifecycleDeps } from '../cli/lifecycle.js';
 import { remove } from '../app/remove.js';
 import { planRemove, planText } from '../app/dry-run.js';
+import type { RemoveOptions } from './remove.command.js';
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
-  const deps = await lifecycleDeps(ctx, opts);
+export async function run(ctx: Context, { args, opts }: CommandInput<RemoveOptions>): Promise<CommandResult> {
+  const deps = await ctx.lifecycle(opts);
   if (opts.dryRun === true) {
     const plan = await planRemove(deps, args[0] ?? '');
     return { data: plan, text: planText(plan) };

@@ -1,9 +1,10 @@
 import { removeRepo } from '../core/repos.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { repoView } from './repo-view.js';
+import { repoView } from '../cli/repo-view.js';
+import type { RemoverepoOptions } from './removerepo.command.js';
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<RemoverepoOptions>): Promise<CommandResult> {
   const target = args[0] ?? '';
   const out = await ctx.store().update('removerepo', (state, credentials) => {
     const removed = removeRepo(state, target, opts.force === true);

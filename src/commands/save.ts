@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
-import { DamError, usageError } from '../core/errors.js';
-import { appNameOf, formatRef, resolveAppRef } from '../core/ref.js';
-import { defaultRepo, repoPrefix } from '../core/state.js';
-import { writeDam } from '../adapters/archive/write-dam.js';
-import { checkOutputLink } from '../adapters/store/atomic.js';
+import { usageError } from '../core/errors.js';
+import { saveApp } from '../app/save.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { formatBytes } from '../cli/progress.js';
+import type { SaveOptions } from './save.command.js';
 
 export interface SaveResult {
   path: string;
@@ -15,29 +13,15 @@ export interface SaveResult {
   tag: string;
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<SaveOptions>): Promise<CommandResult> {
   const text = args[0];
   if (!text) throw usageError('Name the app to save.', 'dam save name:version, or a full tag.');
   const output = typeof opts.output === 'string' ? opts.output : typeof opts.f === 'string' ? opts.f : undefined;
-  if (output !== undefined) await checkOutputLink(resolve(ctx.cwd, output), opts.force === true);
-  const state = await ctx.store().read();
-  const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
-  const tag = formatRef(ref);
-  const engine = await ctx.engine();
-  if (!(await engine.inspectImage(tag))) {
-    throw new DamError('NOT_FOUND', `The image '${tag}' is not in the local Docker cache.`, `Pull it (docker pull ${tag}) or install it (dam install ${text}) first; save never pulls.`);
-  }
-  ctx.log.info(`Saving '${tag}'...`);
   const progress = byteProgress(ctx);
+  const ports = { store: ctx.store(), engine: () => ctx.engine(), archives: () => ctx.archives(), outputs: await ctx.outputs(), report: ctx.log };
+  const request = { app: text, dir: ctx.cwd, force: opts.force === true, signal: ctx.signal, onProgress: progress.update, ...(output !== undefined ? { output: resolve(ctx.cwd, output) } : {}) };
   try {
-    const written = await writeDam(engine, tag, {
-      name: appNameOf(ref),
-      version: ref.tag,
-      tag,
-      ...(output !== undefined ? { outPath: resolve(ctx.cwd, output) } : { dir: ctx.cwd }),
-      signal: ctx.signal,
-      onProgress: progress.update,
-    });
+    const written = await saveApp(ports, request);
     progress.done(written.bytes);
     ctx.log.info(`Created '${written.path}' file.`);
     const data: SaveResult = { path: written.path, crc32: written.crc32, bytes: written.bytes, tag: written.tag };

@@ -7,6 +7,7 @@ import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { stringOpt } from '../cli/input.js';
 import { table } from '../cli/table.js';
+import type { SearchOptions } from './search.command.js';
 
 /** Tag lists fetched at once per repo: enough to hide a WAN's latency, few enough not to flood a registry. */
 const TAG_CONCURRENCY = 16;
@@ -25,10 +26,10 @@ function render(ctx: Context, hits: SearchHit[], allRepos: boolean): string {
   return table(['APP', 'TAGS'], hits.map((h) => [ctx.style.yellow(h.name), tags(h)]));
 }
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args, opts }: CommandInput<SearchOptions>): Promise<CommandResult> {
   const mask = args[0] !== undefined ? validateMask(args[0]) : undefined;
   const allRepos = opts.allRepos === true;
-  const repoOpt = stringOpt(opts, 'repo');
+  const repoOpt = opts.repo;
   if (allRepos && repoOpt !== undefined) throw usageError('--repo and --all-repos cannot be combined.', 'Give one of them.');
   const limit = intOpt(opts, 'limit', '--limit', 1, 100_000);
   const timeoutMs = (intOpt(opts, 'timeout', '--timeout', 0.1, 3600) ?? 30) * 1000;

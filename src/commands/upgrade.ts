@@ -1,12 +1,12 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { lifecycleDeps } from '../cli/lifecycle.js';
 import { newestVersion, upgrade } from '../app/upgrade.js';
 import { classifyArgument } from '../core/repo-resolution.js';
 import { planText, planUpgrade } from '../app/dry-run.js';
+import type { UpgradeOptions } from './upgrade.command.js';
 
-export async function run(ctx: Context, { args, opts }: CommandInput): Promise<CommandResult> {
-  const deps = await lifecycleDeps(ctx, opts);
+export async function run(ctx: Context, { args, opts }: CommandInput<UpgradeOptions>): Promise<CommandResult> {
+  const deps = await ctx.lifecycle(opts);
   let target = args[0] ?? '';
   // A bare name (no version, not a file): the newest version its repo has.
   if (classifyArgument(target, (await deps.dirs.isFile(target)) ? 'regular' : undefined) === 'bare-name') {

@@ -2,22 +2,12 @@
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
 import { table } from '../cli/table.js';
-import { errnoCode } from '../core/errors.js';
 import type { State } from '../core/state.js';
 import { verifyApps, type VerifyReport } from '../app/verify.js';
-import { metaDigests } from '../adapters/fs/meta-digests.js';
-
-async function digestsOrUndefined(dir: string): Promise<Record<string, string> | undefined> {
-  try {
-    return await metaDigests(dir);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
-    throw err;
-  }
-}
+import type { VerifyOptions } from './verify.command.js';
 
 export async function verifyReport(ctx: Context, state: State, name?: string): Promise<VerifyReport> {
-  const deps = { engine: await ctx.engine(), appMetaDir: (id: number) => ctx.stateDir().appMetaDir(id), metaDigests: digestsOrUndefined };
+  const deps = { engine: await ctx.engine(), appMetaDir: (id: number) => ctx.stateDir().appMetaDir(id), metaDigests: (dir: string) => ctx.metaDigests(dir) };
   return verifyApps(deps, state, name);
 }
 
@@ -28,7 +18,7 @@ export function problemLines(report: VerifyReport): string[] {
 
 const META: Record<string, string> = { ok: 'ok', changed: 'CHANGED', missing: 'MISSING', 'not-recorded': 'not recorded' };
 
-export async function run(ctx: Context, { args }: CommandInput): Promise<CommandResult> {
+export async function run(ctx: Context, { args }: CommandInput<VerifyOptions>): Promise<CommandResult> {
   const report = await verifyReport(ctx, await ctx.store().read(), args[0]);
   const rows = report.apps.map((a) => [`${a.name}:${a.version}`, a.image === 'ok' ? 'ok' : 'MISSING', a.tagState === 'ok' ? 'ok' : a.tagState.toUpperCase(), META[a.meta] ?? a.meta]);
   const problems = problemLines(report);

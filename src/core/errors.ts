@@ -60,3 +60,13 @@ export function errnoCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** What `read` gives, or `missing` when the file or folder it reads is not there (ENOENT, ENOTDIR). */
+export async function ifMissing<T>(read: () => Promise<T>, missing: T): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return missing;
+    throw err;
+  }
+}

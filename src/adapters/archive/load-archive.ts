@@ -7,6 +7,7 @@ import type { Archives, ArchiveImage } from '../../core/ports/host.js';
 import { extractMetaFromLayers } from './read-archive.js';
 import { HeldBackStream } from './held-back.js';
 import { SaveStream } from './save-stream.js';
+import { writeDam } from './write-dam.js';
 
 /** More than the last tar blocks: the engine cannot finish without them. */
 const HOLD_BYTES = 1 << 20;
@@ -21,6 +22,7 @@ const asError = (err: unknown) => (err instanceof Error ? err : new Error(String
 
 export function engineArchives(engine: Engine, options: ArchiveLoadOptions): Archives {
   return {
+    save: (imageRef, saveOptions) => writeDam(engine, imageRef, saveOptions),
     async verifyAndLoad(path, metaDir, beforeLoad, signal, load = {}): Promise<ArchiveImage> {
       const freeBytes = await options.freeBytes?.();
       const held = new HeldBackStream(HOLD_BYTES);

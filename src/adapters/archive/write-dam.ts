@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
+import type { SaveArchiveOptions, SavedArchive } from '../../core/ports/host.js';
 import type { Engine } from '../../core/ports/engine.js';
 import { createCrc32, formatDamName } from '../../core/archive/dam-name.js';
 import { parseLegacyManifest } from '../../core/archive/docker-save.js';
@@ -24,30 +25,8 @@ import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 export const DEFAULT_GZIP_LEVEL = 6;
 const MANIFEST_MAX = 8 * 1024 * 1024;
 
-export interface WriteDamOptions {
-  /** App name and version, for the file name `<name>-<version>.<crc32>.dam`. */
-  name: string;
-  version: string;
-  /** The tag written into manifest.json, which `docker load` gives the image. */
-  tag: string;
-  /** Folder for the CRC-named file. Ignored when outPath is given. */
-  dir?: string;
-  /** Exact output path, no CRC in the name (1.x `--f`). */
-  outPath?: string;
-  signal?: AbortSignal;
-  /** Compressed bytes written so far. */
-  onProgress?: (bytes: number) => void;
-  gzipLevel?: number;
-}
-
-export interface WrittenDam {
-  path: string;
-  /** 8 lowercase hex digits, CRC-32/IEEE of the whole file. */
-  crc32: string;
-  bytes: number;
-  tag: string;
-  imageId: string;
-}
+export type WriteDamOptions = SaveArchiveOptions;
+export type WrittenDam = SavedArchive;
 
 /**
  * Saves `imageRef` (a tag or id of a local image) as a `.dam` file. NOT_FOUND when the image is not local.

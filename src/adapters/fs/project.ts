@@ -6,22 +6,9 @@ import dockerignore from '@balena/dockerignore';
 import { DamError, errnoCode } from '../../core/errors.js';
 import type { ProjectListing } from '../../core/create/layout.js';
 import { templateTarget } from '../../core/create/template.js';
+import type { ContextEntry, Project } from '../../core/ports/project.js';
 
-export interface ContextEntry {
-  /** Relative, `/`-separated. */
-  path: string;
-  type: 'file' | 'directory' | 'symlink';
-  mode: number;
-  size: number;
-  mtime: Date;
-  linkname?: string;
-}
-
-export interface Project {
-  listing: ProjectListing;
-  /** Everything the build context holds, parents before children. */
-  entries: ContextEntry[];
-}
+export type { ContextEntry, Project } from '../../core/ports/project.js';
 
 // The package is CommonJS (`module.exports = factory`) but its types declare an ES default export, so
 // under NodeNext TypeScript sees the factory one level down; at run time the default import is the factory.

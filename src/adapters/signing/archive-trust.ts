@@ -6,7 +6,7 @@ import { parseSignatureFile, type Subject } from '../../core/signing/payload.js'
 import { evaluate, type AdmitFlags, type Verdict } from '../../core/signing/verdict.js';
 import { recordAccepted, recordAcceptedApps, type TrustPolicy } from '../../core/signing/trust.js';
 import { appNameOf, parseRef } from '../../core/ref.js';
-import type { TrustStore } from './trust-file.js';
+import type { TrustStore } from '../../core/ports/signing.js';
 import { fileSha256 } from './subject.js';
 import { readRegularFile } from '../fs/regular-file.js';
 

@@ -8,13 +8,7 @@ import { validateKeyName } from '../../core/signing/trust.js';
 import { fingerprintOfRaw, rawPublicKey } from '../../core/signing/fingerprint.js';
 import { fsyncDir, writeFileSynced } from '../store/atomic.js';
 
-export interface KeyInfo {
-  name: string;
-  fingerprint: string;
-  publicKeyFile: string;
-  /** Whether this host holds the private key (and so can sign with it). */
-  private: boolean;
-}
+import type { KeyInfo } from '../../core/ports/signing.js';
 
 /** Where the keys live; given by the state directory (src/adapters/store/state-dir.ts). */
 export interface KeyPaths {
@@ -112,8 +106,8 @@ export async function keyNames(paths: KeyPaths): Promise<string[]> {
   }
 }
 
-/** The state directory's signing keys, as its owner hands them out. */
-export interface Keyring {
+/** The key files of the state directory, as the Keyring port is built on them (./file-keyring.ts). */
+export interface KeyFiles {
   generate(name: string): Promise<KeyInfo>;
   list(): Promise<KeyInfo[]>;
   names(): Promise<string[]>;
@@ -122,7 +116,7 @@ export interface Keyring {
   privateKey(name: string): Promise<{ key: KeyObject; fingerprint: string }>;
 }
 
-export function keyring(paths: KeyPaths): Keyring {
+export function keyFiles(paths: KeyPaths): KeyFiles {
   return {
     generate: (name) => generateKey(paths, name),
     list: () => listKeys(paths),

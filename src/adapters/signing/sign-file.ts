@@ -1,33 +1,18 @@
 // Signs a bundle, a `.dam` or a DAM 1.x export: measures it, builds the payload and writes the detached
 // signature `FILE.sig` atomically next to it (replacing an older signature of the file).
 import { DamError, usageError } from '../../core/errors.js';
+import type { SignRequest, Signed } from '../../core/ports/signing.js';
 import { appNameOf, parseRef } from '../../core/ref.js';
 import { formatSignatureFile, signPayload, SIGNATURE_FORMAT, type Payload } from '../../core/signing/payload.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import type { Keyring } from './key-files.js';
+import type { KeyFiles } from './key-files.js';
 import { measureFile } from './subject.js';
 
-export interface SignRequest {
-  keys: Pick<Keyring, 'privateKey'>;
-  /** A key name in the state directory's keys/, or the path of a PEM private key. */
-  key: string;
-  path: string;
-  /** The product name; defaults to the bundle's product name or the `.dam`'s app name. */
-  product?: string;
-  /** Defaults to the current time in milliseconds, so that later signings are newer. */
-  sequence?: number;
-  now: Date;
-  signal?: AbortSignal;
+export interface SignFileRequest extends SignRequest {
+  keys: Pick<KeyFiles, 'privateKey'>;
 }
 
-export interface Signed {
-  path: string;
-  signaturePath: string;
-  kind: 'bundle' | 'dam1-export' | 'archive';
-  payload: Payload;
-}
-
-function productName(request: SignRequest, measured: Awaited<ReturnType<typeof measureFile>>): string {
+function productName(request: SignFileRequest, measured: Awaited<ReturnType<typeof measureFile>>): string {
   const own = measured.productName ?? (measured.subject.kind === 'file' && measured.subject.tag ? appNameOf(parseRef(measured.subject.tag)) : undefined);
   if (request.product !== undefined && measured.productName !== undefined && request.product !== measured.productName) {
     throw usageError(`The bundle carries the product name '${measured.productName}'; it cannot be signed as '${request.product}'.`, 'Leave out --name, or export the bundle again with --name.');
@@ -37,7 +22,7 @@ function productName(request: SignRequest, measured: Awaited<ReturnType<typeof m
   return name;
 }
 
-export async function signFile(request: SignRequest): Promise<Signed> {
+export async function signFile(request: SignFileRequest): Promise<Signed> {
   const { key, fingerprint } = await request.keys.privateKey(request.key);
   const measured = await measureFile(request.path, { withTag: true, ...(request.signal ? { signal: request.signal } : {}) });
   const sequence = request.sequence ?? request.now.getTime();
@@ -46,11 +31,4 @@ export async function signFile(request: SignRequest): Promise<Signed> {
   const signaturePath = `${request.path}.sig`;
   await writeFileAtomic(signaturePath, formatSignatureFile(signPayload(payload, key)), 0o644);
   return { path: request.path, signaturePath, kind: measured.kind, payload };
-}
-
-export function parseSequence(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw usageError(`--sequence takes a non-negative integer, not '${String(value)}'.`, 'Example: --sequence 42');
-  return n;
 }

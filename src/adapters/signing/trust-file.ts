@@ -6,6 +6,7 @@ import { errnoCode } from '../../core/errors.js';
 import { emptyTrust, parseTrust, serializeTrust, type TrustPolicy } from '../../core/signing/trust.js';
 import { acquireLock } from '../store/lock.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import type { TrustStore } from '../../core/ports/signing.js';
 
 /** Where trust.json and its lock live; given by the state directory (src/adapters/store/state-dir.ts). */
 export interface TrustPaths {
@@ -37,13 +38,6 @@ export async function updateTrust<T>(paths: TrustPaths, command: string, fn: (po
   } finally {
     await lock.release();
   }
-}
-
-/** trust.json, as the state directory's owner hands it out. */
-export interface TrustStore {
-  read(): Promise<TrustPolicy>;
-  /** Changes the policy under trust.lock; `fn`'s policy is written only when it is a new object. */
-  update<T>(command: string, fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T }): Promise<T>;
 }
 
 export function trustStore(paths: TrustPaths): TrustStore {

@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { errnoCode } from '../../core/errors.js';
 import { parseState } from '../../core/state-format.js';
 import type { State } from '../../core/state.js';
-import type { Store } from '../../core/ports/store.js';
+import type { StateDirectory, Store } from '../../core/ports/store.js';
 import type { HistoryEntry } from '../../core/history.js';
-import type { Keyring } from '../signing/key-files.js';
-import type { TrustStore } from '../signing/trust-file.js';
+import type { Keyring, TrustStore } from '../../core/ports/signing.js';
 import { FileStore, type FileStoreOptions } from './file-store.js';
 import type { JournalFiles } from './journal-files.js';
 import { appendHistory, HISTORY_MAX_BYTES, readHistory } from './history-file.js';
@@ -25,7 +24,7 @@ export interface HistoryLog {
   read(): Promise<HistoryEntry[]>;
 }
 
-export class StateDir {
+export class StateDir implements StateDirectory {
   private readonly dir: string;
   private readonly options: StateDirOptions;
   private fileStore: FileStore | undefined;
@@ -90,8 +89,8 @@ export class StateDir {
 
   /** The signing keys in `keys/`. */
   async keys(): Promise<Keyring> {
-    const { keyring } = await import('../signing/key-files.js');
-    return keyring({ parent: this.dir, dir: this.file('keys') });
+    const { fileKeyring } = await import('../signing/file-keyring.js');
+    return fileKeyring({ parent: this.dir, dir: this.file('keys') });
   }
 
   /** The trust policy in `trust.json`, changed under `trust.lock`. */

@@ -50,7 +50,7 @@ export function fakeWorld(): FakeWorld {
       engine, store, journals, scripts,
       dirs: fs,
       meta: fakeMeta(fs, metas),
-      archives: { verifyAndLoad: () => Promise.reject(new Error('the fake world has no archives')) },
+      archives: { verifyAndLoad: () => Promise.reject(new Error('the fake world has no archives')), save: () => Promise.reject(new Error('the fake world has no archives')) },
       registryAuth: async () => undefined,
       listTags: async () => [],
       report: { info: quiet, warn: quiet, success: quiet },

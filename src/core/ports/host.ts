@@ -69,6 +69,48 @@ export interface Archives {
    * against what is loaded. ARCHIVE_INVALID naming the file for a bad archive (a decompression bomb too).
    */
   verifyAndLoad(path: string, metaDir: string, beforeLoad: (image: ArchiveImage) => Promise<void>, signal: AbortSignal, options?: { sha256?: boolean }): Promise<ArchiveImage>;
+  /**
+   * Saves `imageRef` (a tag or id of a local image) as a `.dam` file. NOT_FOUND when the image is not local.
+   * The file appears complete or not at all (written under a temporary name, renamed after fsync); an
+   * existing file of the final name is replaced.
+   */
+  save(imageRef: string, options: SaveArchiveOptions): Promise<SavedArchive>;
+}
+
+export interface SaveArchiveOptions {
+  /** App name and version, for the file name `<name>-<version>.<crc32>.dam`. */
+  name: string;
+  version: string;
+  /** The tag written into manifest.json, which `docker load` gives the image. */
+  tag: string;
+  /** Folder for the CRC-named file. Ignored when outPath is given. */
+  dir?: string;
+  /** Exact output path, no CRC in the name (1.x `--f`). */
+  outPath?: string;
+  signal?: AbortSignal;
+  /** Compressed bytes written so far. */
+  onProgress?: (bytes: number) => void;
+  gzipLevel?: number;
+}
+
+export interface SavedArchive {
+  path: string;
+  /** 8 lowercase hex digits, CRC-32/IEEE of the whole file. */
+  crc32: string;
+  bytes: number;
+  tag: string;
+  imageId: string;
+}
+
+/** Files DAM writes where the user says (exports, inventories, saved archives). */
+export interface OutputFiles {
+  /**
+   * Refuses an output path that is a symlink in, or into, a folder others can write (unless `force`): it may
+   * have been planted there to make DAM write elsewhere. CONFLICT; changes nothing.
+   */
+  checkLink(path: string, force: boolean): Promise<void>;
+  /** Replaces `path` with `data` atomically and durably, with `mode`. */
+  writeAtomic(path: string, data: string, mode: number): Promise<void>;
 }
 
 export interface ActiveJournal {

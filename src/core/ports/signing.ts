@@ -2,6 +2,8 @@
 // src/adapters/signing (trust.json, detached .sig files); the decision itself is core/signing/verdict.ts.
 import type { BundleContents } from './bundle.js';
 import type { AdmitFlags, Verdict } from '../signing/verdict.js';
+import type { Payload } from '../signing/payload.js';
+import type { TrustPolicy } from '../signing/trust.js';
 
 /** A signature check whose file hash comes from the same pass that loads the file (no second read). */
 export interface FileCheck {
@@ -34,4 +36,61 @@ export interface ArchiveTrust {
    * highest one. Call after the operation committed. Idempotent; ignores verdicts that are not trusted.
    */
   accepted(verdict: Verdict): Promise<void>;
+}
+
+/** A signing key pair this host has. */
+export interface KeyInfo {
+  name: string;
+  fingerprint: string;
+  publicKeyFile: string;
+  /** Whether this host holds the private key (and so can sign with it). */
+  private: boolean;
+}
+
+export interface SignRequest {
+  /** A key name in the keyring, or the path of a PEM private key. */
+  key: string;
+  path: string;
+  /** The product name; defaults to the bundle's product name or the `.dam`'s app name. */
+  product?: string;
+  /** Defaults to the current time in milliseconds, so that later signings are newer. */
+  sequence?: number;
+  now: Date;
+  signal?: AbortSignal;
+}
+
+export interface Signed {
+  path: string;
+  signaturePath: string;
+  kind: 'bundle' | 'dam1-export' | 'archive';
+  payload: Payload;
+}
+
+/** The host's signing keys (in the state directory) and the signing of files with them. */
+export interface Keyring {
+  /** Makes the Ed25519 key pair NAME. CONFLICT when NAME exists: a key is never overwritten. */
+  generate(name: string): Promise<KeyInfo>;
+  /** Every key with a public half, by name; none when no key was ever made. Reads each public key. */
+  list(): Promise<KeyInfo[]>;
+  /** The names of the public keys, without reading them (for completion); none when there are none. */
+  names(): Promise<string[]>;
+  /** NAME's public key as PEM; NOT_FOUND when there is no such key. */
+  publicPem(name: string): Promise<string>;
+  /** The text of a public key file a user gives (`dam trust add FILE`); NOT_FOUND naming it. */
+  readPublicFile(path: string, shownAs: string): Promise<string>;
+  /** Checks that KEY (a name or a PEM file's path) is a usable private key: NOT_FOUND or USAGE. Changes nothing. */
+  checkPrivate(key: string): Promise<void>;
+  /** Measures FILE and writes its detached signature FILE.sig atomically (replacing an older one). */
+  sign(request: SignRequest): Promise<Signed>;
+}
+
+/** The host's trust policy (trusted keys, accepted releases). */
+export interface TrustStore {
+  /** The policy; the empty policy when none was written. Takes no lock. */
+  read(): Promise<TrustPolicy>;
+  /**
+   * Changes the policy under its own lock (not the state lock): `fn` gets the current policy, and what it
+   * returns is written atomically when it is a new object. LOCKED after a few seconds of waiting.
+   */
+  update<T>(command: string, fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T }): Promise<T>;
 }

@@ -33,3 +33,23 @@ export interface StoreUpdate<T> {
   credentials?: Credentials;
   result: T;
 }
+
+/**
+ * The state directory, as its one owner (src/adapters/store/state-dir.ts) hands it out: what callers need
+ * of it, never its file names. Paths appear only for messages and reports.
+ */
+export interface StateDirectory {
+  store(): Store;
+  /** A store that says nothing of a DAM 1.x database on first run (for `dam migrate`, which takes it over). */
+  storeWithoutNotice(): Store;
+  /** The state as written, or undefined when there is none yet; never creates it. */
+  peekState(): Promise<State | undefined>;
+  /** The journal names of operations that did not finish, oldest first. */
+  pendingOperations(): Promise<string[]>;
+  /** The app's copy of /meta, where its scripts run. */
+  appMetaDir(appId: number): string;
+  /** Permission bits of the directory, or undefined when it does not exist yet. */
+  mode(): Promise<number | undefined>;
+  /** Where things are, for messages and reports only: never to be joined to. */
+  describe(): { dir: string; stateFile: string; journalDir: string };
+}

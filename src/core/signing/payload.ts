@@ -3,7 +3,7 @@
 // signature made for DAM can never be replayed as another program's, nor a payload re-encoded. See
 // docs/formats.md, "Signatures and trust".
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { DamError } from '../errors.js';
+import { DamError, usageError } from '../errors.js';
 import { canonicalJson } from '../bundle/canonical-json.js';
 import { FINGERPRINT } from './fingerprint.js';
 
@@ -102,4 +102,12 @@ export function parseSignatureFile(text: string, source: string): { file: Signat
   const payload: Payload = { format: SIGNATURE_FORMAT, subject: parseSubject(p.subject, source), product: p.product, sequence: p.sequence as number, signer: p.signer, created: p.created };
   if (encodePayload(payload) !== o.payload) throw bad(source, 'its payload is not in canonical form or has unknown fields');
   return { file: { format: SIGNATURE_FORMAT, payload: o.payload, signature: o.signature }, payload };
+}
+
+/** `--sequence N`: a non-negative integer given as digits; undefined when not given. */
+export function parseSequence(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw usageError(`--sequence takes a non-negative integer, not '${String(value)}'.`, 'Example: --sequence 42');
+  return n;
 }
