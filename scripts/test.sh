@@ -18,6 +18,8 @@ echo "test: type-check" >&2
 npx tsc --noEmit
 echo "test: lint" >&2
 npx eslint .
+echo "test: format (npm run format rewrites)" >&2
+npm run --silent format:check
 # Node 20's test runner takes no globs: the shell expands them.
 shopt -s globstar nullglob
 # The unit tests again on Node 22 and on the Node 24 the release embeds (npm registry packages, fetched once
