@@ -157,6 +157,26 @@ export function makeContext(init: ContextInit): Context {
     },
     lifecycle: (flags) => lifecycleDeps(ctx, dir(), flags),
     importer: (flags) => importDeps(ctx, dir(), flags),
+    bundlePushing: async () => {
+      const { openPushableBundle, pushBundle } = await import('../adapters/bundle/push-bundle.js');
+      return { open: openPushableBundle, push: pushBundle };
+    },
+    archiveFacts: async () => {
+      const [{ measureFile }, { readDetachedSignature }, { embeddedBundle }, { createBundles }] = await Promise.all([
+        import('../adapters/signing/subject.js'),
+        import('../adapters/signing/archive-trust.js'),
+        import('../adapters/bundle/self-contained.js'),
+        import('../adapters/bundle/tar-bundles.js'),
+      ]);
+      return {
+        measure: (path, signal) => measureFile(path, { withTag: true, ...(signal ? { signal } : {}) }),
+        detachedSignature: readDetachedSignature,
+        selfContained: (path) => embeddedBundle(path) !== undefined,
+        openBundle: async (path, signal) => createBundles(await ctx.engine()).open(path, signal),
+      };
+    },
+    inputFiles: async () => (await import('../adapters/fs/input-files.js')).inputFiles,
+    metaScanner: async () => (await import('../adapters/fs/meta-listing.js')).scanMetaTar,
     keyring: () => dir().keys(),
     trustStore: () => dir().trust(),
   };

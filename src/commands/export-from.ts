@@ -19,7 +19,7 @@ import type { Context } from '../cli/context.js';
 import { byteMeter, formatBytes } from '../cli/progress.js';
 import { plainEveryMs } from '../cli/file-meter.js';
 import { meteredSaves } from '../cli/save-meter.js';
-import { registryFor } from './registry-access.js';
+import { registryFor } from '../app/registry-access.js';
 import { repoForReading } from '../core/repo-resolution.js';
 
 export async function readProductFile(path: string): Promise<Product> {

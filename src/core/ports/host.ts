@@ -149,3 +149,11 @@ export interface Journals {
   /** Journals of operations that did not finish, oldest first. */
   pending(): Promise<ActiveJournal[]>;
 }
+
+/** Files named on the command line, looked at before they are read. */
+export interface InputFiles {
+  /** 'regular', 'other' (a folder, FIFO or device), or undefined when nothing can be found there. */
+  kindOf(path: string): Promise<'regular' | 'other' | undefined>;
+  /** USAGE saying what `path` is unless it is a regular file; never waits on a FIFO. */
+  checkRegular(path: string, what: string): Promise<void>;
+}
