@@ -1,5 +1,6 @@
 // Files named on the command line, looked at before they are read (the InputFiles port).
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { errnoCode } from '../../core/errors.js';
 import type { InputFiles } from '../../core/ports/host.js';
 import { openRegularFile } from './regular-file.js';
 
@@ -10,5 +11,15 @@ export const inputFiles: InputFiles = {
   },
   checkRegular: async (path, what) => {
     await (await openRegularFile(path, what)).close();
+  },
+  readText: (path) => readFile(path, 'utf8'),
+  typeOf: async (path) => {
+    try {
+      const found = await stat(path);
+      return found.isFile() ? 'file' : found.isDirectory() ? 'directory' : 'other';
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw err;
+    }
   },
 };

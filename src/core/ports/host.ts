@@ -156,4 +156,8 @@ export interface InputFiles {
   kindOf(path: string): Promise<'regular' | 'other' | undefined>;
   /** USAGE saying what `path` is unless it is a regular file; never waits on a FIFO. */
   checkRegular(path: string, what: string): Promise<void>;
+  /** The UTF-8 text of `path`; the file system's error (ENOENT, ...) as it comes. */
+  readText(path: string): Promise<string>;
+  /** What is at `path` (following links): undefined when nothing (ENOENT); other errors as they come. */
+  typeOf(path: string): Promise<'file' | 'directory' | 'other' | undefined>;
 }
