@@ -3,10 +3,10 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { DamError, isDamError } from '../core/errors.js';
-import type { Engine } from '../core/ports/engine.js';
+import type { Engine, MetaScanner } from '../core/ports/engine.js';
 import type { BlobRef, Registry } from '../core/ports/registry.js';
-import { type LayerScan, type MetaListing, endsMeta, listingOf, scanMetaTar } from '../adapters/fs/meta-listing.js';
-import { TEMPORARY_LABEL } from '../adapters/meta/copy-meta.js';
+import { type LayerScan, type MetaListing, endsMeta, listingOf } from '../core/archive/meta-listing.js';
+import { TEMPORARY_LABEL } from '../core/app-labels.js';
 import { formatPlatform, normalizePlatform } from '../core/platform.js';
 
 export interface ImageFacts {
@@ -21,7 +21,7 @@ export interface ImageFacts {
   meta: MetaListing;
 }
 
-export async function localImageFacts(engine: Engine, ref: string, labels: Record<string, string> = {}): Promise<ImageFacts | undefined> {
+export async function localImageFacts(engine: Engine, scanMetaTar: MetaScanner, ref: string, labels: Record<string, string> = {}): Promise<ImageFacts | undefined> {
   const image = await engine.inspectImage(ref);
   if (!image) return undefined;
   const container = await engine.createContainer({ image: image.id, labels: { ...labels, [TEMPORARY_LABEL]: 'true' }, cmd: [''] });
@@ -45,7 +45,7 @@ export async function localImageFacts(engine: Engine, ref: string, labels: Recor
  * Layers are read top first, until one hides all below it in /meta or the merge so far holds meta/install
  * (so a big base image under the app's /meta layer is not downloaded), and merged bottom first.
  */
-export async function remoteImageFacts(registry: Registry, name: string, tag: string): Promise<ImageFacts> {
+export async function remoteImageFacts(registry: Registry, scanMetaTar: MetaScanner, name: string, tag: string): Promise<ImageFacts> {
   const config = await registry.getImageConfig(name, tag);
   const read: LayerScan[] = [];
   let meta: MetaListing = { entries: [] };

@@ -3,11 +3,13 @@
 // loads its client.
 import type { Readable } from 'node:stream';
 import type { StateDirectory, Store } from '../core/ports/store.js';
-import type { Engine, RegistryAuth } from '../core/ports/engine.js';
+import type { Engine, MetaScanner, RegistryAuth } from '../core/ports/engine.js';
 import type { Repo } from '../core/state.js';
 import type { Registries } from '../core/ports/registry.js';
-import type { Keyring, TrustStore } from '../core/ports/signing.js';
-import type { Archives, OutputFiles } from '../core/ports/host.js';
+import type { ArchiveFacts, Keyring, TrustStore } from '../core/ports/signing.js';
+import type { Archives, InputFiles, OutputFiles } from '../core/ports/host.js';
+import type { BundlePushing } from '../core/ports/bundle.js';
+import type { BundleWriter } from '../core/ports/bundle-write.js';
 import type { HistoryLog } from '../core/ports/history.js';
 import type { LintSubjects, Projects } from '../core/ports/project.js';
 import type { LifecycleDeps } from '../app/lifecycle-deps.js';
@@ -62,6 +64,16 @@ export interface Context extends Omit<ContextInit, 'home'> {
   metaDigests(dir: string): Promise<Record<string, string> | undefined>;
   /** What `dam migrate` takes over: the 1.x database's files (default folder from the environment), and a store that does not tell to run dam migrate. */
   migration(): Promise<{ store: Store; legacy: LegacyFilesPort; defaultDir: string }>;
+  /** Writing bundles, DAM 1.x export archives and self-contained products (`dam export`). */
+  bundleWriter(): Promise<BundleWriter>;
+  /** Format 2 bundles pushed into a registry (`dam push --bundle`). */
+  bundlePushing(): Promise<BundlePushing>;
+  /** What `dam info FILE` reads of a bundle or archive: kind, signed subject, signature, index. */
+  archiveFacts(): Promise<ArchiveFacts>;
+  /** Files named on the command line: what is there, and whether it is a regular file. */
+  inputFiles(): Promise<InputFiles>;
+  /** Reads a tar stream for what it holds of /meta (`dam info` of an image). */
+  metaScanner(): Promise<MetaScanner>;
   keyring(): Promise<Keyring>;
   trustStore(): Promise<TrustStore>;
 }

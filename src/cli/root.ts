@@ -5,6 +5,7 @@ import type { LifecycleDeps } from '../app/lifecycle-deps.js';
 import type { ImportDeps } from '../app/import.js';
 import type { Engine } from '../core/ports/engine.js';
 import type { Registries } from '../core/ports/registry.js';
+import type { BundleWriter } from '../core/ports/bundle-write.js';
 import type { Repo } from '../core/state.js';
 import type { RegistryAuth } from '../core/ports/engine.js';
 import { errnoCode, usageError } from '../core/errors.js';
@@ -100,6 +101,30 @@ async function importDeps(ctx: Context, stateDir: StateDir, flags: LifecycleFlag
   return { ...base, bundles: createBundles(base.engine), missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST), metaContent };
 }
 
+/** The write side of bundles, its adapters loaded when `dam export` runs. */
+async function bundleWriter(): Promise<BundleWriter> {
+  const [{ writeBundle }, { writeDam1Export }, { openStaged, stageEngineImages }, { writeOciBundle }, { recognizeExport }, { findDamExecutable, writeSelfContainedFrom }] = await Promise.all([
+    import('../adapters/bundle/write-bundle.js'),
+    import('../adapters/bundle/write-dam1-export.js'),
+    import('../adapters/bundle/oci-engine.js'),
+    import('../adapters/bundle/oci-write.js'),
+    import('../adapters/bundle/recognize.js'),
+    import('../adapters/bundle/write-self-contained.js'),
+  ]);
+  return {
+    recognize: recognizeExport,
+    write: writeBundle,
+    writeDam1: writeDam1Export,
+    stage: async (...args) => {
+      const staged = await stageEngineImages(...args);
+      return { ...staged, openLayer: openStaged(staged) };
+    },
+    writeFormat2: writeOciBundle,
+    findExecutable: findDamExecutable,
+    selfContained: writeSelfContainedFrom,
+  };
+}
+
 export function makeContext(init: ContextInit): Context {
   let stateDir: StateDir | undefined;
   let engine: Engine | undefined;
@@ -157,6 +182,27 @@ export function makeContext(init: ContextInit): Context {
     },
     lifecycle: (flags) => lifecycleDeps(ctx, dir(), flags),
     importer: (flags) => importDeps(ctx, dir(), flags),
+    bundleWriter,
+    bundlePushing: async () => {
+      const { openPushableBundle, pushBundle } = await import('../adapters/bundle/push-bundle.js');
+      return { open: openPushableBundle, push: pushBundle };
+    },
+    archiveFacts: async () => {
+      const [{ measureFile }, { readDetachedSignature }, { embeddedBundle }, { createBundles }] = await Promise.all([
+        import('../adapters/signing/subject.js'),
+        import('../adapters/signing/archive-trust.js'),
+        import('../adapters/bundle/self-contained.js'),
+        import('../adapters/bundle/tar-bundles.js'),
+      ]);
+      return {
+        measure: (path, signal) => measureFile(path, { withTag: true, ...(signal ? { signal } : {}) }),
+        detachedSignature: readDetachedSignature,
+        selfContained: (path) => embeddedBundle(path) !== undefined,
+        openBundle: async (path, signal) => createBundles(await ctx.engine()).open(path, signal),
+      };
+    },
+    inputFiles: async () => (await import('../adapters/fs/input-files.js')).inputFiles,
+    metaScanner: async () => (await import('../adapters/fs/meta-listing.js')).scanMetaTar,
     keyring: () => dir().keys(),
     trustStore: () => dir().trust(),
   };

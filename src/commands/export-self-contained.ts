@@ -1,18 +1,12 @@
-// `dam export --all --self-contained [--platform linux/arm64] [--dam-binary FILE] FILE`: the bundle written
-// behind DAM's own executable for the target platform, so FILE runs as `./FILE info` and `./FILE import`.
-import { rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+// The options of `dam export --all --self-contained [--platform linux/arm64] [--dam-binary FILE] FILE`: the
+// bundle written behind DAM's own executable for the target platform (app/export.ts), so FILE runs as
+// `./FILE info` and `./FILE import`.
+import { resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
-import { formatPlatform, hostPlatform, parseTargetPlatform, type TargetPlatform } from '../core/target-platform.js';
-import { findDamExecutable, writeSelfContained, type DamExecutable } from '../adapters/bundle/write-self-contained.js';
+import { hostPlatform, parseTargetPlatform, type TargetPlatform } from '../core/target-platform.js';
+import type { SelfContained } from '../app/export.js';
 import type { Context } from '../cli/context.js';
 import { VERSION } from '../cli/run.js';
-
-export interface SelfContained {
-  target: TargetPlatform;
-  /** Finds the executable (before any engine work, so a missing one fails early). */
-  executable: () => Promise<DamExecutable>;
-}
 
 /**
  * The target platform: --platform (Docker's os/arch naming), else this host's. It names the platform the
@@ -37,20 +31,5 @@ export function parseSelfContained(ctx: Context, opts: Record<string, unknown>, 
   if (opts.damBinary !== undefined && typeof opts.damBinary !== 'string') throw usageError('--dam-binary needs a file.');
   const damBinary = typeof opts.damBinary === 'string' ? resolve(ctx.cwd, opts.damBinary) : undefined;
   const host = hostPlatform(process.platform, process.arch);
-  return { target, executable: () => findDamExecutable({ target, version: VERSION, host, ...(damBinary ? { damBinary } : {}) }) };
-}
-
-/** Where the bundle is written before it goes behind the executable: a hidden sibling of FILE. */
-export function bundleTemp(out: string): string {
-  return join(dirname(out), `.${basename(out)}.${process.pid}.bundle`);
-}
-
-/** Writes FILE from the executable and the bundle just written (which is then removed); FILE's size. */
-export async function writeSelfContainedExport(ctx: Context, target: TargetPlatform, exe: DamExecutable, bundle: string, out: string): Promise<{ path: string; bytes: number }> {
-  try {
-    ctx.log.info(`Putting DAM's executable for ${formatPlatform(target)} (${exe.path}) in front of the bundle...`);
-    return { path: out, bytes: await writeSelfContained(exe, bundle, out) };
-  } finally {
-    await rm(bundle, { force: true });
-  }
+  return { target, executable: async () => (await ctx.bundleWriter()).findExecutable({ target, version: VERSION, host, ...(damBinary ? { damBinary } : {}) }) };
 }

@@ -1,45 +1,45 @@
-// `dam export FILE`: the installed apps as an app list (1.x), a JSON product, or with --all a bundle of the
-// product and its images. The file is always replaced atomically (1.x wrote over it without truncating and
-// left stale bytes); an existing file that is not an export is kept unless --force.
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { DamError, errnoCode, usageError } from '../core/errors.js';
-import { formatProductJson, formatTextList, PRODUCT_FORMAT, type Product, type ProductApp } from '../core/product.js';
-import { parseInventory, type Inventory } from '../core/bundle/inventory.js';
-import type { State } from '../core/state.js';
-import type { Engine } from '../core/ports/engine.js';
-import { checkOutputLink, writeFileAtomic } from '../adapters/store/atomic.js';
-import { COMPRESSIONS, type Compression } from '../adapters/bundle/compression.js';
-import { recognizeExport } from '../adapters/bundle/recognize.js';
-import { writeBundle, type ExportImage } from '../adapters/bundle/write-bundle.js';
-import { exportDam1 } from './export-dam1.js';
+// `dam export FILE`: the options parsed, the export written by its use case (app/export.ts).
+import { resolve } from 'node:path';
+import { usageError } from '../core/errors.js';
+import { COMPRESSIONS, type Compression } from '../core/ports/bundle-write.js';
+import { enginePlatform, parsePlatforms } from '../core/platform.js';
+import { exportApps, type ExportPorts, type ExportRequest } from '../app/export.js';
 import type { Context } from '../cli/context.js';
 import type { CommandInput, CommandResult } from '../cli/spec.js';
-import { formatBytes } from '../cli/progress.js';
+import { byteMeter } from '../cli/progress.js';
+import { plainEveryMs } from '../cli/file-meter.js';
+import { meteredSaves } from '../cli/save-meter.js';
 import { checkExportSigning, signExport } from './sign.js';
-import { bundleTemp, parseSelfContained, writeSelfContainedExport, type SelfContained } from './export-self-contained.js';
-import { exportFromProduct } from './export-from.js';
-import { meteredSaves, type MeteredEngine } from '../cli/save-meter.js';
-import { parsePlatforms } from '../core/platform.js';
-import type { Platform } from '../core/ports/registry.js';
-import { hostPlatform } from '../adapters/registry/manifest.js';
+import { parseSelfContained } from './export-self-contained.js';
 import type { ExportOptions as ExportFlags } from './export.command.js';
 
-interface ExportOptions {
-  path: string;
-  format: 'text' | 'json' | 'dam1';
-  name?: string;
-  all: boolean;
-  compress: Compression;
-  delta?: string;
-  force: boolean;
-  selfContained?: SelfContained;
-  /** A product file to build the bundle from, instead of the installed apps. */
-  from?: string;
-  platforms: Platform[];
+export async function run(ctx: Context, input: CommandInput<ExportFlags>): Promise<CommandResult> {
+  const options = parseOptions(ctx, input);
+  await checkExportSigning(ctx, input.opts);
+  return { data: await exportApps(await exportPorts(ctx, input.opts), options) };
 }
 
-function parseOptions(ctx: Context, { args, opts }: CommandInput<ExportFlags>): ExportOptions {
+/** The use case's ports from the context: progress and signing through this command's output and options. */
+export async function exportPorts(ctx: Context, opts: Record<string, unknown>): Promise<ExportPorts> {
+  const every = plainEveryMs(ctx.env);
+  return {
+    registries: () => ctx.registries(),
+    store: () => ctx.store(),
+    signal: ctx.signal,
+    engine: () => ctx.engine(),
+    bundles: await ctx.bundleWriter(),
+    files: await ctx.inputFiles(),
+    outputs: await ctx.outputs(),
+    sign: (path) => signExport(ctx, opts, path),
+    report: {
+      info: (m) => ctx.log.info(m),
+      meter: (label, total, sample) => byteMeter(ctx.log, { label, total, sample, ...(every !== undefined ? { plainEveryMs: every } : {}) }),
+      meterSaves: (engine, refs, passes) => meteredSaves(ctx, engine, refs, passes),
+    },
+  };
+}
+
+function parseOptions(ctx: Context, { args, opts }: CommandInput<ExportFlags>): ExportRequest {
   const file = args[0];
   if (!file) throw usageError('Name the file to export to.', 'dam export FILE (an app list), --format json (a product), or --all (a bundle).');
   const all = opts.all === true;
@@ -61,7 +61,7 @@ function parseOptions(ctx: Context, { args, opts }: CommandInput<ExportFlags>): 
     throw usageError('--platform applies with --from PRODUCT (the images\' platforms) or --self-contained (the executable\'s): installed apps have the platform of this engine.', 'dam export --all --from PRODUCT --platform linux/arm64 FILE.');
   }
   if (selfContainedAsked && platforms.length > 1) throw usageError('A self-contained product runs on one platform: give one --platform.', 'Write one file per platform: dam export --all --self-contained --platform linux/arm64 FILE.');
-  const out: ExportOptions = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true, platforms: platforms.length > 0 ? platforms : [hostPlatform()] };
+  const out: ExportRequest = { path: resolve(ctx.cwd, file), format, all, compress, force: opts.force === true, local: opts.local === true, platforms: platforms.length > 0 ? platforms : [enginePlatform(process.arch)] };
   if (typeof opts.from === 'string') out.from = resolve(ctx.cwd, opts.from);
   if (typeof opts.name === 'string') out.name = opts.name;
   if (typeof opts.delta === 'string') out.delta = resolve(ctx.cwd, opts.delta);
@@ -77,126 +77,3 @@ function checkDam1Options(all: boolean, opts: Record<string, unknown>): void {
   }
 }
 
-/** Refuses a target that is a folder, in a missing folder, or an existing file that no export wrote (unless forced). */
-async function checkTarget(options: ExportOptions): Promise<void> {
-  try {
-    const parent = await stat(dirname(options.path));
-    if (!parent.isDirectory()) throw new DamError('NOT_FOUND', `'${dirname(options.path)}' is not a folder.`, 'Give a path in an existing folder.');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The folder '${dirname(options.path)}' does not exist.`, 'Create it first, or give another path.');
-    throw err;
-  }
-  await checkOutputLink(options.path, options.force);
-  let existing: Awaited<ReturnType<typeof stat>>;
-  try {
-    existing = await stat(options.path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return;
-    throw err;
-  }
-  if (!existing.isFile()) throw new DamError('CONFLICT', `'${options.path}' exists and is not a regular file.`, 'Give the path of a file to write.');
-  if (options.force) return;
-  const kind = await recognizeExport(options.path);
-  if (kind === undefined) throw new DamError('CONFLICT', `'${options.path}' exists and is not an export DAM wrote (an app list, a product file or a bundle).`, 'Choose another file name, or add --force to replace it.');
-  // A forgotten --all must not turn a bundle into an 8-byte list, nor a stray --all a list into a bundle.
-  const isArchive = kind === 'bundle' || kind === 'dam1-export';
-  if (isArchive !== options.all) {
-    throw new DamError('CONFLICT', `'${options.path}' is ${isArchive ? 'a bundle' : 'an app list'}, and this export would replace it with ${options.all ? 'a bundle' : 'an app list'}.`,
-      isArchive ? 'Add --all to write a bundle again, choose another file name, or add --force to replace it.' : 'Leave out --all to write a list again, choose another file name, or add --force to replace it.');
-  }
-}
-
-function productOf(state: State, name: string | undefined, images?: Map<number, string>): Product {
-  const apps = state.apps.map((a): ProductApp => {
-    const app: ProductApp = { name: a.name, version: a.version, tag: a.tag, imageId: images?.get(a.id) ?? a.imageId, family: a.family };
-    const repo = state.repos.find((r) => r.id === a.repoId);
-    if (repo) app.repo = repo.server;
-    return app;
-  });
-  const product: Product = { format: PRODUCT_FORMAT, apps };
-  if (name !== undefined) product.name = name;
-  return product;
-}
-
-async function readDelta(path: string): Promise<Inventory> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The inventory '${path}' does not exist.`, 'Write it on the target host with dam inventory -o FILE.');
-    throw err;
-  }
-  return parseInventory(text, path);
-}
-
-/** Each installed app's image, by the app's tag or else its recorded id; NOT_FOUND naming the app. */
-async function appImages(engine: Engine, state: State): Promise<{ images: ExportImage[]; ids: Map<number, string> }> {
-  const images: ExportImage[] = [];
-  const ids = new Map<number, string>();
-  for (const app of state.apps) {
-    const info = (await engine.inspectImage(app.tag)) ?? (await engine.inspectImage(app.imageId));
-    if (!info || (app.imageId.startsWith('sha256:') && info.id !== app.imageId)) {
-      throw new DamError('NOT_FOUND', `The image of the installed app ${app.name}:${app.version} (${app.tag}, ${app.imageId}) is not in the engine.`, `Run dam doctor; reinstall the app (dam install ${app.name}:${app.version}) or remove it before exporting.`);
-    }
-    ids.set(app.id, info.id);
-    images.push({ ref: info.id, tags: [app.tag] });
-  }
-  return { images, ids };
-}
-
-export async function run(ctx: Context, input: CommandInput<ExportFlags>): Promise<CommandResult> {
-  const options = parseOptions(ctx, input);
-  await checkExportSigning(ctx, input.opts);
-  const state = await ctx.store().read();
-  const delta = options.delta === undefined ? undefined : await readDelta(options.delta);
-  await checkTarget(options);
-  if (options.from !== undefined) {
-    const exe = options.selfContained ? await options.selfContained.executable() : undefined;
-    const bundlePath = exe ? bundleTemp(options.path) : options.path;
-    const data = await exportFromProduct(ctx, state, { from: options.from, out: bundlePath, platforms: options.platforms, name: options.name, delta, local: input.opts.local === true, compress: options.compress });
-    if (exe && options.selfContained) Object.assign(data, await writeSelfContainedExport(ctx, options.selfContained.target, exe, bundlePath, options.path), { format: 'self-contained' });
-    const signature = await signExport(ctx, input.opts, data.path);
-    return { data: { ...data, ...(signature ? { signature } : {}) } };
-  }
-  if (!options.all) {
-    const product = productOf(state, options.name);
-    await writeFileAtomic(options.path, options.format === 'json' ? formatProductJson(product) : formatTextList(product), 0o644);
-    ctx.log.info(`Export app list to file '${options.path}'`);
-    return { data: { path: options.path, format: options.format, apps: product.apps.length } };
-  }
-  if (state.apps.length === 0) throw new DamError('NOT_FOUND', 'No apps are installed: there is nothing to put in a bundle.', 'Install apps first (dam install), or export an empty list without --all.');
-  const exe = options.selfContained ? await options.selfContained.executable() : undefined;
-  const engine = await ctx.engine();
-  const { images, ids } = await appImages(engine, state);
-  const metered = await meteredSaves(ctx, engine, images.map((i) => i.ref), options.format === 'dam1' ? 1 : 2);
-  try {
-    if (options.format === 'dam1') return await exportDam1(ctx, input, options, metered.engine, state, images);
-    return await exportBundle(ctx, input, options, { metered, state, images, ids, exe, delta });
-  } finally {
-    metered.stop();
-  }
-}
-
-async function exportBundle(ctx: Context, input: CommandInput, options: ExportOptions, { metered, state, images, ids, exe, delta }: { metered: MeteredEngine; state: State; images: ExportImage[]; ids: Map<number, string>; exe: Awaited<ReturnType<SelfContained['executable']>> | undefined; delta: Inventory | undefined }): Promise<CommandResult> {
-  ctx.log.info(`Writing ${options.compress === 'none' ? 'an uncompressed' : `a ${options.compress}`} bundle of ${state.apps.length} app(s) to '${options.path}'${delta ? ' (a delta)' : ''}...`);
-  const started = Date.now();
-  const bundlePath = exe ? bundleTemp(options.path) : options.path;
-  const written = await writeBundle(metered.engine, productOf(state, options.name, ids), images, { out: bundlePath, compress: options.compress, ...(delta ? { delta } : {}), signal: ctx.signal }).finally(() => metered.stop());
-  if (exe && options.selfContained) Object.assign(written, await writeSelfContainedExport(ctx, options.selfContained.target, exe, bundlePath, options.path));
-  ctx.log.info(`Export app list to apps archive '${options.path}': ${formatBytes(written.bytes)}, ${written.index.blobs.length} layer(s)${written.index.omittedLayers.length ? `, ${written.index.omittedLayers.length} left out` : ''}, in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
-  const signature = await signExport(ctx, input.opts, written.path);
-  return {
-    data: {
-      path: written.path,
-      format: exe ? 'self-contained' : 'bundle',
-      compression: written.compression,
-      bytes: written.bytes,
-      apps: written.index.product.apps.length,
-      images: written.index.images.length,
-      layers: written.index.blobs.length,
-      layerBytes: written.layerBytes,
-      omittedLayers: written.index.omittedLayers,
-      ...(signature ? { signature } : {}),
-    },
-  };
-}

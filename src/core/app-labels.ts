@@ -3,6 +3,8 @@
 import { DamError } from './errors.js';
 import { printable } from './validate.js';
 
+/** Set on the containers DAM creates only to read an image (never started, always removed). */
+export const TEMPORARY_LABEL = 'dam.temporary';
 export const LABEL_FAMILY = 'DAM_APP_FAMILY';
 export const LABEL_MULTIVERSION = 'DAM_APP_MULTIVERSION';
 export const LABEL_SERVERS = 'DAM_APP_SERVERS';

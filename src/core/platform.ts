@@ -66,3 +66,9 @@ export function platformMatches(offered: Platform, wanted: Platform): boolean {
   if (offered.os !== wanted.os || offered.architecture !== wanted.architecture) return false;
   return offered.variant === undefined || wanted.variant === undefined || offered.variant === wanted.variant;
 }
+
+/** The platform of a Linux engine on a CPU Node names `arch` (process.arch): what this host's images are for. */
+export function enginePlatform(arch: string): Platform {
+  const architecture = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[arch] ?? 'amd64';
+  return { os: 'linux', architecture };
+}

@@ -10,8 +10,9 @@ import { embeddedBundle } from './self-contained.js';
 import { openRegularFile } from '../fs/regular-file.js';
 import { trackReads } from '../fs/read-position.js';
 
-export type Compression = 'gzip' | 'zstd' | 'none';
-export const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
+import { COMPRESSIONS, type Compression } from '../../core/ports/bundle-write.js';
+
+export { COMPRESSIONS, type Compression };
 
 /** gzip level 6 (zlib's default): a bundle is written once and carried, so size beats speed (see docs/decisions/0004). */
 export const GZIP_LEVEL = 6;

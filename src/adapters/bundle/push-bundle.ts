@@ -4,26 +4,16 @@
 // checks the digest, and so does the walk). Manifests and tags go last, from the bundle's checked index,
 // only once every blob has passed: a damaged bundle leaves no tag and no manifest behind.
 import type { Readable } from 'node:stream';
-import { DamError } from '../../core/errors.js';
+import { stat } from 'node:fs/promises';
+import { DamError, errnoCode } from '../../core/errors.js';
 import type { RegistryWriter } from '../../core/ports/registry.js';
 import { ociMembers, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { bundleInvalid } from './tar-walk.js';
-import { walkBundle2 } from './oci-read.js';
+import { readIndex2, walkBundle2 } from './oci-read.js';
 
-export interface PushTarget {
-  /** The repository name in the target registry. */
-  name: string;
-  tag: string;
-}
+import type { PushTarget, PushedBundle } from '../../core/ports/bundle.js';
 
-export interface PushedBundle {
-  uploaded: number;
-  uploadedBytes: number;
-  mounted: number;
-  skipped: number;
-  manifests: number;
-  tags: string[];
-}
+export type { PushTarget, PushedBundle };
 
 function drain(body: Readable): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -93,4 +83,14 @@ async function putManifests(images: ResolvedImage2[], writer: RegistryWriter, ta
       result.tags.push(`${target.name}:${target.tag}`);
     }
   }
+}
+
+/** The index of the format 2 bundle at `path` (undefined for another kind); NOT_FOUND or USAGE for no regular file. */
+export async function openPushableBundle(path: string): Promise<{ images: unknown[]; indexSha256: string } | undefined> {
+  const s = await stat(path).catch((err: unknown) => {
+    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The bundle '${path}' does not exist.`, 'Check the path.');
+    throw err;
+  });
+  if (!s.isFile()) throw new DamError('USAGE', `'${path}' is not a regular file.`, 'Give the path of a bundle.');
+  return readIndex2(path);
 }

@@ -20,12 +20,9 @@ import { scanSave, type SaveScan } from './save-scan.js';
 import { walkTar } from './tar-walk.js';
 import { writePackedFile } from './packed-file.js';
 
-export interface ExportImage {
-  /** Image id or tag of a local image. */
-  ref: string;
-  /** The tags the bundle gives it (the apps' tags). */
-  tags: string[];
-}
+import type { ExportImage, WrittenBundle as Written } from '../../core/ports/bundle-write.js';
+
+export type { ExportImage };
 
 export interface WriteBundleOptions {
   out: string;
@@ -37,13 +34,7 @@ export interface WriteBundleOptions {
   onProgress?: (bytes: number) => void;
 }
 
-export interface WrittenBundle {
-  path: string;
-  bytes: number;
-  compression: Compression;
-  index: BundleIndex;
-  /** Uncompressed bytes of the carried layers. */
-  layerBytes: number;
+export interface WrittenBundle extends Written {
   /** Time spent in the measuring pass, ms. */
   measureMs: number;
 }

@@ -12,23 +12,12 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { formatTextList, type Product } from '../../core/product.js';
 import type { Engine } from '../../core/ports/engine.js';
-import { writeDam, type WrittenDam } from '../archive/write-dam.js';
+import { writeDam } from '../archive/write-dam.js';
 import { commitTemp, discardTemp, tempSibling } from '../store/atomic.js';
 
-export interface Dam1ExportApp {
-  name: string;
-  version: string;
-  /** The tag written into the app's .dam, which `docker load` gives the image. */
-  tag: string;
-  /** Image id or tag of the local image. */
-  image: string;
-}
+import type { Dam1ExportApp, WrittenDam1Export } from '../../core/ports/bundle-write.js';
 
-export interface WrittenDam1Export {
-  path: string;
-  bytes: number;
-  dams: Array<Pick<WrittenDam, 'tag' | 'crc32' | 'bytes'> & { file: string }>;
-}
+export type { Dam1ExportApp, WrittenDam1Export };
 
 function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }, body?: Buffer | Readable): Promise<void> {
   return new Promise<void>((resolve, reject) => {

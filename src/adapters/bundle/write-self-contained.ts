@@ -2,7 +2,7 @@
 // trailer (self-contained.ts). The executable comes from --dam-binary, else the running DAM when it is a
 // single executable for that platform, else a release folder (`dam-<version>-<platform>` from `npm run release`).
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DamError } from '../../core/errors.js';
@@ -104,4 +104,13 @@ export async function writeSelfContained(exe: DamExecutable, bundle: string, out
     }
   });
   return exe.length + bundleBytes + trailer(0, 1).length;
+}
+
+/** writeSelfContained, then the bundle file removed (also when writing failed): it was only a step. */
+export async function writeSelfContainedFrom(exe: DamExecutable, bundle: string, out: string): Promise<number> {
+  try {
+    return await writeSelfContained(exe, bundle, out);
+  } finally {
+    await rm(bundle, { force: true });
+  }
 }

@@ -3,34 +3,14 @@
 // core/archive/layer-merge.ts). Reads DESCRIPTION.
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
-import { classify, concernsRoot, hidesBelow, mergeLayers, type LayerItem } from '../../core/archive/layer-merge.js';
+import { classify, concernsRoot, type LayerItem } from '../../core/archive/layer-merge.js';
+import { META_ROOT as ROOT, type LayerScan, type ScannedEntry } from '../../core/archive/meta-listing.js';
 
-export interface MetaEntry {
-  /** Relative to /meta, `/`-separated, e.g. `install` or `www/index.html`. */
-  path: string;
-  type: 'file' | 'directory' | 'symlink' | 'other';
-  mode: number;
-  size: number;
-  linkname?: string;
-}
-
-export interface MetaListing {
-  entries: MetaEntry[];
-  description?: string;
-}
+export type { LayerScan, MetaEntry, MetaListing } from '../../core/archive/meta-listing.js';
+export { endsMeta, listingOf } from '../../core/archive/meta-listing.js';
 
 /** DESCRIPTION is shown in a terminal; more than this is cut. */
 const DESCRIPTION_MAX = 64 * 1024;
-
-/** What one tar holds of /meta: entries (paths inside the image, `meta/...`) and whiteout markers. */
-export interface LayerScan {
-  items: LayerItem<ScannedEntry>[];
-}
-
-/** An entry as scanned; DESCRIPTION keeps its text so that the merged listing can show the visible one. */
-type ScannedEntry = MetaEntry & { text?: string };
-
-const ROOT = 'meta';
 
 /** Reads one tar stream fully, keeping what concerns meta/ (its entries, and whiteouts that may hide them). */
 export async function scanMetaTar(tar: Readable): Promise<LayerScan> {
@@ -62,18 +42,4 @@ async function readText(stream: AsyncIterable<Buffer | Uint8Array>, max: number)
     size += chunk.length;
   }
   return Buffer.concat(chunks).subarray(0, max).toString('utf8');
-}
-
-/** The /meta of these layers (bottom first) merged by core's rule; no entries when there is no /meta folder. */
-export function listingOf(layers: LayerScan[]): MetaListing {
-  const merged = mergeLayers(layers.map((l) => l.items), ROOT);
-  if (merged.kind !== 'found') return { entries: [] };
-  const description = merged.entries.find((e) => e.path === 'DESCRIPTION' && e.type === 'file')?.text;
-  const entries = merged.entries.map(({ text: _text, ...e }) => e);
-  return description === undefined ? { entries } : { entries, description };
-}
-
-/** Whether reading layers top down may stop after this one: lower layers add nothing to /meta. */
-export function endsMeta(layer: LayerScan): boolean {
-  return hidesBelow(layer.items, ROOT);
 }

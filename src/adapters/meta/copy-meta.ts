@@ -4,7 +4,9 @@ import type { Engine } from '../../core/ports/engine.js';
 import { DamError, isDamError } from '../../core/errors.js';
 import { safeExtract } from '../fs/safe-extract.js';
 
-export const TEMPORARY_LABEL = 'dam.temporary';
+import { TEMPORARY_LABEL } from '../../core/app-labels.js';
+
+export { TEMPORARY_LABEL };
 
 export interface CopyMetaOptions {
   /** Extra labels for the temporary container (e.g. the test label); `dam.temporary=true` is always set. */

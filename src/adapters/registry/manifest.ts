@@ -4,6 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { DamError } from '../../core/errors.js';
 import type { BlobRef, Platform } from '../../core/ports/registry.js';
+import { enginePlatform } from '../../core/platform.js';
 
 export const MEDIA = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -22,8 +23,7 @@ export function sha256Digest(bytes: Buffer | string): string {
 
 /** The platform Node runs on, as Docker names it; Linux images are what DAM installs. */
 export function hostPlatform(): Platform {
-  const arch = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' }[process.arch as string] ?? 'amd64';
-  return { os: 'linux', architecture: arch };
+  return enginePlatform(process.arch);
 }
 
 function invalid(label: string, what: string, why: string): DamError {

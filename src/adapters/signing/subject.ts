@@ -12,12 +12,9 @@ import { decompressedStream, sniff } from '../bundle/compression.js';
 import { firstMember, isTarHeader } from '../bundle/tar-walk.js';
 import { inspectArchive } from '../archive/read-archive.js';
 
-export interface MeasuredFile {
-  kind: 'bundle' | 'dam1-export' | 'archive';
-  subject: Subject;
-  /** A bundle's product name, from its index. */
-  productName?: string;
-}
+import type { MeasuredFile } from '../../core/ports/signing.js';
+
+export type { MeasuredFile };
 
 export async function fileSha256(path: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');

@@ -3,7 +3,7 @@
 // src/adapters/bundle. `dam import` reads one through this port.
 import type { Product } from '../product.js';
 import type { MetaEntry } from '../bundle/index-format.js';
-import type { Platform } from './registry.js';
+import type { Platform, RegistryWriter } from './registry.js';
 
 export interface BundleImage {
   /** The tags `docker load` gives the image (the apps' tags). */
@@ -74,4 +74,27 @@ export interface Bundles {
    * returns the ids of the images so staged, so that scripts need not be copied back out of the engine.
    */
   load(contents: BundleContents, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]>;
+}
+
+/** Where `dam push --bundle` puts one image of a bundle: the repository name in the registry, and the tag. */
+export interface PushTarget {
+  name: string;
+  tag: string;
+}
+
+export interface PushedBundle {
+  uploaded: number;
+  uploadedBytes: number;
+  mounted: number;
+  skipped: number;
+  manifests: number;
+  tags: string[];
+}
+
+/** A format 2 bundle pushed into a registry, blob by blob, as it is stored (`dam push --bundle`). */
+export interface BundlePushing {
+  /** The bundle's index (its images and digest); undefined for a file of another kind. NOT_FOUND when missing, USAGE for no regular file. */
+  open(path: string): Promise<{ images: unknown[]; indexSha256: string } | undefined>;
+  /** Pushes every blob, then the manifests and tags; `targetOf` maps a bundle tag to where it goes. */
+  push(path: string, indexSha256: string, writer: RegistryWriter, targetOf: (tag: string) => PushTarget, signal?: AbortSignal): Promise<PushedBundle>;
 }

@@ -1,6 +1,7 @@
 // The container engine, as DAM uses it. Implemented by adapters/docker/DockerEngine over the Engine API.
 // Engine JSON is validated in the adapter and converted to these types; no HTTP or library type leaks here.
 import type { Readable } from 'node:stream';
+import type { LayerScan } from '../archive/meta-listing.js';
 
 export interface EngineInfo {
   /** Engine version, e.g. `20.10.24+dfsg1`. */
@@ -107,3 +108,6 @@ export interface Engine {
   removeContainer(id: string): Promise<void>;
   listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
 }
+
+/** Reads one tar stream (a `docker cp` of /meta, or an image layer) for what it holds of /meta, writing nothing. */
+export type MetaScanner = (tar: Readable) => Promise<LayerScan>;

@@ -149,3 +149,15 @@ export interface Journals {
   /** Journals of operations that did not finish, oldest first. */
   pending(): Promise<ActiveJournal[]>;
 }
+
+/** Files named on the command line, looked at before they are read. */
+export interface InputFiles {
+  /** 'regular', 'other' (a folder, FIFO or device), or undefined when nothing can be found there. */
+  kindOf(path: string): Promise<'regular' | 'other' | undefined>;
+  /** USAGE saying what `path` is unless it is a regular file; never waits on a FIFO. */
+  checkRegular(path: string, what: string): Promise<void>;
+  /** The UTF-8 text of `path`; the file system's error (ENOENT, ...) as it comes. */
+  readText(path: string): Promise<string>;
+  /** What is at `path` (following links): undefined when nothing (ENOENT); other errors as they come. */
+  typeOf(path: string): Promise<'file' | 'directory' | 'other' | undefined>;
+}

@@ -2,7 +2,7 @@
 // src/adapters/signing (trust.json, detached .sig files); the decision itself is core/signing/verdict.ts.
 import type { BundleContents } from './bundle.js';
 import type { AdmitFlags, Verdict } from '../signing/verdict.js';
-import type { Payload } from '../signing/payload.js';
+import type { Payload, Subject } from '../signing/payload.js';
 import type { TrustPolicy } from '../signing/trust.js';
 
 /** A signature check whose file hash comes from the same pass that loads the file (no second read). */
@@ -93,4 +93,24 @@ export interface TrustStore {
    * returns is written atomically when it is a new object. LOCKED after a few seconds of waiting.
    */
   update<T>(command: string, fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T }): Promise<T>;
+}
+
+/** What a signature would pin of a file, and what kind of file it is. */
+export interface MeasuredFile {
+  kind: 'bundle' | 'dam1-export' | 'archive';
+  subject: Subject;
+  /** A bundle's product name, from its index. */
+  productName?: string;
+}
+
+/** What `dam info FILE` reads of a bundle, `.dam` or 1.x export, loading nothing into the engine. */
+export interface ArchiveFacts {
+  /** The file's kind and signed subject (a `.dam`'s image tag included). */
+  measure(path: string, signal?: AbortSignal): Promise<MeasuredFile>;
+  /** The detached signature: `explicit`, else `path.sig` when there is one. */
+  detachedSignature(path: string, explicit?: string): Promise<{ text: string; source: string } | undefined>;
+  /** Whether the bundle sits behind DAM's executable (a self-contained product). */
+  selfContained(path: string): boolean;
+  /** The bundle's index (read from its head); undefined for another kind of file. */
+  openBundle(path: string, signal?: AbortSignal): Promise<BundleContents | undefined>;
 }

@@ -1,31 +1,45 @@
 // `dam export --all --from PRODUCT OUT`: a bundle of format 2 from a product file (a DAM 1.x app list or a
 // JSON product), read straight from the product's registries. No engine is contacted and no script runs.
-import { readFile } from 'node:fs/promises';
 import { DamError, errnoCode } from '../core/errors.js';
+import { formatBytes } from '../core/bytes.js';
 import { parseProductJson, parseTextList, type Product, type ProductApp } from '../core/product.js';
 import { parseRef, resolveAppRef } from '../core/ref.js';
 import { defaultRepo, repoPrefix, type State } from '../core/state.js';
 import type { Platform } from '../core/ports/registry.js';
 import type { Inventory } from '../core/bundle/inventory.js';
 import { formatPlatform } from '../core/platform.js';
-import { planProductExport, type ProductExport } from '../app/export-product.js';
+import { planProductExport, type ProductExport } from './export-product.js';
 import { normalizePlatform, platformMatches } from '../core/platform.js';
 import { planLayers } from '../core/bundle/chain.js';
 import { BUNDLE_FORMAT_2, blobsFor, type BundleIndex2 } from '../core/bundle/index-format2.js';
-import { openStaged, stageEngineImages } from '../adapters/bundle/oci-engine.js';
-import type { Compression } from '../adapters/bundle/compression.js';
-import { writeOciBundle } from '../adapters/bundle/oci-write.js';
-import type { Context } from '../cli/context.js';
-import { byteMeter, formatBytes } from '../cli/progress.js';
-import { plainEveryMs } from '../cli/file-meter.js';
-import { meteredSaves } from '../cli/save-meter.js';
-import { registryFor } from './registry-access.js';
+import type { BundleWriter, Compression } from '../core/ports/bundle-write.js';
+import type { Engine } from '../core/ports/engine.js';
+import type { InputFiles } from '../core/ports/host.js';
+import { registryFor, type RegistryPorts } from './registry-access.js';
 import { repoForReading } from '../core/repo-resolution.js';
 
-export async function readProductFile(path: string): Promise<Product> {
+/** Progress that stops: a meter line on stderr, or the engine's save streams counted. */
+export interface Meter {
+  stop(): void;
+}
+
+export interface ExportFromPorts extends RegistryPorts {
+  engine(): Promise<Engine>;
+  bundles: BundleWriter;
+  files: InputFiles;
+  report: {
+    info(message: string): void;
+    /** A byte meter of `total`, reading how far the work is from `sample`. */
+    meter(label: string, total: number, sample: () => number): Meter;
+    /** The engine with its `docker save` reads of `refs` metered over `passes` passes. */
+    meterSaves(engine: Engine, refs: string[], passes: number): Promise<Meter & { engine: Engine }>;
+  };
+}
+
+export async function readProductFile(files: InputFiles, path: string): Promise<Product> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await files.readText(path);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The product file '${path}' does not exist.`, 'Give an app list (name:version lines) or a JSON product file.');
     throw err;
@@ -52,8 +66,8 @@ export interface ExportFromOptions {
 }
 
 /** The product's images from the engine's cache, each distinct layer compressed once. */
-async function planFromEngine(ctx: Context, state: State, product: Product, options: ExportFromOptions): Promise<ProductExport & { cleanup(): Promise<void> }> {
-  const engine = await ctx.engine();
+async function planFromEngine(ports: ExportFromPorts, state: State, product: Product, options: ExportFromOptions): Promise<ProductExport & { cleanup(): Promise<void> }> {
+  const engine = await ports.engine();
   const byId = new Map<string, string[]>();
   const apps: ProductApp[] = [];
   for (const app of product.apps) {
@@ -64,8 +78,8 @@ async function planFromEngine(ctx: Context, state: State, product: Product, opti
     byId.set(info.id, [...(byId.get(info.id) ?? []), tag]);
     apps.push({ name: app.name, version: app.version, tag, ...(app.family !== undefined ? { family: app.family } : {}), ...(app.repo !== undefined ? { repo: app.repo } : {}) });
   }
-  const metered = await meteredSaves(ctx, engine, [...byId.keys()], 1);
-  const staged = await stageEngineImages(metered.engine, [...byId].map(([id, tags]) => ({ id, tags })), options.out, options.compress ?? 'gzip', ctx.signal).finally(() => metered.stop());
+  const metered = await ports.report.meterSaves(engine, [...byId.keys()], 1);
+  const staged = await ports.bundles.stage(metered.engine, [...byId].map(([id, tags]) => ({ id, tags })), options.out, options.compress ?? 'gzip', ports.signal).finally(() => metered.stop());
   const omitted = options.delta ? planLayers(staged.images.map((i) => i.layers), new Set(options.delta.chains)).omitted : [];
   const index: BundleIndex2 = {
     format: BUNDLE_FORMAT_2,
@@ -74,24 +88,24 @@ async function planFromEngine(ctx: Context, state: State, product: Product, opti
     blobs: blobsFor(staged.images, new Set(omitted), staged.unpacked),
     omittedLayers: [...omitted].sort(),
   };
-  return { index, images: staged.images, openLayer: openStaged(staged), cleanup: staged.cleanup };
+  return { index, images: staged.images, openLayer: staged.openLayer, cleanup: staged.cleanup };
 }
 
-export async function exportFromProduct(ctx: Context, state: State, options: ExportFromOptions) {
-  const product = await readProductFile(options.from);
+export async function exportFromProduct(ports: ExportFromPorts, state: State, options: ExportFromOptions) {
+  const product = await readProductFile(ports.files, options.from);
   if (product.apps.length === 0) throw new DamError('USAGE', `The product '${options.from}' lists no apps.`, 'Add the apps to the product file.');
   const closers: Array<() => Promise<void>> = [];
   try {
     const named = options.name !== undefined ? { ...product, name: options.name } : product;
     let planned: ProductExport;
     if (options.local) {
-      const fromEngine = await planFromEngine(ctx, state, named, options);
+      const fromEngine = await planFromEngine(ports, state, named, options);
       closers.push(fromEngine.cleanup);
       planned = fromEngine;
     } else planned = await planProductExport({
       sourceOf: async (app) => {
         const ref = app.tag !== undefined ? parseRef(app.tag) : resolveAppRef(appReference(app, state), repoPrefix(defaultRepo(state)));
-        const handle = await registryFor(ctx, repoForReading(state, ref).repo, ref);
+        const handle = await registryFor(ports, repoForReading(state, ref).repo, ref);
         closers.push(handle.close);
         const tag = appReference(app, state);
         return { tag, source: { registry: handle.registry, path: handle.path, ref: ref.tag } };
@@ -100,13 +114,12 @@ export async function exportFromProduct(ctx: Context, state: State, options: Exp
     const layerDigests = new Set(planned.images.flatMap((i) => i.parsed.layers.map((l) => l.digest)));
     const layers = planned.index.blobs.filter((b) => layerDigests.has(b.digest));
     const total = layers.reduce((sum, b) => sum + b.size, 0);
-    ctx.log.info(`Writing a bundle of ${product.apps.length} app(s) for ${options.platforms.map(formatPlatform).join(', ')} to '${options.out}': ${planned.index.blobs.length} blob(s), ${formatBytes(total)} of layers...`);
+    ports.report.info(`Writing a bundle of ${product.apps.length} app(s) for ${options.platforms.map(formatPlatform).join(', ')} to '${options.out}': ${planned.index.blobs.length} blob(s), ${formatBytes(total)} of layers...`);
     const started = Date.now();
     let written = 0;
-    const every = plainEveryMs(ctx.env);
-    const meter = byteMeter(ctx.log, { label: `Writing ${options.out}`, total: planned.index.blobs.reduce((sum, b) => sum + b.size, 0), sample: () => written, ...(every !== undefined ? { plainEveryMs: every } : {}) });
-    const bytes = await writeOciBundle(planned.index, planned.images, planned.openLayer, { out: options.out, signal: ctx.signal, onProgress: (n) => { written = n; } }).finally(() => meter.stop());
-    ctx.log.info(`Wrote '${options.out}': ${formatBytes(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+    const meter = ports.report.meter(`Writing ${options.out}`, planned.index.blobs.reduce((sum, b) => sum + b.size, 0), () => written);
+    const bytes = await ports.bundles.writeFormat2(planned.index, planned.images, planned.openLayer, { out: options.out, signal: ports.signal, onProgress: (n) => { written = n; } }).finally(() => meter.stop());
+    ports.report.info(`Wrote '${options.out}': ${formatBytes(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     return {
       path: options.out,
       format: 'bundle',
