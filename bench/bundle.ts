@@ -47,7 +47,10 @@ async function build(tag: string, dockerfile: string, meta = false): Promise<str
   }
   tar.finalize();
   const name = tag.split(':')[0]!.split('/').pop()!;
-  await engine.build(Readable.from(tar), { tag, labels: { DAM_APP_FAMILY: name, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',', [TEST_LABEL]: LABEL } });
+  await engine.build(Readable.from(tar), {
+    tag,
+    labels: { DAM_APP_FAMILY: name, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',', [TEST_LABEL]: LABEL },
+  });
   made.push(tag);
   return tag;
 }
@@ -75,15 +78,26 @@ async function hostFileApps(work: string, prefix: string, count: number, eachMb:
   }
   const meta = join(work, 'host-app');
   await mkdir(join(meta, 'meta'), { recursive: true });
-  for (const script of ['install', 'uninstall']) await writeFile(join(meta, 'meta', script), `#!/bin/sh\necho ${script}\n`, { mode: 0o755 });
+  for (const script of ['install', 'uninstall'])
+    await writeFile(join(meta, 'meta', script), `#!/bin/sh\necho ${script}\n`, { mode: 0o755 });
   const tags: string[] = [];
   for (const [i, list] of parts.entries()) {
     const tag = `${prefix}${i}:1.0`;
     const name = tag.split(':')[0]!;
     const listFile = join(work, `host-app-${i}.txt`);
     await writeFile(listFile, `${list.join('\n')}\n`);
-    const changes = [`LABEL ${TEST_LABEL}=${LABEL}`, `LABEL DAM_APP_FAMILY=${name}`, 'LABEL DAM_APP_MULTIVERSION=false', 'LABEL DAM_APP_SERVERS=,'].map((c) => `--change '${c}'`).join(' ');
-    await run('bash', ['-c', `tar -cf - -C / -T '${listFile}' -C '${meta}' meta 2>/dev/null | docker import ${changes} - '${tag}'`]);
+    const changes = [
+      `LABEL ${TEST_LABEL}=${LABEL}`,
+      `LABEL DAM_APP_FAMILY=${name}`,
+      'LABEL DAM_APP_MULTIVERSION=false',
+      'LABEL DAM_APP_SERVERS=,',
+    ]
+      .map((c) => `--change '${c}'`)
+      .join(' ');
+    await run('bash', [
+      '-c',
+      `tar -cf - -C / -T '${listFile}' -C '${meta}' meta 2>/dev/null | docker import ${changes} - '${tag}'`,
+    ]);
     made.push(tag);
     tags.push(tag);
   }
@@ -109,9 +123,16 @@ async function distinctLayersGzipped(refs: string[]): Promise<number> {
   return total;
 }
 
-async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; rssKb: number; stdout: string }> {
+async function timed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ seconds: number; rssKb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', cmd, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -145,7 +166,8 @@ async function main(): Promise<void> {
     const busybox = await baseImage();
     const base = await build(`${prefix}-base:1`, `FROM ${busybox}\nRUN head -c ${100 * MB} /dev/urandom > /big\n`);
     const apps = [];
-    for (const x of ['a', 'b', 'c']) apps.push(await build(`${prefix}-${x}:1.0`, `FROM ${base}\nCOPY meta /meta\n`, true));
+    for (const x of ['a', 'b', 'c'])
+      apps.push(await build(`${prefix}-${x}:1.0`, `FROM ${base}\nCOPY meta /meta\n`, true));
 
     console.log('size: three apps sharing a 100 MB base');
     const small = await tempHome();
@@ -161,15 +183,26 @@ async function main(): Promise<void> {
     const distinct = await distinctLayersGzipped(apps);
     const bundleBytes = await size(bundle);
     ratio('bundle / DAM 1.x layout (3 .dam)', bundleBytes, layout1x, 0.4, `${fmt(bundleBytes)} vs ${fmt(layout1x)}`);
-    ratio('bundle / distinct layers gzip\'d', bundleBytes, distinct, 1.05, `${fmt(bundleBytes)} vs ${fmt(distinct)}; export ${exp.seconds}s`);
+    ratio(
+      "bundle / distinct layers gzip'd",
+      bundleBytes,
+      distinct,
+      1.05,
+      `${fmt(bundleBytes)} vs ${fmt(distinct)}; export ${exp.seconds}s`,
+    );
     for (const c of ['zstd', 'none']) {
       const f = join(dir, `small-${c}.dam`);
       const t = await timed(process.execPath, [DAM_BIN, '--home', small.home, 'export', '--all', '--compress', c, f]);
-      console.log(`  (--compress ${c}: ${fmt(await size(f))} in ${t.seconds}s; gzip: ${fmt(bundleBytes)} in ${exp.seconds}s)`);
+      console.log(
+        `  (--compress ${c}: ${fmt(await size(f))} in ${t.seconds}s; gzip: ${fmt(bundleBytes)} in ${exp.seconds}s)`,
+      );
     }
 
     console.log('delta: one app gets a new 10 MB top layer');
-    const inventory = buildInventory([], await Promise.all(apps.map(async (t) => (await engine.inspectImage(t))!.layers)));
+    const inventory = buildInventory(
+      [],
+      await Promise.all(apps.map(async (t) => (await engine.inspectImage(t))!.layers)),
+    );
     const invFile = join(dir, 'inventory.json');
     await writeFile(invFile, formatInventory(inventory));
     const changed = await build(`${prefix}-c:2.0`, `FROM ${apps[2]}\nRUN head -c ${10 * MB} /dev/urandom > /top\n`);
@@ -177,7 +210,16 @@ async function main(): Promise<void> {
     homes.push(deltaHome.cleanup);
     await installAll(deltaHome.home, [apps[0]!, apps[1]!, changed]);
     const deltaFile = join(dir, 'delta.dam');
-    await timed(process.execPath, [DAM_BIN, '--home', deltaHome.home, 'export', '--all', '--delta', invFile, deltaFile]);
+    await timed(process.execPath, [
+      DAM_BIN,
+      '--home',
+      deltaHome.home,
+      'export',
+      '--all',
+      '--delta',
+      invFile,
+      deltaFile,
+    ]);
     const top = (await engine.inspectImage(changed))!.layers.at(-1)!;
     let topGz = 0;
     await walkTar(await engine.save([changed]), { path: 'docker save' }, async (header, body) => {
@@ -189,7 +231,13 @@ async function main(): Promise<void> {
       await pipeline(body, createGzip({ level: GZIP_LEVEL }), count);
       if (`sha256:${hash.digest('hex')}` === top) topGz = gz;
     });
-    ratio('delta bundle / new layer gzip\'d', await size(deltaFile), topGz, 1.1, `${fmt(await size(deltaFile))} vs ${fmt(topGz)}`);
+    ratio(
+      "delta bundle / new layer gzip'd",
+      await size(deltaFile),
+      topGz,
+      1.1,
+      `${fmt(await size(deltaFile))} vs ${fmt(topGz)}`,
+    );
 
     second = await startSecondEngine();
     const importCase = async (label: string, mb: number, runs: number, compare: boolean): Promise<void> => {
@@ -197,7 +245,14 @@ async function main(): Promise<void> {
       const each = Math.round((mb - 100) / count);
       const images: string[] = DATA === 'random' ? [] : await hostFileApps(dir, `${prefix}-${label}`, count, each);
       if (DATA === 'random') {
-        for (let i = 0; i < count; i++) images.push(await build(`${prefix}-${label}${i}:1.0`, `FROM ${base}\nCOPY meta /meta\nRUN head -c ${each * MB} /dev/urandom > /data\n`, true));
+        for (let i = 0; i < count; i++)
+          images.push(
+            await build(
+              `${prefix}-${label}${i}:1.0`,
+              `FROM ${base}\nCOPY meta /meta\nRUN head -c ${each * MB} /dev/urandom > /data\n`,
+              true,
+            ),
+          );
       }
       const h = await tempHome();
       homes.push(h.cleanup);
@@ -207,7 +262,9 @@ async function main(): Promise<void> {
       const drainStart = performance.now();
       await pipeline(await engine.save(images), new Writable({ write: (_c, _e, cb) => cb() }));
       const drain = (performance.now() - drainStart) / 1000;
-      console.log(`  export of ${images.length} apps (${mb} MB of layers): ${fmt(await size(file))} in ${ex.seconds}s, peak RSS ${(ex.rssKb / 1024).toFixed(0)} MB; one plain read of docker save (the measuring pass's floor) ${drain.toFixed(1)}s`);
+      console.log(
+        `  export of ${images.length} apps (${mb} MB of layers): ${fmt(await size(file))} in ${ex.seconds}s, peak RSS ${(ex.rssKb / 1024).toFixed(0)} MB; one plain read of docker save (the measuring pass's floor) ${drain.toFixed(1)}s`,
+      );
       results.push({ name: `export peak RSS MB (${mb} MB)`, value: ex.rssKb / 1024, limit: 200 });
       // The real command, end to end: plan, verify while loading, every app's install script, the commit.
       const importRun = async () => {
@@ -240,20 +297,31 @@ async function main(): Promise<void> {
       results.push({ name: `import peak RSS MB (${mb} MB)`, value: rss / 1024, limit: 200 });
       if (compare) {
         const floor = median(times.docker!);
-        ratio('dam import --yes / docker load', median(times.import!), floor, 1.2, `${median(times.import!).toFixed(2)}s vs ${floor.toFixed(2)}s, median of ${runs}`);
+        ratio(
+          'dam import --yes / docker load',
+          median(times.import!),
+          floor,
+          1.2,
+          `${median(times.import!).toFixed(2)}s vs ${floor.toFixed(2)}s, median of ${runs}`,
+        );
       }
       for (const t of images) await engine.removeImage(t, { force: true }).catch(() => undefined);
       await rm(file, { force: true });
       if (floorFile) await rm(floorFile, { force: true });
     };
-    console.log(`import: a ~500 MB product into an empty second engine (${DATA === 'random' ? 'random data, which no compressor shrinks' : 'real host files, as apps carry'})`);
+    console.log(
+      `import: a ~500 MB product into an empty second engine (${DATA === 'random' ? 'random data, which no compressor shrinks' : 'real host files, as apps carry'})`,
+    );
     await importCase('load', 500, RUNS, true);
     if (BIG_MB > 0) {
       console.log(`memory: a ${BIG_MB} MB bundle`);
       await importCase('big', BIG_MB, 1, false);
     }
     console.log('memory:');
-    for (const r of results.filter((x) => x.name.includes('RSS'))) console.log(`  ${r.name.padEnd(44)} ${r.value.toFixed(0)} MB (limit ${r.limit})  ${r.value < r.limit ? 'ok' : 'OVER'}`);
+    for (const r of results.filter((x) => x.name.includes('RSS')))
+      console.log(
+        `  ${r.name.padEnd(44)} ${r.value.toFixed(0)} MB (limit ${r.limit})  ${r.value < r.limit ? 'ok' : 'OVER'}`,
+      );
     process.exitCode = results.every((r) => r.value <= r.limit) ? 0 : 1;
   } finally {
     await second?.stop();

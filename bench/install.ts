@@ -19,19 +19,36 @@ const work = mkdtempSync(join(tmpdir(), 'dam-bench-install-'));
 function writeMeta(): void {
   const meta = join(work, 'app', 'meta');
   mkdirSync(meta, { recursive: true });
-  for (const script of ['install', 'uninstall']) writeFileSync(join(meta, script), `#!/bin/sh\necho "${script} $DAM_APP_NAME" > /dev/null\n`, { mode: 0o755 });
+  for (const script of ['install', 'uninstall'])
+    writeFileSync(join(meta, script), `#!/bin/sh\necho "${script} $DAM_APP_NAME" > /dev/null\n`, { mode: 0o755 });
 }
 
 async function main(): Promise<void> {
   writeMeta();
   const list = await hostFileList(work, BYTES);
-  const changes = ['LABEL dam.test=bench', `LABEL DAM_APP_FAMILY=${name}`, 'LABEL DAM_APP_MULTIVERSION=false', 'LABEL DAM_APP_SERVERS=,'].flatMap((c) => ['--change', c]);
-  execFileSync('bash', ['-c', `tar -cf - -C / -T '${list}' -C '${join(work, 'app')}' meta 2>/dev/null | docker import ${changes.map((c) => `'${c}'`).join(' ')} - '${IMAGE}'`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const changes = [
+    'LABEL dam.test=bench',
+    `LABEL DAM_APP_FAMILY=${name}`,
+    'LABEL DAM_APP_MULTIVERSION=false',
+    'LABEL DAM_APP_SERVERS=,',
+  ].flatMap((c) => ['--change', c]);
+  execFileSync(
+    'bash',
+    [
+      '-c',
+      `tar -cf - -C / -T '${list}' -C '${join(work, 'app')}' meta 2>/dev/null | docker import ${changes.map((c) => `'${c}'`).join(' ')} - '${IMAGE}'`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const saveHome = join(work, 'save-home');
-  execFileSync(process.execPath, [DAM, '--home', saveHome, 'save', IMAGE, '-o', join(work, 'app.dam')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [DAM, '--home', saveHome, 'save', IMAGE, '-o', join(work, 'app.dam')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const file = join(work, 'app.dam');
   const size = Number(execFileSync('stat', ['-c', '%s', file], { encoding: 'utf8' }));
-  console.log(`install from a .dam vs gunzip -c | docker load + script, ${RUNS} interleaved runs, archive ${mb(size)} MB`);
+  console.log(
+    `install from a .dam vs gunzip -c | docker load + script, ${RUNS} interleaved runs, archive ${mb(size)} MB`,
+  );
 
   const rmi = () => spawnSync('docker', ['rmi', '-f', IMAGE], { stdio: 'ignore' });
   const signedHome = trustingHost(file);
@@ -40,14 +57,22 @@ async function main(): Promise<void> {
   const signed: number[] = [];
   const rss: number[] = [];
   const install = (home: string) => {
-    const r = timed(process.execPath, ['--import', PEAK, DAM, '--home', home, 'install', file], { ...process.env, NO_COLOR: '1' });
+    const r = timed(process.execPath, ['--import', PEAK, DAM, '--home', home, 'install', file], {
+      ...process.env,
+      NO_COLOR: '1',
+    });
     if (!/was installed/.test(r.stderr)) throw new Error(`dam install failed: ${r.stderr}`);
     execFileSync(process.execPath, [DAM, '--home', home, 'remove', name], { stdio: 'ignore' });
     return r;
   };
   for (let i = 0; i < RUNS; i++) {
     rmi();
-    base.push(timed('bash', ['-c', `set -o pipefail; gunzip -c '${file}' | docker load -q >/dev/null && cd '${join(work, 'app', 'meta')}' && DAM_APP_NAME=${name} ./install`]).ms);
+    base.push(
+      timed('bash', [
+        '-c',
+        `set -o pipefail; gunzip -c '${file}' | docker load -q >/dev/null && cd '${join(work, 'app', 'meta')}' && DAM_APP_NAME=${name} ./install`,
+      ]).ms,
+    );
     rmi();
     const r = install(join(work, `home-${i}`));
     dam.push(r.ms);
@@ -61,9 +86,15 @@ async function main(): Promise<void> {
   const signedRatio = median(signed) / median(base);
   const peak = Math.max(...rss);
   console.log(`  gunzip | docker load + script  ${median(base).toFixed(0).padStart(6)} ms  baseline`);
-  console.log(`  dam install FILE.dam           ${median(dam).toFixed(0).padStart(6)} ms  x${ratio.toFixed(2)} ${ratio <= 0.9 ? 'ok (<= 0.9x)' : 'OVER (0.9x)'}`);
-  console.log(`  the same, signed and trusted   ${median(signed).toFixed(0).padStart(6)} ms  x${signedRatio.toFixed(2)} ${signedRatio <= 1.0 ? 'ok (<= 1.0x)' : 'OVER (1.0x)'}, opens of the file: ${reads} ${reads === 1 ? 'ok (one read)' : 'OVER (1)'}`);
-  console.log(`  dam peak RSS                   ${peak.toFixed(0).padStart(6)} MB  ${peak < 150 ? 'ok (< 150 MB)' : 'OVER (150 MB)'}`);
+  console.log(
+    `  dam install FILE.dam           ${median(dam).toFixed(0).padStart(6)} ms  x${ratio.toFixed(2)} ${ratio <= 0.9 ? 'ok (<= 0.9x)' : 'OVER (0.9x)'}`,
+  );
+  console.log(
+    `  the same, signed and trusted   ${median(signed).toFixed(0).padStart(6)} ms  x${signedRatio.toFixed(2)} ${signedRatio <= 1.0 ? 'ok (<= 1.0x)' : 'OVER (1.0x)'}, opens of the file: ${reads} ${reads === 1 ? 'ok (one read)' : 'OVER (1)'}`,
+  );
+  console.log(
+    `  dam peak RSS                   ${peak.toFixed(0).padStart(6)} MB  ${peak < 150 ? 'ok (< 150 MB)' : 'OVER (150 MB)'}`,
+  );
   process.exitCode = ratio <= 0.9 && signedRatio <= 1.0 && reads === 1 && peak < 150 ? 0 : 1;
 }
 
@@ -71,7 +102,11 @@ async function main(): Promise<void> {
 function trustingHost(file: string): string {
   const signer = join(work, 'signer-home');
   const host = join(work, 'signed-host');
-  const run = (home: string, args: string[]) => execFileSync(process.execPath, [DAM, '--home', home, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = (home: string, args: string[]) =>
+    execFileSync(process.execPath, [DAM, '--home', home, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
   run(signer, ['key', 'generate', 'bench']);
   writeFileSync(join(work, 'bench.pub'), run(signer, ['key', 'export-public', 'bench']));
   run(host, ['trust', 'add', join(work, 'bench.pub')]);
@@ -81,10 +116,21 @@ function trustingHost(file: string): string {
 
 /** How many times the file is opened and closed while `action` runs (inotify). */
 async function opensDuring(file: string, action: () => void): Promise<number> {
-  const watch = spawn('inotifywait', ['-m', '-e', 'close', '--format', '%e', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve) => watch.stderr.on('data', (d: Buffer) => (d.toString().includes('Watches established') ? resolve() : undefined)));
+  const watch = spawn('inotifywait', ['-m', '-e', 'close', '--format', '%e', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve) =>
+    watch.stderr.on('data', (d: Buffer) => (d.toString().includes('Watches established') ? resolve() : undefined)),
+  );
   let closes = 0;
-  watch.stdout.on('data', (d: Buffer) => (closes += d.toString().split('\n').filter((l) => l.startsWith('CLOSE')).length));
+  watch.stdout.on(
+    'data',
+    (d: Buffer) =>
+      (closes += d
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('CLOSE')).length),
+  );
   action();
   await new Promise((resolve) => setTimeout(resolve, 200));
   watch.kill();

@@ -30,7 +30,11 @@ export async function hostFileList(work: string, bytes: number): Promise<string>
   return list;
 }
 
-export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stderr: string } {
+export function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { ms: number; stderr: string } {
   const start = process.hrtime.bigint();
   const r = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -48,7 +52,9 @@ export function peakRssMb(stderr: string): number {
 /** CPU seconds of a process and of its children it waited for (Linux /proc; NaN elsewhere): `self` for this one. */
 export function cpuSeconds(pid: number | 'self'): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     // utime, stime, cutime, cstime: fields 14 to 17, counted after the command name (field 2) as 12 to 15.
     return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / 100;
   } catch {

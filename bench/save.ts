@@ -32,15 +32,22 @@ async function verifyCost(path: string): Promise<void> {
     if (!isDamError(err, 'NOT_FOUND')) throw err;
   });
   const withMeta = Number(process.hrtime.bigint() - start) / 1e6;
-  console.log(`verifying the .dam (CRC-32, gzip, tar, layer sha256): inspectArchive ${inspect.toFixed(0)} ms, with /meta ${withMeta.toFixed(0)} ms; gunzip -c alone ${gunzip.toFixed(0)} ms`);
+  console.log(
+    `verifying the .dam (CRC-32, gzip, tar, layer sha256): inspectArchive ${inspect.toFixed(0)} ms, with /meta ${withMeta.toFixed(0)} ms; gunzip -c alone ${gunzip.toFixed(0)} ms`,
+  );
   rmSync(path);
 }
 
-
 async function main(): Promise<void> {
   const list = await hostFileList(work, TARGET_BYTES);
-  execFileSync('bash', ['-c', `tar -C / -cf - -T '${list}' 2>/dev/null | docker import --change 'LABEL dam.test=bench' - '${IMAGE}'`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const image = JSON.parse(execFileSync('docker', ['image', 'inspect', IMAGE, '--format', '{{json .Size}}'], { encoding: 'utf8' })) as number;
+  execFileSync(
+    'bash',
+    ['-c', `tar -C / -cf - -T '${list}' 2>/dev/null | docker import --change 'LABEL dam.test=bench' - '${IMAGE}'`],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const image = JSON.parse(
+    execFileSync('docker', ['image', 'inspect', IMAGE, '--format', '{{json .Size}}'], { encoding: 'utf8' }),
+  ) as number;
   console.log(`dam save vs docker save | gzip, ${RUNS} interleaved runs, image ${mb(image)} MB`);
 
   const base = { ms: [] as number[], bytes: 0 };
@@ -60,17 +67,31 @@ async function main(): Promise<void> {
   }
   const ratio = median(dam.ms) / median(base.ms);
   const peak = Math.max(...dam.rssKb) / 1024;
-  console.log(`  docker save | gzip -6   ${median(base.ms).toFixed(0).padStart(6)} ms  ${mb(base.bytes).padStart(6)} MB  baseline`);
-  console.log(`  dam save                ${median(dam.ms).toFixed(0).padStart(6)} ms  ${mb(dam.bytes).padStart(6)} MB  x${ratio.toFixed(2)} ${ratio <= 1.0 ? 'ok (<= 1.0x)' : 'OVER (1.0x)'}`);
-  console.log(`  dam peak RSS            ${peak.toFixed(0).padStart(6)} MB            ${peak < 150 ? 'ok (< 150 MB)' : 'OVER (150 MB)'}`);
+  console.log(
+    `  docker save | gzip -6   ${median(base.ms).toFixed(0).padStart(6)} ms  ${mb(base.bytes).padStart(6)} MB  baseline`,
+  );
+  console.log(
+    `  dam save                ${median(dam.ms).toFixed(0).padStart(6)} ms  ${mb(dam.bytes).padStart(6)} MB  x${ratio.toFixed(2)} ${ratio <= 1.0 ? 'ok (<= 1.0x)' : 'OVER (1.0x)'}`,
+  );
+  console.log(
+    `  dam peak RSS            ${peak.toFixed(0).padStart(6)} MB            ${peak < 150 ? 'ok (< 150 MB)' : 'OVER (150 MB)'}`,
+  );
 
   console.log('writeDam in-process by gzip level (one run each):');
   const engine = createDockerEngine(process.env);
   for (const level of [1, 3, 6]) {
     const start = process.hrtime.bigint();
-    const w = await writeDam(engine, IMAGE, { name: 'bench', version: String(level), tag: IMAGE, dir: work, gzipLevel: level });
+    const w = await writeDam(engine, IMAGE, {
+      name: 'bench',
+      version: String(level),
+      tag: IMAGE,
+      dir: work,
+      gzipLevel: level,
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    console.log(`  level ${level}  ${ms.toFixed(0).padStart(6)} ms  ${mb(w.bytes).padStart(6)} MB  x${(ms / median(base.ms)).toFixed(2)} of baseline time, x${(w.bytes / base.bytes).toFixed(2)} of its size`);
+    console.log(
+      `  level ${level}  ${ms.toFixed(0).padStart(6)} ms  ${mb(w.bytes).padStart(6)} MB  x${(ms / median(base.ms)).toFixed(2)} of baseline time, x${(w.bytes / base.bytes).toFixed(2)} of its size`,
+    );
     if (level !== 6) rmSync(w.path);
     else await verifyCost(w.path);
   }

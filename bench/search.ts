@@ -61,7 +61,10 @@ function timed(command: string, args: string[]): Promise<number> {
 }
 
 /** A TCP proxy that holds every chunk from the client for `delayMs` before passing it on: +20 ms per request. */
-async function startDelayProxy(target: { host: string; port: number }, delayMs: number): Promise<{ port: number; stop(): Promise<void> }> {
+async function startDelayProxy(
+  target: { host: string; port: number },
+  delayMs: number,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect({ port: target.port, host: target.host, noDelay: true });
@@ -78,10 +81,11 @@ async function startDelayProxy(target: { host: string; port: number }, delayMs: 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as AddressInfo).port,
-    stop: () => new Promise((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    stop: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -95,20 +99,28 @@ async function main(): Promise<void> {
     const names = Array.from({ length: APPS }, (_, i) => `dam-bench-app-${String(i).padStart(4, '0')}`);
     const seedStart = Date.now();
     await seedRegistry(registry, { names, tags: ['1.0', '1.1', 'latest'], concurrency: 8 });
-    console.log(`seeded ${APPS} apps x 3 tags in ${fmt(Date.now() - seedStart)}; ${RUNS} interleaved runs each, medians`);
+    console.log(
+      `seeded ${APPS} apps x 3 tags in ${fmt(Date.now() - seedStart)}; ${RUNS} interleaved runs each, medians`,
+    );
     const [, port] = registry.host.split(':');
     proxy = await startDelayProxy({ host: '127.0.0.1', port: Number(port) }, DELAY_MS);
-    for (const [name, server] of [['lo', registry.host], ['wan', `127.0.0.1:${proxy.port}`]]) {
+    for (const [name, server] of [
+      ['lo', registry.host],
+      ['wan', `127.0.0.1:${proxy.port}`],
+    ]) {
       const out = await dam(['addrepo', '--name', name ?? '', '--server', server ?? '', '--insecure'], { home });
       if (out.code !== 0) throw new Error(out.stderr);
     }
     // BENCH_DAM_ARGS adds flags to dam search, e.g. `--concurrency 32` to try another setting.
     const extra = (process.env.BENCH_DAM_ARGS ?? '').split(' ').filter(Boolean);
-    const search = (repo: string) => timed(process.execPath, [DAM, '--home', home, 'search', '--repo', repo, '--json', ...extra]);
-    const minimal = (base: string, concurrency: number) => timed(process.execPath, ['-e', MINIMAL_CLIENT, base, String(concurrency)]);
+    const search = (repo: string) =>
+      timed(process.execPath, [DAM, '--home', home, 'search', '--repo', repo, '--json', ...extra]);
+    const minimal = (base: string, concurrency: number) =>
+      timed(process.execPath, ['-e', MINIMAL_CLIENT, base, String(concurrency)]);
     const check = await dam(['search', '--repo', 'lo', '--json'], { home });
     const found = JSON.parse(check.stdout) as { tags: string[] }[];
-    if (found.length !== APPS || found.some((h) => h.tags.length !== 3)) throw new Error(`dam search found ${found.length} apps`);
+    if (found.length !== APPS || found.some((h) => h.tags.length !== 3))
+      throw new Error(`dam search found ${found.length} apps`);
 
     const lo = { dam: [] as number[], base: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
@@ -123,8 +135,12 @@ async function main(): Promise<void> {
     }
     const loRatio = median(lo.dam) / median(lo.base);
     const wanRatio = median(wan.base) / median(wan.dam);
-    console.log(`loopback: dam search ${fmt(median(lo.dam))}, minimal client 8 at a time ${fmt(median(lo.base))}: ratio ${loRatio.toFixed(2)}x (target <= 1.2x) ${loRatio <= 1.2 ? 'OK' : 'MISSED'}`);
-    console.log(`+${DELAY_MS} ms per request: dam search ${fmt(median(wan.dam))}, one request at a time ${fmt(median(wan.base))}: dam ${wanRatio.toFixed(1)}x faster (target >= 8x) ${wanRatio >= 8 ? 'OK' : 'MISSED'}`);
+    console.log(
+      `loopback: dam search ${fmt(median(lo.dam))}, minimal client 8 at a time ${fmt(median(lo.base))}: ratio ${loRatio.toFixed(2)}x (target <= 1.2x) ${loRatio <= 1.2 ? 'OK' : 'MISSED'}`,
+    );
+    console.log(
+      `+${DELAY_MS} ms per request: dam search ${fmt(median(wan.dam))}, one request at a time ${fmt(median(wan.base))}: dam ${wanRatio.toFixed(1)}x faster (target >= 8x) ${wanRatio >= 8 ? 'OK' : 'MISSED'}`,
+    );
   } finally {
     await proxy?.stop();
     await cleanup();

@@ -29,11 +29,18 @@ process.env.DAMTEST_LOG = join(dir, 'scripts.log');
 function timed(file: string, args: string[], home: string): Promise<number> {
   const start = process.hrtime.bigint();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, args, { env: { ...process.env, ...second.env, DAM_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(file, args, {
+      env: { ...process.env, ...second.env, DAM_HOME: home, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise(Number(process.hrtime.bigint() - start) / 1e9) : reject(new Error(`${file} ${args.join(' ')}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolvePromise(Number(process.hrtime.bigint() - start) / 1e9)
+        : reject(new Error(`${file} ${args.join(' ')}: ${stderr}`)),
+    );
   });
 }
 
@@ -64,10 +71,15 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = median(times['exe import product.bundle']!);
-  console.log(`self-contained import, median of ${RUNS} interleaved runs; bundle ${((await stat(bundle)).size / 1e6).toFixed(1)} MB, product.run ${((await stat(product)).size / 1e6).toFixed(1)} MB`);
-  for (const [name, xs] of Object.entries(times)) console.log(`  ${name.padEnd(32)} ${median(xs).toFixed(2).padStart(7)} s  x${(median(xs) / base).toFixed(3)}`);
+  console.log(
+    `self-contained import, median of ${RUNS} interleaved runs; bundle ${((await stat(bundle)).size / 1e6).toFixed(1)} MB, product.run ${((await stat(product)).size / 1e6).toFixed(1)} MB`,
+  );
+  for (const [name, xs] of Object.entries(times))
+    console.log(`  ${name.padEnd(32)} ${median(xs).toFixed(2).padStart(7)} s  x${(median(xs) / base).toFixed(3)}`);
   const ratio = median(times['./product.run import']!) / base;
-  console.log(`  ./product.run import over the bundle import: x${ratio.toFixed(3)} ${ratio <= 1.05 ? 'ok (<= 1.05)' : 'OVER (1.05 allowed)'}`);
+  console.log(
+    `  ./product.run import over the bundle import: x${ratio.toFixed(3)} ${ratio <= 1.05 ? 'ok (<= 1.05)' : 'OVER (1.05 allowed)'}`,
+  );
   process.exitCode = ratio <= 1.05 ? 0 : 1;
 } finally {
   await second.stop();

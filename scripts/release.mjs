@@ -55,9 +55,20 @@ async function bundle(entry, outfile, version) {
 function seaBlob(run, main, name, { codeCache = false, snapshot = false } = {}) {
   const config = join(WORK, `${name}.json`);
   const output = join(WORK, `${name}.blob`);
-  writeFileSync(config, JSON.stringify({ main, output, disableExperimentalSEAWarning: true, useCodeCache: codeCache, useSnapshot: snapshot }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main,
+      output,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: codeCache,
+      useSnapshot: snapshot,
+    }),
+  );
   // Node warns that it has not verified every module it loads in a snapshot; main's top level only loads them.
-  execFileSync(run[0], [...run.slice(1), '--no-warnings', '--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(run[0], [...run.slice(1), '--no-warnings', '--experimental-sea-config', config], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return readFileSync(output);
 }
 
@@ -67,7 +78,8 @@ function blobs(targets, main, cfg) {
   const made = (target) => {
     if (STARTUP === 'none' || target.platform === 'win-x64') return portable;
     const node = nodeBinary(CACHE, target, cfg.node);
-    if (target.platform === 'linux-x64') return seaBlob([node], main, target.platform, STARTUP === 'snapshot' ? { snapshot: true } : { codeCache: true });
+    if (target.platform === 'linux-x64')
+      return seaBlob([node], main, target.platform, STARTUP === 'snapshot' ? { snapshot: true } : { codeCache: true });
     return STARTUP === 'snapshot' ? seaBlob([...QEMU, node], main, target.platform, { snapshot: true }) : portable;
   };
   return new Map(targets.map((t) => [t.platform, made(t)]));
@@ -89,8 +101,10 @@ function sha256(file) {
 }
 
 async function main() {
-  if (!['snapshot', 'code-cache', 'none'].includes(STARTUP)) throw new Error(`DAM_RELEASE_STARTUP must be snapshot, code-cache or none, not '${STARTUP}'`);
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('the release is built on linux-x64 (it runs the x64 Node binary to make the blob)');
+  if (!['snapshot', 'code-cache', 'none'].includes(STARTUP))
+    throw new Error(`DAM_RELEASE_STARTUP must be snapshot, code-cache or none, not '${STARTUP}'`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error('the release is built on linux-x64 (it runs the x64 Node binary to make the blob)');
   const cfg = releaseConfig(ROOT);
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
@@ -110,7 +124,17 @@ async function main() {
   const host = files[0];
   for (const target of ONLY ? [] : TARGETS.filter((t) => t.deb)) {
     const exe = files[TARGETS.indexOf(target)];
-    files.push(await buildDeb({ root: ROOT, work: WORK, out: OUT, version: cfg.version, arch: target.deb, executable: exe, host }));
+    files.push(
+      await buildDeb({
+        root: ROOT,
+        work: WORK,
+        out: OUT,
+        version: cfg.version,
+        arch: target.deb,
+        executable: exe,
+        host,
+      }),
+    );
   }
   writeFileSync(join(OUT, 'SHA256SUMS'), files.map((f) => `${sha256(f)}  ${basename(f)}\n`).join(''));
   rmSync(WORK, { recursive: true, force: true });

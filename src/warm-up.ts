@@ -16,7 +16,17 @@ export async function warmUp(): Promise<void> {
   await program.parseAsync(['--home', '/nonexistent', 'list', '--json'], { from: 'user' });
   // Through JSON, so that this stays free of the app record's type.
   const state = JSON.parse(serializeState(initialState())) as { apps: unknown[] };
-  state.apps.push({ id: 1, name: 'app', version: '1.0', tag: 'app:1.0', imageId: `sha256:${'0'.repeat(64)}`, repoId: 1, family: 'app', multiversion: false, installedAt: '2026-01-01T00:00:00.000Z' });
+  state.apps.push({
+    id: 1,
+    name: 'app',
+    version: '1.0',
+    tag: 'app:1.0',
+    imageId: `sha256:${'0'.repeat(64)}`,
+    repoId: 1,
+    family: 'app',
+    multiversion: false,
+    installedAt: '2026-01-01T00:00:00.000Z',
+  });
   parseState(JSON.stringify(state), 'state.json');
   table(['NAME', 'VERSION'], [['app', '1.0']]);
   await COMMANDS.find((c) => c.name === 'list')?.load();

@@ -39,7 +39,12 @@ after(async () => {
   await cleanupHome();
 });
 
-const zlibCrc = (path: string) => execFileSync('python3', ['-c', 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))', path], { encoding: 'utf8' }).trim();
+const zlibCrc = (path: string) =>
+  execFileSync(
+    'python3',
+    ['-c', 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))', path],
+    { encoding: 'utf8' },
+  ).trim();
 const dockerLoad = (path: string) => execFileSync('docker', ['load', '-i', path], { encoding: 'utf8' });
 
 async function memberNames(path: string): Promise<string[]> {
@@ -60,7 +65,13 @@ test('writeDam: a CRC-named .dam that docker load accepts and tags', async () =>
   const newTag = `localhost:5000/${app}:1.0`;
   created.push(newTag);
   let progress = 0;
-  const written = await writeDam(engine, tag, { name: app, version: '1.0', tag: newTag, dir, onProgress: (b) => (progress = b) });
+  const written = await writeDam(engine, tag, {
+    name: app,
+    version: '1.0',
+    tag: newTag,
+    dir,
+    onProgress: (b) => (progress = b),
+  });
   assert.equal(basename(written.path), formatDamName(app, '1.0', parseInt(written.crc32, 16)));
   assert.equal(zlibCrc(written.path), written.crc32, 'the name carries zlib.crc32 of the file');
   assert.equal(progress, written.bytes);
@@ -77,7 +88,10 @@ test('writeDam: a CRC-named .dam that docker load accepts and tags', async () =>
   const info = await inspectArchive(written.path);
   assert.deepEqual(info.tags, [newTag]);
   assert.equal(info.imageId, image.id);
-  assert.deepEqual(info.layers.map((l) => l.diffId), image.layers);
+  assert.deepEqual(
+    info.layers.map((l) => l.diffId),
+    image.layers,
+  );
   assert.equal(info.labels[TEST_LABEL], 'lifecycle');
   assert.equal(info.crc32, written.crc32);
 
@@ -90,11 +104,23 @@ test('writeDam -o: exactly that path, no CRC in the name; a failure leaves no fi
   const written = await writeDam(engine, tag, { name: app, version: '1.0', tag, outPath: out });
   assert.equal(written.path, out);
   assert.equal(zlibCrc(out), written.crc32);
-  await assert.rejects(writeDam(engine, `${app}:nope`, { name: app, version: 'nope', tag, dir }), (err: unknown) => isDamError(err, 'NOT_FOUND'));
+  await assert.rejects(writeDam(engine, `${app}:nope`, { name: app, version: 'nope', tag, dir }), (err: unknown) =>
+    isDamError(err, 'NOT_FOUND'),
+  );
   const controller = new AbortController();
-  const failing = writeDam(engine, tag, { name: app, version: '1.0', tag, outPath: join(dir, 'aborted.dam'), signal: controller.signal, onProgress: () => controller.abort() });
+  const failing = writeDam(engine, tag, {
+    name: app,
+    version: '1.0',
+    tag,
+    outPath: join(dir, 'aborted.dam'),
+    signal: controller.signal,
+    onProgress: () => controller.abort(),
+  });
   await assert.rejects(failing);
-  assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('aborted') || f.endsWith('.partial')), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((f) => f.startsWith('aborted') || f.endsWith('.partial')),
+    [],
+  );
 });
 
 test('DAM 1.x layout (leading `/` names, empty root entry) loads with docker load and inspects', async () => {
@@ -113,7 +139,8 @@ test('DAM 1.x layout (leading `/` names, empty root entry) loads with docker loa
     body.on('data', (c: unknown) => parts.push(c as Buffer));
     body.on('end', () => {
       let data = Buffer.concat(parts);
-      if (header.name === 'manifest.json') data = Buffer.from(data.toString().replace('"RepoTags":null', `"RepoTags":["${oldTag}"]`));
+      if (header.name === 'manifest.json')
+        data = Buffer.from(data.toString().replace('"RepoTags":null', `"RepoTags":["${oldTag}"]`));
       if (header.type === 'directory') out.entry({ ...header, name: `/${header.name}` });
       else out.entry({ ...header, name: `/${header.name}`, size: data.length }, data);
       next();
@@ -143,9 +170,13 @@ test('copyMetaFromImage: /meta through a never-started container that is always 
   const fromArchive = join(dir, 'meta-archive');
   const written = await writeDam(engine, tag, { name: app, version: '1.0', tag, outPath: join(dir, 'for-meta.dam') });
   await extractMetaFromLayers(written.path, fromArchive);
-  for (const f of ['install', 'uninstall', 'DESCRIPTION']) assert.equal(await readFile(join(fromArchive, f), 'utf8'), await readFile(join(fromImage, f), 'utf8'), f);
+  for (const f of ['install', 'uninstall', 'DESCRIPTION'])
+    assert.equal(await readFile(join(fromArchive, f), 'utf8'), await readFile(join(fromImage, f), 'utf8'), f);
 
-  await assert.rejects(copyMetaFromImage(engine, await baseImage(), join(dir, 'none'), { labels }), (err: unknown) => isDamError(err, 'NOT_FOUND') && /has no \/meta folder/.test(err.message));
+  await assert.rejects(
+    copyMetaFromImage(engine, await baseImage(), join(dir, 'none'), { labels }),
+    (err: unknown) => isDamError(err, 'NOT_FOUND') && /has no \/meta folder/.test(err.message),
+  );
   const left = await engine.listContainers({ all: true, labels: [`${TEST_LABEL}=archive`, `${TEMPORARY_LABEL}=true`] });
   assert.deepEqual(left, [], 'no temporary container is left');
 });
@@ -162,7 +193,10 @@ test('dam save: name:version against the default repo, -o and --f, --json, a mis
   const json = await dam(['save', tag, '-o', 'out/../web.dam', '--json'], { home, cwd });
   assert.equal(json.code, 0, json.stderr);
   const data = JSON.parse(json.stdout) as { path: string; crc32: string; bytes: number; tag: string };
-  assert.deepEqual({ ...data, bytes: data.bytes > 0 }, { schemaVersion: 1, path: join(cwd, 'web.dam'), crc32: zlibCrc(join(cwd, 'web.dam')), bytes: true, tag });
+  assert.deepEqual(
+    { ...data, bytes: data.bytes > 0 },
+    { schemaVersion: 1, path: join(cwd, 'web.dam'), crc32: zlibCrc(join(cwd, 'web.dam')), bytes: true, tag },
+  );
 
   const legacy = await dam(['save', tag, '--f', 'legacy.dam'], { home, cwd });
   assert.equal(legacy.code, 0, legacy.stderr);

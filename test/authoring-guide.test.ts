@@ -37,13 +37,17 @@ interface Block {
 function codeBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const re = /^```(.*)\n([\s\S]*?)^```$/gm;
-  for (const m of markdown.matchAll(re)) blocks.push({ info: (m[1] ?? '').trim(), code: m[2] ?? '', line: markdown.slice(0, m.index).split('\n').length });
+  for (const m of markdown.matchAll(re))
+    blocks.push({ info: (m[1] ?? '').trim(), code: m[2] ?? '', line: markdown.slice(0, m.index).split('\n').length });
   return blocks;
 }
 
 async function damWrapper(dir: string): Promise<void> {
   const wrapper = join(dir, 'dam');
-  await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = create ]; then exec "${process.execPath}" "${DAM_BIN}" "$@" --label ${TEST_LABEL}=${RUN}; fi\nexec "${process.execPath}" "${DAM_BIN}" "$@"\n`);
+  await writeFile(
+    wrapper,
+    `#!/bin/sh\nif [ "$1" = create ]; then exec "${process.execPath}" "${DAM_BIN}" "$@" --label ${TEST_LABEL}=${RUN}; fi\nexec "${process.execPath}" "${DAM_BIN}" "$@"\n`,
+  );
   await chmod(wrapper, 0o755);
 }
 
@@ -52,7 +56,9 @@ async function checkLayout(code: string, dir: string, where: string): Promise<vo
     const [path, ...rest] = line.trim().split(/\s+/);
     if (!path || path === '...' || path.endsWith('/') || rest.join(' ').includes('optional')) continue;
     const nested = line.startsWith('    ') ? `meta/${path}` : path;
-    await access(join(dir, nested)).catch(() => assert.fail(`${where}: the layout lists ${nested}, which dam init did not write`));
+    await access(join(dir, nested)).catch(() =>
+      assert.fail(`${where}: the layout lists ${nested}, which dam init did not write`),
+    );
   }
 }
 
@@ -63,7 +69,13 @@ test('every example of docs/authoring.md works as printed', { skip, timeout: 900
   const tools = join(work.dir, 'tools');
   await mkdir(tools);
   await damWrapper(tools);
-  const env = { ...process.env, HOME: join(work.dir, 'home'), DAM_HOME: join(work.dir, 'state'), PATH: `${tools}:${process.env.PATH ?? ''}`, NO_COLOR: '1' };
+  const env = {
+    ...process.env,
+    HOME: join(work.dir, 'home'),
+    DAM_HOME: join(work.dir, 'state'),
+    PATH: `${tools}:${process.env.PATH ?? ''}`,
+    NO_COLOR: '1',
+  };
   await mkdir(env.HOME, { recursive: true });
   const guide = await readFile(join(ROOT, 'docs', 'authoring.md'), 'utf8');
   const blocks = codeBlocks(guide);
@@ -80,14 +92,20 @@ test('every example of docs/authoring.md works as printed', { skip, timeout: 900
     } else if (lang === 'sh') {
       const out = spawnSync('sh', ['-e', '-c', code], { cwd: work.dir, env, encoding: 'utf8', timeout: 300_000 });
       const wanted = key === 'exit' ? Number(value) : 0;
-      assert.equal(out.status, wanted, `${where} exited with ${out.status}, not ${wanted}:\n${code}\n${out.stdout}\n${out.stderr}`);
+      assert.equal(
+        out.status,
+        wanted,
+        `${where} exited with ${out.status}, not ${wanted}:\n${code}\n${out.stdout}\n${out.stderr}`,
+      );
     } else if (lang === 'json' && key === 'schema') {
       const validate = schemaValidators().get(value);
       assert.ok(validate?.(JSON.parse(code)), `${where} does not match docs/schemas/${value}.schema.json`);
     } else if (lang === 'text' && key === 'layout') {
       await checkLayout(code, join(work.dir, value.replace(/\bhello\b/g, app)), where);
     } else {
-      assert.fail(`${where}: a code block that no test runs (\`\`\`${block.info}); give it sh, file=, layout= or schema=`);
+      assert.fail(
+        `${where}: a code block that no test runs (\`\`\`${block.info}); give it sh, file=, layout= or schema=`,
+      );
     }
   }
 });

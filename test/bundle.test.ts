@@ -32,7 +32,8 @@ let cleanupHome: () => Promise<void>;
 let home2: string;
 let cleanupHome2: () => Promise<void>;
 
-const run = (args: string[], h = home, env: Record<string, string> = {}): Promise<DamResult> => dam(args, { home: h, env: { DAMTEST_LOG: join(dir, 'scripts.log'), ...env }, timeoutMs: 300_000 });
+const run = (args: string[], h = home, env: Record<string, string> = {}): Promise<DamResult> =>
+  dam(args, { home: h, env: { DAMTEST_LOG: join(dir, 'scripts.log'), ...env }, timeoutMs: 300_000 });
 
 function ok(out: DamResult): DamResult {
   assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
@@ -68,7 +69,11 @@ async function members(path: string): Promise<Array<{ name: string; size: number
   });
   const head = (await readFile(path)).subarray(0, 2);
   const gz = head[0] === 0x1f && head[1] === 0x8b;
-  await pipeline([createReadStream(path), ...(gz ? [createGunzip()] : []), extract as unknown as NodeJS.WritableStream]);
+  await pipeline([
+    createReadStream(path),
+    ...(gz ? [createGunzip()] : []),
+    extract as unknown as NodeJS.WritableStream,
+  ]);
   return out;
 }
 
@@ -105,13 +110,18 @@ test('export --all stores each distinct layer once; gzip, zstd and none verify a
     assert.deepEqual(await missingLayers(contents, second.engine), []);
     await bundles.load(contents);
     assert.deepEqual(await tags(second.engine), names.map((n) => `${n}:1.0`).sort());
-    for (const image of images) assert.equal((await second.engine.inspectImage(image.id))?.repoTags[0], image.repoTags[0]);
+    for (const image of images)
+      assert.equal((await second.engine.inspectImage(image.id))?.repoTags[0], image.repoTags[0]);
     await clearSecond();
   }
 });
 
 /** Rewrites an uncompressed bundle through `edit`, which sees each member and returns what to write instead. */
-async function repack(src: string, dst: string, edit: (name: string, data: Buffer, index: number) => Array<{ name: string; data: Buffer }>): Promise<void> {
+async function repack(
+  src: string,
+  dst: string,
+  edit: (name: string, data: Buffer, index: number) => Array<{ name: string; data: Buffer }>,
+): Promise<void> {
   const entries: Array<{ name: string; data: Buffer }> = [];
   const extract = tar.extract();
   extract.on('entry', (header, body, next) => {
@@ -143,9 +153,18 @@ test('damaged bundles are refused by verify, naming the member, before anything 
     return [{ name, data }];
   });
   const duplicated = join(dir, 'duplicated.dam');
-  await repack(good, duplicated, (name, data, i) => (i === 2 ? [{ name, data }, { name, data }] : [{ name, data }]));
+  await repack(good, duplicated, (name, data, i) =>
+    i === 2
+      ? [
+          { name, data },
+          { name, data },
+        ]
+      : [{ name, data }],
+  );
   const escaping = join(dir, 'escaping.dam');
-  await repack(good, escaping, (name, data, i) => (i === 2 ? [{ name: `layers/../../${name.slice('layers/'.length)}`, data }] : [{ name, data }]));
+  await repack(good, escaping, (name, data, i) =>
+    i === 2 ? [{ name: `layers/../../${name.slice('layers/'.length)}`, data }] : [{ name, data }],
+  );
   const lying = join(dir, 'lying-meta.dam');
   await repack(good, lying, (name, data, i) => {
     if (i !== 0) return [{ name, data }];
@@ -165,7 +184,11 @@ test('damaged bundles are refused by verify, naming the member, before anything 
   ];
   for (const [file, message] of cases) {
     const contents = (await bundles.open(file))!;
-    await assert.rejects(bundles.verify(contents), (err) => isDamError(err, 'ARCHIVE_INVALID') && message.test(err.message) && err.message.includes(file), file);
+    await assert.rejects(
+      bundles.verify(contents),
+      (err) => isDamError(err, 'ARCHIVE_INVALID') && message.test(err.message) && err.message.includes(file),
+      file,
+    );
     assert.deepEqual(await tags(second.engine), before, 'the engine is unchanged');
   }
   // load checks every blob too, and breaks the upload before the engine registers anything.
@@ -197,11 +220,17 @@ test('a DAM 1.x export archive (app_list and .dam files, absolute names, empty r
   for (const f of dams) pack.entry({ name: `/${f}`, mode: 0o644 }, await readFile(join(saveDir, f)));
   pack.finalize();
   const file = join(dir, 'export-1x.tar');
-  await pipeline(Readable.from(pack as unknown as AsyncIterable<Buffer>), (await import('node:fs')).createWriteStream(file));
+  await pipeline(
+    Readable.from(pack as unknown as AsyncIterable<Buffer>),
+    (await import('node:fs')).createWriteStream(file),
+  );
   const bundles = new TarBundles(second.engine);
   const contents = (await bundles.open(file))!;
   assert.equal(contents.kind, 'dam1-export');
-  assert.deepEqual(contents.product.apps.map((a) => `${a.name}:${a.version}`), names.map((n) => `${n}:1.0`));
+  assert.deepEqual(
+    contents.product.apps.map((a) => `${a.name}:${a.version}`),
+    names.map((n) => `${n}:1.0`),
+  );
   assert.deepEqual(contents.images.flatMap((i) => i.tags).sort(), names.map((n) => `${n}:1.0`).sort());
   await bundles.verify(contents);
   await bundles.load(contents);
@@ -210,7 +239,10 @@ test('a DAM 1.x export archive (app_list and .dam files, absolute names, empty r
   // An app list is not a bundle; a .dam (a tar that is neither) is refused.
   await writeFile(join(saveDir, 'apps.txt'), 'web:1.0\n');
   assert.equal(await bundles.open(join(saveDir, 'apps.txt')), undefined);
-  await assert.rejects(bundles.open(join(saveDir, dams[0]!)), (err) => isDamError(err, 'ARCHIVE_INVALID') && /neither a DAM bundle nor a DAM 1\.x export/.test(err.message));
+  await assert.rejects(
+    bundles.open(join(saveDir, dams[0]!)),
+    (err) => isDamError(err, 'ARCHIVE_INVALID') && /neither a DAM bundle nor a DAM 1\.x export/.test(err.message),
+  );
 });
 
 test('a delta against the second engine holds only the changed layer, loads there, and is refused where a layer is lacking', async () => {
@@ -230,10 +262,16 @@ test('a delta against the second engine holds only the changed layer, loads ther
   ok(await run(['install', `${changed}:2.0`]));
   const newImage = (await main.inspectImage(`${changed}:2.0`))!;
   const deltaFile = join(dir, 'delta.dam');
-  const out = JSON.parse(ok(await run(['export', '--all', '--delta', inventoryFile, deltaFile, '--json'])).stdout) as { layers: number; omittedLayers: string[] };
+  const out = JSON.parse(ok(await run(['export', '--all', '--delta', inventoryFile, deltaFile, '--json'])).stdout) as {
+    layers: number;
+    omittedLayers: string[];
+  };
   assert.equal(out.layers, 1);
   const list = await members(deltaFile);
-  assert.deepEqual(list.map((m) => m.name), ['dam-bundle.json', `layers/${newImage.layers.at(-1)!.slice(7)}.tar`]);
+  assert.deepEqual(
+    list.map((m) => m.name),
+    ['dam-bundle.json', `layers/${newImage.layers.at(-1)!.slice(7)}.tar`],
+  );
   const delta = (await bundles.open(deltaFile))!;
   assert.deepEqual(await missingLayers(delta, second.engine), []);
   await bundles.verify(delta);
@@ -245,7 +283,10 @@ test('a delta against the second engine holds only the changed layer, loads ther
   assert.deepEqual(await missingLayers(delta, second.engine), [firstImage.layers.at(-1)]);
   await clearSecond();
   const empty: BundleContents = delta;
-  assert.deepEqual(await missingLayers(empty, second.engine), [...new Set([...firstImage.layers, ...(await main.inspectImage(`${names[1]}:1.0`))!.layers])].sort());
+  assert.deepEqual(
+    await missingLayers(empty, second.engine),
+    [...new Set([...firstImage.layers, ...(await main.inspectImage(`${names[1]}:1.0`))!.layers])].sort(),
+  );
 });
 
 test('dam export writes the 1.x list or the JSON product atomically, and keeps a file that is not an export', async () => {
@@ -253,10 +294,18 @@ test('dam export writes the 1.x list or the JSON product atomically, and keeps a
   await writeFile(list, Array.from({ length: 200 }, (_, i) => `old-app${i}:1.0\n`).join(''));
   ok(await run(['export', list]));
   const text = await readFile(list, 'utf8');
-  assert.deepEqual(text.split('\n').filter(Boolean).sort(), (await installedKeys()).sort(), 'no stale bytes of the longer old list remain');
+  assert.deepEqual(
+    text.split('\n').filter(Boolean).sort(),
+    (await installedKeys()).sort(),
+    'no stale bytes of the longer old list remain',
+  );
   const product = join(dir, 'product.json');
   ok(await run(['export', '--format', 'json', '--name', 'plant-a', product]));
-  const json = JSON.parse(await readFile(product, 'utf8')) as { format: number; name: string; apps: Array<{ tag: string; imageId: string }> };
+  const json = JSON.parse(await readFile(product, 'utf8')) as {
+    format: number;
+    name: string;
+    apps: Array<{ tag: string; imageId: string }>;
+  };
   assert.equal(json.name, 'plant-a');
   assert.ok(json.apps.every((a) => a.tag && a.imageId.startsWith('sha256:')));
   const precious = join(dir, 'notes.md');
@@ -266,7 +315,9 @@ test('dam export writes the 1.x list or the JSON product atomically, and keeps a
   assert.match(refused.stderr, /is not an export DAM wrote/);
   assert.equal(await readFile(precious, 'utf8'), '# my notes\nsomething: else: here\n');
   ok(await run(['export', precious, '--force']));
-  const noZstd = await run(['export', '--all', '--compress', 'zstd', join(dir, 'z.dam')], home, { DAM_ZSTD: join(dir, 'no-such-zstd') });
+  const noZstd = await run(['export', '--all', '--compress', 'zstd', join(dir, 'z.dam')], home, {
+    DAM_ZSTD: join(dir, 'no-such-zstd'),
+  });
   assert.equal(noZstd.code, 1);
   assert.match(noZstd.stderr, /zstd program .* is not installed[\s\S]*apt-get install zstd/);
   assert.ok(!(await readdir(dir)).some((f) => f.startsWith('z.dam')), 'nothing is written');

@@ -19,7 +19,10 @@ let nowhere: string;
 async function writeContext(config: string, name: string, host: string): Promise<void> {
   const meta = join(config, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
   await mkdir(meta, { recursive: true });
-  await writeFile(join(meta, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+  await writeFile(
+    join(meta, 'meta.json'),
+    JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+  );
 }
 
 before(async () => {
@@ -28,7 +31,10 @@ before(async () => {
   nowhere = `unix://${join(dir, 'nowhere.sock')}`;
   // A user's ~/.docker: the current context is 'elsewhere', an engine that does not exist.
   await mkdir(join(dir, 'user', '.docker'), { recursive: true });
-  await writeFile(join(dir, 'user', '.docker', 'config.json'), JSON.stringify({ auths: {}, currentContext: 'elsewhere' }));
+  await writeFile(
+    join(dir, 'user', '.docker', 'config.json'),
+    JSON.stringify({ auths: {}, currentContext: 'elsewhere' }),
+  );
   await writeContext(join(dir, 'user', '.docker'), 'elsewhere', nowhere);
   await writeContext(join(dir, 'user', '.docker'), 'real', REAL);
 });
@@ -38,9 +44,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const userEnv = (extra: Record<string, string | undefined> = {}) => ({ HOME: join(dir, 'user'), DOCKER_CONFIG: undefined, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined, ...extra });
+const userEnv = (extra: Record<string, string | undefined> = {}) => ({
+  HOME: join(dir, 'user'),
+  DOCKER_CONFIG: undefined,
+  DOCKER_HOST: undefined,
+  DOCKER_CONTEXT: undefined,
+  ...extra,
+});
 
-async function engineOf(env: Record<string, string | undefined>): Promise<{ address: string | null; source: string; answers: boolean; error: string | null }> {
+async function engineOf(
+  env: Record<string, string | undefined>,
+): Promise<{ address: string | null; source: string; answers: boolean; error: string | null }> {
   const out = await dam(['version', '--json'], { home, env });
   assert.equal(out.code, 0, out.stderr);
   return JSON.parse(out.stdout).engine;
@@ -58,7 +72,12 @@ test('currentContext in ~/.docker/config.json picks the engine', { skip }, async
 test('DOCKER_CONTEXT wins over currentContext; DOCKER_CONFIG moves the store', { skip }, async () => {
   const engine = await engineOf(userEnv({ DOCKER_CONTEXT: 'real' }));
   assert.deepEqual([engine.address, engine.source, engine.answers], [REAL, "context 'real'", true]);
-  const moved = await engineOf({ HOME: '/nonexistent', DOCKER_CONFIG: join(dir, 'user', '.docker'), DOCKER_HOST: undefined, DOCKER_CONTEXT: 'real' });
+  const moved = await engineOf({
+    HOME: '/nonexistent',
+    DOCKER_CONFIG: join(dir, 'user', '.docker'),
+    DOCKER_HOST: undefined,
+    DOCKER_CONTEXT: 'real',
+  });
   assert.equal(moved.answers, true);
 });
 

@@ -19,7 +19,10 @@ test('reports the engine, the negotiated API version and a healthy state directo
   const info = await testEngine().info();
   const out = await dam(['doctor'], { home });
   assert.equal(out.code, 0, out.stderr + out.stdout);
-  assert.ok(out.stdout.startsWith(`Engine      ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}\n`), out.stdout);
+  assert.ok(
+    out.stdout.startsWith(`Engine      ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'}\n`),
+    out.stdout,
+  );
   assert.ok(out.stdout.includes(`version   ${info.version}`), out.stdout);
   assert.match(out.stdout, new RegExp(`API\\s+${info.apiVersion.replace('.', '\\.')} \\(negotiated\\)`));
   assert.ok(out.stdout.includes(`storage   ${info.storageDriver}, root ${info.rootDir}`), out.stdout);
@@ -31,10 +34,19 @@ test('reports the engine, the negotiated API version and a healthy state directo
   const report = JSON.parse(json.stdout);
   assert.equal(report.ok, true);
   assert.deepEqual(
-    [report.engine.reachable, report.engine.version, report.engine.apiVersion, report.engine.storageDriver, report.engine.rootDir],
+    [
+      report.engine.reachable,
+      report.engine.version,
+      report.engine.apiVersion,
+      report.engine.storageDriver,
+      report.engine.rootDir,
+    ],
     [true, info.version, info.apiVersion, info.storageDriver, info.rootDir],
   );
-  assert.deepEqual([report.state.home, report.state.mode, report.state.private, report.state.readable, report.state.repos], [home, '0700', true, true, 1]);
+  assert.deepEqual(
+    [report.state.home, report.state.mode, report.state.private, report.state.readable, report.state.repos],
+    [home, '0700', true, true, 1],
+  );
   assert.deepEqual(report.unfinished, { journal: join(home, 'journal'), operations: [] });
 });
 
@@ -44,8 +56,13 @@ test('an unreachable engine is a failure naming the address, with a hint, exit 1
   assert.equal(out.code, 1);
   assert.ok(out.stdout.includes(`FAILED No Docker engine answers at unix://${sock}`), out.stdout);
   assert.match(out.stdout, /hint: .*DOCKER_HOST/);
-  const json = JSON.parse((await dam(['doctor', '--json'], { home, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } })).stdout);
-  assert.deepEqual([json.ok, json.engine.reachable, json.engine.address, json.engine.error.code], [false, false, 'tcp://127.0.0.1:1', 'ENGINE_UNREACHABLE']);
+  const json = JSON.parse(
+    (await dam(['doctor', '--json'], { home, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } })).stdout,
+  );
+  assert.deepEqual(
+    [json.ok, json.engine.reachable, json.engine.address, json.engine.error.code],
+    [false, false, 'tcp://127.0.0.1:1', 'ENGINE_UNREACHABLE'],
+  );
 });
 
 test('an unfinished operation in the journal is listed, exit 1', { skip }, async () => {

@@ -39,7 +39,10 @@ async function realWorld(): Promise<World> {
   const name = () => `${run}:t${world}-${n++}`;
   const make = async (which: string) => {
     const tag = name();
-    const id = await engine.build(context(`FROM ${base}\nLABEL which=${which}\n`), { tag, labels: { [TEST_LABEL]: run, world: String(world) } });
+    const id = await engine.build(context(`FROM ${base}\nLABEL which=${which}\n`), {
+      tag,
+      labels: { [TEST_LABEL]: run, world: String(world) },
+    });
     return { id, tag };
   };
   return { engine, a: await make('a'), b: await make('b'), name };
@@ -59,51 +62,78 @@ async function fakeWorld(): Promise<World> {
 const tagsOf = async (w: World, id: string) => [...((await w.engine.inspectImage(id))?.repoTags ?? [])].sort();
 
 const cases: Array<[string, (w: World) => Promise<void>]> = [
-  ['an image is found by tag and by id, with its labels; an unknown tag is undefined', async (w) => {
-    assert.equal((await w.engine.inspectImage(w.a.tag))?.id, w.a.id);
-    assert.equal((await w.engine.inspectImage(w.a.id))?.labels.which, 'a');
-    assert.equal(await w.engine.inspectImage(w.name()), undefined);
-  }],
-  ['a tag added by id or by tag points at the image', async (w) => {
-    const [t1, t2] = [w.name(), w.name()];
-    await w.engine.tagImage(w.a.id, t1);
-    await w.engine.tagImage(w.a.tag, t2);
-    assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag, t1, t2].sort());
-  }],
-  ['tagging with a tag in use moves it', async (w) => {
-    const t = w.name();
-    await w.engine.tagImage(w.a.id, t);
-    await w.engine.tagImage(w.b.id, t);
-    assert.equal((await w.engine.inspectImage(t))?.id, w.b.id);
-    assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag]);
-  }],
-  ['removing one of two tags leaves the image under the other', async (w) => {
-    const t = w.name();
-    await w.engine.tagImage(w.a.id, t);
-    await w.engine.removeImage(t, { noPrune: false });
-    assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag]);
-  }],
-  ['removing the last tag removes the image', async (w) => {
-    await w.engine.removeImage(w.b.tag);
-    assert.equal(await w.engine.inspectImage(w.b.id), undefined);
-  }],
-  ['removing an id with two tags is a CONFLICT unless forced; forced, both go', async (w) => {
-    const t = w.name();
-    await w.engine.tagImage(w.a.id, t);
-    await assert.rejects(w.engine.removeImage(w.a.id), (e) => isDamError(e, 'CONFLICT'));
-    assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag, t].sort());
-    await w.engine.removeImage(w.a.id, { force: true });
-    assert.equal(await w.engine.inspectImage(t), undefined);
-  }],
-  ['removing an unknown tag, or tagging from one, is NOT_FOUND', async (w) => {
-    await assert.rejects(w.engine.removeImage(w.name()), (e) => isDamError(e, 'NOT_FOUND'));
-    await assert.rejects(w.engine.tagImage(w.name(), w.name()), (e) => isDamError(e, 'NOT_FOUND'));
-  }],
-  ['a label filter lists exactly the labelled images', async (w) => {
-    const labels = [label, `which=a`];
-    const listed = (await w.engine.listImages({ labels })).filter((i) => i.id === w.a.id || i.id === w.b.id);
-    assert.deepEqual(listed.map((i) => i.id), [w.a.id]);
-  }],
+  [
+    'an image is found by tag and by id, with its labels; an unknown tag is undefined',
+    async (w) => {
+      assert.equal((await w.engine.inspectImage(w.a.tag))?.id, w.a.id);
+      assert.equal((await w.engine.inspectImage(w.a.id))?.labels.which, 'a');
+      assert.equal(await w.engine.inspectImage(w.name()), undefined);
+    },
+  ],
+  [
+    'a tag added by id or by tag points at the image',
+    async (w) => {
+      const [t1, t2] = [w.name(), w.name()];
+      await w.engine.tagImage(w.a.id, t1);
+      await w.engine.tagImage(w.a.tag, t2);
+      assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag, t1, t2].sort());
+    },
+  ],
+  [
+    'tagging with a tag in use moves it',
+    async (w) => {
+      const t = w.name();
+      await w.engine.tagImage(w.a.id, t);
+      await w.engine.tagImage(w.b.id, t);
+      assert.equal((await w.engine.inspectImage(t))?.id, w.b.id);
+      assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag]);
+    },
+  ],
+  [
+    'removing one of two tags leaves the image under the other',
+    async (w) => {
+      const t = w.name();
+      await w.engine.tagImage(w.a.id, t);
+      await w.engine.removeImage(t, { noPrune: false });
+      assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag]);
+    },
+  ],
+  [
+    'removing the last tag removes the image',
+    async (w) => {
+      await w.engine.removeImage(w.b.tag);
+      assert.equal(await w.engine.inspectImage(w.b.id), undefined);
+    },
+  ],
+  [
+    'removing an id with two tags is a CONFLICT unless forced; forced, both go',
+    async (w) => {
+      const t = w.name();
+      await w.engine.tagImage(w.a.id, t);
+      await assert.rejects(w.engine.removeImage(w.a.id), (e) => isDamError(e, 'CONFLICT'));
+      assert.deepEqual(await tagsOf(w, w.a.id), [w.a.tag, t].sort());
+      await w.engine.removeImage(w.a.id, { force: true });
+      assert.equal(await w.engine.inspectImage(t), undefined);
+    },
+  ],
+  [
+    'removing an unknown tag, or tagging from one, is NOT_FOUND',
+    async (w) => {
+      await assert.rejects(w.engine.removeImage(w.name()), (e) => isDamError(e, 'NOT_FOUND'));
+      await assert.rejects(w.engine.tagImage(w.name(), w.name()), (e) => isDamError(e, 'NOT_FOUND'));
+    },
+  ],
+  [
+    'a label filter lists exactly the labelled images',
+    async (w) => {
+      const labels = [label, `which=a`];
+      const listed = (await w.engine.listImages({ labels })).filter((i) => i.id === w.a.id || i.id === w.b.id);
+      assert.deepEqual(
+        listed.map((i) => i.id),
+        [w.a.id],
+      );
+    },
+  ],
 ];
 
 before(async () => {
@@ -113,10 +143,15 @@ before(async () => {
 after(async () => {
   if (!available) return;
   const engine = testEngine();
-  for (const i of await engine.listImages({ labels: [label] })) await engine.removeImage(i.id, { force: true }).catch((e: unknown) => { if (!isDamError(e, 'NOT_FOUND')) throw e; });
+  for (const i of await engine.listImages({ labels: [label] }))
+    await engine.removeImage(i.id, { force: true }).catch((e: unknown) => {
+      if (!isDamError(e, 'NOT_FOUND')) throw e;
+    });
 });
 
 for (const [name, body] of cases) {
-  test(`Engine contract (real): ${name}`, { skip: available ? false : 'no Docker engine answers' }, async () => body(await realWorld()));
+  test(`Engine contract (real): ${name}`, { skip: available ? false : 'no Docker engine answers' }, async () =>
+    body(await realWorld()),
+  );
   test(`Engine contract (fake): ${name}`, async () => body(await fakeWorld()));
 }

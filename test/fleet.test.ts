@@ -10,7 +10,17 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { buildTestApp, removeTestImages } from './harness/apps.js';
-import { COLLECTION_DIR, exec, fleetSkipReason, hostApps, hostDam, playbook, recap, startSite, type Site } from './harness/fleet.js';
+import {
+  COLLECTION_DIR,
+  exec,
+  fleetSkipReason,
+  hostApps,
+  hostDam,
+  playbook,
+  recap,
+  startSite,
+  type Site,
+} from './harness/fleet.js';
 
 const skip = fleetSkipReason();
 const ROLLOUT = join(COLLECTION_DIR, 'playbooks', 'rollout.yml');
@@ -29,14 +39,24 @@ function ok(out: DamResult): DamResult {
 /** The vendor's machine: apps built and installed there, each release exported as one signed bundle. */
 async function vendorReleases(): Promise<void> {
   vendor = await tempHome();
-  const run = (args: string[]) => dam(args, { home: vendor.home, env: { DAMTEST_LOG: join(site.dir, 'vendor.log') }, timeoutMs: 300_000 });
-  for (const [name, version] of [[a, '1.0'], [a, '2.0'], [a, '3.0'], [b, '1.0'], [b, '2.0']] as const) await buildTestApp({ name, version });
+  const run = (args: string[]) =>
+    dam(args, { home: vendor.home, env: { DAMTEST_LOG: join(site.dir, 'vendor.log') }, timeoutMs: 300_000 });
+  for (const [name, version] of [
+    [a, '1.0'],
+    [a, '2.0'],
+    [a, '3.0'],
+    [b, '1.0'],
+    [b, '2.0'],
+  ] as const)
+    await buildTestApp({ name, version });
   ok(await run(['key', 'generate', 'vendor']));
   publicKey = join(site.dir, 'vendor.pub');
   await writeFile(publicKey, ok(await run(['key', 'export-public', 'vendor'])).stdout);
   const release = async (n: number) => {
     bundles[`v${n}`] = join(site.dir, `line-v${n}.bundle`);
-    ok(await run(['export', '--all', '--name', 'line', '--sign', 'vendor', '--sequence', String(n), bundles[`v${n}`]!]));
+    ok(
+      await run(['export', '--all', '--name', 'line', '--sign', 'vendor', '--sequence', String(n), bundles[`v${n}`]!]),
+    );
   };
   ok(await run(['install', `${a}:1.0`, `${b}:1.0`]));
   await release(1);
@@ -65,14 +85,32 @@ after(async () => {
 async function rolloutBook(maxFailPercentage: number): Promise<string> {
   if (maxFailPercentage === 0) return ROLLOUT;
   const copy = join(site.dir, `rollout-${maxFailPercentage}.yml`);
-  const text = (await readFile(ROLLOUT, 'utf8')).replace('\n  max_fail_percentage: 0\n', `\n  max_fail_percentage: ${maxFailPercentage}\n`);
+  const text = (await readFile(ROLLOUT, 'utf8')).replace(
+    '\n  max_fail_percentage: 0\n',
+    `\n  max_fail_percentage: ${maxFailPercentage}\n`,
+  );
   assert.match(text, new RegExp(`max_fail_percentage: ${maxFailPercentage}\n`));
   await writeFile(copy, text);
   return copy;
 }
 
-const rollout = async (bundle: string, extra: Record<string, unknown> = {}, flags: string[] = [], maxFailPercentage = 0) =>
-  playbook(site, await rolloutBook(maxFailPercentage), { dam_rollout_bundle: bundle, dam_rollout_trusted_keys: [{ name: 'vendor', src: publicKey }], dam_serial: 3, ...extra }, flags);
+const rollout = async (
+  bundle: string,
+  extra: Record<string, unknown> = {},
+  flags: string[] = [],
+  maxFailPercentage = 0,
+) =>
+  playbook(
+    site,
+    await rolloutBook(maxFailPercentage),
+    {
+      dam_rollout_bundle: bundle,
+      dam_rollout_trusted_keys: [{ name: 'vendor', src: publicKey }],
+      dam_serial: 3,
+      ...extra,
+    },
+    flags,
+  );
 
 async function report(host: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(join(site.dir, 'reports', `${host}.json`), 'utf8')) as Record<string, unknown>;
@@ -96,25 +134,34 @@ test('check mode shows the plan with --diff and leaves every host as it was', { 
   assert.deepEqual(leftovers, [], 'the check-mode folders are removed');
 });
 
-test('the rollout puts DAM on each host, trusts the public key only, imports, verifies and reports', { skip }, async () => {
-  const out = await rollout(bundles.v1!);
-  assert.equal(out.code, 0, out.out);
-  for (const h of site.hosts) {
-    assert.deepEqual(await hostApps(h), [`${a}:1.0`, `${b}:1.0`].sort(), h.name);
-    const trusted = JSON.parse(ok(await hostDam(h, ['trust', 'list', '--json'])).stdout) as { keys: Array<{ name: string }> };
-    assert.deepEqual(trusted.keys.map((k) => k.name), ['vendor']);
-    assert.deepEqual(await readdir(join(h.home, '..', 'keys')), ['vendor.pub'], 'only the public key reaches a host');
-    const r = await report(h.name);
-    assert.equal(r.ok, true);
-    assert.equal(r.changed, true);
-    assert.deepEqual(r.before, []);
-    assert.deepEqual(r.after, [`${a}:1.0`, `${b}:1.0`].sort());
-    assert.equal(r.verified, true);
-    assert.equal(typeof r.durationSeconds, 'number');
-  }
-  const summary = await readFile(join(site.dir, 'reports', 'summary.txt'), 'utf8');
-  assert.match(summary, /3 of 3 hosts ok/);
-});
+test(
+  'the rollout puts DAM on each host, trusts the public key only, imports, verifies and reports',
+  { skip },
+  async () => {
+    const out = await rollout(bundles.v1!);
+    assert.equal(out.code, 0, out.out);
+    for (const h of site.hosts) {
+      assert.deepEqual(await hostApps(h), [`${a}:1.0`, `${b}:1.0`].sort(), h.name);
+      const trusted = JSON.parse(ok(await hostDam(h, ['trust', 'list', '--json'])).stdout) as {
+        keys: Array<{ name: string }>;
+      };
+      assert.deepEqual(
+        trusted.keys.map((k) => k.name),
+        ['vendor'],
+      );
+      assert.deepEqual(await readdir(join(h.home, '..', 'keys')), ['vendor.pub'], 'only the public key reaches a host');
+      const r = await report(h.name);
+      assert.equal(r.ok, true);
+      assert.equal(r.changed, true);
+      assert.deepEqual(r.before, []);
+      assert.deepEqual(r.after, [`${a}:1.0`, `${b}:1.0`].sort());
+      assert.equal(r.verified, true);
+      assert.equal(typeof r.durationSeconds, 'number');
+    }
+    const summary = await readFile(join(site.dir, 'reports', 'summary.txt'), 'utf8');
+    assert.match(summary, /3 of 3 hosts ok/);
+  },
+);
 
 test('a second run changes nothing on any host', { skip }, async () => {
   const out = await rollout(bundles.v1!);
@@ -145,7 +192,7 @@ async function firstFile(dir: string): Promise<string> {
   throw new Error(`no file under ${dir}`);
 }
 
-test('an app changed behind DAM\'s back fails dam verify, and the report says which', { skip }, async () => {
+test("an app changed behind DAM's back fails dam verify, and the report says which", { skip }, async () => {
   const line3 = site.hosts[2]!;
   const file = await firstFile(join(line3.home, 'apps'));
   const original = await readFile(file);
@@ -187,19 +234,29 @@ test('a host whose engine is down fails cleanly and is reported; the others conv
   assert.match(summary, /2 of 3 hosts ok/);
 });
 
-test('with max_fail_percentage 0 the play stops at the failed host and later batches are untouched', { skip }, async () => {
-  const [line1, , line3] = site.hosts as [Site['hosts'][0], Site['hosts'][0], Site['hosts'][0]];
-  const out = await rollout(bundles.v4!, { dam_serial: 1 });
-  assert.notEqual(out.code, 0, out.out);
-  assert.deepEqual(await hostApps(line1), [`${a}:3.0`, `${b}:2.0`].sort());
-  assert.deepEqual(await hostApps(line3), [`${a}:2.0`, `${b}:2.0`].sort(), 'line3 is in a later batch: never touched');
-  assert.equal(recap(out.out).line3, undefined, out.out);
-});
+test(
+  'with max_fail_percentage 0 the play stops at the failed host and later batches are untouched',
+  { skip },
+  async () => {
+    const [line1, , line3] = site.hosts as [Site['hosts'][0], Site['hosts'][0], Site['hosts'][0]];
+    const out = await rollout(bundles.v4!, { dam_serial: 1 });
+    assert.notEqual(out.code, 0, out.out);
+    assert.deepEqual(await hostApps(line1), [`${a}:3.0`, `${b}:2.0`].sort());
+    assert.deepEqual(
+      await hostApps(line3),
+      [`${a}:2.0`, `${b}:2.0`].sort(),
+      'line3 is in a later batch: never touched',
+    );
+    assert.equal(recap(out.out).line3, undefined, out.out);
+  },
+);
 
-test('the modules are idempotent, keep passwords out of the output, and fail with DAM\'s error', { skip }, async () => {
+test("the modules are idempotent, keep passwords out of the output, and fail with DAM's error", { skip }, async () => {
   const book = join(site.dir, 'modules.yml');
   const password = 'S3cret-never-shown';
-  await writeFile(book, `---
+  await writeFile(
+    book,
+    `---
 - name: Modules on one host
   hosts: line1
   gather_facts: false
@@ -239,7 +296,8 @@ test('the modules are idempotent, keep passwords out of the output, and fail wit
           - trusted is not changed
           - removed is changed and removed.after == []
           - removed_again is not changed
-`);
+`,
+  );
   const out = await playbook(site, book, {}, ['-vvv']);
   assert.equal(out.code, 0, out.out);
   assert.equal(out.out.includes(password), false, 'the password appears in the output');
@@ -249,12 +307,22 @@ test('the modules are idempotent, keep passwords out of the output, and fail wit
 test('the site guide shows the playbook the collection ships', async () => {
   const guide = await readFile(join(COLLECTION_DIR, '..', '..', 'docs', 'fleet.md'), 'utf8');
   const shipped = await readFile(ROLLOUT, 'utf8');
-  assert.ok(guide.includes(`\`\`\`yaml\n${shipped}\`\`\``), 'docs/fleet.md must quote integrations/ansible/playbooks/rollout.yml exactly');
+  assert.ok(
+    guide.includes(`\`\`\`yaml\n${shipped}\`\`\``),
+    'docs/fleet.md must quote integrations/ansible/playbooks/rollout.yml exactly',
+  );
 });
 
 test('ansible-lint finds nothing in the collection and the role', { skip }, async () => {
-  const out = await exec('ansible-lint', ['--offline', '--nocolor', '--profile', 'production', 'roles/dam_rollout', 'playbooks/rollout.yml', 'plugins'], { ...site.env, ANSIBLE_CONFIG: undefined, ANSIBLE_COLLECTIONS_PATH: join(site.dir, 'collections') }, COLLECTION_DIR);
+  const out = await exec(
+    'ansible-lint',
+    ['--offline', '--nocolor', '--profile', 'production', 'roles/dam_rollout', 'playbooks/rollout.yml', 'plugins'],
+    { ...site.env, ANSIBLE_CONFIG: undefined, ANSIBLE_COLLECTIONS_PATH: join(site.dir, 'collections') },
+    COLLECTION_DIR,
+  );
   assert.equal(out.code, 0, out.out);
-  const files = Number(/Passed with production profile: 0 failure\(s\), 0 warning\(s\) on (\d+) files/.exec(out.out)?.[1] ?? 0);
+  const files = Number(
+    /Passed with production profile: 0 failure\(s\), 0 warning\(s\) on (\d+) files/.exec(out.out)?.[1] ?? 0,
+  );
   assert.ok(files >= 15, `ansible-lint looked at ${files} files only:\n${out.out}`);
 });

@@ -13,7 +13,15 @@ import { join } from 'node:path';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { buildTestApp, removeTestImages } from './harness/apps.js';
 import { testEngine } from './harness/engine.js';
-import { mutateTar, mutateText, prng, readMembers, writeTar, type Member, type Rand } from './harness/fuzz-mutations.js';
+import {
+  mutateTar,
+  mutateText,
+  prng,
+  readMembers,
+  writeTar,
+  type Member,
+  type Rand,
+} from './harness/fuzz-mutations.js';
 
 const SEED = Number(process.env.DAM_FUZZ_SEED ?? 20261130);
 const CASES = Number(process.env.DAM_FUZZ_CASES ?? 12);
@@ -38,12 +46,14 @@ interface Base {
 }
 const bases: Base[] = [];
 
-const run = (args: string[]): Promise<DamResult> => dam(args, { home: home.home, cwd: dir, timeoutMs: RUN_MS, env: { DAMTEST_LOG: '/dev/null' } });
+const run = (args: string[]): Promise<DamResult> =>
+  dam(args, { home: home.home, cwd: dir, timeoutMs: RUN_MS, env: { DAMTEST_LOG: '/dev/null' } });
 
 /** This test's tags in the engine (other tests' are theirs): tag -> image id. */
 async function ownTags(): Promise<string> {
   const tags: string[] = [];
-  for (const image of await engine.listImages()) for (const t of image.repoTags) if (t.includes(app)) tags.push(`${t}=${image.id}`);
+  for (const image of await engine.listImages())
+    for (const t of image.repoTags) if (t.includes(app)) tags.push(`${t}=${image.id}`);
   return tags.sort().join('\n');
 }
 
@@ -54,7 +64,11 @@ async function stateSnapshot(): Promise<string> {
 }
 
 async function installed(): Promise<string> {
-  const list = JSON.parse((await run(['list', '--json'])).stdout) as Array<{ name: string; version: string; imageId: string }>;
+  const list = JSON.parse((await run(['list', '--json'])).stdout) as Array<{
+    name: string;
+    version: string;
+    imageId: string;
+  }>;
   return list.map((a) => `${a.name}:${a.version}@${a.imageId}`).join(',');
 }
 
@@ -63,7 +77,13 @@ function infoSummary(r: DamResult): string {
   return JSON.stringify({ kind: data.kind, product: data.product, tag: data.subject.tag });
 }
 
-async function addBase(name: string, bytes: Buffer, apply: Base['apply'], kind: Base['kind'], gzip = false): Promise<void> {
+async function addBase(
+  name: string,
+  bytes: Buffer,
+  apply: Base['apply'],
+  kind: Base['kind'],
+  gzip = false,
+): Promise<void> {
   const members = kind === 'tar' ? await readMembers(gzip ? gunzipSync(bytes) : bytes) : [];
   const base: Base = { name, bytes, kind, gzip, members, apply };
   if (kind === 'tar') {
@@ -90,7 +110,10 @@ before(async () => {
   await mkdir(oneX);
   assert.equal((await dam(['save', `${app}:1.0`], { home: home.home, cwd: oneX })).code, 0);
   const [damName = ''] = await readdir(oneX);
-  const exportTar = writeTar([{ name: 'app_list', type: '0', data: Buffer.from(`${app}:1.0\n`) }, { name: damName, type: '0', data: await readFile(join(oneX, damName)) }]);
+  const exportTar = writeTar([
+    { name: 'app_list', type: '0', data: Buffer.from(`${app}:1.0\n`) },
+    { name: damName, type: '0', data: await readFile(join(oneX, damName)) },
+  ]);
   await addBase('export-1x.tar', exportTar, 'import', 'tar');
   assert.equal((await run(['install', `${app}:1.0`, '--offline'])).code, 0);
   const bundle = join(dir, 'product.bundle');
@@ -114,11 +137,13 @@ after(async () => {
 /** Nothing installed, and the app's image tagged as it was built. */
 async function resetHost(): Promise<void> {
   // A crashed run (a known failure) leaves its journal: finish it, as the next dam would.
-  if ((await readdir(join(home.home, 'journal')).catch(() => [])).length > 0) assert.equal((await run(['recover'])).code, 0, 'recover');
+  if ((await readdir(join(home.home, 'journal')).catch(() => [])).length > 0)
+    assert.equal((await run(['recover'])).code, 0, 'recover');
   if ((await installed()) !== '') assert.equal((await run(['remove', app])).code, 0, 'remove after a successful case');
   for (const tags of (await ownTags()).split('\n').filter(Boolean)) {
     const [tag = '', id] = tags.split('=');
-    if (tag !== `${app}:1.0` || id !== imageId) await engine.removeImage(tag, { force: true, noPrune: true }).catch(() => undefined);
+    if (tag !== `${app}:1.0` || id !== imageId)
+      await engine.removeImage(tag, { force: true, noPrune: true }).catch(() => undefined);
   }
   if (!(await engine.inspectImage(`${app}:1.0`))) await engine.tagImage(imageId, `${app}:1.0`);
 }
@@ -127,13 +152,20 @@ function checkFailure(r: DamResult, what: string): void {
   assert.notEqual(r.signal, 'SIGKILL', `${what}: no answer within ${RUN_MS / 1000} s`);
   assert.equal(r.code, 1, `${what}: exit ${String(r.code)}\n${r.stderr}`);
   assert.match(r.stderr, /^error: /m, `${what}: a DamError message, not:\n${r.stderr.slice(0, 2000)}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/i, `${what}: no stack trace, not:\n${r.stderr.slice(0, 2000)}`);
+  assert.doesNotMatch(
+    r.stderr,
+    /\n\s+at |internal error/i,
+    `${what}: no stack trace, not:\n${r.stderr.slice(0, 2000)}`,
+  );
 }
 
 /** The case's input, drawn in order from the seed (so that one case can be replayed alone). */
 function makeCase(rand: Rand): { base: Base; mutated: ReturnType<typeof mutateText> } {
   const base = bases[Math.floor(rand() * bases.length)]!;
-  return { base, mutated: base.kind === 'tar' ? mutateTar(rand, base.bytes, base.members, base.gzip) : mutateText(rand, base.bytes) };
+  return {
+    base,
+    mutated: base.kind === 'tar' ? mutateTar(rand, base.bytes, base.members, base.gzip) : mutateText(rand, base.bytes),
+  };
 }
 
 async function runCase({ base, mutated }: ReturnType<typeof makeCase>, index: number): Promise<string> {

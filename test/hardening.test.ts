@@ -15,7 +15,8 @@ const app = uniqueName('hard');
 let dir: string;
 let shared: string;
 let home: { home: string; cleanup: () => Promise<void> };
-const run = (args: string[], timeoutMs = 60_000): Promise<DamResult> => dam(args, { home: home.home, cwd: dir, timeoutMs, env: { DAMTEST_LOG: '/dev/null' } });
+const run = (args: string[], timeoutMs = 60_000): Promise<DamResult> =>
+  dam(args, { home: home.home, cwd: dir, timeoutMs, env: { DAMTEST_LOG: '/dev/null' } });
 const ok = (r: DamResult, what: string) => assert.equal(r.code, 0, `${what}: ${r.stderr}`);
 
 /** A DamError for people: `error:` and a hint, no stack frame, no internal error. */
@@ -53,7 +54,10 @@ test('export and save: a symlink planted at the temporary name or as the output 
   ok(await run(['export', list]), 'export list');
   assert.equal(await readFile(victim, 'utf8'), 'precious\n', 'the symlinks were not followed');
   assert.equal(await readFile(list, 'utf8'), `${app}:1.0\n`);
-  assert.ok(!(await readdir(shared)).some((f) => f.endsWith('.partial') && !f.startsWith('product.bundle')), 'no temporary file left');
+  assert.ok(
+    !(await readdir(shared)).some((f) => f.endsWith('.partial') && !f.startsWith('product.bundle')),
+    'no temporary file left',
+  );
 
   const link = join(shared, 'link.txt');
   await symlink(victim, link);
@@ -115,7 +119,10 @@ test('a .sig that is a FIFO or a folder, and an archive that is a FIFO, are refu
   execFileSync('mkfifo', [fifoArchive]);
   const cases: Array<[string[], RegExp]> = [
     [['install', archive, '--signature', fifo], /signature file .*pipe\.sig' is not a regular file \(it is a FIFO/],
-    [['install', archive, '--signature', folder], /signature file .*folder\.sig' is not a regular file \(it is a folder/],
+    [
+      ['install', archive, '--signature', folder],
+      /signature file .*folder\.sig' is not a regular file \(it is a folder/,
+    ],
     [['import', fifoArchive, '--yes'], /pipe\.dam' is not a regular file/],
     [['info', fifoArchive], /archive .*pipe\.dam' is not a regular file \(it is a FIFO/],
   ];
@@ -130,7 +137,8 @@ test('a .sig that is a FIFO or a folder, and an archive that is a FIFO, are refu
 });
 
 test('root refuses a state directory another user owns, and uses its own', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('only root refuses a state directory of another user (these tests do not run as root)');
+  if (process.getuid?.() !== 0)
+    return t.skip('only root refuses a state directory of another user (these tests do not run as root)');
   const other = join(dir, 'other-home');
   await mkdir(other, { mode: 0o700 });
   await chown(other, 65534, 65534);
@@ -139,7 +147,11 @@ test('root refuses a state directory another user owns, and uses its own', async
   assert.match(out.stderr, /owned by user 65534, not by root/);
   assert.match(out.stderr, /hint: .*chown -R root/);
   assert.deepEqual(await readdir(other), [], 'nothing was written into it');
-  cleanFailure(await dam(['listrepos'], { home: join(other, 'sub') }), 1, 'a state directory to be made in a folder owned by nobody');
+  cleanFailure(
+    await dam(['listrepos'], { home: join(other, 'sub') }),
+    1,
+    'a state directory to be made in a folder owned by nobody',
+  );
   await chown(other, 0, 0);
   ok(await dam(['listrepos'], { home: other }), "root's own state directory");
 });

@@ -24,7 +24,12 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'damtest-idem-'));
   log = join(dir, 'scripts.log');
   await writeFile(log, '');
-  for (const [name, version] of [[app, '1.0'], [app, '2.0'], [other, '1.0']] as const) await buildTestApp({ name, version });
+  for (const [name, version] of [
+    [app, '1.0'],
+    [app, '2.0'],
+    [other, '1.0'],
+  ] as const)
+    await buildTestApp({ name, version });
 });
 
 after(async () => {
@@ -39,8 +44,15 @@ const ok = async (args: string[]) => {
   assert.equal(out.code, 0, `${args.join(' ')}: ${out.stderr}`);
   return out;
 };
-const scripts = async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 2).join(' '));
-const listed = async () => (JSON.parse((await ok(['list', '--json'])).stdout) as Array<{ name: string; version: string; id: number }>).map((a) => `${a.name}:${a.version}#${a.id}`);
+const scripts = async () =>
+  (await readFile(log, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ').slice(0, 2).join(' '));
+const listed = async () =>
+  (JSON.parse((await ok(['list', '--json'])).stdout) as Array<{ name: string; version: string; id: number }>).map(
+    (a) => `${a.name}:${a.version}#${a.id}`,
+  );
 
 test('installing an installed app exits 0 and says so, without running anything', async () => {
   await ok(['install', `${app}:1.0`]);
@@ -80,16 +92,37 @@ test('--reinstall runs the uninstall and the install again, and keeps one record
 test('--dry-run of install, upgrade and remove prints the plan and changes nothing', async () => {
   const before = await listed();
   const inst = await ok(['install', `${other}:1.0`, `${app}:1.0`, '--dry-run', '--json']);
-  const plan = JSON.parse(inst.stdout) as { schemaVersion: number; dryRun: boolean; steps: Array<{ action: string; source: string; scripts: string[] }> };
+  const plan = JSON.parse(inst.stdout) as {
+    schemaVersion: number;
+    dryRun: boolean;
+    steps: Array<{ action: string; source: string; scripts: string[] }>;
+  };
   assert.equal(plan.schemaVersion, 1);
-  assert.deepEqual(plan.steps.map((s) => [s.action, s.source]), [['install', 'local'], ['none', 'installed']]);
+  assert.deepEqual(
+    plan.steps.map((s) => [s.action, s.source]),
+    [
+      ['install', 'local'],
+      ['none', 'installed'],
+    ],
+  );
 
-  const up = JSON.parse((await ok(['upgrade', `${app}:2.0`, '--dry-run', '--json'])).stdout) as { steps: Array<{ action: string; replaces: { version: string }; scripts: string[] }> };
-  assert.deepEqual([up.steps[0]?.action, up.steps[0]?.replaces.version, up.steps[0]?.scripts], ['upgrade', '1.0', ['uninstall', 'install']]);
+  const up = JSON.parse((await ok(['upgrade', `${app}:2.0`, '--dry-run', '--json'])).stdout) as {
+    steps: Array<{ action: string; replaces: { version: string }; scripts: string[] }>;
+  };
+  assert.deepEqual(
+    [up.steps[0]?.action, up.steps[0]?.replaces.version, up.steps[0]?.scripts],
+    ['upgrade', '1.0', ['uninstall', 'install']],
+  );
 
   const rmText = await ok(['remove', app, '--dry-run']);
-  assert.match(rmText.stdout, new RegExp(`Plan \\(dry run, nothing was changed\\):\\n  remove ${app}:1\\.0; scripts: uninstall`));
-  const rmJson = JSON.parse((await ok(['remove', app, '--dry-run', '--json'])).stdout) as { operation: string; steps: Array<{ action: string }> };
+  assert.match(
+    rmText.stdout,
+    new RegExp(`Plan \\(dry run, nothing was changed\\):\\n  remove ${app}:1\\.0; scripts: uninstall`),
+  );
+  const rmJson = JSON.parse((await ok(['remove', app, '--dry-run', '--json'])).stdout) as {
+    operation: string;
+    steps: Array<{ action: string }>;
+  };
   assert.deepEqual([rmJson.operation, rmJson.steps[0]?.action], ['remove', 'remove']);
 
   assert.deepEqual(await listed(), before, 'nothing was installed, upgraded or removed');

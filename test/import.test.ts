@@ -33,12 +33,15 @@ after(async () => {
   await cleanup();
 });
 
-const run = (args: string[], env: Record<string, string> = {}, h = home): Promise<DamResult> => dam(args, { home: h, cwd: dir, env: { DAMTEST_LOG: logFile, ...env } });
+const run = (args: string[], env: Record<string, string> = {}, h = home): Promise<DamResult> =>
+  dam(args, { home: h, cwd: dir, env: { DAMTEST_LOG: logFile, ...env } });
 
 async function installed(h = home, env: Record<string, string> = {}): Promise<string[]> {
   const out = await run(['list', '--json'], env, h);
   assert.equal(out.code, 0, out.stderr);
-  return (JSON.parse(out.stdout) as Array<{ name: string; version: string }>).map((x) => `${x.name}:${x.version}`).sort();
+  return (JSON.parse(out.stdout) as Array<{ name: string; version: string }>)
+    .map((x) => `${x.name}:${x.version}`)
+    .sort();
 }
 
 async function netInstalls(): Promise<Record<string, number>> {
@@ -67,7 +70,12 @@ test('export writes the 1.x list; import plans, asks, and brings the host back t
   assert.equal((await run(['upgrade', `${a}:2.0`])).code, 0);
   const dry = await run(['import', list, '--dry-run', '--json']);
   assert.equal(dry.code, 0, dry.stderr);
-  const plan = JSON.parse(dry.stdout) as { upgrade: Array<{ from: string; to: string }>; install: string[]; remove: string[]; applied: boolean };
+  const plan = JSON.parse(dry.stdout) as {
+    upgrade: Array<{ from: string; to: string }>;
+    install: string[];
+    remove: string[];
+    applied: boolean;
+  };
   assert.deepEqual(plan.upgrade, [{ from: `${a}:2.0`, to: `${a}:1.0` }]);
   assert.deepEqual(plan.install, [`${b}:1.0`]);
   assert.deepEqual([plan.remove, plan.applied], [[], false]);
@@ -85,7 +93,11 @@ test('export writes the 1.x list; import plans, asks, and brings the host back t
   const again = await run(['import', list, '--yes']);
   assert.equal(again.code, 0);
   assert.match(again.stderr, /Nothing to do/);
-  assert.equal(await readFile(join(home, 'state.json'), 'utf8'), state, 'a finished import run again changes nothing at all');
+  assert.equal(
+    await readFile(join(home, 'state.json'), 'utf8'),
+    state,
+    'a finished import run again changes nothing at all',
+  );
 });
 
 test('a failing app rolls the whole import back: removed apps return, upgraded apps go back', async () => {
@@ -124,7 +136,10 @@ test('--restore removes everything first, then installs the list', async () => {
   const out = await run(['import', join(dir, 'same.txt'), '--restore', '--yes']);
   assert.equal(out.code, 0, out.stderr);
   assert.deepEqual(await installed(), [`${a}:1.0`]);
-  const lines = (await readFile(logFile, 'utf8')).split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+  const lines = (await readFile(logFile, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[0]);
   assert.deepEqual(lines, ['uninstall', 'install']);
 });
 
@@ -177,7 +192,10 @@ test('a bundle carries the product to a second engine that has nothing, and a da
       for (const image of await second.engine.listImages()) await second.engine.removeImage(image.id, { force: true });
       const lacking = await run(['import', delta, '--yes'], env, fresh.home);
       assert.equal(lacking.code, 1);
-      assert.match(lacking.stderr, /delta that leaves out \d+ layer\(s\) this engine does not have, e\.g\. sha256:[0-9a-f]{64}/);
+      assert.match(
+        lacking.stderr,
+        /delta that leaves out \d+ layer\(s\) this engine does not have, e\.g\. sha256:[0-9a-f]{64}/,
+      );
       assert.deepEqual(await second.engine.listImages(), []);
       assert.deepEqual(await installed(fresh.home, env), []);
     } finally {

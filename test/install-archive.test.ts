@@ -85,17 +85,30 @@ test('truncated and bit-flipped archives are refused before the engine or the st
   await engine.removeImage(`${app}:1.0`).catch(() => undefined);
   const files = [
     await damaged('truncated.dam', (b) => b.subarray(0, Math.floor(b.length / 2))),
-    await damaged('flipped.tar.gz', (b) => { const c = Buffer.from(b); const i = Math.floor(c.length / 2); c[i] = (c[i] ?? 0) ^ 0xff; return c; }),
+    await damaged('flipped.tar.gz', (b) => {
+      const c = Buffer.from(b);
+      const i = Math.floor(c.length / 2);
+      c[i] = (c[i] ?? 0) ^ 0xff;
+      return c;
+    }),
     await damaged(`${app}-1.0.00000000.dam`, (b) => b),
   ];
   // Only this test's images: other tests share the engine and build images at the same time.
-  const mine = async () => (await engine.listImages()).filter((i) => i.id === imageId || i.repoTags.some((t) => t.startsWith(app))).map((i) => i.id).sort();
+  const mine = async () =>
+    (await engine.listImages())
+      .filter((i) => i.id === imageId || i.repoTags.some((t) => t.startsWith(app)))
+      .map((i) => i.id)
+      .sort();
   const before = await mine();
   for (const file of files) {
     const out = await run(['install', file]);
     assert.equal(out.code, 1, file);
     assert.match(out.stderr, /archive|CRC|gzip|truncat|invalid/i, file);
-    assert.match(out.stderr, new RegExp(file.split('/').pop()?.replace(/\./g, '\\.') ?? ''), 'the error names the file');
+    assert.match(
+      out.stderr,
+      new RegExp(file.split('/').pop()?.replace(/\./g, '\\.') ?? ''),
+      'the error names the file',
+    );
   }
   assert.deepEqual(await mine(), before, 'nothing was loaded');
   assert.equal(await engine.inspectImage(`${app}:1.0`), undefined);

@@ -18,7 +18,9 @@ async function publish(registry: TestRegistry, version: string): Promise<string>
   const local = await buildTestApp({ name: app, version });
   const remote = `${registry.host}/${app}:${version}`;
   await engine.tagImage(local, remote);
-  const auth = registry.username ? { serveraddress: registry.host, username: registry.username, password: registry.password } : undefined;
+  const auth = registry.username
+    ? { serveraddress: registry.host, username: registry.username, password: registry.password }
+    : undefined;
   await engine.push(remote, { auth });
   await engine.removeImage(remote);
   await engine.removeImage(local);
@@ -37,7 +39,8 @@ after(async () => {
   await Promise.all([plain.stop(), tls.stop(), cleanup()]);
 });
 
-const run = (args: string[], input?: string): Promise<DamResult> => dam(args, { home, input, env: { DAMTEST_LOG: '/dev/null' } });
+const run = (args: string[], input?: string): Promise<DamResult> =>
+  dam(args, { home, input, env: { DAMTEST_LOG: '/dev/null' } });
 
 test('name:version is pulled from the default repo', async () => {
   assert.equal((await run(['addrepo', '--name', 'lab', '--server', plain.host, '--insecure', '--default'])).code, 0);
@@ -45,13 +48,18 @@ test('name:version is pulled from the default repo', async () => {
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stderr, new RegExp(`Pulling ${plain.host}/${app}:1\\.0`));
   const list = JSON.parse((await run(['list', '--json'])).stdout) as Array<{ tag: string; repo: string }>;
-  assert.deepEqual(list.map((a) => [a.tag, a.repo]), [[`${plain.host}/${app}:1.0`, 'lab']]);
+  assert.deepEqual(
+    list.map((a) => [a.tag, a.repo]),
+    [[`${plain.host}/${app}:1.0`, 'lab']],
+  );
   assert.equal((await run(['remove', app])).code, 0);
 });
 
 test('a full tag of an unconfigured registry is pulled and its repo added as auto0', async () => {
   const tag = `${plain.host}/${app}:1.0`;
-  await testEngine().removeImage(tag).catch(() => undefined);
+  await testEngine()
+    .removeImage(tag)
+    .catch(() => undefined);
   assert.equal((await run(['removerepo', 'lab', '--force'])).code, 0);
   const out = await run(['install', tag]);
   assert.equal(out.code, 0, out.stderr);
@@ -62,7 +70,10 @@ test('a full tag of an unconfigured registry is pulled and its repo added as aut
 });
 
 test('a private registry with basic auth is pulled with the repo credentials, which never show', async () => {
-  const add = await run(['addrepo', '--name', 'secure', '--server', tls.host, '--username', tls.username ?? '', '--password-stdin'], tls.password);
+  const add = await run(
+    ['addrepo', '--name', 'secure', '--server', tls.host, '--username', tls.username ?? '', '--password-stdin'],
+    tls.password,
+  );
   assert.equal(add.code, 0, add.stderr);
   const out = await run(['install', `${tls.host}/${app}:2.0`]);
   assert.equal(out.code, 0, out.stderr);
@@ -71,7 +82,9 @@ test('a private registry with basic auth is pulled with the repo credentials, wh
 });
 
 test('a wrong password is a clear error naming the registry, and changes nothing', async () => {
-  await testEngine().removeImage(`${tls.host}/${app}:2.0`).catch(() => undefined);
+  await testEngine()
+    .removeImage(`${tls.host}/${app}:2.0`)
+    .catch(() => undefined);
   const repos = JSON.parse((await run(['listrepos', '--json'])).stdout) as Array<{ id: number; name: string }>;
   const secure = repos.find((r) => r.name === 'secure');
   assert.ok(secure);
@@ -103,13 +116,18 @@ test('an app missing from the registry is reported, and nothing is left behind',
 
 test('upgrade NAME takes the newest version the repo has, and says when there is none', async () => {
   await publish(plain, '1.5');
-  await testEngine().removeImage(`${plain.host}/${app}:1.0`).catch(() => undefined);
+  await testEngine()
+    .removeImage(`${plain.host}/${app}:1.0`)
+    .catch(() => undefined);
   assert.equal((await run(['install', `${plain.host}/${app}:1.0`])).code, 0);
   const out = await run(['upgrade', app]);
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stderr, new RegExp(`Newest version in the repository: ${plain.host}/${app}:1\\.5`));
   const list = JSON.parse((await run(['list', '--json'])).stdout) as Array<{ version: string }>;
-  assert.deepEqual(list.map((a) => a.version), ['1.5']);
+  assert.deepEqual(
+    list.map((a) => a.version),
+    ['1.5'],
+  );
   const again = await run(['upgrade', app]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /is the newest version its repository has; nothing to do/);

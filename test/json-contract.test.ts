@@ -10,17 +10,31 @@ after(cleanup);
 const run = (args: string[], input?: string) => dam([...args, '--json'], { home, input });
 
 test('repository and key commands print versioned JSON that matches their schemas', async () => {
-  const added = await run(['addrepo', '--name', 'lab', '--server', 'lab.invalid:5000', '--username', 'me', '--password-stdin'], 'secret');
+  const added = await run(
+    ['addrepo', '--name', 'lab', '--server', 'lab.invalid:5000', '--username', 'me', '--password-stdin'],
+    'secret',
+  );
   assert.equal(added.code, 0, added.stderr);
   assert.equal(JSON.parse(added.stdout).schemaVersion, 1);
   assert.equal(JSON.parse((await run(['modifyrepo', '2', '--name', 'lab2'])).stdout).name, 'lab2');
   const repos = JSON.parse((await run(['listrepos'])).stdout) as { schemaVersion: number; name: string }[];
-  assert.deepEqual(repos.map((r) => [r.schemaVersion, r.name]), [[1, 'official'], [1, 'lab2']]);
+  assert.deepEqual(
+    repos.map((r) => [r.schemaVersion, r.name]),
+    [
+      [1, 'official'],
+      [1, 'lab2'],
+    ],
+  );
   assert.equal(JSON.parse((await run(['removerepo', 'lab2'])).stdout).removed.name, 'lab2');
   assert.equal((await run(['key', 'generate', 'release'])).code, 0);
   assert.equal(JSON.parse((await run(['key', 'list'])).stdout)[0].schemaVersion, 1);
   assert.match(JSON.parse((await run(['key', 'export-public', 'release'])).stdout).publicKey, /BEGIN PUBLIC KEY/);
-  assert.deepEqual(JSON.parse((await run(['trust', 'list'])).stdout), { schemaVersion: 1, keys: [], accepted: [], apps: [] });
+  assert.deepEqual(JSON.parse((await run(['trust', 'list'])).stdout), {
+    schemaVersion: 1,
+    keys: [],
+    accepted: [],
+    apps: [],
+  });
   assert.deepEqual(JSON.parse((await run(['recover'])).stdout), []);
 });
 
@@ -43,7 +57,11 @@ test('failures print {"error":{code,message,hint}} on stdout with the usual exit
 });
 
 test('every failure names its stable code on stderr, without -x, and the same exit code with and without --json', async () => {
-  for (const [args, code, errorCode] of [[['removerepo', 'nope'], 1, 'NOT_FOUND'], [['trust', 'nope'], 2, 'USAGE'], [['push'], 2, 'USAGE']] as const) {
+  for (const [args, code, errorCode] of [
+    [['removerepo', 'nope'], 1, 'NOT_FOUND'],
+    [['trust', 'nope'], 2, 'USAGE'],
+    [['push'], 2, 'USAGE'],
+  ] as const) {
     const plain = await dam([...args], { home });
     assert.equal(plain.code, code, `${args.join(' ')}: ${plain.stderr}`);
     assert.equal(plain.stdout, '', 'nothing on stdout without --json');

@@ -33,7 +33,8 @@ after(async () => {
   await cleanup();
 });
 
-const run = (args: string[], env: Record<string, string> = {}, h = home): Promise<DamResult> => dam(args, { home: h, env: { DAMTEST_LOG: logFile, ...env } });
+const run = (args: string[], env: Record<string, string> = {}, h = home): Promise<DamResult> =>
+  dam(args, { home: h, env: { DAMTEST_LOG: logFile, ...env } });
 
 async function installed(h = home): Promise<string[]> {
   const out = await run(['list', '--json'], {}, h);
@@ -79,7 +80,10 @@ test('the family rule refuses before any change; a refused install leaves no tra
   await reset();
   await run(['install', `${app}:1.0`]);
   const stateBefore = await readFile(join(home, 'state.json'), 'utf8');
-  for (const [arg, why] of [[`${app}:2.0`, /family '.*', of which .*:1\.0 is installed[\s\S]*dam upgrade/], [`${rival}:1.0`, /family/]] as const) {
+  for (const [arg, why] of [
+    [`${app}:2.0`, /family '.*', of which .*:1\.0 is installed[\s\S]*dam upgrade/],
+    [`${rival}:1.0`, /family/],
+  ] as const) {
     const out = await run(['install', arg]);
     assert.equal(out.code, 1, arg);
     assert.match(out.stderr, why);
@@ -98,7 +102,10 @@ test('a failing install script is rolled back: its uninstall runs and the state 
   assert.equal(out.code, 1);
   assert.match(out.stderr, /exited with code 3[\s\S]*the new version refuses/);
   assert.deepEqual(await installed(), []);
-  assert.deepEqual(await scriptLog().then((l) => l.map((x) => x.split(' ').slice(0, 2).join(' '))), ['install install', 'uninstall install']);
+  assert.deepEqual(await scriptLog().then((l) => l.map((x) => x.split(' ').slice(0, 2).join(' '))), [
+    'install install',
+    'uninstall install',
+  ]);
   assert.deepEqual(await readdir(join(home, 'apps')).catch(() => []), []);
 });
 
@@ -152,7 +159,14 @@ test('remove runs uninstall from the kept meta; --force forgets an app whose uni
 });
 
 const INSTALL_STEPS = ['after-begin', 'before-install-script', 'after-install-script', 'before-commit', 'after-commit'];
-const UPGRADE_STEPS = ['before-old-uninstall', 'after-old-uninstall', 'before-install-script', 'after-install-script', 'before-commit', 'after-commit'];
+const UPGRADE_STEPS = [
+  'before-old-uninstall',
+  'after-old-uninstall',
+  'before-install-script',
+  'after-install-script',
+  'before-commit',
+  'after-commit',
+];
 const REMOVE_STEPS = ['before-uninstall-script', 'after-uninstall-script', 'before-commit', 'after-commit'];
 
 async function killedThenRecovered(args: string[], step: string, recoverWith = ['recover']): Promise<void> {
@@ -195,7 +209,11 @@ test('remove killed with SIGKILL at every step is finished or rolled back', asyn
     await killedThenRecovered(['remove', `${app}:1.0`], step, ['doctor', '--fix']);
     const apps = await installed();
     assert.deepEqual(apps, step === 'after-commit' ? [] : [`${app}:1.0`], step);
-    assert.deepEqual(await netInstalls(), apps.length ? { [`${app}:1.0`]: 1 } : {}, `${step}: scripts balanced with the state`);
+    assert.deepEqual(
+      await netInstalls(),
+      apps.length ? { [`${app}:1.0`]: 1 } : {},
+      `${step}: scripts balanced with the state`,
+    );
   }
 });
 
@@ -245,7 +263,10 @@ test('purge --dry-run lists no image this state directory did not acquire (these
     const plan = JSON.parse(out.stdout) as { remove: Array<{ id: string }>; keep: Array<{ id: string }> };
     const listed = [...plan.remove, ...plan.keep].map((i) => i.id);
     for (const tag of [`${app}:1.0`, `${app}:2.0`, `${app}:3.0`, 'dam-test-base:busybox']) {
-      assert.ok(!listed.includes((await ids(tag)) ?? ''), `${tag} is not this state's to purge (see ops-purge.test.ts)`);
+      assert.ok(
+        !listed.includes((await ids(tag)) ?? ''),
+        `${tag} is not this state's to purge (see ops-purge.test.ts)`,
+      );
     }
   }
   assert.ok(await engine.inspectImage(`${app}:3.0`), 'a dry run removes nothing');
@@ -253,7 +274,10 @@ test('purge --dry-run lists no image this state directory did not acquire (these
 
 test('Ctrl-C during an install script stops it, rolls back, and exits 130', async () => {
   await reset();
-  const child = spawn(process.execPath, [DAM_BIN, '--home', home, 'install', `${app}:4.0`], { env: { ...process.env, NO_COLOR: '1', DAMTEST_LOG: logFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [DAM_BIN, '--home', home, 'install', `${app}:4.0`], {
+    env: { ...process.env, NO_COLOR: '1', DAMTEST_LOG: logFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));

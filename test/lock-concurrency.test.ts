@@ -16,7 +16,12 @@ function deadPid(): number {
 }
 
 async function plantStale(home: string, form: 'none' | 'file' | 'generation'): Promise<void> {
-  const owner = JSON.stringify({ pid: deadPid(), startTime: '1', command: 'install', since: '2026-01-01T00:00:00.000Z' });
+  const owner = JSON.stringify({
+    pid: deadPid(),
+    startTime: '1',
+    command: 'install',
+    since: '2026-01-01T00:00:00.000Z',
+  });
   const lock = join(home, 'lock');
   if (form === 'file') {
     await rm(lock, { recursive: true, force: true });
@@ -35,16 +40,25 @@ test(`${WRITERS} parallel addrepo, with and without a stale lock: no update lost
     let expected = 1;
     for (const form of ['none', 'file', 'generation'] as const) {
       await plantStale(home, form);
-      const results = await Promise.all(Array.from({ length: WRITERS }, (_, i) => dam(['addrepo', '--name', `${form}${i}`, '--server', `${form}${i}:5000`], { home })));
+      const results = await Promise.all(
+        Array.from({ length: WRITERS }, (_, i) =>
+          dam(['addrepo', '--name', `${form}${i}`, '--server', `${form}${i}:5000`], { home }),
+        ),
+      );
       // On a very loaded machine a writer may give up after its 5 s wait: that is reported (STATE_LOCKED),
       // not lost. Every writer that said it succeeded must be in the state.
       const landed = results.flatMap((r, i) => (r.code === 0 ? [`${form}${i}`] : []));
-      for (const r of results) if (r.code !== 0) assert.match(r.stderr, /STATE_LOCKED|is locked by/, `${form}: ${r.stderr}`);
+      for (const r of results)
+        if (r.code !== 0) assert.match(r.stderr, /STATE_LOCKED|is locked by/, `${form}: ${r.stderr}`);
       assert.ok(landed.length >= WRITERS / 2, `${form}: most writers got the lock (${landed.length})`);
       expected += landed.length;
       const list = JSON.parse((await dam(['lr', '--json'], { home })).stdout) as Array<{ id: number; name: string }>;
       const names = new Set(list.map((r) => r.name));
-      assert.deepEqual(landed.filter((n) => !names.has(n)), [], `after the round starting from ${form === 'none' ? 'no lock' : `a stale ${form}`}, no update is lost`);
+      assert.deepEqual(
+        landed.filter((n) => !names.has(n)),
+        [],
+        `after the round starting from ${form === 'none' ? 'no lock' : `a stale ${form}`}, no update is lost`,
+      );
       assert.equal(list.length, expected, 'nothing else appeared');
       assert.equal(new Set(list.map((r) => r.id)).size, expected, 'ids are unique');
     }

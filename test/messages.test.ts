@@ -37,28 +37,39 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-test('install with a typo: not in the cache nor the repo, close names from the local images, and no pull', { skip }, async () => {
-  const out = await dam(['install', `damtest-wbe-${suffix}:1.0`], { home });
-  assert.equal(out.code, 1, out.stderr);
-  assert.match(out.stderr, new RegExp(`The app 'damtest-wbe-${suffix}:1\\.0' .*is not in the local Docker cache`));
-  assert.match(out.stderr, new RegExp(`Did you mean: ${local}:1\\.0`));
-  assert.doesNotMatch(out.stderr, /Pulling/);
-});
+test(
+  'install with a typo: not in the cache nor the repo, close names from the local images, and no pull',
+  { skip },
+  async () => {
+    const out = await dam(['install', `damtest-wbe-${suffix}:1.0`], { home });
+    assert.equal(out.code, 1, out.stderr);
+    assert.match(out.stderr, new RegExp(`The app 'damtest-wbe-${suffix}:1\\.0' .*is not in the local Docker cache`));
+    assert.match(out.stderr, new RegExp(`Did you mean: ${local}:1\\.0`));
+    assert.doesNotMatch(out.stderr, /Pulling/);
+  },
+);
 
-test('install from a repo: a typo gets the repo\'s close names; a missing version lists the versions', { skip }, async () => {
-  const h = await tempHome();
-  cleanups.push(h.cleanup);
-  assert.equal((await dam(['addrepo', '--name', 'lab', '--server', registry.host, '--default'], { home: h.home })).code, 0);
-  const typo = await dam(['install', `damtest-catalgo-${suffix}:1.0`], { home: h.home });
-  assert.equal(typo.code, 1, typo.stderr);
-  assert.match(typo.stderr, /nor in repository 'lab'/);
-  assert.match(typo.stderr, new RegExp(`Did you mean: ${remote} \\(in 'lab'\\)`));
-  assert.doesNotMatch(typo.stderr, /Pulling/);
-  const version = await dam(['install', `${remote}:9.9`], { home: h.home });
-  assert.equal(version.code, 1);
-  assert.match(version.stderr, new RegExp(`Repository 'lab' has the app '${remote}' but not the version '9\\.9'`));
-  assert.match(version.stderr, /Versions there: 1\.(0|1), 1\.(0|1)/);
-});
+test(
+  "install from a repo: a typo gets the repo's close names; a missing version lists the versions",
+  { skip },
+  async () => {
+    const h = await tempHome();
+    cleanups.push(h.cleanup);
+    assert.equal(
+      (await dam(['addrepo', '--name', 'lab', '--server', registry.host, '--default'], { home: h.home })).code,
+      0,
+    );
+    const typo = await dam(['install', `damtest-catalgo-${suffix}:1.0`], { home: h.home });
+    assert.equal(typo.code, 1, typo.stderr);
+    assert.match(typo.stderr, /nor in repository 'lab'/);
+    assert.match(typo.stderr, new RegExp(`Did you mean: ${remote} \\(in 'lab'\\)`));
+    assert.doesNotMatch(typo.stderr, /Pulling/);
+    const version = await dam(['install', `${remote}:9.9`], { home: h.home });
+    assert.equal(version.code, 1);
+    assert.match(version.stderr, new RegExp(`Repository 'lab' has the app '${remote}' but not the version '9\\.9'`));
+    assert.match(version.stderr, /Versions there: 1\.(0|1), 1\.(0|1)/);
+  },
+);
 
 test('create with a base image that is not here says so and how to get one', { skip }, async () => {
   const { dir, cleanup } = await tempDir('nobase');
@@ -69,9 +80,15 @@ test('create with a base image that is not here says so and how to get one', { s
     'meta/install': { text: '#!/bin/sh\n', mode: 0o755 },
     'meta/uninstall': { text: '#!/bin/sh\n', mode: 0o755 },
   });
-  const out = await dam(['create', project, '--name', uniqueName('app'), '--version', '1', '--label', `${TEST_LABEL}=${RUN}`], { home });
+  const out = await dam(
+    ['create', project, '--name', uniqueName('app'), '--version', '1', '--label', `${TEST_LABEL}=${RUN}`],
+    { home },
+  );
   assert.equal(out.code, 1);
-  assert.match(out.stderr, new RegExp(`The base image '${base}:1' \\(FROM in the Dockerfile\\) is not in the local Docker cache`));
+  assert.match(
+    out.stderr,
+    new RegExp(`The base image '${base}:1' \\(FROM in the Dockerfile\\) is not in the local Docker cache`),
+  );
   assert.match(out.stderr, /docker load -i/);
   assert.match(out.stderr, new RegExp(`docker pull ${base}:1`));
 });

@@ -17,7 +17,12 @@ if (missing) console.log(`# DAM 1.x interop tests skipped: ${missing}`);
 const skip = missing ?? false;
 
 const engine = testEngine();
-const [appA, appB, appC, appD] = [uniqueName('miga'), uniqueName('migb'), uniqueName('migc'), uniqueName('migd')] as [string, string, string, string];
+const [appA, appB, appC, appD] = [uniqueName('miga'), uniqueName('migb'), uniqueName('migc'), uniqueName('migd')] as [
+  string,
+  string,
+  string,
+  string,
+];
 let dir: string;
 let log: string;
 const cleanups: Array<() => Promise<void>> = [];
@@ -34,8 +39,10 @@ async function folder(name: string): Promise<string> {
   return path;
 }
 
-const run = (args: string[], home: string, env: Record<string, string> = {}, cwd = dir): Promise<DamResult> => dam(args, { home, cwd, env: { DAMTEST_LOG: log, ...env } });
-const old = (args: string[], cache: string, cwd: string): Promise<DamResult> => dam1(args, { cache, cwd, env: { DAMTEST_LOG: log } });
+const run = (args: string[], home: string, env: Record<string, string> = {}, cwd = dir): Promise<DamResult> =>
+  dam(args, { home, cwd, env: { DAMTEST_LOG: log, ...env } });
+const old = (args: string[], cache: string, cwd: string): Promise<DamResult> =>
+  dam1(args, { cache, cwd, env: { DAMTEST_LOG: log } });
 
 function ok(out: DamResult): DamResult {
   assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
@@ -44,7 +51,10 @@ function ok(out: DamResult): DamResult {
 
 /** The script of each line the test apps' scripts logged (`install` or `uninstall`). */
 async function logLines(): Promise<string[]> {
-  return (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => l.split(' ')[0]!);
+  return (await readFile(log, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[0]!);
 }
 
 before(async () => {
@@ -59,47 +69,82 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('dam migrate takes over the apps 1.x installed, after DAM already ran; 1.x then refuses to see or uninstall them', { skip }, async () => {
-  const cache = await folder('cache-migrate');
-  const cwd = await folder('cwd-migrate');
-  const db = join(cache, 'dam');
-  ok(await old(['install', `${appA}:1.0`], cache, cwd));
-  ok(await old(['install', `${appB}:1.0`], cache, cwd));
-  assert.deepEqual(await logLines(), ['install', 'install'], '1.x ran both install scripts');
-  const appsFile = await readFile(join(db, 'Apps'), 'utf8');
-  const home = await newHome();
-  const env = { XDG_CACHE_HOME: cache };
-  ok(await run(['doctor'], home, env));
+test(
+  'dam migrate takes over the apps 1.x installed, after DAM already ran; 1.x then refuses to see or uninstall them',
+  { skip },
+  async () => {
+    const cache = await folder('cache-migrate');
+    const cwd = await folder('cwd-migrate');
+    const db = join(cache, 'dam');
+    ok(await old(['install', `${appA}:1.0`], cache, cwd));
+    ok(await old(['install', `${appB}:1.0`], cache, cwd));
+    assert.deepEqual(await logLines(), ['install', 'install'], '1.x ran both install scripts');
+    const appsFile = await readFile(join(db, 'Apps'), 'utf8');
+    const home = await newHome();
+    const env = { XDG_CACHE_HOME: cache };
+    ok(await run(['doctor'], home, env));
 
-  const plan = JSON.parse(ok(await run(['migrate', '--dry-run', '--json'], home, env)).stdout) as { schemaVersion: number; status: string; apps: Array<{ name: string; action: string }> };
-  assert.equal(plan.schemaVersion, 1);
-  assert.equal(plan.status, 'planned');
-  assert.deepEqual(plan.apps.map((a) => [a.name, a.action]), [[appA, 'add'], [appB, 'add']]);
-  assert.equal(await readFile(join(db, 'Apps'), 'utf8'), appsFile, 'the dry run changed nothing');
-  assert.deepEqual(JSON.parse(ok(await run(['list', '--json'], home)).stdout), []);
+    const plan = JSON.parse(ok(await run(['migrate', '--dry-run', '--json'], home, env)).stdout) as {
+      schemaVersion: number;
+      status: string;
+      apps: Array<{ name: string; action: string }>;
+    };
+    assert.equal(plan.schemaVersion, 1);
+    assert.equal(plan.status, 'planned');
+    assert.deepEqual(
+      plan.apps.map((a) => [a.name, a.action]),
+      [
+        [appA, 'add'],
+        [appB, 'add'],
+      ],
+    );
+    assert.equal(await readFile(join(db, 'Apps'), 'utf8'), appsFile, 'the dry run changed nothing');
+    assert.deepEqual(JSON.parse(ok(await run(['list', '--json'], home)).stdout), []);
 
-  const done = JSON.parse(ok(await run(['migrate', '--json'], home, env)).stdout) as { schemaVersion: number; status: string; takenOver: { backup: string } };
-  assert.deepEqual([done.schemaVersion, done.status, done.takenOver.backup], [1, 'migrated', 'Apps.taken-over-by-dam2']);
-  const listed = JSON.parse(ok(await run(['list', '--json'], home)).stdout) as Array<{ name: string; imageId: string }>;
-  assert.deepEqual(listed.map((a) => a.name), [appA, appB]);
-  assert.equal(listed[0]!.imageId, (await engine.inspectImage(`${appA}:1.0`))!.id, 'the full image id, completed from the engine');
-  assert.equal(await readFile(join(db, 'Apps.taken-over-by-dam2'), 'utf8'), appsFile, "1.x's list is kept, unchanged");
+    const done = JSON.parse(ok(await run(['migrate', '--json'], home, env)).stdout) as {
+      schemaVersion: number;
+      status: string;
+      takenOver: { backup: string };
+    };
+    assert.deepEqual(
+      [done.schemaVersion, done.status, done.takenOver.backup],
+      [1, 'migrated', 'Apps.taken-over-by-dam2'],
+    );
+    const listed = JSON.parse(ok(await run(['list', '--json'], home)).stdout) as Array<{
+      name: string;
+      imageId: string;
+    }>;
+    assert.deepEqual(
+      listed.map((a) => a.name),
+      [appA, appB],
+    );
+    assert.equal(
+      listed[0]!.imageId,
+      (await engine.inspectImage(`${appA}:1.0`))!.id,
+      'the full image id, completed from the engine',
+    );
+    assert.equal(
+      await readFile(join(db, 'Apps.taken-over-by-dam2'), 'utf8'),
+      appsFile,
+      "1.x's list is kept, unchanged",
+    );
 
-  for (const args of [['list'], ['remove', appA], ['import', '--yes', join(cwd, 'empty.txt')]]) {
-    await writeFile(join(cwd, 'empty.txt'), '');
-    const out = await old(args, cache, cwd);
-    assert.equal(out.code, 1, `1.x ${args.join(' ')} refuses: ${out.stdout}${out.stderr}`);
-    assert.match(out.stderr, /TAKEN OVER BY DAM 2 ON .*to undo: mv Apps\.taken-over-by-dam2 Apps/);
-  }
-  assert.deepEqual(await logLines(), ['install', 'install'], '1.x ran no uninstall script');
-  assert.equal(JSON.parse(ok(await run(['migrate', '--json'], home, env)).stdout).status, 'already-migrated');
+    for (const args of [['list'], ['remove', appA], ['import', '--yes', join(cwd, 'empty.txt')]]) {
+      await writeFile(join(cwd, 'empty.txt'), '');
+      const out = await old(args, cache, cwd);
+      assert.equal(out.code, 1, `1.x ${args.join(' ')} refuses: ${out.stdout}${out.stderr}`);
+      assert.match(out.stderr, /TAKEN OVER BY DAM 2 ON .*to undo: mv Apps\.taken-over-by-dam2 Apps/);
+    }
+    assert.deepEqual(await logLines(), ['install', 'install'], '1.x ran no uninstall script');
+    assert.equal(JSON.parse(ok(await run(['migrate', '--json'], home, env)).stdout).status, 'already-migrated');
 
-  ok(await run(['remove', `${appA}:1.0`], home));
-  assert.deepEqual(await logLines(), ['install', 'install', 'uninstall'], 'DAM runs the uninstall, once');
-  // The documented undo gives 1.x its list back.
-  await rename(join(db, 'Apps.taken-over-by-dam2'), join(db, 'Apps'));
-  assert.match(ok(await old(['list'], cache, cwd)).stdout, new RegExp(appB));
-});
+    ok(await run(['remove', `${appA}:1.0`], home));
+    assert.deepEqual(await logLines(), ['install', 'install', 'uninstall'], 'DAM runs the uninstall, once');
+    // The documented undo gives 1.x its list back.
+    await rename(join(db, 'Apps.taken-over-by-dam2'), join(db, 'Apps'));
+    assert.match(ok(await old(['list'], cache, cwd)).stdout, new RegExp(appB));
+  },
+);
 
 test('a conflict refuses the whole migration and changes nothing', async () => {
   const cache = await folder('cache-conflict');
@@ -112,7 +157,10 @@ test('a conflict refuses the whole migration and changes nothing', async () => {
   const state = await readFile(join(home, 'state.json'), 'utf8');
   const out = await run(['migrate'], home, { XDG_CACHE_HOME: cache });
   assert.equal(out.code, 1, out.stderr);
-  assert.match(out.stderr, new RegExp(`${appD}:1\\.0 is of the family '${appC}', of which ${appC}:1\\.0 is installed here`));
+  assert.match(
+    out.stderr,
+    new RegExp(`${appD}:1\\.0 is of the family '${appC}', of which ${appC}:1\\.0 is installed here`),
+  );
   assert.match(out.stderr, /Nothing was changed/);
   assert.equal(await readFile(join(home, 'state.json'), 'utf8'), state);
   assert.deepEqual((await readdir(join(cache, 'dam'))).sort(), ['Apps']);
@@ -138,7 +186,10 @@ test('export --all --format dam1 writes the archive 1.x imports; DAM reads it to
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /needs --all/);
   assert.equal((await run(['export', '--all', '--format', 'dam1', '--compress', 'zstd', file], home)).code, 2);
-  const out = JSON.parse(ok(await run(['export', '--all', '--format', 'dam1', file, '--json'], home)).stdout) as { format: string; dams: Array<{ file: string; crc32: string }> };
+  const out = JSON.parse(ok(await run(['export', '--all', '--format', 'dam1', file, '--json'], home)).stdout) as {
+    format: string;
+    dams: Array<{ file: string; crc32: string }>;
+  };
   assert.equal(out.format, 'dam1');
   assert.match(out.dams[0]!.file, new RegExp(`^${appC}-1\\.0\\.${out.dams[0]!.crc32}\\.dam$`));
   ok(await run(['remove', `${appC}:1.0`], home));
@@ -153,7 +204,10 @@ test('export --all --format dam1 writes the archive 1.x imports; DAM reads it to
   assert.deepEqual((await logLines()).slice(before), ['install']);
   const other = await newHome();
   ok(await run(['import', '--yes', file], other));
-  assert.deepEqual(JSON.parse(ok(await run(['list', '--json'], other)).stdout).map((a: { name: string }) => a.name), [appC]);
+  assert.deepEqual(
+    JSON.parse(ok(await run(['list', '--json'], other)).stdout).map((a: { name: string }) => a.name),
+    [appC],
+  );
   ok(await run(['remove', `${appC}:1.0`], other));
 });
 
@@ -166,6 +220,9 @@ test('a .dam that 1.x saved installs in DAM', { skip }, async () => {
   await engine.removeImage(`${appD}:1.0`, { force: true });
   const home = await newHome();
   ok(await run(['install', join(cwd, saved)], home));
-  assert.deepEqual(JSON.parse(ok(await run(['list', '--json'], home)).stdout).map((a: { name: string }) => a.name), [appD]);
+  assert.deepEqual(
+    JSON.parse(ok(await run(['list', '--json'], home)).stdout).map((a: { name: string }) => a.name),
+    [appD],
+  );
   ok(await run(['remove', `${appD}:1.0`], home));
 });

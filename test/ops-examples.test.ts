@@ -23,9 +23,15 @@ before(async () => {
   work = await tempDir('opsex');
   homes.push(await tempHome(), await tempHome());
   const base = await baseImage();
-  for (const [example, name] of [['web', web], ['hello-tool', hello]] as const) {
+  for (const [example, name] of [
+    ['web', web],
+    ['hello-tool', hello],
+  ] as const) {
     const dir = await copyExample(work.dir, example, example);
-    const out = await dam(['create', dir, '--name', name, '--build-arg', `BASE=${base}`, '--label', `${TEST_LABEL}=${RUN}`], { home: homes[0]?.home ?? '' });
+    const out = await dam(
+      ['create', dir, '--name', name, '--build-arg', `BASE=${base}`, '--label', `${TEST_LABEL}=${RUN}`],
+      { home: homes[0]?.home ?? '' },
+    );
     assert.equal(out.code, 0, out.stderr);
   }
 });
@@ -40,44 +46,63 @@ after(async () => {
   await work.cleanup();
 });
 
-const run = (n: number, args: string[], env: Record<string, string> = {}): Promise<DamResult> => dam(args, { home: homes[n]?.home ?? '', env });
+const run = (n: number, args: string[], env: Record<string, string> = {}): Promise<DamResult> =>
+  dam(args, { home: homes[n]?.home ?? '', env });
 const ok = async (n: number, args: string[], env: Record<string, string> = {}) => {
   const out = await run(n, args, env);
   assert.equal(out.code, 0, `${args.join(' ')}: ${out.stderr}`);
   return out;
 };
-const containers = async () => (await docker(['ps', '--filter', `label=dam.app=${web}`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean).sort();
+const containers = async () =>
+  (await docker(['ps', '--filter', `label=dam.app=${web}`, '--format', '{{.Names}}'])).stdout
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 
-test('examples/web installed under two state directories runs two containers; removing one leaves the other', { skip }, async () => {
-  await ok(0, ['install', `${web}:1.0`], { WEB_PORT: String(await freePort()) });
-  await ok(1, ['install', `${web}:1.0`], { WEB_PORT: String(await freePort()) });
-  const both = await containers();
-  assert.equal(both.length, 2, `two containers, one per installation: ${both.join(', ')}`);
-  assert.ok(both.every((n) => n.startsWith(`dam-${web}-`)));
-  await ok(0, ['remove', web]);
-  const left = await containers();
-  assert.equal(left.length, 1, "the other installation's container still runs");
-  await ok(1, ['remove', web]);
-  assert.deepEqual(await containers(), []);
-});
+test(
+  'examples/web installed under two state directories runs two containers; removing one leaves the other',
+  { skip },
+  async () => {
+    await ok(0, ['install', `${web}:1.0`], { WEB_PORT: String(await freePort()) });
+    await ok(1, ['install', `${web}:1.0`], { WEB_PORT: String(await freePort()) });
+    const both = await containers();
+    assert.equal(both.length, 2, `two containers, one per installation: ${both.join(', ')}`);
+    assert.ok(both.every((n) => n.startsWith(`dam-${web}-`)));
+    await ok(0, ['remove', web]);
+    const left = await containers();
+    assert.equal(left.length, 1, "the other installation's container still runs");
+    await ok(1, ['remove', web]);
+    assert.deepEqual(await containers(), []);
+  },
+);
 
-test('examples/hello-tool: remove without DAM_BIN_DIR removes the shim install put there; a second installation never takes over the shim', { skip }, async () => {
-  const bin = join(work.dir, 'bin');
-  await ok(0, ['install', `${hello}:1.0`], { DAM_BIN_DIR: bin });
-  const shim = join(bin, 'hello');
-  await access(shim);
-  const state = JSON.parse(await readFile(join(homes[0]?.home ?? '', 'state.json'), 'utf8')) as { apps: Array<{ name: string; scriptEnv?: Record<string, string> }> };
-  assert.equal(state.apps.find((a) => a.name === hello)?.scriptEnv?.DAM_BIN_DIR, bin, 'the setting install saw is recorded');
+test(
+  'examples/hello-tool: remove without DAM_BIN_DIR removes the shim install put there; a second installation never takes over the shim',
+  { skip },
+  async () => {
+    const bin = join(work.dir, 'bin');
+    await ok(0, ['install', `${hello}:1.0`], { DAM_BIN_DIR: bin });
+    const shim = join(bin, 'hello');
+    await access(shim);
+    const state = JSON.parse(await readFile(join(homes[0]?.home ?? '', 'state.json'), 'utf8')) as {
+      apps: Array<{ name: string; scriptEnv?: Record<string, string> }>;
+    };
+    assert.equal(
+      state.apps.find((a) => a.name === hello)?.scriptEnv?.DAM_BIN_DIR,
+      bin,
+      'the setting install saw is recorded',
+    );
 
-  const refused = await run(1, ['install', `${hello}:1.0`], { DAM_BIN_DIR: bin });
-  assert.equal(refused.code, 1, 'the same shim of another installation is not overwritten');
-  assert.match(refused.stderr, /belongs to another installation/);
-  await ok(1, ['install', `${hello}:1.0`], { DAM_BIN_DIR: bin, DAM_HELLO_SHIM: 'hello2' });
+    const refused = await run(1, ['install', `${hello}:1.0`], { DAM_BIN_DIR: bin });
+    assert.equal(refused.code, 1, 'the same shim of another installation is not overwritten');
+    assert.match(refused.stderr, /belongs to another installation/);
+    await ok(1, ['install', `${hello}:1.0`], { DAM_BIN_DIR: bin, DAM_HELLO_SHIM: 'hello2' });
 
-  const removed = await ok(0, ['remove', hello], { DAM_BIN_DIR: join(work.dir, 'elsewhere') });
-  assert.match(removed.stderr, new RegExp(`removed ${shim}`));
-  await assert.rejects(access(shim), 'the shim is gone although DAM_BIN_DIR was not given to remove');
-  await access(join(bin, 'hello2'));
-  await ok(1, ['remove', hello]);
-  await assert.rejects(access(join(bin, 'hello2')));
-});
+    const removed = await ok(0, ['remove', hello], { DAM_BIN_DIR: join(work.dir, 'elsewhere') });
+    assert.match(removed.stderr, new RegExp(`removed ${shim}`));
+    await assert.rejects(access(shim), 'the shim is gone although DAM_BIN_DIR was not given to remove');
+    await access(join(bin, 'hello2'));
+    await ok(1, ['remove', hello]);
+    await assert.rejects(access(join(bin, 'hello2')));
+  },
+);

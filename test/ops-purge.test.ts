@@ -25,7 +25,11 @@ const archive = (ref: string) => join(dir, `${ref.replace(':', '-')}.tar`);
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'damtest-opurge-'));
   for (const ref of [`${app}:1.0`, `${app}:2.0`, `${gone}:1.0`, `${shared}:1.0`]) {
-    await buildTestApp({ name: ref.split(':')[0] ?? '', version: ref.split(':')[1] ?? '', family: ref.startsWith(app) ? app : undefined });
+    await buildTestApp({
+      name: ref.split(':')[0] ?? '',
+      version: ref.split(':')[1] ?? '',
+      family: ref.startsWith(app) ? app : undefined,
+    });
     await pipeline(await engine.save([ref]), createWriteStream(archive(ref)));
     await engine.removeImage(ref);
   }
@@ -39,14 +43,19 @@ after(async () => {
   for (const h of homes) await h.cleanup();
 });
 
-const run = (n: number, args: string[]): Promise<DamResult> => dam(args, { home: homes[n]?.home ?? '', cwd: dir, env: { DAMTEST_LOG: '/dev/null' } });
+const run = (n: number, args: string[]): Promise<DamResult> =>
+  dam(args, { home: homes[n]?.home ?? '', cwd: dir, env: { DAMTEST_LOG: '/dev/null' } });
 const ok = async (n: number, args: string[]) => {
   const out = await run(n, args);
   assert.equal(out.code, 0, `${args.join(' ')}: ${out.stderr}`);
   return out;
 };
 const present = async (ref: string) => (await engine.inspectImage(ref)) !== undefined;
-const dryRun = async (n: number) => JSON.parse((await ok(n, ['purge', '--dry-run', '--json'])).stdout) as { remove: Array<{ tags: string[]; size: number }>; keep: Array<{ tags: string[]; reason: string }> };
+const dryRun = async (n: number) =>
+  JSON.parse((await ok(n, ['purge', '--dry-run', '--json'])).stdout) as {
+    remove: Array<{ tags: string[]; size: number }>;
+    keep: Array<{ tags: string[]; reason: string }>;
+  };
 
 test('purge removes only the images its own state directory acquired', async () => {
   // State 0 loads app 1.0, upgrades to 2.0, loads `gone` and removes it. State 1 loads `shared`, which state
@@ -60,13 +69,27 @@ test('purge removes only the images its own state directory acquired', async () 
   await ok(0, ['remove', shared]);
 
   const fresh = await dryRun(2);
-  assert.deepEqual(fresh.remove, [], 'a fresh state directory owns nothing, whatever DAM labels the engine images carry');
+  assert.deepEqual(
+    fresh.remove,
+    [],
+    'a fresh state directory owns nothing, whatever DAM labels the engine images carry',
+  );
 
   const plan = await dryRun(0);
-  assert.deepEqual(plan.remove.map((i) => i.tags), [[`${gone}:1.0`]], 'only the unused image state 0 acquired');
+  assert.deepEqual(
+    plan.remove.map((i) => i.tags),
+    [[`${gone}:1.0`]],
+    'only the unused image state 0 acquired',
+  );
   assert.ok((plan.remove[0]?.size ?? 0) > 0);
-  assert.deepEqual(plan.keep.map((k) => [k.tags[0], k.reason]).sort(), [[`${app}:1.0`, 'previous-version'], [`${app}:2.0`, 'installed']]);
-  assert.ok(!JSON.stringify(plan).includes(foreign) && !JSON.stringify(plan).includes(shared), 'images others brought are not even listed');
+  assert.deepEqual(plan.keep.map((k) => [k.tags[0], k.reason]).sort(), [
+    [`${app}:1.0`, 'previous-version'],
+    [`${app}:2.0`, 'installed'],
+  ]);
+  assert.ok(
+    !JSON.stringify(plan).includes(foreign) && !JSON.stringify(plan).includes(shared),
+    'images others brought are not even listed',
+  );
 
   const text = await ok(0, ['purge', '--dry-run']);
   assert.match(text.stdout, new RegExp(`${gone}:1\\.0\\s+\\d[\\d.]* (B|kB|MB)`));
@@ -85,7 +108,8 @@ test('purge --yes removes, prints the total, keeps the previous version until --
   const out = await ok(0, ['purge', '--yes']);
   assert.match(out.stdout, /Removed 1 image\(s\); total reclaimed space: up to \d/);
   assert.equal(await present(`${gone}:1.0`), false);
-  for (const kept of [`${app}:1.0`, `${app}:2.0`, `${shared}:1.0`, `${foreign}:1.0`]) assert.ok(await present(kept), `${kept} stays`);
+  for (const kept of [`${app}:1.0`, `${app}:2.0`, `${shared}:1.0`, `${foreign}:1.0`])
+    assert.ok(await present(kept), `${kept} stays`);
 
   await ok(0, ['purge', '--force', '--no-keep-previous']);
   assert.equal(await present(`${app}:1.0`), false, 'the previous version goes with --no-keep-previous');

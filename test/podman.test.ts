@@ -24,7 +24,8 @@ let dir: string;
 let log: string;
 const homes: Array<{ home: string; cleanup: () => Promise<void> }> = [];
 
-const run = (args: string[], home: string, cwd = dir): Promise<DamResult> => dam(args, { home, cwd, env: { ...podman.env, PMTEST_LOG: log }, timeoutMs: 300_000 });
+const run = (args: string[], home: string, cwd = dir): Promise<DamResult> =>
+  dam(args, { home, cwd, env: { ...podman.env, PMTEST_LOG: log }, timeoutMs: 300_000 });
 
 function ok(out: DamResult): DamResult {
   assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
@@ -43,8 +44,16 @@ before(async () => {
   const project = join(dir, 'project');
   await mkdir(join(project, 'meta'), { recursive: true });
   await writeFile(join(project, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY meta /meta\n`);
-  await writeFile(join(project, 'meta', 'install'), '#!/bin/sh\necho "install $DAM_APP_NAME $DAM_APP_VERSION" >> "$PMTEST_LOG"\n', { mode: 0o755 });
-  await writeFile(join(project, 'meta', 'uninstall'), '#!/bin/sh\necho "uninstall $DAM_APP_NAME $DAM_APP_VERSION" >> "$PMTEST_LOG"\n', { mode: 0o755 });
+  await writeFile(
+    join(project, 'meta', 'install'),
+    '#!/bin/sh\necho "install $DAM_APP_NAME $DAM_APP_VERSION" >> "$PMTEST_LOG"\n',
+    { mode: 0o755 },
+  );
+  await writeFile(
+    join(project, 'meta', 'uninstall'),
+    '#!/bin/sh\necho "uninstall $DAM_APP_NAME $DAM_APP_VERSION" >> "$PMTEST_LOG"\n',
+    { mode: 0o755 },
+  );
   await writeFile(join(project, 'meta', 'DESCRIPTION'), 'An app made on Podman.\n');
   registry = await startPlainRegistry();
   podman = await startPodman({ insecureRegistries: [registry.host] });
@@ -59,7 +68,10 @@ after(async () => {
 
 test('the engine is Podman, its API version negotiated as the service reports it', { skip }, async () => {
   const out = ok(await run(['doctor', '--json'], homes[0]!.home));
-  const report = JSON.parse(out.stdout) as { ok: boolean; engine: { address: string; version: string; apiVersion: string; storageDriver: string; rootDir: string } };
+  const report = JSON.parse(out.stdout) as {
+    ok: boolean;
+    engine: { address: string; version: string; apiVersion: string; storageDriver: string; rootDir: string };
+  };
   const version = await fetchVersion();
   assert.equal(report.ok, true);
   assert.equal(report.engine.address, podman.host);
@@ -73,52 +85,65 @@ async function fetchVersion(): Promise<{ Version: string; ApiVersion: string }> 
   return { Version: info.version, ApiVersion: info.apiVersion };
 }
 
-test('create, install, list, info, save, export --all, remove, import into a fresh state, remove, on Podman', { skip }, async (t) => {
-  const [one, two, three] = homes.map((h) => h.home) as [string, string, string];
-  ok(await run(['create', 'project', '--name', name, '--version', '1.0'], one));
-  ok(await run(['install', `${name}:1.0`], one));
-  assert.deepEqual(await logLines(), [`install ${name} 1.0`]);
-  const listed = JSON.parse(ok(await run(['list', '--json'], one)).stdout) as Array<{ name: string; version: string }>;
-  assert.deepEqual(listed.map((a) => `${a.name}:${a.version}`), [`${name}:1.0`]);
-  assert.match(ok(await run(['info', `${name}:1.0`], one)).stdout, /An app made on Podman\./);
+test(
+  'create, install, list, info, save, export --all, remove, import into a fresh state, remove, on Podman',
+  { skip },
+  async (t) => {
+    const [one, two, three] = homes.map((h) => h.home) as [string, string, string];
+    ok(await run(['create', 'project', '--name', name, '--version', '1.0'], one));
+    ok(await run(['install', `${name}:1.0`], one));
+    assert.deepEqual(await logLines(), [`install ${name} 1.0`]);
+    const listed = JSON.parse(ok(await run(['list', '--json'], one)).stdout) as Array<{
+      name: string;
+      version: string;
+    }>;
+    assert.deepEqual(
+      listed.map((a) => `${a.name}:${a.version}`),
+      [`${name}:1.0`],
+    );
+    assert.match(ok(await run(['info', `${name}:1.0`], one)).stdout, /An app made on Podman\./);
 
-  const saved = join(dir, 'saved');
-  await mkdir(saved);
-  ok(await run(['save', `${name}:1.0`], one, saved));
-  const damFile = (await readdir(saved)).find((f) => f.endsWith('.dam'));
-  assert.ok(damFile, 'save wrote a .dam');
+    const saved = join(dir, 'saved');
+    await mkdir(saved);
+    ok(await run(['save', `${name}:1.0`], one, saved));
+    const damFile = (await readdir(saved)).find((f) => f.endsWith('.dam'));
+    assert.ok(damFile, 'save wrote a .dam');
 
-  const bundle = join(dir, 'all.bundle');
-  ok(await run(['export', '--all', bundle], one));
-  const oci = join(dir, 'local.bundle');
-  await writeFile(join(dir, 'product.json'), JSON.stringify({ format: 1, name: 'pod', apps: [{ name, version: '1.0', tag: `${name}:1.0` }] }));
-  ok(await run(['export', '--all', '--from', join(dir, 'product.json'), '--local', oci], one));
-  ok(await run(['remove', `${name}:1.0`], one));
-  assert.equal((await logLines()).at(-1), `uninstall ${name} 1.0`);
+    const bundle = join(dir, 'all.bundle');
+    ok(await run(['export', '--all', bundle], one));
+    const oci = join(dir, 'local.bundle');
+    await writeFile(
+      join(dir, 'product.json'),
+      JSON.stringify({ format: 1, name: 'pod', apps: [{ name, version: '1.0', tag: `${name}:1.0` }] }),
+    );
+    ok(await run(['export', '--all', '--from', join(dir, 'product.json'), '--local', oci], one));
+    ok(await run(['remove', `${name}:1.0`], one));
+    assert.equal((await logLines()).at(-1), `uninstall ${name} 1.0`);
 
-  // The image leaves the engine: the import must load it from the bundle.
-  await podman.engine.removeImage(`${name}:1.0`, { force: true });
-  assert.equal(await podman.engine.inspectImage(`${name}:1.0`), undefined);
-  ok(await run(['import', '--yes', bundle], two));
-  assert.equal((await logLines()).at(-1), `install ${name} 1.0`);
-  assert.match(ok(await run(['list', '--raw'], two)).stdout, new RegExp(`;${name};1\\.0;1;;${name}\\n$`));
-  ok(await run(['remove', `${name}:1.0`], two));
-  assert.equal((await logLines()).at(-1), `uninstall ${name} 1.0`);
-
-  await t.test('a format 2 bundle made on Podman imports into it, its layers sent uncompressed', async () => {
+    // The image leaves the engine: the import must load it from the bundle.
     await podman.engine.removeImage(`${name}:1.0`, { force: true });
-    ok(await run(['import', '--yes', oci], two));
+    assert.equal(await podman.engine.inspectImage(`${name}:1.0`), undefined);
+    ok(await run(['import', '--yes', bundle], two));
     assert.equal((await logLines()).at(-1), `install ${name} 1.0`);
+    assert.match(ok(await run(['list', '--raw'], two)).stdout, new RegExp(`;${name};1\\.0;1;;${name}\\n$`));
     ok(await run(['remove', `${name}:1.0`], two));
-  });
+    assert.equal((await logLines()).at(-1), `uninstall ${name} 1.0`);
 
-  await t.test('the .dam saved from Podman installs', async () => {
-    await podman.engine.removeImage(`${name}:1.0`, { force: true });
-    ok(await run(['install', join(saved, damFile)], three));
-    assert.equal((await logLines()).at(-1), `install ${name} 1.0`);
-    ok(await run(['remove', `${name}:1.0`], three));
-  });
-});
+    await t.test('a format 2 bundle made on Podman imports into it, its layers sent uncompressed', async () => {
+      await podman.engine.removeImage(`${name}:1.0`, { force: true });
+      ok(await run(['import', '--yes', oci], two));
+      assert.equal((await logLines()).at(-1), `install ${name} 1.0`);
+      ok(await run(['remove', `${name}:1.0`], two));
+    });
+
+    await t.test('the .dam saved from Podman installs', async () => {
+      await podman.engine.removeImage(`${name}:1.0`, { force: true });
+      ok(await run(['install', join(saved, damFile)], three));
+      assert.equal((await logLines()).at(-1), `install ${name} 1.0`);
+      ok(await run(['remove', `${name}:1.0`], three));
+    });
+  },
+);
 
 test('push, search and install through a registry, on Podman', { skip }, async () => {
   const home = homes[3]!.home;

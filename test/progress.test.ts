@@ -23,7 +23,10 @@ before(async () => {
   registry = await startPlainRegistry();
   await buildTestApp({ name, version: '1.0', padBytes: 4_000_000 });
   ok(await run(['install', tag]));
-  await writeFile(join(dir, 'product.json'), JSON.stringify({ format: 1, name: 'prog', apps: [{ name, version: '1.0', tag }] }));
+  await writeFile(
+    join(dir, 'product.json'),
+    JSON.stringify({ format: 1, name: 'prog', apps: [{ name, version: '1.0', tag }] }),
+  );
 });
 
 after(async () => {
@@ -34,7 +37,8 @@ after(async () => {
   await cleanup();
 });
 
-const run = (args: string[], h = home): Promise<DamResult> => dam(args, { home: h, cwd: dir, env: { DAMTEST_LOG: join(dir, 'scripts.log'), DAM_PROGRESS_SECONDS: '0.001' } });
+const run = (args: string[], h = home): Promise<DamResult> =>
+  dam(args, { home: h, cwd: dir, env: { DAMTEST_LOG: join(dir, 'scripts.log'), DAM_PROGRESS_SECONDS: '0.001' } });
 const ok = (out: DamResult): DamResult => {
   assert.equal(out.code, 0, out.stderr);
   return out;
@@ -48,7 +52,10 @@ function assertPlainProgress(stderr: string, label: RegExp): void {
 
 test('export --all from the installed apps, in each format, shows its reads of the engine', async () => {
   assertPlainProgress(ok(await run(['export', '--all', 'host.bundle'])).stderr, /Reading the images from the engine/);
-  assertPlainProgress(ok(await run(['export', '--all', '--format', 'dam1', 'host-1x.tar'])).stderr, /Reading the images from the engine/);
+  assertPlainProgress(
+    ok(await run(['export', '--all', '--format', 'dam1', 'host-1x.tar'])).stderr,
+    /Reading the images from the engine/,
+  );
 });
 
 test('export --all --from --local shows its read of the engine, then the bundle written; push --bundle shows the bundle read', async () => {
@@ -58,7 +65,10 @@ test('export --all --from --local shows its read of the engine, then the bundle 
   const h = await tempHome();
   try {
     ok(await run(['addrepo', '--name', 'site', '--server', registry.host], h.home));
-    assertPlainProgress(ok(await run(['push', '--bundle', 'local.bundle', '--repo', 'site'], h.home)).stderr, /Pushing \S+local\.bundle/);
+    assertPlainProgress(
+      ok(await run(['push', '--bundle', 'local.bundle', '--repo', 'site'], h.home)).stderr,
+      /Pushing \S+local\.bundle/,
+    );
   } finally {
     await h.cleanup();
   }

@@ -9,7 +9,11 @@ import { seedRegistry } from './harness/seed.js';
 import { externalAddress, proxyAvailable, startProxy, type TestProxy } from './harness/proxy.js';
 
 const ip = externalAddress();
-const skip = !proxyAvailable() ? 'tinyproxy is not installed (scripts/ensure-engine.sh installs it)' : !ip ? 'this host has no non-loopback IPv4 address to serve a registry on' : false;
+const skip = !proxyAvailable()
+  ? 'tinyproxy is not installed (scripts/ensure-engine.sh installs it)'
+  : !ip
+    ? 'this host has no non-loopback IPv4 address to serve a registry on'
+    : false;
 const app = uniqueName('proxied');
 const stops: Array<() => Promise<void>> = [];
 let home: string;
@@ -20,7 +24,15 @@ let plainHost: string;
 let secureHost: string;
 
 const labels = { DAM_APP_FAMILY: 'proxied', DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: '' };
-const without = (env: Record<string, string | undefined>) => ({ HTTP_PROXY: undefined, HTTPS_PROXY: undefined, NO_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, no_proxy: undefined, ...env });
+const without = (env: Record<string, string | undefined>) => ({
+  HTTP_PROXY: undefined,
+  HTTPS_PROXY: undefined,
+  NO_PROXY: undefined,
+  http_proxy: undefined,
+  https_proxy: undefined,
+  no_proxy: undefined,
+  ...env,
+});
 
 before(async () => {
   if (skip) return;
@@ -29,12 +41,24 @@ before(async () => {
   stops.push(h.cleanup);
   proxy = await startProxy();
   stops.push(() => proxy.stop());
-  [plain, secure] = await Promise.all([startPlainRegistry({ bind: '0.0.0.0' }), startTlsRegistry({ bind: '0.0.0.0', installCa: false })]);
-  stops.push(() => plain.stop(), () => secure.stop());
-  await Promise.all([seedRegistry(plain, { names: [app], tags: ['1.0'], labels }), seedRegistry(secure, { names: [app], tags: ['2.0'], labels })]);
+  [plain, secure] = await Promise.all([
+    startPlainRegistry({ bind: '0.0.0.0' }),
+    startTlsRegistry({ bind: '0.0.0.0', installCa: false }),
+  ]);
+  stops.push(
+    () => plain.stop(),
+    () => secure.stop(),
+  );
+  await Promise.all([
+    seedRegistry(plain, { names: [app], tags: ['1.0'], labels }),
+    seedRegistry(secure, { names: [app], tags: ['2.0'], labels }),
+  ]);
   plainHost = plain.host.replace('127.0.0.1', ip ?? '');
   secureHost = secure.host.replace('127.0.0.1', ip ?? '');
-  for (const args of [['--name', 'plain', '--server', plainHost, '--insecure'], ['--name', 'secure', '--server', secureHost, '--insecure', '--username', secure.username ?? '', '--password-stdin']]) {
+  for (const args of [
+    ['--name', 'plain', '--server', plainHost, '--insecure'],
+    ['--name', 'secure', '--server', secureHost, '--insecure', '--username', secure.username ?? '', '--password-stdin'],
+  ]) {
     const out = await dam(['addrepo', ...args], { home, input: secure.password, env: without({}) });
     assert.equal(out.code, 0, out.stderr);
   }
@@ -50,30 +74,48 @@ async function logSince(mark: number): Promise<string> {
 
 test('plain HTTP: search sends absolute-URI requests to HTTP_PROXY', { skip }, async () => {
   const mark = (await proxy.log()).length;
-  const out = await dam(['search', '--repo', 'plain', app, '--json'], { home, env: without({ HTTP_PROXY: proxy.url }) });
+  const out = await dam(['search', '--repo', 'plain', app, '--json'], {
+    home,
+    env: without({ HTTP_PROXY: proxy.url }),
+  });
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, new RegExp(app));
-  assert.match(await logSince(mark), new RegExp(`GET http://${plainHost.replace(/\./g, '\\.')}/v2/`), 'the catalog request went through the proxy');
+  assert.match(
+    await logSince(mark),
+    new RegExp(`GET http://${plainHost.replace(/\./g, '\\.')}/v2/`),
+    'the catalog request went through the proxy',
+  );
 });
 
-test('HTTPS: search and remote info tunnel through HTTPS_PROXY with CONNECT (lower case, no scheme)', { skip }, async () => {
-  const mark = (await proxy.log()).length;
-  const env = without({ https_proxy: `127.0.0.1:${proxy.port}` });
-  const out = await dam(['search', '--repo', 'secure', app, '--json'], { home, env });
-  assert.equal(out.code, 0, out.stderr);
-  assert.match(out.stdout, /"2\.0"/);
-  // The seeded image has no /meta: info gets that far only after reading its manifest, config and layer.
-  const info = await dam(['info', `${secureHost}/${app}:2.0`], { home, env });
-  assert.match(info.stderr, /has no \/meta folder/);
-  const log = await logSince(mark);
-  assert.match(log, new RegExp(`CONNECT ${secureHost.replace(/\./g, '\\.')} `), 'the registry was reached through a CONNECT tunnel');
-  assert.doesNotMatch(log, /GET https?:/, 'nothing went to the proxy in the clear');
-});
+test(
+  'HTTPS: search and remote info tunnel through HTTPS_PROXY with CONNECT (lower case, no scheme)',
+  { skip },
+  async () => {
+    const mark = (await proxy.log()).length;
+    const env = without({ https_proxy: `127.0.0.1:${proxy.port}` });
+    const out = await dam(['search', '--repo', 'secure', app, '--json'], { home, env });
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /"2\.0"/);
+    // The seeded image has no /meta: info gets that far only after reading its manifest, config and layer.
+    const info = await dam(['info', `${secureHost}/${app}:2.0`], { home, env });
+    assert.match(info.stderr, /has no \/meta folder/);
+    const log = await logSince(mark);
+    assert.match(
+      log,
+      new RegExp(`CONNECT ${secureHost.replace(/\./g, '\\.')} `),
+      'the registry was reached through a CONNECT tunnel',
+    );
+    assert.doesNotMatch(log, /GET https?:/, 'nothing went to the proxy in the clear');
+  },
+);
 
 test('NO_PROXY (a CIDR, or host:port) sends the requests directly', { skip }, async () => {
   for (const noProxy of [`${ip}/32`, plainHost]) {
     const mark = (await proxy.log()).length;
-    const out = await dam(['search', '--repo', 'plain', app], { home, env: without({ HTTP_PROXY: proxy.url, NO_PROXY: `other.example,${noProxy}` }) });
+    const out = await dam(['search', '--repo', 'plain', app], {
+      home,
+      env: without({ HTTP_PROXY: proxy.url, NO_PROXY: `other.example,${noProxy}` }),
+    });
     assert.equal(out.code, 0, out.stderr);
     assert.doesNotMatch(await logSince(mark), new RegExp(plainHost.replace(/\./g, '\\.')), noProxy);
   }
@@ -91,8 +133,14 @@ test('loopback registries never go through the proxy, as in Go', { skip }, async
   const dead = `http://127.0.0.1:${await freePort()}`;
   const h = await tempHome();
   try {
-    assert.equal((await dam(['addrepo', '--name', 'lo', '--server', plain.host], { home: h.home, env: without({}) })).code, 0);
-    const out = await dam(['search', '--repo', 'lo', app], { home: h.home, env: without({ HTTP_PROXY: dead, HTTPS_PROXY: dead }) });
+    assert.equal(
+      (await dam(['addrepo', '--name', 'lo', '--server', plain.host], { home: h.home, env: without({}) })).code,
+      0,
+    );
+    const out = await dam(['search', '--repo', 'lo', app], {
+      home: h.home,
+      env: without({ HTTP_PROXY: dead, HTTPS_PROXY: dead }),
+    });
     assert.equal(out.code, 0, out.stderr);
   } finally {
     await h.cleanup();
@@ -100,7 +148,10 @@ test('loopback registries never go through the proxy, as in Go', { skip }, async
 });
 
 test('an unusable proxy setting is a usage error (exit 2) naming the variable', { skip }, async () => {
-  const out = await dam(['search', '--repo', 'plain', app], { home, env: without({ HTTP_PROXY: 'socks5://127.0.0.1:1080' }) });
+  const out = await dam(['search', '--repo', 'plain', app], {
+    home,
+    env: without({ HTTP_PROXY: 'socks5://127.0.0.1:1080' }),
+  });
   assert.equal(out.code, 2, out.stderr);
   assert.match(out.stderr, /HTTP_PROXY 'socks5:\/\/127\.0\.0\.1:1080'/);
 });

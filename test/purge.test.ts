@@ -17,7 +17,12 @@ let cleanup: () => Promise<void>;
 
 before(async () => {
   ({ home, cleanup } = await tempHome());
-  const tags = [await buildTestApp({ name: app, version: '1.0' }), await buildTestApp({ name: app, version: '2.0' }), await buildTestApp({ name: other, version: '1.0' }), await buildTestApp({ name: used, version: '1.0' })];
+  const tags = [
+    await buildTestApp({ name: app, version: '1.0' }),
+    await buildTestApp({ name: app, version: '2.0' }),
+    await buildTestApp({ name: other, version: '1.0' }),
+    await buildTestApp({ name: used, version: '1.0' }),
+  ];
   second = await startSecondEngine();
   await second.engine.load(await testEngine().save([...tags, BASE_IMAGE]));
 });
@@ -28,7 +33,8 @@ after(async () => {
   await cleanup();
 });
 
-const run = (args: string[]): Promise<DamResult> => dam(args, { home, env: { ...second.env, DAMTEST_LOG: '/dev/null' } });
+const run = (args: string[]): Promise<DamResult> =>
+  dam(args, { home, env: { ...second.env, DAMTEST_LOG: '/dev/null' } });
 const present = async (ref: string) => (await second.engine.inspectImage(ref)) !== undefined;
 
 test('purge never removes images its state directory did not acquire', async () => {
@@ -42,5 +48,6 @@ test('purge never removes images its state directory did not acquire', async () 
 
   const out = await run(['purge', '--yes', '--no-keep-previous']);
   assert.equal(out.code, 0, out.stderr);
-  for (const kept of [`${other}:1.0`, `${app}:2.0`, `${app}:1.0`, `${used}:1.0`, BASE_IMAGE]) assert.ok(await present(kept), `${kept} stays`);
+  for (const kept of [`${other}:1.0`, `${app}:2.0`, `${app}:1.0`, `${used}:1.0`, BASE_IMAGE])
+    assert.ok(await present(kept), `${kept} stays`);
 });

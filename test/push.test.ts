@@ -41,7 +41,10 @@ after(async () => {
 });
 
 async function createApp(name: string, h = home): Promise<string> {
-  const out = await dam(['create', project, '--name', name, '--label', `${TEST_LABEL}=${RUN}`, '--quiet', '--json'], { home: h, env: { DAM_APP_VERSION: '1.0' } });
+  const out = await dam(['create', project, '--name', name, '--label', `${TEST_LABEL}=${RUN}`, '--quiet', '--json'], {
+    home: h,
+    env: { DAM_APP_VERSION: '1.0' },
+  });
   assert.equal(out.code, 0, out.stderr);
   return JSON.parse(out.stdout).tag;
 }
@@ -49,54 +52,85 @@ async function createApp(name: string, h = home): Promise<string> {
 async function registryTags(reg: TestRegistry, name: string): Promise<string[]> {
   const authorization = await reg.authorizationFor([name]);
   const dispatcher = reg.caFile ? new Agent({ connect: { ca: await readFile(reg.caFile, 'utf8') } }) : undefined;
-  const res = await undiciFetch(`${reg.url}/v2/${name}/tags/list`, { headers: authorization ? { authorization } : {}, ...(dispatcher ? { dispatcher } : {}) });
+  const res = await undiciFetch(`${reg.url}/v2/${name}/tags/list`, {
+    headers: authorization ? { authorization } : {},
+    ...(dispatcher ? { dispatcher } : {}),
+  });
   return res.ok ? ((await res.json()) as { tags: string[] }).tags : [];
 }
 
-test('push tags the app for the repo, pushes it with progress, and info reads it back from the registry', { skip }, async () => {
-  const name = uniqueName('pushed');
-  assert.equal((await dam(['addrepo', '--name', 'lab', '--server', plain.host], { home })).code, 0);
-  const tag = await createApp(name);
-  assert.equal(tag, `${name}:1.0`);
-  const out = await dam(['push', tag, '--repo', 'lab', '--json'], { home });
-  assert.equal(out.code, 0, out.stderr);
-  assert.deepEqual(JSON.parse(out.stdout), { schemaVersion: 1, reference: `${plain.host}/${name}:1.0`, repository: 'lab', server: plain.host, imageId: JSON.parse(out.stdout).imageId, tagged: true });
-  assert.match(out.stderr, /Pushing '.*' to repository 'lab'/);
-  assert.match(out.stderr, /Pushed|Layer already exists|digest: sha256/);
-  assert.deepEqual(await registryTags(plain, name), ['1.0']);
+test(
+  'push tags the app for the repo, pushes it with progress, and info reads it back from the registry',
+  { skip },
+  async () => {
+    const name = uniqueName('pushed');
+    assert.equal((await dam(['addrepo', '--name', 'lab', '--server', plain.host], { home })).code, 0);
+    const tag = await createApp(name);
+    assert.equal(tag, `${name}:1.0`);
+    const out = await dam(['push', tag, '--repo', 'lab', '--json'], { home });
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), {
+      schemaVersion: 1,
+      reference: `${plain.host}/${name}:1.0`,
+      repository: 'lab',
+      server: plain.host,
+      imageId: JSON.parse(out.stdout).imageId,
+      tagged: true,
+    });
+    assert.match(out.stderr, /Pushing '.*' to repository 'lab'/);
+    assert.match(out.stderr, /Pushed|Layer already exists|digest: sha256/);
+    assert.deepEqual(await registryTags(plain, name), ['1.0']);
 
-  // Gone from the engine: info reads the registry (config blob for labels, layers for /meta).
-  const engine = testEngine();
-  await engine.removeImage(`${plain.host}/${name}:1.0`);
-  await engine.removeImage(tag);
-  const info = await dam(['info', `${plain.host}/${name}:1.0`, '--json'], { home });
-  assert.equal(info.code, 0, info.stderr);
-  const data = JSON.parse(info.stdout);
-  assert.equal(data.source, 'registry');
-  assert.equal(data.repository, 'lab');
-  assert.match(data.id, /^sha256:/);
-  assert.equal(data.description, `Pushed ${name} 1.0.\n`);
-  assert.deepEqual([data.family, data.multiversion, data.servers], [name, false, ',']);
-  assert.equal(data.labels.DAM_APP_NAME, name);
-  assert.deepEqual(data.meta.map((e: { path: string; mode: number }) => [e.path, e.mode]), [['DESCRIPTION', 0o644], ['DESCRIPTION.exp', 0o644], ['install', 0o755], ['install.exp', 0o755], ['uninstall', 0o755]]);
-  assert.ok(data.size > 100_000);
-  assert.equal(await engine.inspectImage(`${plain.host}/${name}:1.0`), undefined, 'info did not pull the image');
+    // Gone from the engine: info reads the registry (config blob for labels, layers for /meta).
+    const engine = testEngine();
+    await engine.removeImage(`${plain.host}/${name}:1.0`);
+    await engine.removeImage(tag);
+    const info = await dam(['info', `${plain.host}/${name}:1.0`, '--json'], { home });
+    assert.equal(info.code, 0, info.stderr);
+    const data = JSON.parse(info.stdout);
+    assert.equal(data.source, 'registry');
+    assert.equal(data.repository, 'lab');
+    assert.match(data.id, /^sha256:/);
+    assert.equal(data.description, `Pushed ${name} 1.0.\n`);
+    assert.deepEqual([data.family, data.multiversion, data.servers], [name, false, ',']);
+    assert.equal(data.labels.DAM_APP_NAME, name);
+    assert.deepEqual(
+      data.meta.map((e: { path: string; mode: number }) => [e.path, e.mode]),
+      [
+        ['DESCRIPTION', 0o644],
+        ['DESCRIPTION.exp', 0o644],
+        ['install', 0o755],
+        ['install.exp', 0o755],
+        ['uninstall', 0o755],
+      ],
+    );
+    assert.ok(data.size > 100_000);
+    assert.equal(await engine.inspectImage(`${plain.host}/${name}:1.0`), undefined, 'info did not pull the image');
 
-  // A registry that is not a configured repo is read too (plain HTTP allowed on loopback).
-  const { home: fresh, cleanup } = await tempHome();
-  cleanups.push(cleanup);
-  const adhoc = await dam(['info', `${plain.host}/${name}:1.0`, '--json'], { home: fresh });
-  assert.equal(adhoc.code, 0, adhoc.stderr);
-  assert.deepEqual([JSON.parse(adhoc.stdout).repository, JSON.parse(adhoc.stdout).description], [plain.host, `Pushed ${name} 1.0.\n`]);
+    // A registry that is not a configured repo is read too (plain HTTP allowed on loopback).
+    const { home: fresh, cleanup } = await tempHome();
+    cleanups.push(cleanup);
+    const adhoc = await dam(['info', `${plain.host}/${name}:1.0`, '--json'], { home: fresh });
+    assert.equal(adhoc.code, 0, adhoc.stderr);
+    assert.deepEqual(
+      [JSON.parse(adhoc.stdout).repository, JSON.parse(adhoc.stdout).description],
+      [plain.host, `Pushed ${name} 1.0.\n`],
+    );
 
-  // With the repo as default, a bare name:version finds it too; the text shows 1.x's label lines.
-  assert.equal((await dam(['modifyrepo', '2', '--default'], { home })).code, 0);
-  const text = await dam(['info', `${name}:1.0`], { home });
-  assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, new RegExp(`^\\nPushed ${name} 1.0.\\n\\nLabel DAM_APP_FAMILY: '${name}'\\nLabel DAM_APP_MULTIVERSION: 'false'\\nLabel DAM_APP_SERVERS: ','\\n`));
-  assert.match(text.stdout, /Found: {6}repository 'lab'/);
-  assert.equal((await dam(['modifyrepo', '2', '--default=false'], { home })).code, 0);
-});
+    // With the repo as default, a bare name:version finds it too; the text shows 1.x's label lines.
+    assert.equal((await dam(['modifyrepo', '2', '--default'], { home })).code, 0);
+    const text = await dam(['info', `${name}:1.0`], { home });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^\\nPushed ${name} 1.0.\\n\\nLabel DAM_APP_FAMILY: '${name}'\\nLabel DAM_APP_MULTIVERSION: 'false'\\nLabel DAM_APP_SERVERS: ','\\n`,
+      ),
+    );
+    assert.match(text.stdout, /Found: {6}repository 'lab'/);
+    assert.equal((await dam(['modifyrepo', '2', '--default=false'], { home })).code, 0);
+  },
+);
 
 test('push to the default repo uses the image when it already carries the repo tag', { skip }, async () => {
   const { home: h, cleanup } = await tempHome();
@@ -111,33 +145,52 @@ test('push to the default repo uses the image when it already carries the repo t
   assert.deepEqual(await registryTags(plain, name), ['1.0']);
 });
 
-test("push with the repo's credentials to an HTTPS registry with basic auth; a wrong password is refused clearly", { skip }, async () => {
-  const reg = await startTlsRegistry();
-  cleanups.push(() => reg.stop());
-  const { home: h, cleanup } = await tempHome();
-  cleanups.push(cleanup);
-  assert.equal((await dam(['addrepo', '--name', 'secure', '--server', reg.host, '--username', reg.username ?? '', '--password-stdin'], { home: h, input: reg.password })).code, 0);
-  const name = uniqueName('secure');
-  const tag = await createApp(name, h);
-  const ok = await dam(['push', tag, '--repo', 'secure'], { home: h });
-  assert.equal(ok.code, 0, ok.stderr);
-  assert.equal(ok.stdout, `App '${reg.host}/${name}:1.0' was pushed to repository 'secure'.\n`);
-  assert.deepEqual(await registryTags(reg, name), ['1.0']);
-  const info = await dam(['info', `${reg.host}/${name}:1.0`, '--json'], { home: h });
-  assert.equal(info.code, 0, info.stderr);
-  assert.equal(JSON.parse(info.stdout).source, 'local', 'the pushed tag is still local');
+test(
+  "push with the repo's credentials to an HTTPS registry with basic auth; a wrong password is refused clearly",
+  { skip },
+  async () => {
+    const reg = await startTlsRegistry();
+    cleanups.push(() => reg.stop());
+    const { home: h, cleanup } = await tempHome();
+    cleanups.push(cleanup);
+    assert.equal(
+      (
+        await dam(
+          ['addrepo', '--name', 'secure', '--server', reg.host, '--username', reg.username ?? '', '--password-stdin'],
+          { home: h, input: reg.password },
+        )
+      ).code,
+      0,
+    );
+    const name = uniqueName('secure');
+    const tag = await createApp(name, h);
+    const ok = await dam(['push', tag, '--repo', 'secure'], { home: h });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, `App '${reg.host}/${name}:1.0' was pushed to repository 'secure'.\n`);
+    assert.deepEqual(await registryTags(reg, name), ['1.0']);
+    const info = await dam(['info', `${reg.host}/${name}:1.0`, '--json'], { home: h });
+    assert.equal(info.code, 0, info.stderr);
+    assert.equal(JSON.parse(info.stdout).source, 'local', 'the pushed tag is still local');
 
-  assert.equal((await dam(['modifyrepo', '2', '--password-stdin'], { home: h, input: 'wrong-password' })).code, 0);
-  const other = uniqueName('refused');
-  const otherTag = await createApp(other, h);
-  const refused = await dam(['push', otherTag, '--repo', 'secure'], { home: h });
-  assert.equal(refused.code, 1);
-  assert.match(refused.stderr, new RegExp(`Repository 'secure' \\(${reg.host}\\) did not take '${reg.host}/${other}:1.0'`));
-  assert.match(refused.stderr, /hint: .*dam modifyrepo 2 --username NAME --password-stdin/);
-  assert.deepEqual(await registryTags(reg, other), []);
-  assert.equal(await testEngine().inspectImage(`${reg.host}/${other}:1.0`), undefined, 'the tag push added is gone again');
-  assert.ok(await testEngine().inspectImage(otherTag), 'the app itself stays');
-});
+    assert.equal((await dam(['modifyrepo', '2', '--password-stdin'], { home: h, input: 'wrong-password' })).code, 0);
+    const other = uniqueName('refused');
+    const otherTag = await createApp(other, h);
+    const refused = await dam(['push', otherTag, '--repo', 'secure'], { home: h });
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      new RegExp(`Repository 'secure' \\(${reg.host}\\) did not take '${reg.host}/${other}:1.0'`),
+    );
+    assert.match(refused.stderr, /hint: .*dam modifyrepo 2 --username NAME --password-stdin/);
+    assert.deepEqual(await registryTags(reg, other), []);
+    assert.equal(
+      await testEngine().inspectImage(`${reg.host}/${other}:1.0`),
+      undefined,
+      'the tag push added is gone again',
+    );
+    assert.ok(await testEngine().inspectImage(otherTag), 'the app itself stays');
+  },
+);
 
 test('push of an image that is not there, or to an unknown repo, fails clearly', { skip }, async () => {
   const missing = await dam(['push', 'not-built-here:9.9', '--repo', 'lab'], { home });

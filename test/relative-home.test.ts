@@ -26,5 +26,8 @@ test('install and remove with a relative --home run the scripts and keep the sta
   assert.ok((await stat(join(dir, 'state', 'state.json'))).isFile());
   const removed = await run(['remove', name]);
   assert.equal(removed.code, 0, removed.stderr);
-  assert.match(await readFile(log, 'utf8'), new RegExp(`^install install ${name} 1\\.0.*\\nuninstall remove ${name} 1\\.0`, 's'));
+  assert.match(
+    await readFile(log, 'utf8'),
+    new RegExp(`^install install ${name} 1\\.0.*\\nuninstall remove ${name} 1\\.0`, 's'),
+  );
 });

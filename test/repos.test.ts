@@ -16,7 +16,9 @@ before(async () => {
 });
 after(async () => cleanup());
 
-async function repos(h: string): Promise<Array<{ id: number; name: string; default: boolean; username: string | null }>> {
+async function repos(
+  h: string,
+): Promise<Array<{ id: number; name: string; default: boolean; username: string | null }>> {
   const out = await dam(['listrepos', '--json'], { home: h });
   assert.equal(out.code, 0, out.stderr);
   return JSON.parse(out.stdout);
@@ -40,10 +42,20 @@ test('the state directory is 0700 and its files 0600', async () => {
 test('addrepo, modifyrepo and removerepo follow the 1.x rules', async () => {
   const { home: h, cleanup: c } = await tempHome();
   try {
-    assert.equal((await dam(['addrepo', '--name', 'corp', '--server', 'registry.corp:5000', '-d'], { home: h })).code, 0);
+    assert.equal(
+      (await dam(['addrepo', '--name', 'corp', '--server', 'registry.corp:5000', '-d'], { home: h })).code,
+      0,
+    );
     assert.equal((await dam(['ar', '--name', 'lab', '--server', '127.0.0.1:5999', '--insecure'], { home: h })).code, 0);
     let list = await repos(h);
-    assert.deepEqual(list.map((r) => [r.id, r.name, r.default]), [[1, 'official', false], [2, 'corp', true], [3, 'lab', false]]);
+    assert.deepEqual(
+      list.map((r) => [r.id, r.name, r.default]),
+      [
+        [1, 'official', false],
+        [2, 'corp', true],
+        [3, 'lab', false],
+      ],
+    );
 
     const dup = await dam(['addrepo', '--name', 'corp', '--server', 'x:1'], { home: h });
     assert.equal(dup.code, 1);
@@ -59,10 +71,17 @@ test('addrepo, modifyrepo and removerepo follow the 1.x rules', async () => {
 
     assert.equal((await dam(['mr', '3', '--default'], { home: h })).code, 0);
     list = await repos(h);
-    assert.deepEqual(list.filter((r) => r.default).map((r) => r.id), [3]);
+    assert.deepEqual(
+      list.filter((r) => r.default).map((r) => r.id),
+      [3],
+    );
     assert.equal((await dam(['mr', '3', '--default=false'], { home: h })).code, 0);
     list = await repos(h);
-    assert.deepEqual(list.filter((r) => r.default).map((r) => r.id), [1], 'un-defaulting hands the default to Docker Hub');
+    assert.deepEqual(
+      list.filter((r) => r.default).map((r) => r.id),
+      [1],
+      'un-defaulting hands the default to Docker Hub',
+    );
 
     const renameHub = await dam(['mr', '1', '--name', 'hub'], { home: h });
     assert.equal(renameHub.code, 1);
@@ -74,7 +93,11 @@ test('addrepo, modifyrepo and removerepo follow the 1.x rules', async () => {
     assert.equal((await dam(['rr', 'lab'], { home: h })).code, 0);
     assert.equal((await dam(['ar', '--name', 'next', '--server', 'n:1'], { home: h })).code, 0);
     list = await repos(h);
-    assert.deepEqual(list.map((r) => r.id), [1, 2, 4], 'ids are never reused');
+    assert.deepEqual(
+      list.map((r) => r.id),
+      [1, 2, 4],
+      'ids are never reused',
+    );
 
     const unknown = await dam(['rr', 'nope'], { home: h });
     assert.equal(unknown.code, 1);
@@ -88,12 +111,21 @@ test('a password never appears in any output, and is stored 0600 outside state.j
   const { home: h, cleanup: c } = await tempHome();
   const secret = 'Sup3r-S3cret-Value';
   try {
-    const add = await dam(['addrepo', '--name', 'priv', '--server', 'priv.example:5000', '--username', 'alice', '--password-stdin'], { home: h, input: `${secret}\n` });
+    const add = await dam(
+      ['addrepo', '--name', 'priv', '--server', 'priv.example:5000', '--username', 'alice', '--password-stdin'],
+      { home: h, input: `${secret}\n` },
+    );
     assert.equal(add.code, 0, add.stderr);
     const viaFlag = await dam(['modifyrepo', '2', '--password', secret], { home: h });
     assert.equal(viaFlag.code, 0, viaFlag.stderr);
     assert.match(viaFlag.stderr, /shell history/);
-    const outputs = [add, viaFlag, await dam(['lr'], { home: h }), await dam(['lr', '--json'], { home: h }), await dam(['lr', '--raw'], { home: h })];
+    const outputs = [
+      add,
+      viaFlag,
+      await dam(['lr'], { home: h }),
+      await dam(['lr', '--json'], { home: h }),
+      await dam(['lr', '--raw'], { home: h }),
+    ];
     for (const o of outputs) assert.ok(!(o.stdout + o.stderr).includes(secret), 'secret leaked');
     const list = await repos(h);
     assert.equal(list[1]?.username, 'alice');
@@ -112,7 +144,11 @@ test('ten addrepo run at the same moment all land', async () => {
   const { home: h, cleanup: c } = await tempHome();
   try {
     await dam(['lr'], { home: h });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => dam(['addrepo', '--name', `r${i}`, '--server', `host${i}:5000`], { home: h })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        dam(['addrepo', '--name', `r${i}`, '--server', `host${i}:5000`], { home: h }),
+      ),
+    );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const list = await repos(h);
     assert.equal(list.length, 11);
@@ -127,7 +163,11 @@ test('a dam killed with SIGKILL at any moment of a write leaves a readable state
   try {
     await dam(['lr'], { home: h });
     for (let i = 0; i < 25; i++) {
-      const child = spawn(process.execPath, [DAM_BIN, '--home', h, 'addrepo', '--name', `k${i}`, '--server', `k${i}:1`], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [DAM_BIN, '--home', h, 'addrepo', '--name', `k${i}`, '--server', `k${i}:1`],
+        { stdio: 'ignore' },
+      );
       const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, 30 + ((i * 7) % 60)));
       child.kill('SIGKILL');
@@ -150,7 +190,10 @@ test('a lock held by a live process makes a writer wait, then name the holder', 
     const holder = spawn('sleep', ['30']);
     // The holder's generation, above any the folder has (see src/adapters/store/lock.ts).
     await mkdir(join(h, 'lock'), { recursive: true });
-    await writeFile(join(h, 'lock', '1000000'), JSON.stringify({ pid: holder.pid, startTime: '', command: 'install', since: new Date().toISOString() }));
+    await writeFile(
+      join(h, 'lock', '1000000'),
+      JSON.stringify({ pid: holder.pid, startTime: '', command: 'install', since: new Date().toISOString() }),
+    );
     const started = Date.now();
     const out = await dam(['addrepo', '--name', 'x', '--server', 'x:1'], { home: h });
     holder.kill();
@@ -181,18 +224,31 @@ test('a DAM 1.x database is pointed out on first run and taken over by dam migra
   const cache = join(dirname(h), 'cache');
   try {
     await mkdir(join(cache, 'dam'), { recursive: true });
-    await writeFile(join(cache, 'dam', 'Repos'), `1;;official;https://registry-1.docker.io/;;\n2;*;corp;registry.corp:5000;bob;${Buffer.from('pw1').toString('base64')}\n`);
+    await writeFile(
+      join(cache, 'dam', 'Repos'),
+      `1;;official;https://registry-1.docker.io/;;\n2;*;corp;registry.corp:5000;bob;${Buffer.from('pw1').toString('base64')}\n`,
+    );
     await writeFile(join(cache, 'dam', 'Apps'), '0;0123456789ab;web;1.0.0;2;;web\n');
     const out = await dam(['lr', '--json'], { home: h, env: { XDG_CACHE_HOME: cache } });
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /A DAM 1\.x database with 1 installed app\(s\) is at .*: run 'dam migrate'/);
-    assert.deepEqual(JSON.parse(out.stdout).map((r: { name: string }) => r.name), ['official'], 'the first run takes nothing over by itself');
+    assert.deepEqual(
+      JSON.parse(out.stdout).map((r: { name: string }) => r.name),
+      ['official'],
+      'the first run takes nothing over by itself',
+    );
     const again = await dam(['lr'], { home: h, env: { XDG_CACHE_HOME: cache } });
     assert.doesNotMatch(again.stderr, /DAM 1\.x/, 'said on the first run only');
     const migrated = await dam(['migrate'], { home: h, env: { XDG_CACHE_HOME: cache } });
     assert.equal(migrated.code, 0, migrated.stderr);
     const list = JSON.parse((await dam(['lr', '--json'], { home: h, env: { XDG_CACHE_HOME: cache } })).stdout);
-    assert.deepEqual(list.map((r: { name: string; default: boolean; hasPassword: boolean }) => [r.name, r.default, r.hasPassword]), [['official', false, false], ['corp', true, true]]);
+    assert.deepEqual(
+      list.map((r: { name: string; default: boolean; hasPassword: boolean }) => [r.name, r.default, r.hasPassword]),
+      [
+        ['official', false, false],
+        ['corp', true, true],
+      ],
+    );
     const state = JSON.parse(await readFile(join(h, 'state.json'), 'utf8'));
     assert.equal(state.apps[0].tag, 'registry.corp:5000/web:1.0.0');
   } finally {

@@ -4,7 +4,14 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
-import { startPlainRegistry, startTlsRegistry, startTokenRegistry, freePort, type TestRegistry, type TokenRegistry } from './harness/registries.js';
+import {
+  startPlainRegistry,
+  startTlsRegistry,
+  startTokenRegistry,
+  freePort,
+  type TestRegistry,
+  type TokenRegistry,
+} from './harness/registries.js';
 import { seedRegistry } from './harness/seed.js';
 import { json, startFakeServer, startSilentServer, type FakeServer } from './harness/fake-servers.js';
 
@@ -23,10 +30,18 @@ let token: TokenRegistry;
 let home: string;
 let cleanup: () => Promise<void>;
 const prefix = uniqueName('se');
-const plainNames = Array.from({ length: 25 }, (_, i) => `${prefix}-app-${String(i).padStart(2, '0')}`).concat([`${prefix}/web`]);
+const plainNames = Array.from({ length: 25 }, (_, i) => `${prefix}-app-${String(i).padStart(2, '0')}`).concat([
+  `${prefix}/web`,
+]);
 const stops: (() => Promise<void>)[] = [];
 
-async function addrepo(h: string, name: string, reg: { host: string }, extra: string[] = [], input?: string): Promise<void> {
+async function addrepo(
+  h: string,
+  name: string,
+  reg: { host: string },
+  extra: string[] = [],
+  input?: string,
+): Promise<void> {
   const out = await dam(['addrepo', '--name', name, '--server', reg.host, ...extra], { home: h, input });
   assert.equal(out.code, 0, out.stderr);
 }
@@ -62,14 +77,21 @@ after(async () => {
 describe('a plain HTTP registry', () => {
   test('without a mask, lists every app with its real tags, versions newest first', async () => {
     const found = hits(await dam(['search', '--repo', 'plain', '--json'], { home }));
-    assert.deepEqual(found.map((h) => h.name), [...plainNames].sort());
+    assert.deepEqual(
+      found.map((h) => h.name),
+      [...plainNames].sort(),
+    );
     for (const h of found) {
       assert.equal(h.repo, 'plain');
       assert.deepEqual(h.tags, ORDERED);
     }
     const text = await dam(['se', '--repo', 'plain'], { home });
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, new RegExp(`^${prefix}-app-00\\s+16\\.04, 2\\.0\\.0, 2\\.0\\.0-rc\\.1, 1\\.10, 1\\.0, latest$`, 'm'), '16.04 is printed as 16.04');
+    assert.match(
+      text.stdout,
+      new RegExp(`^${prefix}-app-00\\s+16\\.04, 2\\.0\\.0, 2\\.0\\.0-rc\\.1, 1\\.10, 1\\.0, latest$`, 'm'),
+      '16.04 is printed as 16.04',
+    );
   });
 
   test('follows catalog and tag pages when the pages are small', async () => {
@@ -89,7 +111,11 @@ describe('a plain HTTP registry', () => {
     ];
     for (const [mask, expected] of cases) {
       const out = await dam(['search', mask, '--repo', 'plain', '--json'], { home });
-      assert.deepEqual(hits(out).map((h) => h.name), [...expected].sort(), mask);
+      assert.deepEqual(
+        hits(out).map((h) => h.name),
+        [...expected].sort(),
+        mask,
+      );
     }
   });
 
@@ -97,11 +123,19 @@ describe('a plain HTTP registry', () => {
     const lr = JSON.parse((await dam(['listrepos', '--json'], { home })).stdout) as { id: number; name: string }[];
     const id = lr.find((r) => r.name === 'plain')?.id;
     const found = hits(await dam(['search', 'app', '--repo', String(id), '--limit', '3', '--json'], { home }));
-    assert.deepEqual(found.map((h) => h.name), plainNames.slice(0, 3));
+    assert.deepEqual(
+      found.map((h) => h.name),
+      plainNames.slice(0, 3),
+    );
   });
 
   test('bad arguments are usage errors', async () => {
-    for (const args of [['search', 'a b'], ['search', '--limit', '0'], ['search', '--timeout', 'soon'], ['search', '--repo', 'plain', '--all-repos']]) {
+    for (const args of [
+      ['search', 'a b'],
+      ['search', '--limit', '0'],
+      ['search', '--timeout', 'soon'],
+      ['search', '--repo', 'plain', '--all-repos'],
+    ]) {
       const out = await dam(args, { home });
       assert.equal(out.code, 2, `${args.join(' ')}: ${out.stderr}`);
       assert.match(out.stderr, /hint:/);
@@ -121,11 +155,20 @@ describe('an HTTPS registry with basic auth', () => {
   test('a wrong password is a clear REGISTRY_AUTH error naming the registry, without the password', async () => {
     const t = await tempHome();
     try {
-      await addrepo(t.home, 'wrongpw', tls, ['--username', tls.username ?? '', '--password-stdin'], 'not-the-password-42');
+      await addrepo(
+        t.home,
+        'wrongpw',
+        tls,
+        ['--username', tls.username ?? '', '--password-stdin'],
+        'not-the-password-42',
+      );
       const out = await dam(['--debug', 'search', '--repo', 'wrongpw'], { home: t.home });
       assert.equal(out.code, 1);
       assert.equal(out.stdout, '');
-      assert.match(out.stderr, new RegExp(`registry 'wrongpw' \\(${tls.host}\\) refused the credentials of user '${tls.username}'`));
+      assert.match(
+        out.stderr,
+        new RegExp(`registry 'wrongpw' \\(${tls.host}\\) refused the credentials of user '${tls.username}'`),
+      );
       assert.match(out.stderr, /hint: .*dam modifyrepo \d+ --username/);
       assert.match(out.stderr, /code: REGISTRY_AUTH/);
       assertNoSecret(out, 'not-the-password-42');
@@ -156,7 +199,9 @@ describe('an HTTPS registry with basic auth', () => {
       const auth = Buffer.from(`${tls.username}:${tls.password}`).toString('base64');
       await writeFile(`${dockerDir}/config.json`, JSON.stringify({ auths: { [`https://${tls.host}`]: { auth } } }));
       await addrepo(t.home, 'viaconfig', tls);
-      const found = hits(await dam(['search', '--repo', 'viaconfig', '--json'], { home: t.home, env: { DOCKER_CONFIG: dockerDir } }));
+      const found = hits(
+        await dam(['search', '--repo', 'viaconfig', '--json'], { home: t.home, env: { DOCKER_CONFIG: dockerDir } }),
+      );
       assert.equal(found.length, 2);
     } finally {
       await t.cleanup();
@@ -179,7 +224,10 @@ describe('an HTTPS registry whose CA is not in /etc/docker/certs.d', () => {
       await addrepo(t.home, 'untrusted', untrusted, creds, untrusted.password);
       const out = await dam(['search', '--repo', 'untrusted'], { home: t.home });
       assert.equal(out.code, 1);
-      assert.match(out.stderr, /TLS with the registry 'untrusted' \(127\.0\.0\.1:\d+\) at https:\/\/127\.0\.0\.1:\d+ failed \([A-Z_]+\)/);
+      assert.match(
+        out.stderr,
+        /TLS with the registry 'untrusted' \(127\.0\.0\.1:\d+\) at https:\/\/127\.0\.0\.1:\d+ failed \([A-Z_]+\)/,
+      );
       assert.match(out.stderr, /hint: .*ca\.crt .*--ca-file/);
       await addrepo(t.home, 'withca', untrusted, [...creds, '--ca-file', untrusted.caFile ?? ''], untrusted.password);
       assert.equal(hits(await dam(['search', '--repo', 'withca', '--json'], { home: t.home })).length, 1);
@@ -195,19 +243,37 @@ describe('a registry with token authentication', () => {
   test('gets bearer tokens from the token service, one per scope for the run', async () => {
     const before = token.tokens.requests.length;
     const found = hits(await dam(['search', '--repo', 'tok', '--json'], { home }));
-    assert.deepEqual(found.map((h) => [h.name, h.tags]), [`${prefix}-tok-a`, `${prefix}-tok-b`, `${prefix}-tok-c`].map((n) => [n, ['3.1', '3.0']]));
+    assert.deepEqual(
+      found.map((h) => [h.name, h.tags]),
+      [`${prefix}-tok-a`, `${prefix}-tok-b`, `${prefix}-tok-c`].map((n) => [n, ['3.1', '3.0']]),
+    );
     const asked = token.tokens.requests.slice(before);
-    assert.deepEqual(asked.map((r) => r.scope).sort(), ['registry:catalog:*', ...found.map((h) => `repository:${h.name}:pull`)].sort(), 'exactly one token per scope');
+    assert.deepEqual(
+      asked.map((r) => r.scope).sort(),
+      ['registry:catalog:*', ...found.map((h) => `repository:${h.name}:pull`)].sort(),
+      'exactly one token per scope',
+    );
     assert.ok(asked.every((r) => r.user === token.username));
   });
 
   test('a wrong password is refused by the token service, and the error names the registry', async () => {
     const t = await tempHome();
     try {
-      await addrepo(t.home, 'badtok', token, ['--username', token.username ?? '', '--password-stdin'], 'wrong-token-pw-77');
+      await addrepo(
+        t.home,
+        'badtok',
+        token,
+        ['--username', token.username ?? '', '--password-stdin'],
+        'wrong-token-pw-77',
+      );
       const out = await dam(['search', '--repo', 'badtok'], { home: t.home });
       assert.equal(out.code, 1);
-      assert.match(out.stderr, new RegExp(`token service of the registry 'badtok' \\(${token.host}\\) refused the credentials of user '${token.username}'`));
+      assert.match(
+        out.stderr,
+        new RegExp(
+          `token service of the registry 'badtok' \\(${token.host}\\) refused the credentials of user '${token.username}'`,
+        ),
+      );
       assertNoSecret(out, 'wrong-token-pw-77');
     } finally {
       await t.cleanup();
@@ -220,11 +286,23 @@ describe('a registry with token authentication', () => {
       const { mkdir, writeFile } = await import('node:fs/promises');
       const bin = `${t.home}-bin`;
       await mkdir(bin, { recursive: true });
-      await writeFile(`${bin}/docker-credential-damtest`, `#!/bin/sh\nread server\n[ "$server" = "${token.host}" ] || exit 1\necho '{"ServerURL":"${token.host}","Username":"${token.username}","Secret":"${token.password}"}'\n`, { mode: 0o755 });
+      await writeFile(
+        `${bin}/docker-credential-damtest`,
+        `#!/bin/sh\nread server\n[ "$server" = "${token.host}" ] || exit 1\necho '{"ServerURL":"${token.host}","Username":"${token.username}","Secret":"${token.password}"}'\n`,
+        { mode: 0o755 },
+      );
       await writeFile(`${bin}/config.json`, JSON.stringify({ credHelpers: { [token.host]: 'damtest' } }));
       await addrepo(t.home, 'helper', token);
-      const found = hits(await dam(['search', 'tok-b', '--repo', 'helper', '--json'], { home: t.home, env: { DOCKER_CONFIG: bin, PATH: `${bin}:${process.env.PATH}` } }));
-      assert.deepEqual(found.map((h) => h.name), [`${prefix}-tok-b`]);
+      const found = hits(
+        await dam(['search', 'tok-b', '--repo', 'helper', '--json'], {
+          home: t.home,
+          env: { DOCKER_CONFIG: bin, PATH: `${bin}:${process.env.PATH}` },
+        }),
+      );
+      assert.deepEqual(
+        found.map((h) => h.name),
+        [`${prefix}-tok-b`],
+      );
     } finally {
       await t.cleanup();
     }
@@ -238,7 +316,10 @@ describe('--all-repos', () => {
       await addrepo(t.home, 'plain', plain, ['--insecure']);
       await addrepo(t.home, 'tok', token, ['--username', token.username ?? '', '--password-stdin'], token.password);
       await addrepo(t.home, 'gone', { host: `127.0.0.1:${await freePort()}` }, ['--insecure']);
-      const out = await dam(['search', 'damtest', '--all-repos', '--json', '--timeout', '5'], { home: t.home, env: { DAM_HUB_URL: 'http://127.0.0.1:9' } });
+      const out = await dam(['search', 'damtest', '--all-repos', '--json', '--timeout', '5'], {
+        home: t.home,
+        env: { DAM_HUB_URL: 'http://127.0.0.1:9' },
+      });
       assert.equal(out.code, 0, out.stderr);
       const found = JSON.parse(out.stdout) as Hit[];
       assert.deepEqual([...new Set(found.map((h) => h.repo))].sort(), ['plain', 'tok']);
@@ -274,7 +355,13 @@ describe('failures name the registry and say how to fix them', () => {
   before(async () => {
     fake = await startFakeServer((req, res) => {
       if (req.url === '/v2/') return json(res, 200, {});
-      if (req.url?.startsWith('/v2/_catalog')) return json(res, status, { errors: [{ code: 'SOMETHING', message: 'server says no' }] }, status === 429 ? { 'retry-after': '7' } : {});
+      if (req.url?.startsWith('/v2/_catalog'))
+        return json(
+          res,
+          status,
+          { errors: [{ code: 'SOMETHING', message: 'server says no' }] },
+          status === 429 ? { 'retry-after': '7' } : {},
+        );
       json(res, 404, {});
     });
     stops.push(fake.stop);
@@ -285,7 +372,11 @@ describe('failures name the registry and say how to fix them', () => {
     try {
       await addrepo(t.home, 'faulty', fake, ['--insecure']);
       const cases: [number, RegExp, RegExp][] = [
-        [403, /registry 'faulty' \(127\.0\.0\.1:\d+\) denied anonymous access to the catalog \(SOMETHING: server says no\)/, /permission/],
+        [
+          403,
+          /registry 'faulty' \(127\.0\.0\.1:\d+\) denied anonymous access to the catalog \(SOMETHING: server says no\)/,
+          /permission/,
+        ],
         [429, /registry 'faulty' .* is rate-limiting requests \(HTTP 429\)/, /Wait 7 seconds/],
         [503, /registry 'faulty' .* failed with HTTP 503 on the catalog/, /try again later/],
       ];
@@ -310,7 +401,10 @@ describe('failures name the registry and say how to fix them', () => {
       const out = await dam(['search', '--repo', 'notreg'], { home: t.home });
       assert.equal(out.code, 1);
       assert.ok(Date.now() - started < 10_000, 'dam exits at once, not when a request deadline expires');
-      assert.match(out.stderr, /registry 'notreg' .* does not serve the registry API at http:\/\/127\.0\.0\.1:\d+\/v2\//);
+      assert.match(
+        out.stderr,
+        /registry 'notreg' .* does not serve the registry API at http:\/\/127\.0\.0\.1:\d+\/v2\//,
+      );
     } finally {
       await notRegistry.stop();
       await t.cleanup();
@@ -346,11 +440,23 @@ describe('failures name the registry and say how to fix them', () => {
       json(res, 200, {});
     });
     try {
-      await addrepo(t.home, 'redirects', origin, ['--insecure', '--username', 'u', '--password-stdin'], 'redirect-secret-9');
+      await addrepo(
+        t.home,
+        'redirects',
+        origin,
+        ['--insecure', '--username', 'u', '--password-stdin'],
+        'redirect-secret-9',
+      );
       const out = await dam(['search', '--repo', 'redirects', '--json'], { home: t.home });
-      assert.ok(origin.requests.some((r) => r.headers.authorization?.startsWith('Basic ')), 'the registry itself got the credentials');
+      assert.ok(
+        origin.requests.some((r) => r.headers.authorization?.startsWith('Basic ')),
+        'the registry itself got the credentials',
+      );
       assert.ok(other.requests.length > 0, 'the redirect was followed');
-      assert.ok(other.requests.every((r) => r.headers.authorization === undefined), 'no Authorization header reached the other host');
+      assert.ok(
+        other.requests.every((r) => r.headers.authorization === undefined),
+        'no Authorization header reached the other host',
+      );
       assertNoSecret(out, 'redirect-secret-9');
     } finally {
       await other.stop();

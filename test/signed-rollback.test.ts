@@ -18,7 +18,8 @@ let signer: { home: string; cleanup: () => Promise<void> };
 let host: { home: string; cleanup: () => Promise<void> };
 const files: Record<string, string> = {};
 
-const as = (home: string, args: string[], env: Record<string, string> = {}): Promise<DamResult> => dam(args, { home, cwd: dir, env: { DAMTEST_LOG: '/dev/null', ...env } });
+const as = (home: string, args: string[], env: Record<string, string> = {}): Promise<DamResult> =>
+  dam(args, { home, cwd: dir, env: { DAMTEST_LOG: '/dev/null', ...env } });
 const onHost = (...args: string[]) => as(host.home, args);
 const ok = (r: DamResult, what: string) => assert.equal(r.code, 0, `${what}: ${r.stderr}`);
 
@@ -36,7 +37,8 @@ async function installed(): Promise<string[]> {
 
 async function clearHost(): Promise<void> {
   for (const entry of await installed()) ok(await onHost('remove', entry.split(':')[0] ?? ''), 'remove');
-  for (const v of ['1.0', '2.0', '3.0']) await engine.removeImage(`${app}:${v}`, { force: true }).catch(() => undefined);
+  for (const v of ['1.0', '2.0', '3.0'])
+    await engine.removeImage(`${app}:${v}`, { force: true }).catch(() => undefined);
 }
 
 before(async () => {
@@ -46,12 +48,26 @@ before(async () => {
   for (const v of ['1.0', '2.0', '3.0']) await buildTestApp({ name: app, version: v });
   ok(await as(signer.home, ['key', 'generate', 'vendor']), 'key generate');
   await writeFile(join(dir, 'vendor.pub'), (await as(signer.home, ['key', 'export-public', 'vendor'])).stdout);
-  for (const v of ['1.0', '2.0', '3.0']) ok(await as(signer.home, ['save', `${app}:${v}`, '-o', join(dir, `v${v}.dam`)]), `save ${v}`);
+  for (const v of ['1.0', '2.0', '3.0'])
+    ok(await as(signer.home, ['save', `${app}:${v}`, '-o', join(dir, `v${v}.dam`)]), `save ${v}`);
   // Signed in this order: the 1.0 .dam (under the app's name) before the bundle of 3.0 (under 'plant').
   files.old = await signed(join(dir, 'v1.0.dam'), 'old-1.0.dam', []);
   ok(await as(signer.home, ['install', `${app}:3.0`]), 'signer install 3.0');
   files.bundle = join(dir, 'plant.bundle');
-  ok(await as(signer.home, ['export', '--all', '--name', 'plant', '--sign', 'vendor', '--compress', 'none', files.bundle]), 'export --sign');
+  ok(
+    await as(signer.home, [
+      'export',
+      '--all',
+      '--name',
+      'plant',
+      '--sign',
+      'vendor',
+      '--compress',
+      'none',
+      files.bundle,
+    ]),
+    'export --sign',
+  );
   files.seq5 = await signed(join(dir, 'v1.0.dam'), 'seq5-1.0.dam', ['--sequence', '5']);
   files.seq1 = await signed(join(dir, 'v1.0.dam'), 'seq1-1.0.dam', ['--sequence', '1']);
   files.seq10 = await signed(join(dir, 'v2.0.dam'), 'seq10-2.0.dam', ['--sequence', '10']);
@@ -76,8 +92,13 @@ test('dam upgrade FILE records the accepted sequence: the older release is refus
   await freshHost();
   ok(await onHost('install', files.seq1 ?? ''), 'install seq 1');
   ok(await onHost('upgrade', files.seq10 ?? ''), 'upgrade to seq 10');
-  const trust = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as { accepted: Array<{ product: string; sequence: number }> };
-  assert.deepEqual(trust.accepted.map((a) => [a.product, a.sequence]), [[app, 10]]);
+  const trust = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as {
+    accepted: Array<{ product: string; sequence: number }>;
+  };
+  assert.deepEqual(
+    trust.accepted.map((a) => [a.product, a.sequence]),
+    [[app, 10]],
+  );
   const out = await onHost('upgrade', files.seq5 ?? '');
   assert.equal(out.code, 1, out.stderr);
   assert.match(out.stderr, /Refused \(rollback\).*sequence 5, older than sequence 10/);
@@ -90,31 +111,57 @@ test('an app a newer signed bundle installed is not taken back by an older .dam 
   await freshHost();
   ok(await onHost('import', files.bundle ?? '', '--yes'), 'import the signed bundle');
   assert.deepEqual(await installed(), [`${app}:3.0`]);
-  const trust = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as { apps: Array<{ app: string; product: string }> };
-  assert.deepEqual(trust.apps.map((a) => [a.app, a.product]), [[app, 'plant']]);
+  const trust = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as {
+    apps: Array<{ app: string; product: string }>;
+  };
+  assert.deepEqual(
+    trust.apps.map((a) => [a.app, a.product]),
+    [[app, 'plant']],
+  );
   const stateBefore = await readFile(join(host.home, 'state.json'), 'utf8');
-  for (const args of [['upgrade', files.old ?? ''], ['install', files.old ?? '']]) {
+  for (const args of [
+    ['upgrade', files.old ?? ''],
+    ['install', files.old ?? ''],
+  ]) {
     if (args[0] === 'install') await clearHost();
     const out = await onHost(...args);
     assert.equal(out.code, 1, `${args.join(' ')}: ${out.stderr}`);
     assert.match(out.stderr, new RegExp(`Refused \\(rollback\\).*take back the app '${app}'.*'plant'`));
     assert.match(out.stderr, /--allow-downgrade/);
-    if (args[0] === 'upgrade') assert.equal(await readFile(join(host.home, 'state.json'), 'utf8'), stateBefore, 'the state is unchanged');
+    if (args[0] === 'upgrade')
+      assert.equal(await readFile(join(host.home, 'state.json'), 'utf8'), stateBefore, 'the state is unchanged');
   }
   assert.equal(await engine.inspectImage(`${app}:1.0`), undefined, 'the older image was not loaded');
   // Killed before its commit, the operation's journal shows the override; recover undoes it.
-  const killed = await as(host.home, ['install', files.old ?? '', '--allow-downgrade'], { DAM_FAULT_KILL_AT: 'before-commit' });
+  const killed = await as(host.home, ['install', files.old ?? '', '--allow-downgrade'], {
+    DAM_FAULT_KILL_AT: 'before-commit',
+  });
   assert.equal(killed.signal, 'SIGKILL');
   const journals = (await readdir(join(host.home, 'journal'))).filter((f) => f.endsWith('.json'));
-  const notes = await Promise.all(journals.map(async (f) => JSON.parse(await readFile(join(host.home, 'journal', f), 'utf8')) as { signatures?: Array<{ override?: string; reason?: string }> }));
-  assert.ok(notes.some((j) => j.signatures?.some((s) => s.override === '--allow-downgrade' && s.reason === 'rollback')), 'the journal keeps the override');
+  const notes = await Promise.all(
+    journals.map(
+      async (f) =>
+        JSON.parse(await readFile(join(host.home, 'journal', f), 'utf8')) as {
+          signatures?: Array<{ override?: string; reason?: string }>;
+        },
+    ),
+  );
+  assert.ok(
+    notes.some((j) => j.signatures?.some((s) => s.override === '--allow-downgrade' && s.reason === 'rollback')),
+    'the journal keeps the override',
+  );
   ok(await onHost('recover'), 'recover');
   const allowed = await onHost('install', files.old ?? '', '--allow-downgrade');
   ok(allowed, 'downgrade allowed');
   assert.match(allowed.stderr, /--allow-downgrade: accepting/);
   assert.deepEqual(await installed(), [`${app}:1.0`]);
   // The newer release still protects the app: the allowed downgrade did not lower it.
-  const after = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as { apps: Array<{ app: string; product: string }> };
-  assert.deepEqual(after.apps.map((a) => [a.app, a.product]), [[app, 'plant']]);
+  const after = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as {
+    apps: Array<{ app: string; product: string }>;
+  };
+  assert.deepEqual(
+    after.apps.map((a) => [a.app, a.product]),
+    [[app, 'plant']],
+  );
   await clearHost();
 });

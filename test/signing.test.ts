@@ -27,7 +27,8 @@ let bundle: string;
 let otherBundle: string;
 let export1x: string;
 
-const as = (home: string, args: string[], env: Record<string, string> = {}): Promise<DamResult> => dam(args, { home, cwd: dir, env: { DAMTEST_LOG: '/dev/null', ...env } });
+const as = (home: string, args: string[], env: Record<string, string> = {}): Promise<DamResult> =>
+  dam(args, { home, cwd: dir, env: { DAMTEST_LOG: '/dev/null', ...env } });
 const onHost = (...args: string[]) => as(host.home, args);
 const ok = (r: DamResult, what: string) => assert.equal(r.code, 0, `${what}: ${r.stderr}`);
 
@@ -82,7 +83,22 @@ before(async () => {
   await pipeline(Readable.from(pack as unknown as AsyncIterable<Buffer>), createWriteStream(export1x));
   ok(await as(signer.home, ['install', `${app}:1.0`]), 'signer install');
   bundle = join(dir, 'product.bundle');
-  ok(await as(signer.home, ['export', '--all', '--name', 'plant', '--sign', 'old', '--sequence', '3', '--compress', 'none', bundle]), 'export --sign');
+  ok(
+    await as(signer.home, [
+      'export',
+      '--all',
+      '--name',
+      'plant',
+      '--sign',
+      'old',
+      '--sequence',
+      '3',
+      '--compress',
+      'none',
+      bundle,
+    ]),
+    'export --sign',
+  );
   otherBundle = join(dir, 'other.bundle');
   ok(await as(signer.home, ['export', '--all', '--name', 'other', '--compress', 'none', otherBundle]), 'export other');
   // The host starts with none of the app's images, so that any load would show.
@@ -104,8 +120,18 @@ test('keys: private key 0600 in a 0700 folder, never overwritten, listed with fi
   const again = await as(signer.home, ['key', 'generate', 'old']);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already exists/);
-  const list = JSON.parse((await as(signer.home, ['key', 'list', '--json'])).stdout) as Array<{ name: string; fingerprint: string; private: boolean }>;
-  assert.deepEqual(list.map((k) => [k.name, k.fingerprint, k.private]), [['new', fp.new, true], ['old', fp.old, true]]);
+  const list = JSON.parse((await as(signer.home, ['key', 'list', '--json'])).stdout) as Array<{
+    name: string;
+    fingerprint: string;
+    private: boolean;
+  }>;
+  assert.deepEqual(
+    list.map((k) => [k.name, k.fingerprint, k.private]),
+    [
+      ['new', fp.new, true],
+      ['old', fp.old, true],
+    ],
+  );
   assert.match(fp.old ?? '', /^SHA256:[A-Za-z0-9+/]{43}$/);
 });
 
@@ -125,11 +151,17 @@ test('with a key trusted, an unsigned .dam is refused before the engine changes'
 
 test('--insecure-allow-unsigned lets it through with a warning, recorded in the journal', async () => {
   const file = await copyOf(dam1, 'insecure.dam');
-  const killed = await as(host.home, ['install', file, '--insecure-allow-unsigned'], { DAM_FAULT_KILL_AT: 'before-commit' });
+  const killed = await as(host.home, ['install', file, '--insecure-allow-unsigned'], {
+    DAM_FAULT_KILL_AT: 'before-commit',
+  });
   assert.equal(killed.signal, 'SIGKILL');
   const journals = (await readdir(join(host.home, 'journal'))).filter((f) => f.endsWith('.json'));
-  const journal = JSON.parse(await readFile(join(host.home, 'journal', journals[0] ?? ''), 'utf8')) as { signatures?: Array<Record<string, unknown>> };
-  assert.deepEqual(journal.signatures, [{ archive: file, status: 'refused', reason: 'unsigned', override: '--insecure-allow-unsigned' }]);
+  const journal = JSON.parse(await readFile(join(host.home, 'journal', journals[0] ?? ''), 'utf8')) as {
+    signatures?: Array<Record<string, unknown>>;
+  };
+  assert.deepEqual(journal.signatures, [
+    { archive: file, status: 'refused', reason: 'unsigned', override: '--insecure-allow-unsigned' },
+  ]);
   ok(await onHost('recover'), 'recover');
   await assertUntouched('after recovery');
   const out = await onHost('install', file, '--insecure-allow-unsigned');
@@ -146,7 +178,7 @@ test('a .dam signed by an unknown key is refused, naming the fingerprint', async
   await assertUntouched('unknown key');
 });
 
-test('an altered signature, another file\'s signature and a tampered .dam are refused', async () => {
+test("an altered signature, another file's signature and a tampered .dam are refused", async () => {
   const edited = await copyOf(dam1, 'edited.dam', 'old', ['--sequence', '1']);
   const sig = JSON.parse(await readFile(`${edited}.sig`, 'utf8')) as { payload: string };
   sig.payload = sig.payload.replace('"sequence":1', '"sequence":9');
@@ -184,8 +216,13 @@ test('an older signed release is refused after a newer one, and accepted with --
   assert.match(out.stderr, /Refused \(rollback\).*sequence 5, older than sequence 10/);
   await assertUntouched('rollback');
   ok(await onHost('install', older, '--allow-downgrade'), 'downgrade allowed');
-  const trust = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as { accepted: Array<{ product: string; sequence: number }> };
-  assert.deepEqual(trust.accepted.map((a) => [a.product, a.sequence]), [[app, 10]]);
+  const trust = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as {
+    accepted: Array<{ product: string; sequence: number }>;
+  };
+  assert.deepEqual(
+    trust.accepted.map((a) => [a.product, a.sequence]),
+    [[app, 10]],
+  );
   await removeApp();
   await writeFile(join(host.home, 'trust.json'), trustBefore);
 });
@@ -197,7 +234,12 @@ test('bundles: info and import --dry-run show the signer and the trust; a signed
   ok(await as(signer.home, ['sign', 'old', bundle, '--sequence', '3']), 're-sign the bundle');
   const info = await onHost('info', bundle);
   ok(info, 'info');
-  assert.match(info.stdout, new RegExp(`Signature: +signed by 'old' \\(${(fp.old ?? '').replace(/[+/]/g, '\\$&')}\\) \\('plant' sequence 3\\): trusted by this host`));
+  assert.match(
+    info.stdout,
+    new RegExp(
+      `Signature: +signed by 'old' \\(${(fp.old ?? '').replace(/[+/]/g, '\\$&')}\\) \\('plant' sequence 3\\): trusted by this host`,
+    ),
+  );
   const dry = await onHost('import', bundle, '--dry-run', '--json');
   ok(dry, 'dry-run');
   const plan = JSON.parse(dry.stdout) as { signature: { status: string; signer: { trustedAs: string } } };
@@ -215,7 +257,7 @@ function offsets(bytes: Buffer): { index: number; indexSize: number; blob: numbe
   return { index: 512, indexSize: size, blob: 512 + Math.ceil(size / 512) * 512 + 512 };
 }
 
-test('a tampered bundle index, a tampered blob, another bundle\'s signature: refused before the engine changes', async () => {
+test("a tampered bundle index, a tampered blob, another bundle's signature: refused before the engine changes", async () => {
   const index = await copyOf(bundle, 'index.bundle');
   await copyFile(`${bundle}.sig`, `${index}.sig`);
   const bytes = await readFile(index);
@@ -288,7 +330,12 @@ test('key rotation: trust the new key, remove the old: old-signed refused, new-s
   await assertUntouched('old key');
   const rotated = await copyOf(bundle, 'rotated.bundle', 'new', ['--sequence', '1']);
   ok(await onHost('import', rotated, '--yes'), 'new-signed import');
-  const keys = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as { keys: Array<{ name: string; fingerprint: string }> };
-  assert.deepEqual(keys.keys.map((k) => [k.name, k.fingerprint]), [['rotated', fp.new]]);
+  const keys = JSON.parse((await onHost('trust', 'list', '--json')).stdout) as {
+    keys: Array<{ name: string; fingerprint: string }>;
+  };
+  assert.deepEqual(
+    keys.keys.map((k) => [k.name, k.fingerprint]),
+    [['rotated', fp.new]],
+  );
   await removeApp();
 });

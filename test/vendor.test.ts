@@ -30,7 +30,8 @@ let home: string;
 let cleanup: () => Promise<void>;
 let second: SecondEngine | undefined;
 
-const run = (args: string[], env: Record<string, string> = {}, h = home): Promise<DamResult> => dam(args, { home: h, cwd: dir, env: { DAMTEST_LOG: join(dir, 'scripts.log'), ...env } });
+const run = (args: string[], env: Record<string, string> = {}, h = home): Promise<DamResult> =>
+  dam(args, { home: h, cwd: dir, env: { DAMTEST_LOG: join(dir, 'scripts.log'), ...env } });
 const bundle = (name: string) => join(dir, `${name}.bundle`);
 
 async function members(path: string): Promise<Array<{ name: string; size: number }>> {
@@ -56,8 +57,16 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'damtest-vendor-'));
   const base = await baseLayer(2_000_000);
   apps = [];
-  for (const prefix of ['va', 'vb']) apps.push(await pushMultiArchApp(source.url, source.host, uniqueName(prefix), '1.0', base, 300_000));
-  await writeFile(join(dir, 'product.json'), JSON.stringify({ format: 1, name: 'vendor-test', apps: apps.map((a) => ({ name: a.name, version: a.version, tag: a.tag })) }));
+  for (const prefix of ['va', 'vb'])
+    apps.push(await pushMultiArchApp(source.url, source.host, uniqueName(prefix), '1.0', base, 300_000));
+  await writeFile(
+    join(dir, 'product.json'),
+    JSON.stringify({
+      format: 1,
+      name: 'vendor-test',
+      apps: apps.map((a) => ({ name: a.name, version: a.version, tag: a.tag })),
+    }),
+  );
 });
 
 after(async () => {
@@ -69,21 +78,38 @@ after(async () => {
 });
 
 test('export --from builds a bundle straight from the registry, with no engine, for each platform and for both, each layer once', async () => {
-  for (const [name, platform] of [['amd64', 'linux/amd64'], ['arm64', 'linux/arm64'], ['both', 'linux/amd64,linux/arm64']] as const) {
-    const out = await run(['export', '--all', '--from', 'product.json', '--platform', platform, bundle(name), '--json'], NO_ENGINE);
+  for (const [name, platform] of [
+    ['amd64', 'linux/amd64'],
+    ['arm64', 'linux/arm64'],
+    ['both', 'linux/amd64,linux/arm64'],
+  ] as const) {
+    const out = await run(
+      ['export', '--all', '--from', 'product.json', '--platform', platform, bundle(name), '--json'],
+      NO_ENGINE,
+    );
     assert.equal(out.code, 0, out.stderr);
     const data = JSON.parse(out.stdout) as { platforms: string[]; images: number; bundleFormat: number };
     assert.deepEqual(data.platforms, platform.split(','));
     assert.equal(data.images, 2 * data.platforms.length);
     assert.equal(data.bundleFormat, 2);
     const list = await members(bundle(name));
-    assert.deepEqual(list.slice(0, 3).map((m) => m.name), ['dam-bundle.json', 'oci-layout', 'index.json']);
+    assert.deepEqual(
+      list.slice(0, 3).map((m) => m.name),
+      ['dam-bundle.json', 'oci-layout', 'index.json'],
+    );
     const names = list.map((m) => m.name);
     assert.equal(new Set(names).size, names.length, 'no member twice');
-    const wanted = new Set(apps.flatMap((a) => a.images.filter((i) => platform.includes(i.platform)).flatMap((i) => i.layers)));
-    const other = new Set(apps.flatMap((a) => a.images.filter((i) => !platform.includes(i.platform)).flatMap((i) => i.layers)).filter((d) => !wanted.has(d)));
+    const wanted = new Set(
+      apps.flatMap((a) => a.images.filter((i) => platform.includes(i.platform)).flatMap((i) => i.layers)),
+    );
+    const other = new Set(
+      apps
+        .flatMap((a) => a.images.filter((i) => !platform.includes(i.platform)).flatMap((i) => i.layers))
+        .filter((d) => !wanted.has(d)),
+    );
     for (const d of wanted) assert.ok(names.includes(`blobs/sha256/${d.slice(7)}`), `${name} carries ${d}`);
-    for (const d of other) assert.ok(!names.includes(`blobs/sha256/${d.slice(7)}`), `${name} leaves out the other platform's ${d}`);
+    for (const d of other)
+      assert.ok(!names.includes(`blobs/sha256/${d.slice(7)}`), `${name} leaves out the other platform's ${d}`);
   }
   const [amd, arm, both] = await Promise.all(['amd64', 'arm64', 'both'].map(async (n) => (await stat(bundle(n))).size));
   // The 2 MB base is carried once in each: both platforms cost the per-platform layers only.
@@ -91,16 +117,29 @@ test('export --from builds a bundle straight from the registry, with no engine, 
   assert.ok(both! > amd! && both! < amd! + arm! - 1_900_000, `both: ${both}, amd64 ${amd}, arm64 ${arm}`);
 });
 
-test('skopeo inspects and copies images out of a DAM bundle, with the sources\' digests', async () => {
+test("skopeo inspects and copies images out of a DAM bundle, with the sources' digests", async () => {
   const [a] = apps;
   const raw = (await sh('skopeo', ['inspect', '--raw', `oci-archive:${bundle('both')}:${a!.tag}`])).stdout;
-  assert.equal(`sha256:${createHash('sha256').update(raw).digest('hex')}`, a!.indexDigest, 'the multi-platform index is the source\'s');
-  const arm = JSON.parse((await sh('skopeo', ['inspect', '--override-arch', 'arm64', `oci-archive:${bundle('both')}:${a!.tag}`])).stdout) as { Digest: string; Architecture: string };
+  assert.equal(
+    `sha256:${createHash('sha256').update(raw).digest('hex')}`,
+    a!.indexDigest,
+    "the multi-platform index is the source's",
+  );
+  const arm = JSON.parse(
+    (await sh('skopeo', ['inspect', '--override-arch', 'arm64', `oci-archive:${bundle('both')}:${a!.tag}`])).stdout,
+  ) as { Digest: string; Architecture: string };
   assert.equal(arm.Architecture, 'arm64');
   const amd = a!.images.find((i) => i.platform === 'linux/amd64')!;
   const target = `${site.host}/${uniqueName('copied')}:1`;
-  await sh('skopeo', ['copy', '--dest-tls-verify=false', `oci-archive:${bundle('amd64')}:${a!.tag}`, `docker://${target}`]);
-  const copied = JSON.parse((await sh('skopeo', ['inspect', '--tls-verify=false', `docker://${target}`])).stdout) as { Digest: string };
+  await sh('skopeo', [
+    'copy',
+    '--dest-tls-verify=false',
+    `oci-archive:${bundle('amd64')}:${a!.tag}`,
+    `docker://${target}`,
+  ]);
+  const copied = JSON.parse((await sh('skopeo', ['inspect', '--tls-verify=false', `docker://${target}`])).stdout) as {
+    Digest: string;
+  };
   assert.equal(copied.Digest, amd.manifestDigest);
 });
 
@@ -134,7 +173,11 @@ test('a second, empty engine refuses a missing platform and damaged bundles with
     assert.equal(out.code, 0, out.stderr);
     for (const a of apps) {
       const image = await second.engine.inspectImage(a.tag);
-      assert.equal(image?.id, a.images.find((i) => i.platform === 'linux/amd64')!.configDigest, `${a.name} is the amd64 image`);
+      assert.equal(
+        image?.id,
+        a.images.find((i) => i.platform === 'linux/amd64')!.configDigest,
+        `${a.name} is the amd64 image`,
+      );
     }
     assert.match(await readFile(join(dir, 'scripts.log'), 'utf8'), new RegExp(`install install ${apps[0]!.name} 1.0`));
   } finally {
@@ -142,13 +185,26 @@ test('a second, empty engine refuses a missing platform and damaged bundles with
   }
 });
 
-test('export --from --local packs the engine\'s images, each layer compressed once (zstd), and an empty engine loads them', async () => {
+test("export --from --local packs the engine's images, each layer compressed once (zstd), and an empty engine loads them", async () => {
   const names = [uniqueName('lc'), uniqueName('ld')];
   try {
     const tags: string[] = [];
     for (const name of names) tags.push(await buildTestApp({ name, version: '1.0', padBytes: 200_000 }));
-    await writeFile(join(dir, 'local.json'), JSON.stringify({ format: 1, apps: names.map((name, i) => ({ name, version: '1.0', tag: tags[i] })) }));
-    const out = await run(['export', '--all', '--from', 'local.json', '--local', '--compress', 'zstd', bundle('local'), '--json']);
+    await writeFile(
+      join(dir, 'local.json'),
+      JSON.stringify({ format: 1, apps: names.map((name, i) => ({ name, version: '1.0', tag: tags[i] })) }),
+    );
+    const out = await run([
+      'export',
+      '--all',
+      '--from',
+      'local.json',
+      '--local',
+      '--compress',
+      'zstd',
+      bundle('local'),
+      '--json',
+    ]);
     assert.equal(out.code, 0, out.stderr);
     const ids = await Promise.all(tags.map(async (t) => (await testEngine().inspectImage(t))!));
     const distinct = new Set(ids.flatMap((i) => i.layers));
@@ -176,16 +232,23 @@ test('push --bundle seeds a site registry; a host imports the product from it; a
   const pushed = JSON.parse(first.stdout) as { uploaded: number; mounted: number; skipped: number; tags: string[] };
   assert.equal(pushed.tags.length, 2);
   assert.ok(pushed.mounted >= 1, 'the shared base is mounted into the second repository');
-  const again = JSON.parse((await run(['push', '--bundle', bundle('both'), '--repo', 'site', '--json'], NO_ENGINE)).stdout) as { uploaded: number; mounted: number };
+  const again = JSON.parse(
+    (await run(['push', '--bundle', bundle('both'), '--repo', 'site', '--json'], NO_ENGINE)).stdout,
+  ) as { uploaded: number; mounted: number };
   assert.equal(again.uploaded + again.mounted, 0, 'a second seeding pushes no blob');
-  const raw = (await sh('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${site.host}/${apps[0]!.name}:1.0`])).stdout;
+  const raw = (
+    await sh('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${site.host}/${apps[0]!.name}:1.0`])
+  ).stdout;
   assert.equal(`sha256:${createHash('sha256').update(raw).digest('hex')}`, apps[0]!.indexDigest);
 
   assert.ok(second, 'the second engine runs');
   const host = await tempHome();
   try {
     const env = second.env;
-    assert.equal((await run(['addrepo', '--name', 'site', '--server', site.host, '--default'], env, host.home)).code, 0);
+    assert.equal(
+      (await run(['addrepo', '--name', 'site', '--server', site.host, '--default'], env, host.home)).code,
+      0,
+    );
     await writeFile(join(dir, 'apps.txt'), apps.map((a) => `${a.name}:1.0\n`).join(''));
     const out = await run(['import', 'apps.txt', '--yes'], env, host.home);
     assert.equal(out.code, 0, out.stderr);
@@ -197,7 +260,13 @@ test('push --bundle seeds a site registry; a host imports the product from it; a
 });
 
 test('a registry that says no: export leaves no file, push --bundle leaves no tag', async () => {
-  await writeFile(join(dir, 'missing.json'), JSON.stringify({ format: 1, apps: [{ name: 'nope', version: '1.0', tag: `${source.host}/${uniqueName('nope')}:1.0` }] }));
+  await writeFile(
+    join(dir, 'missing.json'),
+    JSON.stringify({
+      format: 1,
+      apps: [{ name: 'nope', version: '1.0', tag: `${source.host}/${uniqueName('nope')}:1.0` }],
+    }),
+  );
   const out = await run(['export', '--all', '--from', 'missing.json', bundle('missing')], NO_ENGINE);
   assert.equal(out.code, 1);
   assert.match(out.stderr, /has no/);
@@ -208,11 +277,37 @@ test('a registry that says no: export leaves no file, push --bundle leaves no ta
   try {
     const h = await tempHome();
     try {
-      assert.equal((await run(['addrepo', '--name', 'locked', '--server', locked.host, '--username', locked.username!, '--password', 'wrong'], NO_ENGINE, h.home)).code, 0);
+      assert.equal(
+        (
+          await run(
+            [
+              'addrepo',
+              '--name',
+              'locked',
+              '--server',
+              locked.host,
+              '--username',
+              locked.username!,
+              '--password',
+              'wrong',
+            ],
+            NO_ENGINE,
+            h.home,
+          )
+        ).code,
+        0,
+      );
       const refused = await run(['push', '--bundle', bundle('both'), '--repo', 'locked'], NO_ENGINE, h.home);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /refused the credentials/);
-      const catalog = await sh('curl', ['-sf', '--cacert', locked.caFile!, '-u', `${locked.username}:${locked.password}`, `${locked.url}/v2/_catalog`]);
+      const catalog = await sh('curl', [
+        '-sf',
+        '--cacert',
+        locked.caFile!,
+        '-u',
+        `${locked.username}:${locked.password}`,
+        `${locked.url}/v2/_catalog`,
+      ]);
       assert.deepEqual((JSON.parse(catalog.stdout) as { repositories: string[] }).repositories, []);
     } finally {
       await h.cleanup();
@@ -228,14 +323,35 @@ test('a layer whose gzip trailer misleads (two gzip members) still loads: DAM se
   const base = await baseLayer(400_000);
   const half = Math.floor(base.tar.length / 2);
   const gz = Buffer.concat([gzipSync(base.tar.subarray(0, half)), gzipSync(base.tar.subarray(half))]);
-  const app = await pushMultiArchApp(source.url, source.host, uniqueName('vm'), '1.0', { ...base, gz, digest: `sha256:${createHash('sha256').update(gz).digest('hex')}` }, 1000);
-  await writeFile(join(dir, 'members.json'), JSON.stringify({ format: 1, name: 'members', apps: [{ name: app.name, version: app.version, tag: app.tag }] }));
-  assert.equal((await run(['export', '--all', '--from', 'members.json', '--platform', 'linux/amd64', bundle('members')], NO_ENGINE)).code, 0);
+  const app = await pushMultiArchApp(
+    source.url,
+    source.host,
+    uniqueName('vm'),
+    '1.0',
+    { ...base, gz, digest: `sha256:${createHash('sha256').update(gz).digest('hex')}` },
+    1000,
+  );
+  await writeFile(
+    join(dir, 'members.json'),
+    JSON.stringify({ format: 1, name: 'members', apps: [{ name: app.name, version: app.version, tag: app.tag }] }),
+  );
+  assert.equal(
+    (
+      await run(
+        ['export', '--all', '--from', 'members.json', '--platform', 'linux/amd64', bundle('members')],
+        NO_ENGINE,
+      )
+    ).code,
+    0,
+  );
   const h = await tempHome();
   try {
     const out = await run(['import', bundle('members'), '--yes'], second.env, h.home);
     assert.equal(out.code, 0, out.stderr);
-    assert.equal((await second.engine.inspectImage(app.tag))?.id, app.images.find((i) => i.platform === 'linux/amd64')!.configDigest);
+    assert.equal(
+      (await second.engine.inspectImage(app.tag))?.id,
+      app.images.find((i) => i.platform === 'linux/amd64')!.configDigest,
+    );
     assert.match(await readFile(join(dir, 'scripts.log'), 'utf8'), new RegExp(`install install ${app.name} 1.0`));
   } finally {
     await second.engine.removeImage(app.tag, { force: true }).catch(() => undefined);

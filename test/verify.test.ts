@@ -27,7 +27,13 @@ after(async () => {
 
 const run = (args: string[]): Promise<DamResult> => dam(args, { home, env: { DAMTEST_LOG: '/dev/null' } });
 
-interface Verdict { name: string; image: string; tagState: string; meta: string; problems: string[] }
+interface Verdict {
+  name: string;
+  image: string;
+  tagState: string;
+  meta: string;
+  problems: string[];
+}
 
 test('verify and doctor report an app whose image was removed and a kept /meta that changed', async () => {
   for (const name of [gone, edited, old]) assert.equal((await run(['install', `${name}:1.0`])).code, 0);
@@ -38,7 +44,9 @@ test('verify and doctor report an app whose image was removed and a kept /meta t
 
   // A state from before the hashes were recorded: "not recorded", not a failure.
   const stateFile = join(home, 'state.json');
-  const state = JSON.parse(await readFile(stateFile, 'utf8')) as { apps: Array<{ name: string; metaDigests?: unknown }> };
+  const state = JSON.parse(await readFile(stateFile, 'utf8')) as {
+    apps: Array<{ name: string; metaDigests?: unknown }>;
+  };
   for (const a of state.apps) if (a.name === old) delete a.metaDigests;
   await writeFile(stateFile, JSON.stringify(state));
   const ids = Object.fromEntries(state.apps.map((a) => [a.name, (a as unknown as { id: number }).id]));
@@ -68,6 +76,9 @@ test('verify and doctor report an app whose image was removed and a kept /meta t
   assert.equal(doctor.code, 1, 'doctor no longer says ok after docker rmi of an installed app');
   assert.match(doctor.stdout, /Apps {8}3 problems:/);
   assert.match(doctor.stdout, new RegExp(`${gone}:1\\.0: the tag ${gone}:1\\.0 does not exist`));
-  const json = JSON.parse((await run(['doctor', '--json'])).stdout) as { ok: boolean; apps: { checked: number; problems: string[] } };
+  const json = JSON.parse((await run(['doctor', '--json'])).stdout) as {
+    ok: boolean;
+    apps: { checked: number; problems: string[] };
+  };
   assert.deepEqual([json.ok, json.apps.checked, json.apps.problems.length], [false, 3, 3]);
 });

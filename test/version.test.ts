@@ -20,10 +20,21 @@ before(async () => {
 after(async () => cleanup());
 
 test('--version anywhere among the global flags, or after a command without a --version of its own', async () => {
-  for (const args of [['--version'], ['-V'], ['-x', '--version'], ['--quiet', '-V'], ['list', '--version'], ['--no-color', 'search', '--version']]) {
+  for (const args of [
+    ['--version'],
+    ['-V'],
+    ['-x', '--version'],
+    ['--quiet', '-V'],
+    ['list', '--version'],
+    ['--no-color', 'search', '--version'],
+  ]) {
     const out = await dam(args, { home });
     assert.equal(out.code, 0, `${args.join(' ')}: ${out.stderr}`);
-    assert.equal(out.stdout, `${version} (node ${process.version}, ${process.platform}/${process.arch}, engine ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'})\n`, args.join(' '));
+    assert.equal(
+      out.stdout,
+      `${version} (node ${process.version}, ${process.platform}/${process.arch}, engine ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'})\n`,
+      args.join(' '),
+    );
   }
   // The harness puts `--home DIR` first, as in `dam --home D --version`.
   const create = await dam(['create', join(home, 'nosuch'), '--version', '1.0'], { home });
@@ -41,10 +52,20 @@ test('dam version --json names the versions, the platform and the engine, which 
     dam: version,
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
-    engine: { address: process.env.DOCKER_HOST || 'unix:///var/run/docker.sock', source: process.env.DOCKER_HOST ? 'DOCKER_HOST' : 'default', answers: true, version: engine.version, apiVersion: engine.apiVersion, error: null },
+    engine: {
+      address: process.env.DOCKER_HOST || 'unix:///var/run/docker.sock',
+      source: process.env.DOCKER_HOST ? 'DOCKER_HOST' : 'default',
+      answers: true,
+      version: engine.version,
+      apiVersion: engine.apiVersion,
+      error: null,
+    },
   });
   const text = await dam(['version'], { home });
-  assert.match(text.stdout, new RegExp(`^DAM: +${version.replace(/\./g, '\\.')}\\nNode: +${process.version.replace(/\./g, '\\.')}\\n`));
+  assert.match(
+    text.stdout,
+    new RegExp(`^DAM: +${version.replace(/\./g, '\\.')}\\nNode: +${process.version.replace(/\./g, '\\.')}\\n`),
+  );
   assert.match(text.stdout, new RegExp(`Answers: +yes, version ${engine.version.replace(/[.+]/g, '\\$&')}`));
 });
 
@@ -60,7 +81,10 @@ test('an engine that accepts and never answers: dam version says so within secon
     assert.equal(out.code, 0, out.stderr);
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     const data = JSON.parse(out.stdout);
-    assert.deepEqual([data.engine.address, data.engine.answers, data.engine.version], [`unix://${socket}`, false, null]);
+    assert.deepEqual(
+      [data.engine.address, data.engine.answers, data.engine.version],
+      [`unix://${socket}`, false, null],
+    );
     assert.match(data.engine.error, /no answer within 3 s/);
     const quick = await dam(['--version'], { home, env });
     assert.match(quick.stdout, new RegExp(`engine unix://${socket.replace(/\./g, '\\.')} from DOCKER_HOST\\)\\n$`));

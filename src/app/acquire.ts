@@ -28,12 +28,22 @@ export interface AcquiredApp extends Candidate {
   admission?: Admission;
 }
 
-async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, state: State, ref: ImageRef, text: string): Promise<{ imageId: string; labels: Record<string, string>; pulled: boolean }> {
+async function fromRegistryOrCache(
+  deps: LifecycleDeps,
+  journal: ActiveJournal,
+  state: State,
+  ref: ImageRef,
+  text: string,
+): Promise<{ imageId: string; labels: Record<string, string>; pulled: boolean }> {
   const tag = formatRef(ref);
   const local = await deps.engine.inspectImage(tag);
   if (local) return { imageId: local.id, labels: local.labels, pulled: false };
   if (deps.offline) {
-    throw new DamError('NOT_FOUND', `${tag} is not in the local Docker cache, and --offline forbids pulling it.`, 'Install from an archive (dam install FILE.dam), or drop --offline.');
+    throw new DamError(
+      'NOT_FOUND',
+      `${tag} is not in the local Docker cache, and --offline forbids pulling it.`,
+      'Install from an archive (dam install FILE.dam), or drop --offline.',
+    );
   }
   const { repo, path } = repoForInstall(state, ref);
   await checkPullable(deps, { repo, path }, ref, text);
@@ -45,14 +55,20 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
     await deps.engine.pull(tag, { auth, signal: deps.signal, onProgress: progress.listener });
   } catch (err) {
     if (err instanceof DamError && err.code !== 'INTERRUPTED') {
-      throw new DamError(err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'REGISTRY_ERROR', `Cannot pull ${tag}: ${err.message}`, err.hint ?? `Check that the app and version exist (dam search ${appNameOf(ref)}) and the repository's credentials (dam listrepos).`);
+      throw new DamError(
+        err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'REGISTRY_ERROR',
+        `Cannot pull ${tag}: ${err.message}`,
+        err.hint ??
+          `Check that the app and version exist (dam search ${appNameOf(ref)}) and the repository's credentials (dam listrepos).`,
+      );
     }
     throw err;
   } finally {
     progress.done();
   }
   const pulled = await deps.engine.inspectImage(tag);
-  if (!pulled) throw new DamError('ENGINE_ERROR', `The engine reported ${tag} pulled, but cannot find it.`, 'Run dam doctor.');
+  if (!pulled)
+    throw new DamError('ENGINE_ERROR', `The engine reported ${tag} pulled, but cannot find it.`, 'Run dam doctor.');
   await journal.intend({ kind: 'image', imageId: pulled.id, existedBefore: false });
   return { imageId: pulled.id, labels: pulled.labels, pulled: true };
 }
@@ -60,42 +76,97 @@ async function fromRegistryOrCache(deps: LifecycleDeps, journal: ActiveJournal, 
 /** What the caller checks before the engine or the host changes: the family rule, the scripts. */
 export type AcquireCheck = (app: AcquiredApp) => Promise<void> | void;
 
-function describe(state: State, ref: ImageRef, imageId: string, labels: Record<string, string>, stagedMeta: string, source: AcquiredApp['source']): AcquiredApp {
+function describe(
+  state: State,
+  ref: ImageRef,
+  imageId: string,
+  labels: Record<string, string>,
+  stagedMeta: string,
+  source: AcquiredApp['source'],
+): AcquiredApp {
   const name = appNameOf(ref);
   const view = readAppLabels(labels, name);
   const withRepo = repoForInstall(state, ref);
-  return { name, version: ref.tag, family: view.family, multiversion: view.multiversion, tag: formatRef(ref), imageId, repoId: withRepo.repo.id, state: withRepo.state, stagedMeta, source, labels };
+  return {
+    name,
+    version: ref.tag,
+    family: view.family,
+    multiversion: view.multiversion,
+    tag: formatRef(ref),
+    imageId,
+    repoId: withRepo.repo.id,
+    state: withRepo.state,
+    stagedMeta,
+    source,
+    labels,
+  };
 }
 
 /** An archive: verified and checked while it streams into the engine, which registers it only after `check`. */
-async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: State, path: string, stagedMeta: string, check: AcquireCheck): Promise<AcquiredApp> {
+async function fromArchive(
+  deps: LifecycleDeps,
+  journal: ActiveJournal,
+  state: State,
+  path: string,
+  stagedMeta: string,
+  check: AcquireCheck,
+): Promise<AcquiredApp> {
   let app: AcquiredApp | undefined;
   // Refused here (unsigned, unknown key, replayed release) before the file is read: nothing is loaded.
   const signature = deps.trust ? await deps.trust.fileCheck(path) : undefined;
   // When the verdict depends on the file's hash, it is announced once the load pass has measured it.
-  let admission = signature ? await admitArchive(deps, journal, path, signature.early, { quiet: signature.measure }) : undefined;
+  let admission = signature
+    ? await admitArchive(deps, journal, path, signature.early, { quiet: signature.measure })
+    : undefined;
   deps.report.info(`Verifying and loading ${path}`);
-  const reading = <T>(work: () => Promise<T>): Promise<T> => (deps.report.whileReading ? deps.report.whileReading(`Verifying ${path}`, path, work) : work());
-  await reading(() => deps.archives.verifyAndLoad(path, stagedMeta, async (archive) => {
-    // The hash is of the bytes this pass streamed into the engine, which registers nothing before this resolves.
-    if (signature) admission = await confirmSignature(deps, journal, signature, admission, archive);
-    checkSignedArchive(admission, archive);
-    const first = archive.tags[0];
-    if (!first) {
-      throw new DamError('ARCHIVE_INVALID', `The archive ${archive.path} names no image tag, so its app name and version are unknown.`, 'Save it with dam save, or docker save NAME:VERSION (not an image id).');
-    }
-    app = describe(state, parseRef(first), archive.imageId, archive.labels, stagedMeta, 'archive');
-    await check(app);
-    await journal.intend({ kind: 'image', imageId: archive.imageId, existedBefore: (await deps.engine.inspectImage(archive.imageId)) !== undefined });
-    // Exactly the tags the load will set (DAM writes the manifest the engine reads): rollback restores each.
-    for (const tag of archive.tags) await journal.intend({ kind: 'tag', ref: tag, target: archive.imageId, previous: (await deps.engine.inspectImage(tag))?.id ?? null });
-    faultPoint(deps, 'before-load');
-  }, deps.signal, { sha256: signature?.measure === true }));
+  const reading = <T>(work: () => Promise<T>): Promise<T> =>
+    deps.report.whileReading ? deps.report.whileReading(`Verifying ${path}`, path, work) : work();
+  await reading(() =>
+    deps.archives.verifyAndLoad(
+      path,
+      stagedMeta,
+      async (archive) => {
+        // The hash is of the bytes this pass streamed into the engine, which registers nothing before this resolves.
+        if (signature) admission = await confirmSignature(deps, journal, signature, admission, archive);
+        checkSignedArchive(admission, archive);
+        const first = archive.tags[0];
+        if (!first) {
+          throw new DamError(
+            'ARCHIVE_INVALID',
+            `The archive ${archive.path} names no image tag, so its app name and version are unknown.`,
+            'Save it with dam save, or docker save NAME:VERSION (not an image id).',
+          );
+        }
+        app = describe(state, parseRef(first), archive.imageId, archive.labels, stagedMeta, 'archive');
+        await check(app);
+        await journal.intend({
+          kind: 'image',
+          imageId: archive.imageId,
+          existedBefore: (await deps.engine.inspectImage(archive.imageId)) !== undefined,
+        });
+        // Exactly the tags the load will set (DAM writes the manifest the engine reads): rollback restores each.
+        for (const tag of archive.tags)
+          await journal.intend({
+            kind: 'tag',
+            ref: tag,
+            target: archive.imageId,
+            previous: (await deps.engine.inspectImage(tag))?.id ?? null,
+          });
+        faultPoint(deps, 'before-load');
+      },
+      deps.signal,
+      { sha256: signature?.measure === true },
+    ),
+  );
   if (!app) throw new Error('verifyAndLoad returned without checking the archive');
   if (admission) app.admission = admission;
   const loaded = await deps.engine.inspectImage(app.tag);
   if (loaded?.id !== app.imageId) {
-    throw new DamError('ARCHIVE_INVALID', `After loading ${path}, ${app.tag} is ${loaded?.id ?? 'missing'}, not the verified image ${app.imageId}.`, 'The archive changed while it was read; copy it again.');
+    throw new DamError(
+      'ARCHIVE_INVALID',
+      `After loading ${path}, ${app.tag} is ${loaded?.id ?? 'missing'}, not the verified image ${app.imageId}.`,
+      'The archive changed while it was read; copy it again.',
+    );
   }
   return app;
 }
@@ -105,7 +176,14 @@ async function fromArchive(deps: LifecycleDeps, journal: ActiveJournal, state: S
  * journal, and runs `check` before the engine registers an archive's image (for a pulled image, which is
  * journaled and rolled back, right after the pull).
  */
-export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state: State, text: string, check: AcquireCheck, stageName = 'meta'): Promise<AcquiredApp> {
+export async function acquire(
+  deps: LifecycleDeps,
+  journal: ActiveJournal,
+  state: State,
+  text: string,
+  check: AcquireCheck,
+  stageName = 'meta',
+): Promise<AcquiredApp> {
   const path = resolve(text);
   const stagedMeta = join(journal.workDir, stageName);
   const kind = classifyArgument(text, (await deps.dirs.isFile(path)) ? 'regular' : undefined);
@@ -115,7 +193,11 @@ export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state
     return app;
   }
   if (kind === 'missing-file') {
-    throw new DamError('NOT_FOUND', `The archive file '${text}' does not exist.`, 'Check the path; an app from a registry is written name:version.');
+    throw new DamError(
+      'NOT_FOUND',
+      `The archive file '${text}' does not exist.`,
+      'Check the path; an app from a registry is written name:version.',
+    );
   }
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
   const got = await fromRegistryOrCache(deps, journal, state, ref, text);
@@ -131,7 +213,11 @@ export async function acquire(deps: LifecycleDeps, journal: ActiveJournal, state
 export async function checkScripts(deps: LifecycleDeps, app: AcquiredApp): Promise<void> {
   for (const script of ['install', 'uninstall']) {
     if (!(await deps.dirs.isFile(join(app.stagedMeta, script)))) {
-      throw new DamError('ARCHIVE_INVALID', `${app.tag} has no /meta/${script} script, so DAM could not ${script === 'install' ? 'install' : 'remove'} it.`, 'Rebuild the app with dam create: meta/ needs install and uninstall.');
+      throw new DamError(
+        'ARCHIVE_INVALID',
+        `${app.tag} has no /meta/${script} script, so DAM could not ${script === 'install' ? 'install' : 'remove'} it.`,
+        'Rebuild the app with dam create: meta/ needs install and uninstall.',
+      );
     }
   }
 }
@@ -139,7 +225,10 @@ export async function checkScripts(deps: LifecycleDeps, app: AcquiredApp): Promi
 /** Adds the tags named by the DAM_APP_SERVERS label, as DAM 1.x does, each journaled. */
 export async function addServerTags(deps: LifecycleDeps, journal: ActiveJournal, app: AcquiredApp): Promise<string[]> {
   const servers = parseServers(app.labels.DAM_APP_SERVERS ?? '');
-  const wanted = [...servers.servers.map((s) => `${s}/${app.name}:${app.version}`), ...(servers.official ? [`${app.name}:${app.version}`] : [])];
+  const wanted = [
+    ...servers.servers.map((s) => `${s}/${app.name}:${app.version}`),
+    ...(servers.official ? [`${app.name}:${app.version}`] : []),
+  ];
   const added: string[] = [];
   for (const ref of wanted) {
     if (ref === app.tag || (await deps.engine.inspectImage(ref))) continue;

@@ -21,10 +21,19 @@ export interface ImageFacts {
   meta: MetaListing;
 }
 
-export async function localImageFacts(engine: Engine, scanMetaTar: MetaScanner, ref: string, labels: Record<string, string> = {}): Promise<ImageFacts | undefined> {
+export async function localImageFacts(
+  engine: Engine,
+  scanMetaTar: MetaScanner,
+  ref: string,
+  labels: Record<string, string> = {},
+): Promise<ImageFacts | undefined> {
   const image = await engine.inspectImage(ref);
   if (!image) return undefined;
-  const container = await engine.createContainer({ image: image.id, labels: { ...labels, [TEMPORARY_LABEL]: 'true' }, cmd: [''] });
+  const container = await engine.createContainer({
+    image: image.id,
+    labels: { ...labels, [TEMPORARY_LABEL]: 'true' },
+    cmd: [''],
+  });
   let scan: LayerScan;
   try {
     let tar: Readable;
@@ -38,14 +47,26 @@ export async function localImageFacts(engine: Engine, scanMetaTar: MetaScanner, 
   } finally {
     await engine.removeContainer(container);
   }
-  return { labels: image.labels, size: image.size, created: image.created, id: image.id, platform: formatPlatform(normalizePlatform(image.os, image.architecture)), meta: listingOf([scan]) };
+  return {
+    labels: image.labels,
+    size: image.size,
+    created: image.created,
+    id: image.id,
+    platform: formatPlatform(normalizePlatform(image.os, image.architecture)),
+    meta: listingOf([scan]),
+  };
 }
 
 /**
  * Layers are read top first, until one hides all below it in /meta or the merge so far holds meta/install
  * (so a big base image under the app's /meta layer is not downloaded), and merged bottom first.
  */
-export async function remoteImageFacts(registry: Registry, scanMetaTar: MetaScanner, name: string, tag: string): Promise<ImageFacts> {
+export async function remoteImageFacts(
+  registry: Registry,
+  scanMetaTar: MetaScanner,
+  name: string,
+  tag: string,
+): Promise<ImageFacts> {
   const config = await registry.getImageConfig(name, tag);
   const read: LayerScan[] = [];
   let meta: MetaListing = { entries: [] };
@@ -57,14 +78,29 @@ export async function remoteImageFacts(registry: Registry, scanMetaTar: MetaScan
   }
   if (meta.entries.length === 0) throw noMeta(`${name}:${tag} in ${registry.label}`);
   const size = config.layers.reduce((sum, l) => sum + l.size, 0);
-  return { labels: config.labels, size, created: config.created, id: config.manifestDigest, platform: formatPlatform(normalizePlatform(config.os, config.architecture)), meta };
+  return {
+    labels: config.labels,
+    size,
+    created: config.created,
+    id: config.manifestDigest,
+    platform: formatPlatform(normalizePlatform(config.os, config.architecture)),
+    meta,
+  };
 }
 
 async function openLayer(registry: Registry, name: string, layer: BlobRef): Promise<Readable> {
-  const compression = /\.tar(?:\.|\+)gzip$/.test(layer.mediaType) ? 'gzip' : /\.tar$/.test(layer.mediaType) ? 'none' : undefined;
+  const compression = /\.tar(?:\.|\+)gzip$/.test(layer.mediaType)
+    ? 'gzip'
+    : /\.tar$/.test(layer.mediaType)
+      ? 'none'
+      : undefined;
   if (compression === undefined) {
     // zstd needs Node 22; foreign and unknown layers cannot be read either.
-    throw new DamError('REGISTRY_ERROR', `A layer of '${name}' is stored as '${layer.mediaType}', which DAM cannot read.`, 'Pull the image (docker pull) and run dam info on the local image.');
+    throw new DamError(
+      'REGISTRY_ERROR',
+      `A layer of '${name}' is stored as '${layer.mediaType}', which DAM cannot read.`,
+      'Pull the image (docker pull) and run dam info on the local image.',
+    );
   }
   const blob = await registry.openBlob(name, layer.digest);
   if (compression === 'none') return blob;
@@ -74,5 +110,10 @@ async function openLayer(registry: Registry, name: string, layer: BlobRef): Prom
 }
 
 function noMeta(what: string, cause?: unknown): DamError {
-  return new DamError('NOT_FOUND', `The image '${what}' has no /meta folder, so it is not a DAM app.`, 'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.', { cause });
+  return new DamError(
+    'NOT_FOUND',
+    `The image '${what}' has no /meta folder, so it is not a DAM app.`,
+    'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.',
+    { cause },
+  );
 }

@@ -76,23 +76,34 @@ export async function createApp(ports: CreatePorts, request: CreateRequest): Pro
   const existing = new Set((await engine.listImages()).map((i) => i.id));
   let imageId: string;
   try {
-    imageId = await engine.build(ports.projects.pack(dir, project.entries, { ...plan.rendered, Dockerfile: plan.dockerfile }), {
-      tag: plan.tag,
-      labels: Object.keys(plan.buildLabels).length > 0 ? plan.buildLabels : undefined,
-      buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
-      platform: platform ? formatPlatform(platform) : undefined,
-      signal: ctx.signal,
-      onProgress: renderer?.listener,
-    });
+    imageId = await engine.build(
+      ports.projects.pack(dir, project.entries, { ...plan.rendered, Dockerfile: plan.dockerfile }),
+      {
+        tag: plan.tag,
+        labels: Object.keys(plan.buildLabels).length > 0 ? plan.buildLabels : undefined,
+        buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
+        platform: platform ? formatPlatform(platform) : undefined,
+        signal: ctx.signal,
+        onProgress: renderer?.listener,
+      },
+    );
   } catch (err) {
-    throw platformFailure(platform, err) ?? (await missingBase(engine, project.listing.dockerfile ?? '', buildArgs, err, platform)) ?? err;
+    throw (
+      platformFailure(platform, err) ??
+      (await missingBase(engine, project.listing.dockerfile ?? '', buildArgs, err, platform)) ??
+      err
+    );
   } finally {
     renderer?.done();
   }
   // Built through this state directory (a build the cache answered with an existing image is not): `dam
   // purge` may remove it once no installed app uses it.
   const built = await builtPlatform(engine, imageId, platform, existing.has(imageId));
-  if (!existing.has(imageId)) await ports.store.update('create', (st) => ({ state: recordAcquired(st, [imageId], 'create', new Date().toISOString()), result: undefined }));
+  if (!existing.has(imageId))
+    await ports.store.update('create', (st) => ({
+      state: recordAcquired(st, [imageId], 'create', new Date().toISOString()),
+      result: undefined,
+    }));
   const data: CreateResult = {
     tag: plan.tag,
     imageId,
@@ -112,27 +123,51 @@ export async function createApp(ports: CreatePorts, request: CreateRequest): Pro
 function platformOpt(text: string | undefined): Platform | undefined {
   if (text === undefined) return undefined;
   const platforms = parsePlatforms([text]);
-  if (platforms.length !== 1) throw usageError(`--platform '${text}' names ${platforms.length} platforms; a build makes one image.`, 'Run dam create once per platform: dam create --platform linux/arm64.');
+  if (platforms.length !== 1)
+    throw usageError(
+      `--platform '${text}' names ${platforms.length} platforms; a build makes one image.`,
+      'Run dam create once per platform: dam create --platform linux/arm64.',
+    );
   return platforms[0];
 }
 
 /** A RUN line the engine cannot execute for a foreign platform: say so, and how to get there. */
 function platformFailure(platform: Platform | undefined, err: unknown): DamError | undefined {
   if (!platform || !(err instanceof DamError) || !/exec format error/i.test(err.message)) return undefined;
-  return new DamError('ENGINE_ERROR', `The engine cannot run programs for ${formatPlatform(platform)}, which the Dockerfile's RUN lines need: ${err.message}`, `Build on a ${formatPlatform(platform)} host, or give this engine emulation (apt-get install qemu-user-static binfmt-support), or leave out --platform.`, { cause: err });
+  return new DamError(
+    'ENGINE_ERROR',
+    `The engine cannot run programs for ${formatPlatform(platform)}, which the Dockerfile's RUN lines need: ${err.message}`,
+    `Build on a ${formatPlatform(platform)} host, or give this engine emulation (apt-get install qemu-user-static binfmt-support), or leave out --platform.`,
+    { cause: err },
+  );
 }
 
 /** The platform the engine built for; with --platform, ENGINE_ERROR (and the new image removed) when it is not that one. */
-async function builtPlatform(engine: Engine, imageId: string, wanted: Platform | undefined, existed: boolean): Promise<string> {
+async function builtPlatform(
+  engine: Engine,
+  imageId: string,
+  wanted: Platform | undefined,
+  existed: boolean,
+): Promise<string> {
   const info = await engine.inspectImage(imageId);
   const built = normalizePlatform(info?.os ?? '', info?.architecture ?? '');
   if (!wanted || platformMatches(built, wanted)) return formatPlatform(built);
   if (!existed) await engine.removeImage(imageId, { force: true });
-  throw new DamError('ENGINE_ERROR', `The engine built the image for ${formatPlatform(built)}, not ${formatPlatform(wanted)}: it cannot build for that platform.`, `Build on a ${formatPlatform(wanted)} host, or use an engine that builds for other platforms.`);
+  throw new DamError(
+    'ENGINE_ERROR',
+    `The engine built the image for ${formatPlatform(built)}, not ${formatPlatform(wanted)}: it cannot build for that platform.`,
+    `Build on a ${formatPlatform(wanted)} host, or use an engine that builds for other platforms.`,
+  );
 }
 
 /** A failed build whose base image is not local (for the platform asked) most often failed pulling it: say so, and how to get one. */
-async function missingBase(engine: Engine, dockerfile: string, buildArgs: Record<string, string>, err: unknown, platform?: Platform): Promise<DamError | undefined> {
+async function missingBase(
+  engine: Engine,
+  dockerfile: string,
+  buildArgs: Record<string, string>,
+  err: unknown,
+  platform?: Platform,
+): Promise<DamError | undefined> {
   if (!(err instanceof DamError) || err.code !== 'ENGINE_ERROR') return undefined;
   for (const base of baseImages(dockerfile, buildArgs)) {
     const local = await engine.inspectImage(base);

@@ -43,7 +43,11 @@ export interface DryRunPlan {
 const view = (a: InstalledApp): PlannedApp => ({ name: a.name, version: a.version, tag: a.tag });
 
 /** The app an argument names, without reading an archive or pulling: labels only from a local image. */
-async function target(deps: LifecycleDeps, state: State, text: string): Promise<{ app: PlannedApp; source: PlanStep['source']; family?: string; multiversion?: boolean }> {
+async function target(
+  deps: LifecycleDeps,
+  state: State,
+  text: string,
+): Promise<{ app: PlannedApp; source: PlanStep['source']; family?: string; multiversion?: boolean }> {
   if (await deps.dirs.isFile(resolve(text))) {
     const parsed = parseDamName(basename(text));
     return { app: { name: parsed?.name ?? null, version: parsed?.version ?? null, tag: null }, source: 'archive' };
@@ -68,15 +72,37 @@ export async function planInstall(deps: LifecycleDeps, texts: string[], reinstal
   for (const request of texts) {
     const known = await alreadyInstalled(deps, state, request);
     if (known && !reinstall) {
-      steps.push({ request, action: 'none', reason: `already installed (known from the ${known.decidedFrom.replace('-', ' ')})`, app: view(known.app), source: 'installed', scripts: [] });
+      steps.push({
+        request,
+        action: 'none',
+        reason: `already installed (known from the ${known.decidedFrom.replace('-', ' ')})`,
+        app: view(known.app),
+        source: 'installed',
+        scripts: [],
+      });
       continue;
     }
     const found = await target(deps, state, request);
-    const step: PlanStep = { request, action: known ? 'reinstall' : 'install', app: found.app, source: found.source, scripts: known ? ['uninstall', 'install'] : ['install'] };
+    const step: PlanStep = {
+      request,
+      action: known ? 'reinstall' : 'install',
+      app: found.app,
+      source: found.source,
+      scripts: known ? ['uninstall', 'install'] : ['install'],
+    };
     if (known) step.replaces = view(known.app);
     if (found.family !== undefined && found.app.name && found.app.version) {
       try {
-        checkInstallable(state, { name: found.app.name, version: found.app.version, family: found.family, multiversion: found.multiversion === true }, known?.app);
+        checkInstallable(
+          state,
+          {
+            name: found.app.name,
+            version: found.app.version,
+            family: found.family,
+            multiversion: found.multiversion === true,
+          },
+          known?.app,
+        );
       } catch (err) {
         step.refused = refusal(err);
       }
@@ -89,17 +115,33 @@ export async function planInstall(deps: LifecycleDeps, texts: string[], reinstal
 export async function planUpgrade(deps: LifecycleDeps, request: string, resolved: string): Promise<DryRunPlan> {
   const state = await deps.store.read();
   const found = await target(deps, state, resolved);
-  const from = state.apps.find((a) => a.name === found.app.name) ?? state.apps.find((a) => found.family !== undefined && a.family === found.family);
-  const step: PlanStep = { request, action: 'upgrade', app: found.app, source: found.source, scripts: ['uninstall', 'install'] };
+  const from =
+    state.apps.find((a) => a.name === found.app.name) ??
+    state.apps.find((a) => found.family !== undefined && a.family === found.family);
+  const step: PlanStep = {
+    request,
+    action: 'upgrade',
+    app: found.app,
+    source: found.source,
+    scripts: ['uninstall', 'install'],
+  };
   if (from) step.replaces = view(from);
-  if (!from && found.app.name) step.refused = { code: 'NOT_FOUND', message: `No installed app is named ${found.app.name} or is in its family.` };
-  else if (from && from.version === found.app.version) Object.assign(step, { action: 'none', reason: 'already the installed version', scripts: [] });
+  if (!from && found.app.name)
+    step.refused = { code: 'NOT_FOUND', message: `No installed app is named ${found.app.name} or is in its family.` };
+  else if (from && from.version === found.app.version)
+    Object.assign(step, { action: 'none', reason: 'already the installed version', scripts: [] });
   return { schemaVersion: 1, dryRun: true, operation: 'upgrade', steps: [step] };
 }
 
 export async function planRemove(deps: LifecycleDeps, request: string): Promise<DryRunPlan> {
   const app = findInstalled(await deps.store.read(), request);
-  const step: PlanStep = { request, action: 'remove', app: view(app), scripts: ['uninstall'], reason: `its image ${app.tag} stays until dam purge` };
+  const step: PlanStep = {
+    request,
+    action: 'remove',
+    app: view(app),
+    scripts: ['uninstall'],
+    reason: `its image ${app.tag} stays until dam purge`,
+  };
   return { schemaVersion: 1, dryRun: true, operation: 'remove', steps: [step] };
 }
 
@@ -107,8 +149,14 @@ export async function planRemove(deps: LifecycleDeps, request: string): Promise<
 export function planText(plan: DryRunPlan): string {
   const name = (a: PlannedApp) => (a.name ? `${a.name}:${a.version}` : 'the app in the archive');
   const lines = plan.steps.map((s) => {
-    const what = s.action === 'none' ? `nothing to do for ${name(s.app)}: ${s.reason}` : `${s.action} ${name(s.app)}${s.replaces && s.action !== 'remove' ? ` (replacing ${name(s.replaces)})` : ''}`;
-    const from = s.source && s.action !== 'none' && s.action !== 'remove' ? `, from ${s.source === 'pull' ? `a pull of ${s.app.tag}` : s.source === 'local' ? `the local image ${s.app.tag}` : s.request}` : '';
+    const what =
+      s.action === 'none'
+        ? `nothing to do for ${name(s.app)}: ${s.reason}`
+        : `${s.action} ${name(s.app)}${s.replaces && s.action !== 'remove' ? ` (replacing ${name(s.replaces)})` : ''}`;
+    const from =
+      s.source && s.action !== 'none' && s.action !== 'remove'
+        ? `, from ${s.source === 'pull' ? `a pull of ${s.app.tag}` : s.source === 'local' ? `the local image ${s.app.tag}` : s.request}`
+        : '';
     const scripts = s.scripts.length ? `; scripts: ${s.scripts.join(', then ')}` : '';
     const refused = s.refused ? `\n    would be refused: ${s.refused.message}` : '';
     const note = s.action === 'remove' && s.reason ? `; ${s.reason}` : '';

@@ -41,7 +41,12 @@ export async function readProductFile(files: InputFiles, path: string): Promise<
   try {
     text = await files.readText(path);
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The product file '${path}' does not exist.`, 'Give an app list (name:version lines) or a JSON product file.');
+    if (errnoCode(err) === 'ENOENT')
+      throw new DamError(
+        'NOT_FOUND',
+        `The product file '${path}' does not exist.`,
+        'Give an app list (name:version lines) or a JSON product file.',
+      );
     throw err;
   }
   return text.trimStart().startsWith('{') ? parseProductJson(text, path) : parseTextList(text, path);
@@ -50,7 +55,8 @@ export async function readProductFile(files: InputFiles, path: string): Promise<
 /** The full reference of a product app: its tag, else its repo's `server/name:version`, else the default repo's. */
 export function appReference(app: ProductApp, state: State): string {
   if (app.tag !== undefined) return app.tag;
-  if (app.repo !== undefined) return `${app.repo.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')}/${app.name}:${app.version}`;
+  if (app.repo !== undefined)
+    return `${app.repo.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')}/${app.name}:${app.version}`;
   return `${repoPrefix(defaultRepo(state))}${app.name}:${app.version}`;
 }
 
@@ -66,25 +72,64 @@ export interface ExportFromOptions {
 }
 
 /** The product's images from the engine's cache, each distinct layer compressed once. */
-async function planFromEngine(ports: ExportFromPorts, state: State, product: Product, options: ExportFromOptions): Promise<ProductExport & { cleanup(): Promise<void> }> {
+async function planFromEngine(
+  ports: ExportFromPorts,
+  state: State,
+  product: Product,
+  options: ExportFromOptions,
+): Promise<ProductExport & { cleanup(): Promise<void> }> {
   const engine = await ports.engine();
   const byId = new Map<string, string[]>();
   const apps: ProductApp[] = [];
   for (const app of product.apps) {
     const tag = appReference(app, state);
     const info = await engine.inspectImage(tag);
-    if (!info) throw new DamError('NOT_FOUND', `The image '${tag}' of ${app.name}:${app.version} is not in the local Docker cache.`, 'Pull or build it first, or export from the registries (leave out --local).');
-    if (!options.platforms.some((p) => platformMatches(normalizePlatform(info.os, info.architecture), p))) throw new DamError('NOT_FOUND', `The local image '${tag}' is for ${info.os}/${info.architecture}, not ${options.platforms.map(formatPlatform).join(', ')}.`, 'Leave out --local to read other platforms from the registries.');
+    if (!info)
+      throw new DamError(
+        'NOT_FOUND',
+        `The image '${tag}' of ${app.name}:${app.version} is not in the local Docker cache.`,
+        'Pull or build it first, or export from the registries (leave out --local).',
+      );
+    if (!options.platforms.some((p) => platformMatches(normalizePlatform(info.os, info.architecture), p)))
+      throw new DamError(
+        'NOT_FOUND',
+        `The local image '${tag}' is for ${info.os}/${info.architecture}, not ${options.platforms.map(formatPlatform).join(', ')}.`,
+        'Leave out --local to read other platforms from the registries.',
+      );
     byId.set(info.id, [...(byId.get(info.id) ?? []), tag]);
-    apps.push({ name: app.name, version: app.version, tag, ...(app.family !== undefined ? { family: app.family } : {}), ...(app.repo !== undefined ? { repo: app.repo } : {}) });
+    apps.push({
+      name: app.name,
+      version: app.version,
+      tag,
+      ...(app.family !== undefined ? { family: app.family } : {}),
+      ...(app.repo !== undefined ? { repo: app.repo } : {}),
+    });
   }
   const metered = await ports.report.meterSaves(engine, [...byId.keys()], 1);
-  const staged = await ports.bundles.stage(metered.engine, [...byId].map(([id, tags]) => ({ id, tags })), options.out, options.compress ?? 'gzip', ports.signal).finally(() => metered.stop());
-  const omitted = options.delta ? planLayers(staged.images.map((i) => i.layers), new Set(options.delta.chains)).omitted : [];
+  const staged = await ports.bundles
+    .stage(
+      metered.engine,
+      [...byId].map(([id, tags]) => ({ id, tags })),
+      options.out,
+      options.compress ?? 'gzip',
+      ports.signal,
+    )
+    .finally(() => metered.stop());
+  const omitted = options.delta
+    ? planLayers(
+        staged.images.map((i) => i.layers),
+        new Set(options.delta.chains),
+      ).omitted
+    : [];
   const index: BundleIndex2 = {
     format: BUNDLE_FORMAT_2,
     product: { ...product, apps },
-    images: staged.images.map((img) => ({ tags: img.tags, platform: img.platform, manifest: img.manifest, config: img.config })),
+    images: staged.images.map((img) => ({
+      tags: img.tags,
+      platform: img.platform,
+      manifest: img.manifest,
+      config: img.config,
+    })),
     blobs: blobsFor(staged.images, new Set(omitted), staged.unpacked),
     omittedLayers: [...omitted].sort(),
   };
@@ -93,7 +138,8 @@ async function planFromEngine(ports: ExportFromPorts, state: State, product: Pro
 
 export async function exportFromProduct(ports: ExportFromPorts, state: State, options: ExportFromOptions) {
   const product = await readProductFile(ports.files, options.from);
-  if (product.apps.length === 0) throw new DamError('USAGE', `The product '${options.from}' lists no apps.`, 'Add the apps to the product file.');
+  if (product.apps.length === 0)
+    throw new DamError('USAGE', `The product '${options.from}' lists no apps.`, 'Add the apps to the product file.');
   const closers: Array<() => Promise<void>> = [];
   try {
     const named = options.name !== undefined ? { ...product, name: options.name } : product;
@@ -102,24 +148,49 @@ export async function exportFromProduct(ports: ExportFromPorts, state: State, op
       const fromEngine = await planFromEngine(ports, state, named, options);
       closers.push(fromEngine.cleanup);
       planned = fromEngine;
-    } else planned = await planProductExport({
-      sourceOf: async (app) => {
-        const ref = app.tag !== undefined ? parseRef(app.tag) : resolveAppRef(appReference(app, state), repoPrefix(defaultRepo(state)));
-        const handle = await registryFor(ports, repoForReading(state, ref).repo, ref);
-        closers.push(handle.close);
-        const tag = appReference(app, state);
-        return { tag, source: { registry: handle.registry, path: handle.path, ref: ref.tag } };
-      },
-    }, named, options.platforms, { source: options.from, ...(options.delta ? { delta: options.delta } : {}) });
+    } else
+      planned = await planProductExport(
+        {
+          sourceOf: async (app) => {
+            const ref =
+              app.tag !== undefined
+                ? parseRef(app.tag)
+                : resolveAppRef(appReference(app, state), repoPrefix(defaultRepo(state)));
+            const handle = await registryFor(ports, repoForReading(state, ref).repo, ref);
+            closers.push(handle.close);
+            const tag = appReference(app, state);
+            return { tag, source: { registry: handle.registry, path: handle.path, ref: ref.tag } };
+          },
+        },
+        named,
+        options.platforms,
+        { source: options.from, ...(options.delta ? { delta: options.delta } : {}) },
+      );
     const layerDigests = new Set(planned.images.flatMap((i) => i.parsed.layers.map((l) => l.digest)));
     const layers = planned.index.blobs.filter((b) => layerDigests.has(b.digest));
     const total = layers.reduce((sum, b) => sum + b.size, 0);
-    ports.report.info(`Writing a bundle of ${product.apps.length} app(s) for ${options.platforms.map(formatPlatform).join(', ')} to '${options.out}': ${planned.index.blobs.length} blob(s), ${formatBytes(total)} of layers...`);
+    ports.report.info(
+      `Writing a bundle of ${product.apps.length} app(s) for ${options.platforms.map(formatPlatform).join(', ')} to '${options.out}': ${planned.index.blobs.length} blob(s), ${formatBytes(total)} of layers...`,
+    );
     const started = Date.now();
     let written = 0;
-    const meter = ports.report.meter(`Writing ${options.out}`, planned.index.blobs.reduce((sum, b) => sum + b.size, 0), () => written);
-    const bytes = await ports.bundles.writeFormat2(planned.index, planned.images, planned.openLayer, { out: options.out, signal: ports.signal, onProgress: (n) => { written = n; } }).finally(() => meter.stop());
-    ports.report.info(`Wrote '${options.out}': ${formatBytes(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+    const meter = ports.report.meter(
+      `Writing ${options.out}`,
+      planned.index.blobs.reduce((sum, b) => sum + b.size, 0),
+      () => written,
+    );
+    const bytes = await ports.bundles
+      .writeFormat2(planned.index, planned.images, planned.openLayer, {
+        out: options.out,
+        signal: ports.signal,
+        onProgress: (n) => {
+          written = n;
+        },
+      })
+      .finally(() => meter.stop());
+    ports.report.info(
+      `Wrote '${options.out}': ${formatBytes(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s.`,
+    );
     return {
       path: options.out,
       format: 'bundle',

@@ -9,7 +9,14 @@ import type { Platform, Registry } from '../core/ports/registry.js';
 import { formatPlatform, normalizePlatform, platformMatches } from '../core/platform.js';
 import { planLayers } from '../core/bundle/chain.js';
 import type { Inventory } from '../core/bundle/inventory.js';
-import { BUNDLE_FORMAT_2, blobsFor, resolveImage, type Blob2, type BundleIndex2, type ResolvedImage2 } from '../core/bundle/index-format2.js';
+import {
+  BUNDLE_FORMAT_2,
+  blobsFor,
+  resolveImage,
+  type Blob2,
+  type BundleIndex2,
+  type ResolvedImage2,
+} from '../core/bundle/index-format2.js';
 import { MEDIA_TYPES, parseImageManifest } from '../core/bundle/oci-manifest.js';
 
 export interface ImageSource {
@@ -47,7 +54,10 @@ async function readBlobText(source: ImageSource, digest: string, max = 8 * 1024 
     size += (chunk as Buffer).length;
     if (size > max) {
       stream.destroy();
-      throw new DamError('REGISTRY_ERROR', `The config ${digest} of '${source.path}' on the ${source.registry.label} is larger than ${max} bytes.`);
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The config ${digest} of '${source.path}' on the ${source.registry.label} is larger than ${max} bytes.`,
+      );
     }
     chunks.push(chunk as Buffer);
   }
@@ -55,24 +65,45 @@ async function readBlobText(source: ImageSource, digest: string, max = 8 * 1024 
 }
 
 function offeredPlatforms(entries: ListEntry[]): Platform[] {
-  return entries.flatMap((e) => (typeof e.platform?.os === 'string' && typeof e.platform.architecture === 'string' ? [normalizePlatform(e.platform.os, e.platform.architecture, typeof e.platform.variant === 'string' ? e.platform.variant : undefined)] : []));
+  return entries.flatMap((e) =>
+    typeof e.platform?.os === 'string' && typeof e.platform.architecture === 'string'
+      ? [
+          normalizePlatform(
+            e.platform.os,
+            e.platform.architecture,
+            typeof e.platform.variant === 'string' ? e.platform.variant : undefined,
+          ),
+        ]
+      : [],
+  );
 }
 
 function lacking(tag: string, want: Platform, offered: Platform[], label: string): DamError {
-  return new DamError('NOT_FOUND', `The ${label} has '${tag}' only for ${offered.map(formatPlatform).join(', ') || 'no platform'}, not ${formatPlatform(want)}.`, 'Choose the platforms it has (--platform), or push an image for this platform.');
+  return new DamError(
+    'NOT_FOUND',
+    `The ${label} has '${tag}' only for ${offered.map(formatPlatform).join(', ') || 'no platform'}, not ${formatPlatform(want)}.`,
+    'Choose the platforms it has (--platform), or push an image for this platform.',
+  );
 }
 
 /** The image of one app for each platform, with its exact manifest and config bytes. */
-async function imagesOf(tag: string, source: ImageSource, platforms: Platform[], bundleName: string): Promise<ResolvedImage2[]> {
+async function imagesOf(
+  tag: string,
+  source: ImageSource,
+  platforms: Platform[],
+  bundleName: string,
+): Promise<ResolvedImage2[]> {
   const top = await source.registry.rawManifest(source.path, source.ref);
   const chosen: Array<{ platform: Platform; manifest: string }> = [];
   if (LIST_TYPES.has(top.mediaType)) {
-    const entries = ((JSON.parse(top.bytes.toString('utf8')) as { manifests?: ListEntry[] }).manifests ?? []);
+    const entries = (JSON.parse(top.bytes.toString('utf8')) as { manifests?: ListEntry[] }).manifests ?? [];
     const offered = offeredPlatforms(entries);
     for (const want of platforms) {
       const i = offered.findIndex((p) => platformMatches(p, want));
       if (i < 0) throw lacking(tag, want, offered, source.registry.label);
-      const entry = entries.filter((e) => typeof e.platform?.os === 'string' && typeof e.platform.architecture === 'string')[i]!;
+      const entry = entries.filter(
+        (e) => typeof e.platform?.os === 'string' && typeof e.platform.architecture === 'string',
+      )[i]!;
       const child = await source.registry.rawManifest(source.path, entry.digest);
       chosen.push({ platform: offered[i]!, manifest: child.bytes.toString('utf8') });
     }
@@ -81,19 +112,42 @@ async function imagesOf(tag: string, source: ImageSource, platforms: Platform[],
   }
   const images: ResolvedImage2[] = [];
   for (const c of chosen) {
-    const parsed = parseImageManifest(c.manifest, (what) => new DamError('REGISTRY_ERROR', `The ${source.registry.label} sent an invalid manifest for '${tag}': ${what}.`, 'Push the image again.'));
+    const parsed = parseImageManifest(
+      c.manifest,
+      (what) =>
+        new DamError(
+          'REGISTRY_ERROR',
+          `The ${source.registry.label} sent an invalid manifest for '${tag}': ${what}.`,
+          'Push the image again.',
+        ),
+    );
     const config = await readBlobText(source, parsed.config.digest);
     const parsedConfig = JSON.parse(config) as { os?: unknown; architecture?: unknown; variant?: unknown };
-    const own = normalizePlatform(String(parsedConfig.os ?? 'linux'), String(parsedConfig.architecture ?? ''), typeof parsedConfig.variant === 'string' ? parsedConfig.variant : undefined);
+    const own = normalizePlatform(
+      String(parsedConfig.os ?? 'linux'),
+      String(parsedConfig.architecture ?? ''),
+      typeof parsedConfig.variant === 'string' ? parsedConfig.variant : undefined,
+    );
     const platform = c.platform.os === '' ? own : c.platform;
-    if (c.platform.os === '' && !platforms.some((p) => platformMatches(own, p))) throw lacking(tag, platforms.find((p) => !platformMatches(own, p))!, [own], source.registry.label);
+    if (c.platform.os === '' && !platforms.some((p) => platformMatches(own, p)))
+      throw lacking(
+        tag,
+        platforms.find((p) => !platformMatches(own, p))!,
+        [own],
+        source.registry.label,
+      );
     images.push(resolveImage({ tags: [tag], platform, manifest: c.manifest, config }, bundleName, tag));
   }
   return images;
 }
 
 /** Reads the manifests and configs of every app of `product` for `platforms`; layers are opened later. */
-export async function planProductExport(deps: ExportProductDeps, product: Product, platforms: Platform[], options: { source: string; delta?: Inventory }): Promise<ProductExport> {
+export async function planProductExport(
+  deps: ExportProductDeps,
+  product: Product,
+  platforms: Platform[],
+  options: { source: string; delta?: Inventory },
+): Promise<ProductExport> {
   const images: ResolvedImage2[] = [];
   const layerSource = new Map<string, ImageSource>();
   const apps: ProductApp[] = [];
@@ -103,13 +157,29 @@ export async function planProductExport(deps: ExportProductDeps, product: Produc
       images.push(img);
       for (const l of img.parsed.layers) if (!layerSource.has(l.digest)) layerSource.set(l.digest, source);
     }
-    apps.push({ name: app.name, version: app.version, tag, ...(app.family !== undefined ? { family: app.family } : {}), ...(app.repo !== undefined ? { repo: app.repo } : {}) });
+    apps.push({
+      name: app.name,
+      version: app.version,
+      tag,
+      ...(app.family !== undefined ? { family: app.family } : {}),
+      ...(app.repo !== undefined ? { repo: app.repo } : {}),
+    });
   }
-  const omitted = options.delta ? planLayers(images.map((i) => i.layers), new Set(options.delta.chains)).omitted : [];
+  const omitted = options.delta
+    ? planLayers(
+        images.map((i) => i.layers),
+        new Set(options.delta.chains),
+      ).omitted
+    : [];
   const index: BundleIndex2 = {
     format: BUNDLE_FORMAT_2,
     product: { ...product, apps },
-    images: images.map((img) => ({ tags: img.tags, platform: img.platform, manifest: img.manifest, config: img.config })),
+    images: images.map((img) => ({
+      tags: img.tags,
+      platform: img.platform,
+      manifest: img.manifest,
+      config: img.config,
+    })),
     blobs: blobsFor(images, new Set(omitted)),
     omittedLayers: [...omitted].sort(),
   };

@@ -49,12 +49,20 @@ export interface ImportDeps extends LifecycleDeps {
 }
 
 /** The scripts about to run must be the ones the bundle's index pins (and, when signed, its signer vouched for). */
-async function checkMetaAgainstIndex(deps: ImportDeps, bundle: BundleContents | undefined, app: AcquiredApp): Promise<void> {
+async function checkMetaAgainstIndex(
+  deps: ImportDeps,
+  bundle: BundleContents | undefined,
+  app: AcquiredApp,
+): Promise<void> {
   const image = bundle?.images.find((i) => i.imageId === app.imageId);
   if (!image?.meta) return;
   const differs = metaContentDifferences(image.meta, await deps.metaContent(app.stagedMeta));
   if (differs.length > 0) {
-    throw new DamError('ARCHIVE_INVALID', `The /meta of ${app.tag} in the engine differs from what ${bundle?.path ?? 'the bundle'} lists, at '${differs[0]}'.`, 'The image was changed after it was loaded; import the bundle again.');
+    throw new DamError(
+      'ARCHIVE_INVALID',
+      `The /meta of ${app.tag} in the engine differs from what ${bundle?.path ?? 'the bundle'} lists, at '${differs[0]}'.`,
+      'The image was changed after it was loaded; import the bundle again.',
+    );
   }
 }
 
@@ -69,10 +77,19 @@ export async function readImportSource(deps: ImportDeps, path: string): Promise<
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new DamError('NOT_FOUND', `Cannot read the product file '${path}': ${err instanceof Error ? err.message : String(err)}.`, 'Give the path of an app list, a product file or a bundle made by dam export.');
+    throw new DamError(
+      'NOT_FOUND',
+      `Cannot read the product file '${path}': ${err instanceof Error ? err.message : String(err)}.`,
+      'Give the path of an app list, a product file or a bundle made by dam export.',
+    );
   }
   // An empty list would remove every installed app: a truncated or wrong file must not mean that.
-  if (text.trim() === '') throw new DamError('ARCHIVE_INVALID', `'${path}' is empty: it is not a bundle, an app list or a product file.`, 'Give the file dam export wrote on the source host; to remove apps, use dam remove NAME.');
+  if (text.trim() === '')
+    throw new DamError(
+      'ARCHIVE_INVALID',
+      `'${path}' is empty: it is not a bundle, an app list or a product file.`,
+      'Give the file dam export wrote on the source host; to remove apps, use dam remove NAME.',
+    );
   const product = text.trimStart().startsWith('{') ? parseProductJson(text, path) : parseTextList(text, path);
   return { path, product };
 }
@@ -85,7 +102,12 @@ async function enginePlatform(deps: ImportDeps): Promise<Platform> {
 export async function prepareImport(deps: ImportDeps, path: string, options: ImportOptions): Promise<PreparedImport> {
   const source = await readImportSource(deps, path);
   const state = await deps.store.read();
-  const prepared: PreparedImport = { source, plan: planImport(state, source.product, options), restore: options.restore, exact: options.exact === true };
+  const prepared: PreparedImport = {
+    source,
+    plan: planImport(state, source.product, options),
+    restore: options.restore,
+    exact: options.exact === true,
+  };
   if (source.bundle && deps.trust) prepared.signature = await deps.trust.checkBundle(source.bundle);
   return prepared;
 }
@@ -93,7 +115,14 @@ export async function prepareImport(deps: ImportDeps, path: string, options: Imp
 const key = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
 
 function samePlan(a: ImportPlan, b: ImportPlan): boolean {
-  const show = (p: ImportPlan) => JSON.stringify([p.keep.map(key), p.remove.map(key), p.upgrade.map((u) => [key(u.from), key(u.to)]), p.install.map(key), p.claim.map(key)]);
+  const show = (p: ImportPlan) =>
+    JSON.stringify([
+      p.keep.map(key),
+      p.remove.map(key),
+      p.upgrade.map((u) => [key(u.from), key(u.to)]),
+      p.install.map(key),
+      p.claim.map(key),
+    ]);
   return show(a) === show(b);
 }
 
@@ -113,15 +142,33 @@ const bundleMetaName = (imageId: string) => `bundle-meta-${imageId.replace(/^sha
 async function loadBundle(deps: ImportDeps, journal: ActiveJournal, bundle: BundleContents): Promise<void> {
   const missing = await deps.missingLayers(bundle);
   if (missing.length > 0) {
-    throw new DamError('ARCHIVE_INVALID', `${bundle.path} is a delta that leaves out ${missing.length} layer(s) this engine does not have, e.g. ${missing[0]}.`, 'Export a full bundle (without --delta), or a delta against this host\'s current inventory.');
+    throw new DamError(
+      'ARCHIVE_INVALID',
+      `${bundle.path} is a delta that leaves out ${missing.length} layer(s) this engine does not have, e.g. ${missing[0]}.`,
+      "Export a full bundle (without --delta), or a delta against this host's current inventory.",
+    );
   }
   const free = await deps.engineFreeBytes();
   if (free !== undefined && free < bundle.layerBytes) {
-    throw new DamError('IO_ERROR', `Loading ${bundle.path} needs up to ${Math.ceil(bundle.layerBytes / 1e6)} MB where the engine keeps its images, and only ${Math.floor(free / 1e6)} MB are free.`, 'Free some space (dam purge, docker system prune) and import again; nothing was changed.');
+    throw new DamError(
+      'IO_ERROR',
+      `Loading ${bundle.path} needs up to ${Math.ceil(bundle.layerBytes / 1e6)} MB where the engine keeps its images, and only ${Math.floor(free / 1e6)} MB are free.`,
+      'Free some space (dam purge, docker system prune) and import again; nothing was changed.',
+    );
   }
   for (const image of bundle.images) {
-    await journal.intend({ kind: 'image', imageId: image.imageId, existedBefore: (await deps.engine.inspectImage(image.imageId)) !== undefined });
-    for (const tag of image.tags) await journal.intend({ kind: 'tag', ref: tag, target: image.imageId, previous: (await deps.engine.inspectImage(tag))?.id ?? null });
+    await journal.intend({
+      kind: 'image',
+      imageId: image.imageId,
+      existedBefore: (await deps.engine.inspectImage(image.imageId)) !== undefined,
+    });
+    for (const tag of image.tags)
+      await journal.intend({
+        kind: 'tag',
+        ref: tag,
+        target: image.imageId,
+        previous: (await deps.engine.inspectImage(tag))?.id ?? null,
+      });
   }
   faultPoint(deps, 'before-load');
   // load checks every blob's size and sha256 and every /meta file as it streams, and holds back the end of
@@ -143,14 +190,21 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
     await recoverPending(deps, tx);
     const plan = planImport(tx.state, prepared.source.product, { restore: prepared.restore, exact: prepared.exact });
     if (!samePlan(plan, prepared.plan)) {
-      throw new DamError('CONFLICT', 'The installed apps changed since the plan was made.', 'Run the import again to see the new plan.');
+      throw new DamError(
+        'CONFLICT',
+        'The installed apps changed since the plan was made.',
+        'Run the import again to see the new plan.',
+      );
     }
     if (isEmptyPlan(plan)) return { plan, installed: [], removed: [], changed: false };
     const journal = await deps.journals.begin('import', `import ${prepared.source.path}`);
     return journaled(deps, tx, journal, async () => {
       // Refused here, before loadBundle: nothing is loaded and no script runs.
-      const admission = prepared.signature ? await admitArchive(deps, journal, prepared.source.path, prepared.signature) : undefined;
-      if (prepared.source.bundle && plan.install.length + plan.upgrade.length > 0) await loadBundle(deps, journal, prepared.source.bundle);
+      const admission = prepared.signature
+        ? await admitArchive(deps, journal, prepared.source.path, prepared.signature)
+        : undefined;
+      if (prepared.source.bundle && plan.install.length + plan.upgrade.length > 0)
+        await loadBundle(deps, journal, prepared.source.bundle);
       // Get every image and check every app before the first script runs.
       let state = tx.state;
       const leaving = new Set([...plan.remove, ...plan.upgrade.map((u) => u.from)].map((a) => a.id));
@@ -158,18 +212,29 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
       const targets: Array<{ app: AcquiredApp; replaces?: InstalledApp }> = [];
       // Each staged /meta is moved into place by one app; a second app of the same image copies its own.
       const staged = new Set<string>();
-      const wanted = [...plan.upgrade.map((u) => ({ to: u.to, from: u.from as InstalledApp | undefined })), ...plan.install.map((to) => ({ to, from: undefined }))];
+      const wanted = [
+        ...plan.upgrade.map((u) => ({ to: u.to, from: u.from as InstalledApp | undefined })),
+        ...plan.install.map((to) => ({ to, from: undefined })),
+      ];
       for (const [i, { to, from }] of wanted.entries()) {
         try {
           const ref = refOf(to, state);
           const fromBundle = prepared.source.bundle?.images.find((img) => img.tags.includes(ref));
-          const stage = fromBundle && !staged.has(fromBundle.imageId) ? bundleMetaName(fromBundle.imageId) : `meta-${i}`;
+          const stage =
+            fromBundle && !staged.has(fromBundle.imageId) ? bundleMetaName(fromBundle.imageId) : `meta-${i}`;
           if (fromBundle) staged.add(fromBundle.imageId);
-          const app = await acquire(deps, journal, state, ref, async (candidate) => {
-            checkInstallable({ ...future, repos: candidate.state.repos }, candidate);
-            await checkScripts(deps, candidate);
-            await checkMetaAgainstIndex(deps, prepared.source.bundle, candidate);
-          }, stage);
+          const app = await acquire(
+            deps,
+            journal,
+            state,
+            ref,
+            async (candidate) => {
+              checkInstallable({ ...future, repos: candidate.state.repos }, candidate);
+              await checkScripts(deps, candidate);
+              await checkMetaAgainstIndex(deps, prepared.source.bundle, candidate);
+            },
+            stage,
+          );
           state = app.state;
           await addServerTags(deps, journal, app);
           future = { ...future, apps: [...future.apps, { ...placeholder(app), id: -1 - i }] };
@@ -197,14 +262,21 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
             await uninstallStep(deps, journal, replaces, 'upgrade', versions);
             await setAsideStep(deps, journal, replaces);
           }
-          installed.push(ownedBy(plan.product, await installStep(deps, journal, app, nextId++, replaces ? 'upgrade' : 'install', versions, replaces)));
+          installed.push(
+            ownedBy(
+              plan.product,
+              await installStep(deps, journal, app, nextId++, replaces ? 'upgrade' : 'install', versions, replaces),
+            ),
+          );
         } catch (err) {
           throw inStep(app, replaces ? 'upgrade' : 'install', err);
         }
       }
       const gone = new Set([...removed, ...targets.flatMap((t) => (t.replaces ? [t.replaces] : []))].map((a) => a.id));
       const claimed = new Set(plan.claim.map((a) => a.id));
-      const stay = state.apps.filter((a) => !gone.has(a.id)).map((a) => (claimed.has(a.id) ? ownedBy(plan.product, a) : a));
+      const stay = state.apps
+        .filter((a) => !gone.has(a.id))
+        .map((a) => (claimed.has(a.id) ? ownedBy(plan.product, a) : a));
       await commit(deps, tx, journal, { ...state, apps: [...stay, ...installed], nextAppId: nextId });
       await rememberAccepted(deps, admission);
       return { plan, installed, removed, changed: true };
@@ -220,5 +292,15 @@ function ownedBy(product: string | undefined, app: InstalledApp): InstalledApp {
 }
 
 function placeholder(app: AcquiredApp): InstalledApp {
-  return { id: -1, name: app.name, version: app.version, tag: app.tag, imageId: app.imageId, repoId: app.repoId, family: app.family, multiversion: app.multiversion, installedAt: '' };
+  return {
+    id: -1,
+    name: app.name,
+    version: app.version,
+    tag: app.tag,
+    imageId: app.imageId,
+    repoId: app.repoId,
+    family: app.family,
+    multiversion: app.multiversion,
+    installedAt: '',
+  };
 }

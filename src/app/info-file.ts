@@ -32,7 +32,13 @@ export interface FileInfo {
   plan: PlanView | { refused: string } | null;
 }
 
-export type PlanView = { scope: ImportPlan['scope'] | 'app'; keep: string[]; remove: string[]; upgrade: Array<{ from: string; to: string }>; install: string[] };
+export type PlanView = {
+  scope: ImportPlan['scope'] | 'app';
+  keep: string[];
+  remove: string[];
+  upgrade: Array<{ from: string; to: string }>;
+  install: string[];
+};
 
 export const key = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
 
@@ -40,7 +46,13 @@ export const key = (a: { name: string; version: string }) => `${a.name}:${a.vers
 function planView(state: State, product: Product): FileInfo['plan'] {
   try {
     const p = planImport(state, product, { restore: false });
-    return { scope: p.scope, keep: p.keep.map(key), remove: p.remove.map(key), upgrade: p.upgrade.map((u) => ({ from: key(u.from), to: key(u.to) })), install: p.install.map(key) };
+    return {
+      scope: p.scope,
+      keep: p.keep.map(key),
+      remove: p.remove.map(key),
+      upgrade: p.upgrade.map((u) => ({ from: key(u.from), to: key(u.to) })),
+      install: p.install.map(key),
+    };
   } catch (err) {
     if (isDamError(err, 'CONFLICT')) return { refused: err.message };
     throw err;
@@ -53,10 +65,18 @@ function damApp(tag: string | undefined, state: State): { apps: AppSummary[]; pl
   const [name, version] = base.split(':');
   if (!tag || !name || !version) return { apps: [], plan: null };
   const installed = state.apps.some((a) => a.name === name && a.version === version);
-  return { apps: [{ name, version, tag, platforms: [], bytes: null, sharedLayers: 0, description: null }], plan: { scope: 'app', keep: installed ? [base] : [], remove: [], upgrade: [], install: installed ? [] : [base] } };
+  return {
+    apps: [{ name, version, tag, platforms: [], bytes: null, sharedLayers: 0, description: null }],
+    plan: { scope: 'app', keep: installed ? [base] : [], remove: [], upgrade: [], install: installed ? [] : [base] },
+  };
 }
 
-async function contentsOf(ports: FileInfoPorts, path: string, kind: FileInfo['kind'], tag: string | undefined): Promise<Pick<FileInfo, 'apps' | 'plan'>> {
+async function contentsOf(
+  ports: FileInfoPorts,
+  path: string,
+  kind: FileInfo['kind'],
+  tag: string | undefined,
+): Promise<Pick<FileInfo, 'apps' | 'plan'>> {
   const state = await ports.store().read();
   if (kind === 'archive') return damApp(tag, state);
   // Opening reads the index only (first in a bundle); the engine is not asked anything.
@@ -69,8 +89,28 @@ async function contentsOf(ports: FileInfoPorts, path: string, kind: FileInfo['ki
 export async function describeFile(ports: FileInfoPorts, path: string, signaturePath?: string): Promise<FileInfo> {
   const measured = await ports.files.measure(path, ports.signal);
   const signature = await ports.files.detachedSignature(path, signaturePath);
-  const verdict = evaluate({ policy: await (await ports.trustStore()).read(), subject: measured.subject, archive: path, ...(signature ? { signature } : {}), ...(measured.productName !== undefined ? { productName: measured.productName } : {}) });
+  const verdict = evaluate({
+    policy: await (await ports.trustStore()).read(),
+    subject: measured.subject,
+    archive: path,
+    ...(signature ? { signature } : {}),
+    ...(measured.productName !== undefined ? { productName: measured.productName } : {}),
+  });
   const selfContained = measured.kind === 'bundle' && ports.files.selfContained(path);
   const sequence = 'sequence' in verdict && verdict.sequence !== undefined ? verdict.sequence : null;
-  return { file: path, kind: measured.kind, subject: measured.subject, product: measured.productName ?? null, signature: verdict, selfContained, sequence, ...(await contentsOf(ports, path, measured.kind, measured.subject.kind === 'file' ? measured.subject.tag : undefined)) };
+  return {
+    file: path,
+    kind: measured.kind,
+    subject: measured.subject,
+    product: measured.productName ?? null,
+    signature: verdict,
+    selfContained,
+    sequence,
+    ...(await contentsOf(
+      ports,
+      path,
+      measured.kind,
+      measured.subject.kind === 'file' ? measured.subject.tag : undefined,
+    )),
+  };
 }

@@ -27,7 +27,10 @@ test('an existing regular file is described as a file, without a second check', 
 
 test('a folder named like a path is refused by what it is, not read', async () => {
   const f = files({ '/w/dir.d': 'other' });
-  await assert.rejects(namesFile(f, 'dir.d', '/w/dir.d'), (err: unknown) => err instanceof DamError && err.code === 'USAGE');
+  await assert.rejects(
+    namesFile(f, 'dir.d', '/w/dir.d'),
+    (err: unknown) => err instanceof DamError && err.code === 'USAGE',
+  );
   assert.deepEqual(f.checked, ['/w/dir.d']);
 });
 
@@ -36,7 +39,10 @@ test('a folder named like an app does not hide the app', async () => {
 });
 
 test('a missing file path is NOT_FOUND naming it; a reference is an app', async () => {
-  await assert.rejects(namesFile(files({}), './gone.bundle', '/w/gone.bundle'), (err: unknown) => err instanceof DamError && err.code === 'NOT_FOUND' && err.message.includes('./gone.bundle'));
+  await assert.rejects(
+    namesFile(files({}), './gone.bundle', '/w/gone.bundle'),
+    (err: unknown) => err instanceof DamError && err.code === 'NOT_FOUND' && err.message.includes('./gone.bundle'),
+  );
   assert.equal(await namesFile(files({}), 'web:1.0', '/w/web:1.0'), false);
   assert.equal(await namesFile(files({}), '', '/w'), false);
 });

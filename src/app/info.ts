@@ -56,7 +56,11 @@ export async function namesFile(files: InputFiles, text: string, file: string): 
     return true;
   }
   if (kind === 'missing-file') {
-    throw new DamError('NOT_FOUND', `The file '${text}' does not exist.`, 'Check the path; dam info takes a bundle, .dam or DAM 1.x export FILE, or an app as name:version.');
+    throw new DamError(
+      'NOT_FOUND',
+      `The file '${text}' does not exist.`,
+      'Check the path; dam info takes a bundle, .dam or DAM 1.x export FILE, or an app as name:version.',
+    );
   }
   return false;
 }
@@ -74,14 +78,21 @@ export async function imageInfo(ports: InfoPorts, text: string): Promise<InfoRes
     if (facts) return view(state, candidate, 'local', null, facts, appNameOf(ref), ref.tag);
   }
   const { repo } = repoForReading(state, ref);
-  ports.report.info(`'${full}' is not a local image; reading it from ${repo.name === ref.registry ? ref.registry : `repository '${repo.name}'`}.`);
+  ports.report.info(
+    `'${full}' is not a local image; reading it from ${repo.name === ref.registry ? ref.registry : `repository '${repo.name}'`}.`,
+  );
   const { registry, path, close } = await registryFor(ports, repo, ref);
   try {
     const facts = await remoteImageFacts(registry, ports.scanMeta, path, ref.tag);
     return view(state, full, 'registry', repo.name, facts, appNameOf(ref), ref.tag);
   } catch (err) {
     if (!isDamError(err, 'NOT_FOUND')) throw err;
-    throw new DamError('NOT_FOUND', `The app '${text}' is neither a local image (${candidates.join(', ')}) nor in ${registry.label}: ${err.message}`, 'Check the name and version; dam search lists what a repository holds.', { cause: err });
+    throw new DamError(
+      'NOT_FOUND',
+      `The app '${text}' is neither a local image (${candidates.join(', ')}) nor in ${registry.label}: ${err.message}`,
+      'Check the name and version; dam search lists what a repository holds.',
+      { cause: err },
+    );
   } finally {
     await close();
   }
@@ -89,10 +100,21 @@ export async function imageInfo(ports: InfoPorts, text: string): Promise<InfoRes
 
 function installedAs(state: State, reference: string, id: string): InstalledApp | undefined {
   const hex = id.replace(/^sha256:/, '');
-  return state.apps.find((a) => a.imageId === id || (a.imageId.length === 12 && hex.startsWith(a.imageId))) ?? state.apps.find((a) => a.tag === reference);
+  return (
+    state.apps.find((a) => a.imageId === id || (a.imageId.length === 12 && hex.startsWith(a.imageId))) ??
+    state.apps.find((a) => a.tag === reference)
+  );
 }
 
-function view(state: State, reference: string, source: InfoResult['source'], repository: string | null, facts: ImageFacts, refName: string, refTag: string): InfoResult {
+function view(
+  state: State,
+  reference: string,
+  source: InfoResult['source'],
+  repository: string | null,
+  facts: ImageFacts,
+  refName: string,
+  refTag: string,
+): InfoResult {
   const app = readAppLabels(facts.labels, refName);
   const installed = installedAs(state, reference, facts.id);
   return {
@@ -116,10 +138,18 @@ function view(state: State, reference: string, source: InfoResult['source'], rep
   };
 }
 
-const OCI_WRITTEN = new Set(['org.opencontainers.image.title', 'org.opencontainers.image.version', 'org.opencontainers.image.created', 'org.opencontainers.image.description']);
+const OCI_WRITTEN = new Set([
+  'org.opencontainers.image.title',
+  'org.opencontainers.image.version',
+  'org.opencontainers.image.created',
+  'org.opencontainers.image.description',
+]);
 
 /** An OCI label is the app's only when DAM 2 made the image (it writes DAM_APP_NAME): a base image may carry its own. */
-function splitLabels(labels: Record<string, string>): { appLabels: Record<string, string>; otherLabels: Record<string, string> } {
+function splitLabels(labels: Record<string, string>): {
+  appLabels: Record<string, string>;
+  otherLabels: Record<string, string>;
+} {
   const madeByDam2 = labels.DAM_APP_NAME !== undefined;
   const appLabels: Record<string, string> = {};
   const otherLabels: Record<string, string> = {};

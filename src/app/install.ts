@@ -47,7 +47,8 @@ export async function install(deps: LifecycleDeps, text: string, options: Instal
   return deps.store.transaction(`install ${text}`, async (tx) => {
     await recoverPending(deps, tx);
     const known = await alreadyInstalled(deps, tx.state, text);
-    if (known && !options.reinstall) return { app: known.app, source: 'installed', addedTags: [], alreadyInstalled: known.decidedFrom };
+    if (known && !options.reinstall)
+      return { app: known.app, source: 'installed', addedTags: [], alreadyInstalled: known.decidedFrom };
     const journal = await deps.journals.begin('install', `install ${text}`);
     try {
       return await journaled(deps, tx, journal, async () => {
@@ -61,7 +62,8 @@ export async function install(deps: LifecycleDeps, text: string, options: Instal
         });
         const addedTags = await addServerTags(deps, journal, app);
         const base = app.state;
-        const addedRepo = base.repos.length > tx.state.repos.length ? base.repos[base.repos.length - 1]?.name : undefined;
+        const addedRepo =
+          base.repos.length > tx.state.repos.length ? base.repos[base.repos.length - 1]?.name : undefined;
         const old = replacing;
         if (old) {
           await uninstallStep(deps, journal, old, 'remove');
@@ -69,7 +71,11 @@ export async function install(deps: LifecycleDeps, text: string, options: Instal
         }
         const record = await installStep(deps, journal, app, base.nextAppId, 'install');
         if (old?.previous) record.previous = old.previous;
-        await commit(deps, tx, journal, { ...base, apps: [...base.apps.filter((a) => a.id !== old?.id), record], nextAppId: record.id + 1 });
+        await commit(deps, tx, journal, {
+          ...base,
+          apps: [...base.apps.filter((a) => a.id !== old?.id), record],
+          nextAppId: record.id + 1,
+        });
         await rememberAccepted(deps, app.admission);
         const result: InstallResult = { app: record, source: app.source, addedTags };
         if (addedRepo) result.addedRepo = addedRepo;

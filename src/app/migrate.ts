@@ -44,13 +44,17 @@ async function completeFromEngine(deps: MigrateDeps, legacy: LegacyImport): Prom
     await engine.info();
   } catch (err) {
     if (!isDamError(err, 'ENGINE_UNREACHABLE')) throw err;
-    legacy.warnings.push(`the engine does not answer (${err.message}): the apps keep 1.x's short image ids and multiversion flags`);
+    legacy.warnings.push(
+      `the engine does not answer (${err.message}): the apps keep 1.x's short image ids and multiversion flags`,
+    );
     return;
   }
   for (const app of legacy.state.apps) {
     const image = await engine.inspectImage(app.imageId);
     if (!image) {
-      legacy.warnings.push(`the image ${app.imageId} of ${app.name}:${app.version} is not in the engine: its uninstall cannot run (dam remove --force forgets it)`);
+      legacy.warnings.push(
+        `the image ${app.imageId} of ${app.name}:${app.version} is not in the engine: its uninstall cannot run (dam remove --force forgets it)`,
+      );
       continue;
     }
     app.imageId = image.id;
@@ -60,9 +64,14 @@ async function completeFromEngine(deps: MigrateDeps, legacy: LegacyImport): Prom
 
 export async function migrate(deps: MigrateDeps, from: string, dryRun: boolean): Promise<MigrateResult> {
   const files = await deps.legacy.read(from);
-  if (files.takenOver) return { schemaVersion: 1, from, status: 'already-migrated', dryRun, takenOver: files.takenOver };
+  if (files.takenOver)
+    return { schemaVersion: 1, from, status: 'already-migrated', dryRun, takenOver: files.takenOver };
   if (files.repos === undefined && files.apps === undefined) {
-    throw new DamError('NOT_FOUND', `There is no DAM 1.x database at ${from} (no Repos or Apps file).`, 'DAM 1.x keeps it in $XDG_CACHE_HOME/dam or ~/.cache/dam of the user who ran it; give its folder with --from DIR.');
+    throw new DamError(
+      'NOT_FOUND',
+      `There is no DAM 1.x database at ${from} (no Repos or Apps file).`,
+      'DAM 1.x keeps it in $XDG_CACHE_HOME/dam or ~/.cache/dam of the user who ran it; give its folder with --from DIR.',
+    );
   }
   const legacy = importLegacyDb(files.repos ?? '', files.apps ?? '');
   await completeFromEngine(deps, legacy);

@@ -25,7 +25,12 @@ function nameOfTag(tag: string): string {
 }
 
 /** `match` is the reference's repo and its path there (core/repo-resolution.ts). */
-export async function checkPullable(deps: LifecycleDeps, { repo, path }: RepoMatch, ref: ImageRef, text: string): Promise<void> {
+export async function checkPullable(
+  deps: LifecycleDeps,
+  { repo, path }: RepoMatch,
+  ref: ImageRef,
+  text: string,
+): Promise<void> {
   if (!deps.lookupApp) return;
   const tag = formatRef(ref);
   const name = appNameOf(ref);
@@ -41,10 +46,22 @@ export async function checkPullable(deps: LifecycleDeps, { repo, path }: RepoMat
   const local = await localApps(deps);
   const nearLocal = closeNames(name, local.keys()).map((n) => local.get(n) ?? n);
   if (lookup && lookup.tags.length > 0) {
-    throw new DamError('NOT_FOUND', `Repository '${repo.name}' has the app '${name}' but not the version '${ref.tag}' (for ${text}).`, `Versions there: ${lookup.tags.slice(0, 10).join(', ')}${lookup.tags.length > 10 ? ', ...' : ''}. dam search ${name} lists them all.`);
+    throw new DamError(
+      'NOT_FOUND',
+      `Repository '${repo.name}' has the app '${name}' but not the version '${ref.tag}' (for ${text}).`,
+      `Versions there: ${lookup.tags.slice(0, 10).join(', ')}${lookup.tags.length > 10 ? ', ...' : ''}. dam search ${name} lists them all.`,
+    );
   }
   const near = [...nearLocal, ...closeNames(name, lookup?.names ?? []).map((n) => `${n} (in '${repo.name}')`)];
   if (!lookup && nearLocal.length === 0) return; // The repo could not be asked: the engine may still reach it.
-  const where = lookup ? `nor in repository '${repo.name}'` : `and repository '${repo.name}' cannot be asked (${unreachable?.message ?? ''})`;
-  throw new DamError('NOT_FOUND', `The app '${text}' (${tag}) is not in the local Docker cache, ${where}.`, near.length > 0 ? `Did you mean: ${near.join(', ')}?` : `Check the name; dam search ${name.length >= 2 ? name.slice(0, 2) : name} lists what the repository holds.`);
+  const where = lookup
+    ? `nor in repository '${repo.name}'`
+    : `and repository '${repo.name}' cannot be asked (${unreachable?.message ?? ''})`;
+  throw new DamError(
+    'NOT_FOUND',
+    `The app '${text}' (${tag}) is not in the local Docker cache, ${where}.`,
+    near.length > 0
+      ? `Did you mean: ${near.join(', ')}?`
+      : `Check the name; dam search ${name.length >= 2 ? name.slice(0, 2) : name} lists what the repository holds.`,
+  );
 }

@@ -47,9 +47,19 @@ async function removeImages(deps: PurgeDeps, items: PurgeItem[], result: PurgeRe
 }
 
 /** `confirm` is asked only when there is something to remove and it is not a dry run. */
-export async function purge(deps: PurgeDeps, options: PurgeOptions & { dryRun: boolean; confirm: (plan: PurgePlan) => Promise<boolean> }): Promise<PurgeResult> {
+export async function purge(
+  deps: PurgeDeps,
+  options: PurgeOptions & { dryRun: boolean; confirm: (plan: PurgePlan) => Promise<boolean> },
+): Promise<PurgeResult> {
   const shown = await planFor(deps, await deps.store.read(), options);
-  const result: PurgeResult = { ...shown, removed: [], failed: [], freedBytes: 0, dryRun: options.dryRun, cancelled: false };
+  const result: PurgeResult = {
+    ...shown,
+    removed: [],
+    failed: [],
+    freedBytes: 0,
+    dryRun: options.dryRun,
+    cancelled: false,
+  };
   if (options.dryRun || shown.remove.length === 0) return result;
   if (!(await options.confirm(shown))) return { ...result, cancelled: true };
   return deps.store.transaction('purge', async (tx) => {

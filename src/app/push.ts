@@ -43,8 +43,14 @@ export async function pushApp(ports: PushPorts, text: string, repoName: string |
     image = await engine.inspectImage(candidate);
     if (image) break;
   }
-  if (!image) throw new DamError('NOT_FOUND', `There is no local image '${candidates.join("' or '")}'.`, 'Build it with dam create, or check the name with docker images.');
-  if (image.labels[LABEL_FAMILY] === undefined) report.warn(`'${text}' has no ${LABEL_FAMILY} label, so it was not made by dam create; pushing it anyway.`);
+  if (!image)
+    throw new DamError(
+      'NOT_FOUND',
+      `There is no local image '${candidates.join("' or '")}'.`,
+      'Build it with dam create, or check the name with docker images.',
+    );
+  if (image.labels[LABEL_FAMILY] === undefined)
+    report.warn(`'${text}' has no ${LABEL_FAMILY} label, so it was not made by dam create; pushing it anyway.`);
 
   const target = `${repoPrefix(repo)}${appNameOf(ref)}:${ref.tag}`;
   const tagged = !image.repoTags.includes(target);
@@ -60,12 +66,21 @@ export async function pushApp(ports: PushPorts, text: string, repoName: string |
     await engine.push(target, { auth, signal: ports.signal, onProgress: renderer.listener });
   } catch (err) {
     // A failed push leaves the image as it was: the tag added above goes again.
-    if (tagged) await engine.removeImage(target, { noPrune: true }).catch((untagErr: unknown) => report.warn(`Could not remove the tag '${target}' again: ${String(untagErr)}`));
+    if (tagged)
+      await engine
+        .removeImage(target, { noPrune: true })
+        .catch((untagErr: unknown) => report.warn(`Could not remove the tag '${target}' again: ${String(untagErr)}`));
     if (!(err instanceof DamError) || !REFUSALS.has(err.code)) throw err;
-    const hint = err.code === 'REGISTRY_AUTH'
-      ? `Set the repository's credentials: printf %s "$PW" | dam modifyrepo ${repo.id} --username NAME --password-stdin`
-      : (err.hint ?? `Check that ${repo.server} is a registry that accepts pushes.`);
-    throw new DamError(err.code, `Repository '${repo.name}' (${repo.server}) did not take '${target}': ${err.message}`, hint, { cause: err });
+    const hint =
+      err.code === 'REGISTRY_AUTH'
+        ? `Set the repository's credentials: printf %s "$PW" | dam modifyrepo ${repo.id} --username NAME --password-stdin`
+        : (err.hint ?? `Check that ${repo.server} is a registry that accepts pushes.`);
+    throw new DamError(
+      err.code,
+      `Repository '${repo.name}' (${repo.server}) did not take '${target}': ${err.message}`,
+      hint,
+      { cause: err },
+    );
   } finally {
     renderer.done();
   }

@@ -23,7 +23,11 @@ interface Failure {
   error?: RegExp;
 }
 
-const fault = (step: string): Failure => ({ name: `a failure at ${step}`, step, error: new RegExp(`fault injected at ${step}`) });
+const fault = (step: string): Failure => ({
+  name: `a failure at ${step}`,
+  step,
+  error: new RegExp(`fault injected at ${step}`),
+});
 const engineFails = (method: 'pull' | 'tagImage' | 'inspectImage', next?: PublishOptions): Failure => ({
   name: `the engine failing to ${method}`,
   arrange: (w) => w.engine.failNext.set(method, new DamError('ENGINE_ERROR', `${method} broke`)),
@@ -48,8 +52,16 @@ const installFailures: Failure[] = [
   engineFails('pull'),
   engineFails('tagImage', { servers: 'mirror.test:5000' }),
   { name: 'the install script failing', next: { install: 'exit 4' }, error: /exited with code 4/ },
-  { name: 'an image without /meta', arrange: (w) => w.engine.registry.set(`${REGISTRY}/web:2.0`, { id: `sha256:${'f'.repeat(64)}`, labels: {} }), error: /has no \/meta/ },
-  { name: 'a rival of the same family', setup: (w) => install(w.deps, w.publish('site', '1', { family: 'web' })), error: /family 'web'/ },
+  {
+    name: 'an image without /meta',
+    arrange: (w) => w.engine.registry.set(`${REGISTRY}/web:2.0`, { id: `sha256:${'f'.repeat(64)}`, labels: {} }),
+    error: /has no \/meta/,
+  },
+  {
+    name: 'a rival of the same family',
+    setup: (w) => install(w.deps, w.publish('site', '1', { family: 'web' })),
+    error: /family 'web'/,
+  },
 ];
 
 for (const failure of installFailures) {
@@ -66,9 +78,15 @@ for (const failure of installFailures) {
 test('install: with no failure, the app is recorded, its meta kept and its install script run once', async () => {
   const w = fakeWorld();
   const { app } = await install(w.deps, w.publish('web', '2.0', { servers: 'mirror.test:5000' }));
-  assert.deepEqual(w.store.state.apps.map((a) => `${a.name}:${a.version}`), ['web:2.0']);
+  assert.deepEqual(
+    w.store.state.apps.map((a) => `${a.name}:${a.version}`),
+    ['web:2.0'],
+  );
   assert.equal(await w.fs.isFile(`/fake/state/apps/${app.id}/meta/uninstall`), true);
-  assert.deepEqual(w.scripts.runs.map((r) => r.script), ['install']);
+  assert.deepEqual(
+    w.scripts.runs.map((r) => r.script),
+    ['install'],
+  );
   assert.ok(w.engine.tags.has('mirror.test:5000/web:2.0'));
   assert.deepEqual([...w.journals.saved.keys()], []);
 });
@@ -78,7 +96,10 @@ test('install: a failure after the commit keeps the result, and recovery finishe
   w.failAt = 'after-commit';
   await assert.rejects(install(w.deps, w.publish('web', '2.0')), /after-commit/);
   w.failAt = undefined;
-  assert.deepEqual(w.store.state.apps.map((a) => a.name), ['web']);
+  assert.deepEqual(
+    w.store.state.apps.map((a) => a.name),
+    ['web'],
+  );
   assert.equal(w.journals.saved.size, 1);
   const [report] = await recover(w.deps);
   assert.equal(report?.outcome, 'finished');
@@ -93,8 +114,16 @@ const upgradeFailures: Failure[] = [
   fault('before-commit'),
   engineFails('pull'),
   engineFails('tagImage', { servers: 'mirror.test:5000' }),
-  { name: 'the new install script failing', next: { install: 'exit 5' }, error: /exited with code 5[\s\S]*rolled back: web:1.0 is installed again/ },
-  { name: 'the old uninstall script failing', arrange: (w) => w.fs.write('/fake/state/apps/0/meta/uninstall', 'exit 6'), error: /exited with code 6/ },
+  {
+    name: 'the new install script failing',
+    next: { install: 'exit 5' },
+    error: /exited with code 5[\s\S]*rolled back: web:1.0 is installed again/,
+  },
+  {
+    name: 'the old uninstall script failing',
+    arrange: (w) => w.fs.write('/fake/state/apps/0/meta/uninstall', 'exit 6'),
+    error: /exited with code 6/,
+  },
 ];
 
 for (const failure of upgradeFailures) {
@@ -113,14 +142,24 @@ test('upgrade: a failure after the old uninstall ran puts the old version back b
   await assert.rejects(upgrade(w.deps, w.publish('web', '2.0')));
   const runs = w.scripts.runs.map((r) => `${r.script} ${r.app.version} ${r.app.action}`);
   // Install 1.0; upgrade: uninstall 1.0, install 2.0; rollback, last first: uninstall 2.0, install 1.0.
-  assert.deepEqual(runs, ['install 1.0 install', 'uninstall 1.0 upgrade', 'install 2.0 upgrade', 'uninstall 2.0 upgrade', 'install 1.0 upgrade']);
+  assert.deepEqual(runs, [
+    'install 1.0 install',
+    'uninstall 1.0 upgrade',
+    'install 2.0 upgrade',
+    'uninstall 2.0 upgrade',
+    'install 1.0 upgrade',
+  ]);
 });
 
 const removeFailures: Failure[] = [
   fault('before-uninstall-script'),
   fault('after-uninstall-script'),
   fault('before-commit'),
-  { name: 'the uninstall script failing', arrange: (w) => w.fs.write('/fake/state/apps/0/meta/uninstall', 'exit 7'), error: /exited with code 7/ },
+  {
+    name: 'the uninstall script failing',
+    arrange: (w) => w.fs.write('/fake/state/apps/0/meta/uninstall', 'exit 7'),
+    error: /exited with code 7/,
+  },
 ];
 
 for (const failure of removeFailures) {
@@ -148,5 +187,8 @@ test('a journal a killed operation left is rolled back before the next operation
   await killed.intend({ kind: 'tag', ref: 'stray.test/x:1', target: '', previous: null });
   await w.engine.tagImage(`${REGISTRY}/db:1.0`, 'stray.test/x:1');
   await install(w.deps, w.publish('web', '1.0'));
-  assert.deepEqual([w.journals.saved.size, w.engine.tags.has('stray.test/x:1'), w.store.state.apps.map((a) => a.name)], [0, false, ['db', 'web']]);
+  assert.deepEqual(
+    [w.journals.saved.size, w.engine.tags.has('stray.test/x:1'), w.store.state.apps.map((a) => a.name)],
+    [0, false, ['db', 'web']],
+  );
 });

@@ -6,7 +6,11 @@ import type { ActiveJournal } from '../core/ports/host.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import type { ScriptAction, ScriptApp } from '../core/script-env.js';
 
-export function scriptApp(app: ScriptTarget, action: ScriptAction, versions: { oldVersion?: string; newVersion?: string } = {}): ScriptApp {
+export function scriptApp(
+  app: ScriptTarget,
+  action: ScriptAction,
+  versions: { oldVersion?: string; newVersion?: string } = {},
+): ScriptApp {
   const out: ScriptApp = { name: app.name, version: app.version, tag: app.tag, family: app.family, action };
   if (versions.oldVersion !== undefined) out.oldVersion = versions.oldVersion;
   if (versions.newVersion !== undefined) out.newVersion = versions.newVersion;
@@ -17,7 +21,10 @@ async function undoEffect(effect: Effect, deps: LifecycleDeps): Promise<void> {
   switch (effect.kind) {
     case 'tag':
       if (effect.previous) await deps.engine.tagImage(effect.previous, effect.ref);
-      else await deps.engine.removeImage(effect.ref, { noPrune: false }).catch((err: unknown) => { if (!isDamError(err, 'NOT_FOUND')) throw err; });
+      else
+        await deps.engine.removeImage(effect.ref, { noPrune: false }).catch((err: unknown) => {
+          if (!isDamError(err, 'NOT_FOUND')) throw err;
+        });
       return;
     case 'image':
       if (!effect.existedBefore) {
@@ -36,7 +43,13 @@ async function undoEffect(effect: Effect, deps: LifecycleDeps): Promise<void> {
       const reverse = effect.script === 'install' ? 'uninstall' : 'install';
       if (!(await deps.dirs.exists(effect.app.metaDir))) return;
       deps.report.info(`Rolling back: running ${reverse} of ${effect.app.name}:${effect.app.version}`);
-      await deps.scripts.run({ script: reverse, metaDir: effect.app.metaDir, app: scriptApp(effect.app, effect.action, effect), settings: effect.app.settings, timeoutMs: deps.scriptTimeoutMs });
+      await deps.scripts.run({
+        script: reverse,
+        metaDir: effect.app.metaDir,
+        app: scriptApp(effect.app, effect.action, effect),
+        settings: effect.app.settings,
+        timeoutMs: deps.scriptTimeoutMs,
+      });
       return;
     }
   }
@@ -44,11 +57,16 @@ async function undoEffect(effect: Effect, deps: LifecycleDeps): Promise<void> {
 
 function describe(effect: Effect): string {
   switch (effect.kind) {
-    case 'tag': return `restore tag ${effect.ref}`;
-    case 'image': return `remove image ${effect.imageId.slice(0, 19)}`;
-    case 'dir': return `remove ${effect.path}`;
-    case 'moved-dir': return `move ${effect.to} back`;
-    case 'script': return `undo the ${effect.script} script of ${effect.app.name}:${effect.app.version}`;
+    case 'tag':
+      return `restore tag ${effect.ref}`;
+    case 'image':
+      return `remove image ${effect.imageId.slice(0, 19)}`;
+    case 'dir':
+      return `remove ${effect.path}`;
+    case 'moved-dir':
+      return `move ${effect.to} back`;
+    case 'script':
+      return `undo the ${effect.script} script of ${effect.app.name}:${effect.app.version}`;
   }
 }
 

@@ -34,7 +34,11 @@ export async function saveApp(ports: SavePorts, request: SaveRequest): Promise<S
   const tag = formatRef(ref);
   const engine = await ports.engine();
   if (!(await engine.inspectImage(tag))) {
-    throw new DamError('NOT_FOUND', `The image '${tag}' is not in the local Docker cache.`, `Pull it (docker pull ${tag}) or install it (dam install ${text}) first; save never pulls.`);
+    throw new DamError(
+      'NOT_FOUND',
+      `The image '${tag}' is not in the local Docker cache.`,
+      `Pull it (docker pull ${tag}) or install it (dam install ${text}) first; save never pulls.`,
+    );
   }
   ports.report.info(`Saving '${tag}'...`);
   return (await ports.archives()).save(tag, {

@@ -8,12 +8,20 @@ import type { LifecycleDeps } from './lifecycle-deps.js';
 import type { FileCheck } from '../core/ports/signing.js';
 
 /** Throws REFUSED unless the verdict is accepted (or a flag lets it through, with a warning); journals it. */
-export async function admitArchive(deps: LifecycleDeps, journal: ActiveJournal, archive: string, verdict: Verdict, options: { quiet?: boolean } = {}): Promise<Admission | undefined> {
+export async function admitArchive(
+  deps: LifecycleDeps,
+  journal: ActiveJournal,
+  archive: string,
+  verdict: Verdict,
+  options: { quiet?: boolean } = {},
+): Promise<Admission | undefined> {
   if (!deps.trust) return undefined;
   const admission = admit(verdict, deps.trust.flags);
   if (verdict.status === 'not-required' && !admission.override) return admission;
   if (admission.override && verdict.status === 'refused') {
-    deps.report.warn(`${admission.override}: accepting ${archive} although it is refused (${verdict.reason}): ${verdict.message} This is recorded in the operation's journal.`);
+    deps.report.warn(
+      `${admission.override}: accepting ${archive} although it is refused (${verdict.reason}): ${verdict.message} This is recorded in the operation's journal.`,
+    );
   } else if (!options.quiet) {
     deps.report.info(`${archive}: ${describeVerdict(verdict)}`);
   }
@@ -34,9 +42,16 @@ export async function admitArchive(deps: LifecycleDeps, journal: ActiveJournal, 
  * the file was swapped or changed while read): a different one is admitted anew, which refuses a swapped
  * file (digest-mismatch) unless a flag lets it through, journaled.
  */
-export async function confirmSignature(deps: LifecycleDeps, journal: ActiveJournal, check: FileCheck, early: Admission | undefined, archive: ArchiveImage): Promise<Admission | undefined> {
+export async function confirmSignature(
+  deps: LifecycleDeps,
+  journal: ActiveJournal,
+  check: FileCheck,
+  early: Admission | undefined,
+  archive: ArchiveImage,
+): Promise<Admission | undefined> {
   if (!check.measure) return early;
-  if (archive.sha256 === undefined) throw new Error('the archive was loaded without the hash its signature check needs');
+  if (archive.sha256 === undefined)
+    throw new Error('the archive was loaded without the hash its signature check needs');
   const final = check.final({ sha256: archive.sha256, size: archive.size });
   if (JSON.stringify(final) === JSON.stringify(check.early)) {
     if (!early?.override) deps.report.info(`${archive.path}: ${describeVerdict(final)}`);
@@ -49,7 +64,11 @@ export async function confirmSignature(deps: LifecycleDeps, journal: ActiveJourn
 export function checkSignedArchive(admission: Admission | undefined, archive: ArchiveImage): void {
   const v = admission?.verdict;
   if (v?.status !== 'trusted' || v.signedTag === undefined || archive.tags.includes(v.signedTag)) return;
-  throw new DamError('REFUSED', `Refused (digest-mismatch): ${archive.path} holds ${archive.tags.join(', ') || 'no tag'}, but its signature is for ${v.signedTag}.`, 'The file changed while it was read: copy it and its .sig again.');
+  throw new DamError(
+    'REFUSED',
+    `Refused (digest-mismatch): ${archive.path} holds ${archive.tags.join(', ') || 'no tag'}, but its signature is for ${v.signedTag}.`,
+    'The file changed while it was read: copy it and its .sig again.',
+  );
 }
 
 /** After the commit: remembers the accepted sequence. A failure here is reported, not fatal: the operation is done. */
@@ -58,6 +77,8 @@ export async function rememberAccepted(deps: LifecycleDeps, admission: Admission
   try {
     await deps.trust.accepted(admission.verdict);
   } catch (err) {
-    deps.report.warn(`Could not record the accepted sequence of '${admission.verdict.product}' (rollback protection for it is not updated): ${err instanceof Error ? err.message : String(err)}`);
+    deps.report.warn(
+      `Could not record the accepted sequence of '${admission.verdict.product}' (rollback protection for it is not updated): ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

@@ -27,7 +27,12 @@ export function metaDirOf(deps: LifecycleDeps, appId: number): string {
 }
 
 /** Runs `fn` in a journal; on any failure rolls back, then rethrows with what the rollback could not undo. */
-export async function journaled<T>(deps: LifecycleDeps, tx: StoreTransaction, journal: ActiveJournal, fn: () => Promise<T>): Promise<T> {
+export async function journaled<T>(
+  deps: LifecycleDeps,
+  tx: StoreTransaction,
+  journal: ActiveJournal,
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -44,7 +49,15 @@ export async function journaled<T>(deps: LifecycleDeps, tx: StoreTransaction, jo
 }
 
 /** Places the staged meta as app `id` and runs its install script. Returns the record to commit. */
-export async function installStep(deps: LifecycleDeps, journal: ActiveJournal, app: AcquiredApp, id: number, action: ScriptAction, versions: Versions = {}, replaces?: InstalledApp): Promise<InstalledApp> {
+export async function installStep(
+  deps: LifecycleDeps,
+  journal: ActiveJournal,
+  app: AcquiredApp,
+  id: number,
+  action: ScriptAction,
+  versions: Versions = {},
+  replaces?: InstalledApp,
+): Promise<InstalledApp> {
   const metaDir = metaDirOf(deps, id);
   await journal.intend({ kind: 'dir', path: appDirOf(deps, id) });
   await deps.dirs.move(app.stagedMeta, metaDir);
@@ -55,10 +68,28 @@ export async function installStep(deps: LifecycleDeps, journal: ActiveJournal, a
   const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir, settings };
   await journal.intend({ kind: 'script', script: 'install', action, app: target, ...versions });
   deps.report.info(`Running the install script of ${app.name}:${app.version}`);
-  await deps.scripts.run({ script: 'install', metaDir, app: scriptApp(target, action, versions), settings, timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
+  await deps.scripts.run({
+    script: 'install',
+    metaDir,
+    app: scriptApp(target, action, versions),
+    settings,
+    timeoutMs: deps.scriptTimeoutMs,
+    interactive: deps.interactive,
+    signal: deps.signal,
+  });
   faultPoint(deps, 'after-install-script');
   checkInterrupted(deps);
-  const record: InstalledApp = { id, name: app.name, version: app.version, tag: app.tag, imageId: app.imageId, repoId: app.repoId, family: app.family, multiversion: app.multiversion, installedAt: new Date().toISOString() };
+  const record: InstalledApp = {
+    id,
+    name: app.name,
+    version: app.version,
+    tag: app.tag,
+    imageId: app.imageId,
+    repoId: app.repoId,
+    family: app.family,
+    multiversion: app.multiversion,
+    installedAt: new Date().toISOString(),
+  };
   if (replaces) record.previous = { version: replaces.version, tag: replaces.tag, imageId: replaces.imageId };
   record.scriptEnv = settings;
   record.metaDigests = await deps.meta.digests(metaDir);
@@ -66,14 +97,35 @@ export async function installStep(deps: LifecycleDeps, journal: ActiveJournal, a
 }
 
 /** Runs an installed app's uninstall script (from its kept meta), journaled so rollback reinstalls it. */
-export async function uninstallStep(deps: LifecycleDeps, journal: ActiveJournal, app: InstalledApp, action: ScriptAction, versions: Versions = {}): Promise<void> {
+export async function uninstallStep(
+  deps: LifecycleDeps,
+  journal: ActiveJournal,
+  app: InstalledApp,
+  action: ScriptAction,
+  versions: Versions = {},
+): Promise<void> {
   const metaDir = await ensureMeta(deps, app, metaDirOf(deps, app.id));
-  const target = { name: app.name, version: app.version, tag: app.tag, family: app.family, metaDir, ...(app.scriptEnv ? { settings: app.scriptEnv } : {}) };
+  const target = {
+    name: app.name,
+    version: app.version,
+    tag: app.tag,
+    family: app.family,
+    metaDir,
+    ...(app.scriptEnv ? { settings: app.scriptEnv } : {}),
+  };
   faultPoint(deps, action === 'upgrade' ? 'before-old-uninstall' : 'before-uninstall-script');
   checkInterrupted(deps);
   await journal.intend({ kind: 'script', script: 'uninstall', action, app: target, ...versions });
   deps.report.info(`Running the uninstall script of ${app.name}:${app.version}`);
-  await deps.scripts.run({ script: 'uninstall', metaDir, app: scriptApp(target, action, versions), settings: app.scriptEnv, timeoutMs: deps.scriptTimeoutMs, interactive: deps.interactive, signal: deps.signal });
+  await deps.scripts.run({
+    script: 'uninstall',
+    metaDir,
+    app: scriptApp(target, action, versions),
+    settings: app.scriptEnv,
+    timeoutMs: deps.scriptTimeoutMs,
+    interactive: deps.interactive,
+    signal: deps.signal,
+  });
   faultPoint(deps, action === 'upgrade' ? 'after-old-uninstall' : 'after-uninstall-script');
 }
 
@@ -90,11 +142,21 @@ export async function setAsideStep(deps: LifecycleDeps, journal: ActiveJournal, 
  * Writes the new state as this journal's commit point, then closes the journal. The images the operation
  * brought onto the engine (journaled as not there before) are recorded as acquired, for `dam purge`.
  */
-export async function commit(deps: LifecycleDeps, tx: StoreTransaction, journal: ActiveJournal, next: State): Promise<void> {
+export async function commit(
+  deps: LifecycleDeps,
+  tx: StoreTransaction,
+  journal: ActiveJournal,
+  next: State,
+): Promise<void> {
   await journal.committing();
   faultPoint(deps, 'before-commit');
-  const brought = journal.journal.entries.flatMap((e) => (e.effect.kind === 'image' && !e.effect.existedBefore ? [e.effect.imageId] : []));
-  await tx.write({ ...recordAcquired(next, brought, journal.journal.operation, new Date().toISOString()), lastOperation: journal.journal.id });
+  const brought = journal.journal.entries.flatMap((e) =>
+    e.effect.kind === 'image' && !e.effect.existedBefore ? [e.effect.imageId] : [],
+  );
+  await tx.write({
+    ...recordAcquired(next, brought, journal.journal.operation, new Date().toISOString()),
+    lastOperation: journal.journal.id,
+  });
   faultPoint(deps, 'after-commit');
   await journal.close();
 }

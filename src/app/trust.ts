@@ -10,7 +10,13 @@ export interface TrustPorts {
 }
 
 /** Trusts the public key in `path` (shown to the user as `shownAs`) under `name`, else the file's name. */
-export async function trustKey(ports: TrustPorts, path: string, shownAs: string, name: string | undefined, now: Date): Promise<{ name: string; fingerprint: string }> {
+export async function trustKey(
+  ports: TrustPorts,
+  path: string,
+  shownAs: string,
+  name: string | undefined,
+  now: Date,
+): Promise<{ name: string; fingerprint: string }> {
   const pem = await ports.keyring.readPublicFile(path, shownAs);
   const { raw, fingerprint } = parsePublicKeyPem(pem, shownAs);
   const keyName = validateKeyName(name ?? basename(path).replace(/\.(pub|pem)$/, ''));
@@ -32,7 +38,18 @@ export async function trustView(trust: TrustStore) {
   const policy: TrustPolicy = await trust.read();
   return {
     keys: policy.keys.map((k) => ({ name: k.name, fingerprint: k.fingerprint, addedAt: k.addedAt })),
-    accepted: policy.accepted.map((a) => ({ product: a.product, fingerprint: a.fingerprint, sequence: a.sequence, acceptedAt: a.acceptedAt })),
-    apps: policy.acceptedApps.map((a) => ({ app: a.app, fingerprint: a.fingerprint, product: a.product, sequence: a.sequence, created: a.created })),
+    accepted: policy.accepted.map((a) => ({
+      product: a.product,
+      fingerprint: a.fingerprint,
+      sequence: a.sequence,
+      acceptedAt: a.acceptedAt,
+    })),
+    apps: policy.acceptedApps.map((a) => ({
+      app: a.app,
+      fingerprint: a.fingerprint,
+      product: a.product,
+      sequence: a.sequence,
+      created: a.created,
+    })),
   };
 }

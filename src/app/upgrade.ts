@@ -26,10 +26,16 @@ export async function newestVersion(deps: LifecycleDeps, name: string): Promise<
   const app = findInstalled(state, name);
   const repo = state.repos.find((r) => r.id === app.repoId);
   if (!repo) {
-    throw new DamError('NOT_FOUND', `The repository ${app.name} was installed from is no longer configured, so DAM cannot look for newer versions.`, `Name the version: dam upgrade ${app.name}:VERSION`);
+    throw new DamError(
+      'NOT_FOUND',
+      `The repository ${app.name} was installed from is no longer configured, so DAM cannot look for newer versions.`,
+      `Name the version: dam upgrade ${app.name}:VERSION`,
+    );
   }
   const ref = parseRef(app.tag);
-  const newest = sortTags(await deps.listTags(repo, pathInRepo(repo, ref.path))).find((t) => parseVersionLike(t) !== undefined);
+  const newest = sortTags(await deps.listTags(repo, pathInRepo(repo, ref.path))).find(
+    (t) => parseVersionLike(t) !== undefined,
+  );
   const installed = parseVersionLike(app.version);
   const candidate = newest ? parseVersionLike(newest) : undefined;
   if (!newest || !candidate || (installed && compareVersions(candidate, installed) <= 0)) return { app };
@@ -44,12 +50,23 @@ export async function upgrade(deps: LifecycleDeps, text: string, installedName?:
     return journaled(deps, tx, journal, async () => {
       let found: InstalledApp | undefined;
       const app = await acquire(deps, journal, tx.state, text, async (candidate) => {
-        found = installedName ? findInstalled(tx.state, installedName) : (tx.state.apps.find((a) => a.name === candidate.name) ?? tx.state.apps.find((a) => a.family === candidate.family));
+        found = installedName
+          ? findInstalled(tx.state, installedName)
+          : (tx.state.apps.find((a) => a.name === candidate.name) ??
+            tx.state.apps.find((a) => a.family === candidate.family));
         if (!found) {
-          throw new DamError('NOT_FOUND', `No installed app is in the family '${candidate.family}' of ${candidate.name}:${candidate.version}.`, `Install it instead: dam install ${text}`);
+          throw new DamError(
+            'NOT_FOUND',
+            `No installed app is in the family '${candidate.family}' of ${candidate.name}:${candidate.version}.`,
+            `Install it instead: dam install ${text}`,
+          );
         }
         if (found.version === candidate.version && found.name === candidate.name) {
-          throw new DamError('CONFLICT', `${candidate.name}:${candidate.version} is already the installed version.`, 'Nothing to do.');
+          throw new DamError(
+            'CONFLICT',
+            `${candidate.name}:${candidate.version} is already the installed version.`,
+            'Nothing to do.',
+          );
         }
         checkInstallable(candidate.state, candidate, found);
         await checkScripts(deps, candidate);
@@ -66,10 +83,18 @@ export async function upgrade(deps: LifecycleDeps, text: string, installedName?:
       } catch (err) {
         if (!(err instanceof DamError)) throw err;
         deps.report.warn(`The new version failed to install; ${old.name}:${old.version} is being installed again.`);
-        throw new DamError(err.code, `${err.message}\nThe upgrade was rolled back: ${old.name}:${old.version} is installed again.`, err.hint);
+        throw new DamError(
+          err.code,
+          `${err.message}\nThe upgrade was rolled back: ${old.name}:${old.version} is installed again.`,
+          err.hint,
+        );
       }
       const base = app.state;
-      await commit(deps, tx, journal, { ...base, apps: [...base.apps.filter((a) => a.id !== old.id), next], nextAppId: next.id + 1 });
+      await commit(deps, tx, journal, {
+        ...base,
+        apps: [...base.apps.filter((a) => a.id !== old.id), next],
+        nextAppId: next.id + 1,
+      });
       // As install and import: a signed upgrade raises the accepted sequence, so that release cannot be replayed.
       await rememberAccepted(deps, app.admission);
       return { from: old, to: next };

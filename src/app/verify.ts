@@ -23,7 +23,11 @@ export async function verifyApps(deps: VerifyDeps, state: State, name?: string):
   const verdicts: AppVerdict[] = [];
   for (const app of apps) {
     const metaDir = deps.appMetaDir(app.id);
-    const [image, tagged, meta] = await Promise.all([deps.engine.inspectImage(app.imageId), deps.engine.inspectImage(app.tag), app.metaDigests ? deps.metaDigests(metaDir) : undefined]);
+    const [image, tagged, meta] = await Promise.all([
+      deps.engine.inspectImage(app.imageId),
+      deps.engine.inspectImage(app.tag),
+      app.metaDigests ? deps.metaDigests(metaDir) : undefined,
+    ]);
     verdicts.push(verifyApp(app, { image: image?.id, tagTarget: tagged?.id, meta }, metaDir));
   }
   return { schemaVersion: 1, ok: verdicts.every((v) => v.problems.length === 0), apps: verdicts };

@@ -54,6 +54,8 @@ export async function engineChoice(env: NodeJS.ProcessEnv): Promise<EngineChoice
 /** The one line `dam --version` prints. */
 export async function versionLine(env: NodeJS.ProcessEnv): Promise<string> {
   const engine = await engineChoice(env);
-  const where = engine.address ? `engine ${engine.address}${engine.source === 'default' ? '' : ` from ${engine.source}`}` : `no usable engine: ${engine.error ?? ''}`;
+  const where = engine.address
+    ? `engine ${engine.address}${engine.source === 'default' ? '' : ` from ${engine.source}`}`
+    : `no usable engine: ${engine.error ?? ''}`;
   return `${VERSION} (node ${process.version}, ${process.platform}/${process.arch}, ${where})`;
 }

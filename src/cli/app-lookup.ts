@@ -23,7 +23,13 @@ export function appLookup(ctx: Context, passwords: Record<string, string>, openR
       const tags = (await registry.tags(path).catch(missing)) ?? [];
       if (tags.includes(tag)) return { found: true }; // there, but not for this platform: the engine says so
       // Docker Hub has no catalog to list; a registry's may be refused, which only costs the suggestions.
-      const names = tags.length > 0 || repo.id === OFFICIAL_REPO_ID ? [] : await registries.catalog(access).findApps(undefined, NAMES_LIMIT).catch(() => []);
+      const names =
+        tags.length > 0 || repo.id === OFFICIAL_REPO_ID
+          ? []
+          : await registries
+              .catalog(access)
+              .findApps(undefined, NAMES_LIMIT)
+              .catch(() => []);
       return { found: false, tags, names };
     } finally {
       await registries.close();

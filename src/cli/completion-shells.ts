@@ -12,7 +12,9 @@ function zshPositional(positional: string[][]): string {
 export function zsh(): string {
   const commands = completionCommands();
   const values = [...valueOptions()];
-  const described = commands.flatMap((c) => c.names.map((n) => `    ${zshQuote(`${n}:${c.summary.replace(/:/g, '\\:')}`)}`));
+  const described = commands.flatMap((c) =>
+    c.names.map((n) => `    ${zshQuote(`${n}:${c.summary.replace(/:/g, '\\:')}`)}`),
+  );
   return `#compdef dam
 # zsh completion for dam (dam completion zsh)
 _dam_values() {
@@ -35,15 +37,24 @@ _dam() {
     case $w in
       (--home) dam_home=(--home "\${words[i+1]/#\\~/$HOME}"); (( i += 2 )); continue ;;
       (--home=*) dam_home=(--home "\${w#--home=}") ;;
-      (${values.map(([flag]) => flag).filter((f) => f !== '--home').join('|')}) if [[ -n $cmd ]]; then (( i += 2 )); continue; fi ;;
+      (${values
+        .map(([flag]) => flag)
+        .filter((f) => f !== '--home')
+        .join('|')}) if [[ -n $cmd ]]; then (( i += 2 )); continue; fi ;;
       (-*) ;;
       (*) if [[ -z $cmd ]]; then cmd=$w; else (( n++ )); fi ;;
     esac
     (( i++ ))
   done
   case $prev in
-${values.filter(([, kinds]) => kinds.length > 0).map(([flag, kinds]) => `    (${flag}) _dam_values ${zshQuote(words(kinds))}; return ;;`).join('\n')}
-    (${values.filter(([, kinds]) => kinds.length === 0).map(([flag]) => flag).join('|')}) return ;;
+${values
+  .filter(([, kinds]) => kinds.length > 0)
+  .map(([flag, kinds]) => `    (${flag}) _dam_values ${zshQuote(words(kinds))}; return ;;`)
+  .join('\n')}
+    (${values
+      .filter(([, kinds]) => kinds.length === 0)
+      .map(([flag]) => flag)
+      .join('|')}) return ;;
   esac
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then compadd -- ${words(GLOBAL_FLAGS)}; return; fi
@@ -101,7 +112,10 @@ function __dam_complete
         continue
       case '--home=*'
         set __dam_home --home (string replace -- '--home=' '' $w)
-      case ${values.map(([flag]) => flag).filter((f) => f !== '--home').join(' ')}
+      case ${values
+        .map(([flag]) => flag)
+        .filter((f) => f !== '--home')
+        .join(' ')}
         if test -n "$cmd"
           set i (math $i + 2)
           continue
@@ -118,8 +132,14 @@ function __dam_complete
   end
   set -l cur (commandline -ct)
   switch $toks[-1]
-${values.filter(([, kinds]) => kinds.length > 0).map(([flag, kinds]) => `    case -- ${flag}\n      __dam_values ${words(kinds)}; return`).join('\n')}
-    case -- ${values.filter(([, kinds]) => kinds.length === 0).map(([flag]) => flag).join(' ')}
+${values
+  .filter(([, kinds]) => kinds.length > 0)
+  .map(([flag, kinds]) => `    case -- ${flag}\n      __dam_values ${words(kinds)}; return`)
+  .join('\n')}
+    case -- ${values
+      .filter(([, kinds]) => kinds.length === 0)
+      .map(([flag]) => flag)
+      .join(' ')}
       return
   end
   if test -z "$cmd"

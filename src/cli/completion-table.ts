@@ -15,7 +15,10 @@ const POSITIONAL: Record<string, string[][]> = {
   modifyrepo: [['@repos']],
   removerepo: [['@repos']],
   key: [['generate', 'list', 'export-public'], ['@keys']],
-  trust: [['add', 'list', 'remove'], ['@trusted', '@file']],
+  trust: [
+    ['add', 'list', 'remove'],
+    ['@trusted', '@file'],
+  ],
   sign: [['@keys', '@file'], ['@file']],
   import: [['@file']],
   export: [['@file']],
@@ -60,7 +63,11 @@ export function completionCommands(): CompletionCommand[] {
   return visibleCommands().map((spec) => ({
     names: [spec.name, ...(spec.aliases ?? [])],
     summary: spec.summary,
-    flags: ['--help', ...(spec.json ? ['--json'] : []), ...(spec.options ?? []).filter((o) => !o.hidden).flatMap((o) => longFlags(o.flags))],
+    flags: [
+      '--help',
+      ...(spec.json ? ['--json'] : []),
+      ...(spec.options ?? []).filter((o) => !o.hidden).flatMap((o) => longFlags(o.flags)),
+    ],
     positional: POSITIONAL[spec.name] ?? [],
   }));
 }

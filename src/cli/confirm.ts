@@ -6,7 +6,11 @@ import type { Context } from './context.js';
 
 export async function confirm(ctx: Context, question: string, yesFlag: string): Promise<boolean> {
   if (!ctx.stdin.isTTY) {
-    throw new DamError('USAGE', 'This change needs a confirmation, and there is no terminal to ask.', `Add ${yesFlag} to apply it, or --dry-run to only see the plan.`);
+    throw new DamError(
+      'USAGE',
+      'This change needs a confirmation, and there is no terminal to ask.',
+      `Add ${yesFlag} to apply it, or --dry-run to only see the plan.`,
+    );
   }
   const rl = createInterface({ input: ctx.stdin, output: process.stderr });
   try {

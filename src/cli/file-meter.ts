@@ -21,7 +21,12 @@ export function plainEveryMs(env: NodeJS.ProcessEnv): number | undefined {
 export function fileMeter(out: MeterOutput, label: string, path: string, total = sizeOf(path)): ByteMeter {
   if (total === undefined) return { tick: () => undefined, stop: () => undefined };
   const every = plainEveryMs(out.env);
-  return byteMeter(out.log, { label, total, sample: out.filePosition(path), ...(every !== undefined ? { plainEveryMs: every } : {}) });
+  return byteMeter(out.log, {
+    label,
+    total,
+    sample: out.filePosition(path),
+    ...(every !== undefined ? { plainEveryMs: every } : {}),
+  });
 }
 
 function sizeOf(path: string): number | undefined {
@@ -33,7 +38,12 @@ function sizeOf(path: string): number | undefined {
 }
 
 /** Runs `work` with a meter on `path` shown meanwhile. */
-export async function withFileMeter<T>(out: MeterOutput, label: string, path: string, work: () => Promise<T>): Promise<T> {
+export async function withFileMeter<T>(
+  out: MeterOutput,
+  label: string,
+  path: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const meter = fileMeter(out, label, path);
   try {
     return await work();

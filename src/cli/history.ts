@@ -7,7 +7,21 @@ import type { Context } from './context.js';
 import type { CommandResult, CommandSpec } from './spec.js';
 
 /** Commands that change the host, the engine or the state; read-only sub-actions are left out below. */
-const RECORDED = new Set(['install', 'remove', 'upgrade', 'import', 'purge', 'recover', 'create', 'addrepo', 'modifyrepo', 'removerepo', 'key', 'trust', 'migrate']);
+const RECORDED = new Set([
+  'install',
+  'remove',
+  'upgrade',
+  'import',
+  'purge',
+  'recover',
+  'create',
+  'addrepo',
+  'modifyrepo',
+  'removerepo',
+  'key',
+  'trust',
+  'migrate',
+]);
 
 function recorded(spec: CommandSpec, args: string[], opts: Record<string, unknown>): boolean {
   if (opts.dryRun === true) return false;
@@ -55,12 +69,18 @@ export async function recordHistory(ctx: Context, o: Outcome): Promise<void> {
     changes: (o.result?.history?.changes ?? []) as HistoryChange[],
     overrides: overridesOf(o.opts),
   };
-  if (o.error) entry.error = { code: o.error instanceof DamError ? o.error.code : 'INTERNAL', message: o.error instanceof Error ? o.error.message : String(o.error) };
+  if (o.error)
+    entry.error = {
+      code: o.error instanceof DamError ? o.error.code : 'INTERNAL',
+      message: o.error instanceof Error ? o.error.message : String(o.error),
+    };
   if (o.result?.history?.plan !== undefined) entry.plan = o.result.history.plan;
   const max = Number(ctx.env.DAM_HISTORY_MAX_BYTES);
   try {
     await (await ctx.history()).append(entry, Number.isInteger(max) && max > 0 ? max : undefined);
   } catch (err) {
-    ctx.log.warn(`Could not record this operation in the history of ${dir.describe().dir}: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.log.warn(
+      `Could not record this operation in the history of ${dir.describe().dir}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

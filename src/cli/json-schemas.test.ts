@@ -24,7 +24,17 @@ test('the error shape and a versioned output validate; an undocumented field doe
   const v = schemaValidators();
   assert.equal(v.get('error')?.({ error: { code: 'NOT_FOUND', message: 'm', hint: null } }), true);
   assert.equal(v.get('error')?.({ error: { code: 'NOT_FOUND', message: 'm' } }), false);
-  const repo = { schemaVersion: 1, id: 1, name: 'r', server: 's', default: true, username: null, hasPassword: false, insecure: false, caFile: null };
+  const repo = {
+    schemaVersion: 1,
+    id: 1,
+    name: 'r',
+    server: 's',
+    default: true,
+    username: null,
+    hasPassword: false,
+    insecure: false,
+    caFile: null,
+  };
   assert.equal(v.get('listrepos')?.([repo]), true);
   assert.equal(v.get('listrepos')?.([{ ...repo, extra: 1 }]), false);
   assert.equal(v.get('listrepos')?.([{ ...repo, schemaVersion: 2 }]), false);

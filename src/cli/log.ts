@@ -28,16 +28,29 @@ export function makeStyle(color: boolean): Style {
     : { red: plain, green: plain, yellow: plain, bold: plain, dim: plain };
 }
 
-export function stderrLogger(options: { color: boolean; debug: boolean; quiet?: boolean; interactive: boolean }): Logger {
+export function stderrLogger(options: {
+  color: boolean;
+  debug: boolean;
+  quiet?: boolean;
+  interactive: boolean;
+}): Logger {
   const style = makeStyle(options.color);
   const write = (s: string) => process.stderr.write(s);
   return {
-    info: (m) => { if (!options.quiet) write(`${m}\n`); },
-    success: (m) => { if (!options.quiet) write(`${style.green(m)}\n`); },
+    info: (m) => {
+      if (!options.quiet) write(`${m}\n`);
+    },
+    success: (m) => {
+      if (!options.quiet) write(`${style.green(m)}\n`);
+    },
     warn: (m) => write(`${style.yellow('warning:')} ${m}\n`),
     error: (m) => write(`${style.red('error:')} ${m}\n`),
-    debug: (m) => { if (options.debug) write(`${style.dim(`debug: ${m}`)}\n`); },
-    raw: (t) => { if (!options.quiet) write(t); },
+    debug: (m) => {
+      if (options.debug) write(`${style.dim(`debug: ${m}`)}\n`);
+    },
+    raw: (t) => {
+      if (!options.quiet) write(t);
+    },
     interactive: options.interactive,
   };
 }

@@ -47,12 +47,17 @@ const safe = (text: string): string => escapeControls(text, 'tab');
 export function layerLine(id: string, layer: Layer, now: number): string {
   const parts = [`${safe(id)}: ${safe(layer.status)}`];
   if (layer.current !== undefined) {
-    parts.push(layer.total !== undefined ? `${formatBytes(layer.current)} / ${formatBytes(layer.total)}` : formatBytes(layer.current));
+    parts.push(
+      layer.total !== undefined
+        ? `${formatBytes(layer.current)} / ${formatBytes(layer.total)}`
+        : formatBytes(layer.current),
+    );
     const seconds = (now - layer.since) / 1000;
     const rate = seconds > 0.5 ? (layer.current - layer.sinceBytes) / seconds : 0;
     if (rate > 0) {
       parts.push(`${formatBytes(rate)}/s`);
-      if (layer.total !== undefined && layer.total > layer.current) parts.push(`${formatDuration((layer.total - layer.current) / rate)} left`);
+      if (layer.total !== undefined && layer.total > layer.current)
+        parts.push(`${formatDuration((layer.total - layer.current) / rate)} left`);
     }
   }
   return parts.join('  ');
@@ -64,7 +69,14 @@ export function progressRenderer(log: Logger, options: RendererOptions = {}): Pr
   const update = (event: ProgressEvent & { id: string }): boolean => {
     const layer = layers.get(event.id);
     const changed = layer === undefined || layer.status !== event.status;
-    if (changed) layers.set(event.id, { status: event.status, current: event.current, total: event.total, since: now(), sinceBytes: event.current ?? 0 });
+    if (changed)
+      layers.set(event.id, {
+        status: event.status,
+        current: event.current,
+        total: event.total,
+        since: now(),
+        sinceBytes: event.current ?? 0,
+      });
     else Object.assign(layer, { current: event.current, total: event.total ?? layer.total });
     return changed;
   };
@@ -73,7 +85,10 @@ export function progressRenderer(log: Logger, options: RendererOptions = {}): Pr
     return {
       listener: (event) => {
         if (event.id === undefined) log.raw(`${safe(event.status)}\n`);
-        else if (update({ ...event, id: event.id })) log.raw(`${safe(event.id)}: ${safe(event.status)}${event.total !== undefined ? ` (${formatBytes(event.total)})` : ''}\n`);
+        else if (update({ ...event, id: event.id }))
+          log.raw(
+            `${safe(event.id)}: ${safe(event.status)}${event.total !== undefined ? ` (${formatBytes(event.total)})` : ''}\n`,
+          );
       },
       done: () => undefined,
     };
@@ -89,7 +104,9 @@ export function progressRenderer(log: Logger, options: RendererOptions = {}): Pr
   const erase = (): string => (drawn > 0 ? `\x1b[${drawn}A\r\x1b[J` : '');
   const block = (): string => {
     const t = now();
-    const lines = [...layers].slice(-maxLines).map(([id, layer]) => layerLine(id, layer, t).slice(0, Math.max(10, columns - 1)));
+    const lines = [...layers]
+      .slice(-maxLines)
+      .map(([id, layer]) => layerLine(id, layer, t).slice(0, Math.max(10, columns - 1)));
     drawn = lines.length;
     return lines.map((l) => `${l}\n`).join('');
   };
@@ -127,7 +144,11 @@ export function progressRenderer(log: Logger, options: RendererOptions = {}): Pr
 
 /** `label  12 MB / 40 MB  30%  2.1 MB/s  13s left`: bytes done of a known total, for work that is one stream. */
 export function meterLine(label: string, done: number, total: number, rate: number): string {
-  const parts = [safe(label), `${formatBytes(done)} / ${formatBytes(total)}`, `${total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100}%`];
+  const parts = [
+    safe(label),
+    `${formatBytes(done)} / ${formatBytes(total)}`,
+    `${total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100}%`,
+  ];
   if (rate > 0) {
     parts.push(`${formatBytes(rate)}/s`);
     if (total > done) parts.push(`${formatDuration((total - done) / rate)} left`);
@@ -163,9 +184,14 @@ export function byteMeter(log: Logger, options: MeterOptions, timers = true): By
   let shown = false;
   let stopped = false;
   let last: number | undefined;
-  const line = (done: number) => meterLine(options.label, done, options.total, done / Math.max(0.001, (now() - started) / 1000));
+  const line = (done: number) =>
+    meterLine(options.label, done, options.total, done / Math.max(0.001, (now() - started) / 1000));
   const show = (done: number) => {
-    log.raw(log.interactive ? `\r\x1b[K${line(done).slice(0, Math.max(10, (process.stderr.columns ?? 80) - 1))}` : `${line(done)}\n`);
+    log.raw(
+      log.interactive
+        ? `\r\x1b[K${line(done).slice(0, Math.max(10, (process.stderr.columns ?? 80) - 1))}`
+        : `${line(done)}\n`,
+    );
     shown = true;
     lastShown = now();
   };

@@ -18,10 +18,12 @@ import { filePosition } from '../adapters/fs/read-position.js';
 // bundle (src/cli/self-argv.ts), and which engine DAM would use (src/cli/about.ts).
 export { defaultHome } from '../adapters/store/file-store.js';
 export { embeddedBundle } from '../adapters/bundle/self-contained.js';
-export const resolveEngine = async (env: NodeJS.ProcessEnv) => (await import('../adapters/docker/docker-context.js')).resolveEngine(env);
+export const resolveEngine = async (env: NodeJS.ProcessEnv) =>
+  (await import('../adapters/docker/docker-context.js')).resolveEngine(env);
 
 /** Registry clients of their own (not the context's shared ones), for a caller that closes them. */
-const newRegistries = (env: NodeJS.ProcessEnv) => async () => (await import('../adapters/registry/registries.js')).createRegistries(env);
+const newRegistries = (env: NodeJS.ProcessEnv) => async () =>
+  (await import('../adapters/registry/registries.js')).createRegistries(env);
 
 import type { Context, ContextInit, LifecycleFlags } from './context.js';
 
@@ -43,12 +45,24 @@ const lifecycleModules = () =>
 function timeoutMs(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw usageError(`--timeout takes a number of seconds, not '${String(value)}'.`, 'Example: --timeout 300');
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw usageError(`--timeout takes a number of seconds, not '${String(value)}'.`, 'Example: --timeout 300');
   return seconds * 1000;
 }
 
 async function lifecycleDeps(ctx: Context, stateDir: StateDir, flags: LifecycleFlags = {}): Promise<LifecycleDeps> {
-  const [{ hostDirs }, { copyMetaFromImage }, { runScript }, { metaDigests }, { registryAuthFor }, { fileArchiveTrust }, { killAtStep }, { progressRenderer }, { withFileMeter }, { appLookup }] = await lifecycleModules();
+  const [
+    { hostDirs },
+    { copyMetaFromImage },
+    { runScript },
+    { metaDigests },
+    { registryAuthFor },
+    { fileArchiveTrust },
+    { killAtStep },
+    { progressRenderer },
+    { withFileMeter },
+    { appLookup },
+  ] = await lifecycleModules();
   const engine = await ctx.engine();
   const store = stateDir.store();
   const credentials = await store.readCredentials();
@@ -59,21 +73,38 @@ async function lifecycleDeps(ctx: Context, stateDir: StateDir, flags: LifecycleF
     store,
     journals: await stateDir.journals(),
     dirs: hostDirs,
-    scripts: { run: async (run) => { await runScript({ ...run, onLine: scriptLog }); }, settings: () => scriptSettings(process.env) },
-    meta: { fromImage: async (ref, dest) => { await copyMetaFromImage(engine, ref, dest); }, digests: metaDigests },
+    scripts: {
+      run: async (run) => {
+        await runScript({ ...run, onLine: scriptLog });
+      },
+      settings: () => scriptSettings(process.env),
+    },
+    meta: {
+      fromImage: async (ref, dest) => {
+        await copyMetaFromImage(engine, ref, dest);
+      },
+      digests: metaDigests,
+    },
     archives: await ctx.archives(),
     registryAuth: (repo: Repo): Promise<RegistryAuth | undefined> => registryAuthFor(repo, credentials, ctx.env),
     listTags: async (repo: Repo, path: string): Promise<string[]> => {
       const registries = await newRegistries(ctx.env)();
       try {
-        return await registries.catalog({ repo, password: credentials.passwords[String(repo.id)], signal: ctx.signal }).listTags(path);
+        return await registries
+          .catalog({ repo, password: credentials.passwords[String(repo.id)], signal: ctx.signal })
+          .listTags(path);
       } finally {
         await registries.close();
       }
     },
     lookupApp: appLookup(ctx, credentials.passwords, newRegistries(ctx.env)),
     progress: () => progressRenderer(log),
-    report: { info: (m) => log.info(m), warn: (m) => log.warn(m), success: (m) => log.success(m), whileReading: (label, path, work) => withFileMeter(ctx, label, path, work) },
+    report: {
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      success: (m) => log.success(m),
+      whileReading: (label, path, work) => withFileMeter(ctx, label, path, work),
+    },
     signal: ctx.signal,
     appFolders: { dir: (id) => stateDir.appDir(id), meta: (id) => stateDir.appMetaDir(id) },
     scriptTimeoutMs: timeoutMs(flags.timeout),
@@ -98,12 +129,25 @@ async function importDeps(ctx: Context, stateDir: StateDir, flags: LifecycleFlag
     import('../adapters/fs/meta-digests.js'),
     import('../adapters/archive/engine-space.js'),
   ]);
-  return { ...base, bundles: createBundles(base.engine), missingLayers: (c) => missingLayers(c, base.engine), engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST), metaContent };
+  return {
+    ...base,
+    bundles: createBundles(base.engine),
+    missingLayers: (c) => missingLayers(c, base.engine),
+    engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST),
+    metaContent,
+  };
 }
 
 /** The write side of bundles, its adapters loaded when `dam export` runs. */
 async function bundleWriter(): Promise<BundleWriter> {
-  const [{ writeBundle }, { writeDam1Export }, { openStaged, stageEngineImages }, { writeOciBundle }, { recognizeExport }, { findDamExecutable, writeSelfContainedFrom }] = await Promise.all([
+  const [
+    { writeBundle },
+    { writeDam1Export },
+    { openStaged, stageEngineImages },
+    { writeOciBundle },
+    { recognizeExport },
+    { findDamExecutable, writeSelfContainedFrom },
+  ] = await Promise.all([
     import('../adapters/bundle/write-bundle.js'),
     import('../adapters/bundle/write-dam1-export.js'),
     import('../adapters/bundle/oci-engine.js'),
@@ -129,7 +173,8 @@ export function makeContext(init: ContextInit): Context {
   let stateDir: StateDir | undefined;
   let engine: Engine | undefined;
   let registries: Registries | undefined;
-  const dir = () => (stateDir ??= new StateDir(init.home, { legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) }));
+  const dir = () =>
+    (stateDir ??= new StateDir(init.home, { legacyDir: defaultLegacyDir(init.env), notice: (m) => init.log.info(m) }));
   const ports: Omit<Context, keyof ContextInit> = {
     stateDir: dir,
     store: () => dir().store(),
@@ -142,16 +187,29 @@ export function makeContext(init: ContextInit): Context {
       return (registries ??= createRegistries(init.env));
     },
     archives: async () => {
-      const [{ engineArchives }, { engineFreeBytes }, { progressRenderer }] = await Promise.all([import('../adapters/archive/load-archive.js'), import('../adapters/archive/engine-space.js'), import('./progress.js')]);
+      const [{ engineArchives }, { engineFreeBytes }, { progressRenderer }] = await Promise.all([
+        import('../adapters/archive/load-archive.js'),
+        import('../adapters/archive/engine-space.js'),
+        import('./progress.js'),
+      ]);
       const engine = await ctx.engine();
-      return engineArchives(engine, { progress: () => progressRenderer(init.log), freeBytes: () => engineFreeBytes(engine, init.env.DOCKER_HOST) });
+      return engineArchives(engine, {
+        progress: () => progressRenderer(init.log),
+        freeBytes: () => engineFreeBytes(engine, init.env.DOCKER_HOST),
+      });
     },
     outputs: async () => {
       const { checkOutputLink, writeFileAtomic } = await import('../adapters/store/atomic.js');
       return { checkLink: checkOutputLink, writeAtomic: writeFileAtomic };
     },
-    engineLayers: async () => (await import('../adapters/bundle/engine-layers.js')).engineImageLayers(await ctx.engine()),
-    registryAuth: async (repo) => (await import('../adapters/registry/engine-auth.js')).registryAuthFor(repo, await dir().store().readCredentials(), init.env),
+    engineLayers: async () =>
+      (await import('../adapters/bundle/engine-layers.js')).engineImageLayers(await ctx.engine()),
+    registryAuth: async (repo) =>
+      (await import('../adapters/registry/engine-auth.js')).registryAuthFor(
+        repo,
+        await dir().store().readCredentials(),
+        init.env,
+      ),
     history: async () => dir().history(),
     filePosition,
     projects: async () => {
@@ -164,8 +222,14 @@ export function makeContext(init: ContextInit): Context {
       return { read: readProject, pack: packContext, lintSubject: projectSubject, write: writeProject };
     },
     lintSubjects: async () => {
-      const { classify, readArchiveSubject, readImageSubject, readProjectSubject } = await import('../adapters/lint/read-subject.js');
-      return { classify, project: readProjectSubject, archive: readArchiveSubject, image: async (ref) => readImageSubject(await ctx.engine(), ref, {}) };
+      const { classify, readArchiveSubject, readImageSubject, readProjectSubject } =
+        await import('../adapters/lint/read-subject.js');
+      return {
+        classify,
+        project: readProjectSubject,
+        archive: readArchiveSubject,
+        image: async (ref) => readImageSubject(await ctx.engine(), ref, {}),
+      };
     },
     metaDigests: async (dir) => {
       const { metaDigests } = await import('../adapters/fs/meta-digests.js');
@@ -178,7 +242,11 @@ export function makeContext(init: ContextInit): Context {
     },
     migration: async () => {
       const { markTakenOver, readLegacyFolder } = await import('../adapters/store/legacy-files.js');
-      return { store: dir().storeWithoutNotice(), legacy: { read: readLegacyFolder, markTakenOver }, defaultDir: defaultLegacyDir(init.env) };
+      return {
+        store: dir().storeWithoutNotice(),
+        legacy: { read: readLegacyFolder, markTakenOver },
+        defaultDir: defaultLegacyDir(init.env),
+      };
     },
     lifecycle: (flags) => lifecycleDeps(ctx, dir(), flags),
     importer: (flags) => importDeps(ctx, dir(), flags),

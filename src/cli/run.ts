@@ -28,27 +28,42 @@ function helpText(spec: CommandSpec): string {
   return `${details}${aliases}\nExamples:\n${examples}\n`;
 }
 
-function addCommand(program: Command, spec: CommandSpec, execute: (spec: CommandSpec, cmd: Command) => Promise<void>): void {
-  const cmd = program.command(`${spec.name}${spec.args ? ` ${spec.args}` : ''}`, { hidden: spec.hidden === true }).summary(spec.summary).description(spec.description ?? spec.summary);
+function addCommand(
+  program: Command,
+  spec: CommandSpec,
+  execute: (spec: CommandSpec, cmd: Command) => Promise<void>,
+): void {
+  const cmd = program
+    .command(`${spec.name}${spec.args ? ` ${spec.args}` : ''}`, { hidden: spec.hidden === true })
+    .summary(spec.summary)
+    .description(spec.description ?? spec.summary);
   for (const alias of spec.aliases ?? []) cmd.alias(alias);
   for (const o of spec.options ?? []) {
     const option = new Option(o.flags, o.description);
     if (o.defaultValue !== undefined) option.default(o.defaultValue);
     if (o.hidden) option.hideHelp();
-    if (o.repeatable) option.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value]);
+    if (o.repeatable)
+      option.argParser((value: string, previous: unknown) => [
+        ...(Array.isArray(previous) ? (previous as string[]) : []),
+        value,
+      ]);
     cmd.addOption(option);
   }
   if (spec.json) cmd.option('--json', 'print the result as JSON (a stable, documented shape)');
   cmd.addHelpText('after', helpText(spec));
   // A usage error names what was wrong, then shows the command's usage line (not the whole help).
-  cmd.showHelpAfterError(`usage: dam ${spec.name} ${cmd.usage()}\nRun 'dam ${spec.name} --help' for its flags and examples.`);
+  cmd.showHelpAfterError(
+    `usage: dam ${spec.name} ${cmd.usage()}\nRun 'dam ${spec.name} --help' for its flags and examples.`,
+  );
   cmd.action(async () => execute(spec, cmd));
 }
 
 /** The program with every command, or with `only` (enough to run it and show its help: quicker to start). */
 export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promise<void>, only?: CommandSpec): Command {
   const program = new Command('dam')
-    .description('DAM, the Docker Application Manager: install, upgrade and carry Docker-image apps, online or offline.')
+    .description(
+      'DAM, the Docker Application Manager: install, upgrade and carry Docker-image apps, online or offline.',
+    )
     .option('--home <dir>', 'state directory (default: $DAM_HOME, else /var/lib/dam for root, else ~/.local/state/dam)')
     .option('-x, --debug', 'show debug messages')
     .option('-q, --quiet', 'print less progress')
@@ -57,7 +72,10 @@ export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promi
     .configureHelp({ sortSubcommands: true })
     .exitOverride();
   // -V/--version is answered in run() before parsing: as a program option it would take `create --version`.
-  program.addHelpText('after', `\nRun 'dam --version' (or -V) for DAM's version.\n\nExamples:\n  $ dam listrepos\n  $ dam addrepo --name corp --server registry.corp:5000 --username me --password-stdin\n  $ dam search web\n  $ dam install web:1.0\n\nRun 'dam COMMAND --help' for a command's flags and examples.\n`);
+  program.addHelpText(
+    'after',
+    `\nRun 'dam --version' (or -V) for DAM's version.\n\nExamples:\n  $ dam listrepos\n  $ dam addrepo --name corp --server registry.corp:5000 --username me --password-stdin\n  $ dam search web\n  $ dam install web:1.0\n\nRun 'dam COMMAND --help' for a command's flags and examples.\n`,
+  );
   for (const spec of only ? [only] : COMMANDS) addCommand(program, spec, execute);
   return program;
 }
@@ -65,9 +83,26 @@ export function buildProgram(execute: (spec: CommandSpec, cmd: Command) => Promi
 function errorMessage(err: unknown): { message: string; hint?: string; code: number; id: string } {
   if (err instanceof DamError) return { message: err.message, hint: err.hint, code: err.exitCode, id: err.code };
   const code = errnoCode(err);
-  if (code === 'ENOSPC') return { message: 'The disk is full.', hint: 'Free some space and try again; nothing was changed that cannot be recovered.', code: EXIT_FAILURE, id: 'IO_ERROR' };
-  if (code === 'EACCES' || code === 'EPERM') return { message: `Permission denied: ${(err as Error).message}`, hint: 'Run as a user who may write there, or choose another --home.', code: EXIT_FAILURE, id: 'IO_ERROR' };
-  return { message: `Internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, hint: 'This is a bug in DAM; please report it with the command you ran.', code: EXIT_FAILURE, id: 'INTERNAL' };
+  if (code === 'ENOSPC')
+    return {
+      message: 'The disk is full.',
+      hint: 'Free some space and try again; nothing was changed that cannot be recovered.',
+      code: EXIT_FAILURE,
+      id: 'IO_ERROR',
+    };
+  if (code === 'EACCES' || code === 'EPERM')
+    return {
+      message: `Permission denied: ${(err as Error).message}`,
+      hint: 'Run as a user who may write there, or choose another --home.',
+      code: EXIT_FAILURE,
+      id: 'IO_ERROR',
+    };
+  return {
+    message: `Internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    hint: 'This is a bug in DAM; please report it with the command you ran.',
+    code: EXIT_FAILURE,
+    id: 'INTERNAL',
+  };
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -86,7 +121,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const execute = async (spec: CommandSpec, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
     const color = globals.color !== false && !env.NO_COLOR && process.stdout.isTTY === true;
-    const log = stderrLogger({ color: color && process.stderr.isTTY === true, debug: globals.debug === true, quiet: globals.quiet === true, interactive: process.stderr.isTTY === true });
+    const log = stderrLogger({
+      color: color && process.stderr.isTTY === true,
+      debug: globals.debug === true,
+      quiet: globals.quiet === true,
+      interactive: process.stderr.isTTY === true,
+    });
     context = makeContext({
       env,
       cwd: process.cwd(),
@@ -134,9 +174,19 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return EXIT_OK;
       // Commander has already written the message to stderr.
-      if (json()) process.stdout.write(jsonText(errorOutput('USAGE', err.message.replace(/^error: /, ''), "Run 'dam COMMAND --help' for the command's flags.")));
+      if (json())
+        process.stdout.write(
+          jsonText(
+            errorOutput(
+              'USAGE',
+              err.message.replace(/^error: /, ''),
+              "Run 'dam COMMAND --help' for the command's flags.",
+            ),
+          ),
+        );
       return EXIT_USAGE;
     }
     if (interrupted) {

@@ -27,7 +27,13 @@ function counted(source: Readable, onBytes: (n: number) => void): Readable {
 }
 
 /** Meters `passes` reads of the images `refs` (ids or tags; each distinct image counted once per pass). */
-export async function meteredSaves(out: MeterOutput, engine: Engine, refs: string[], passes: number, label = 'Reading the images from the engine'): Promise<MeteredEngine> {
+export async function meteredSaves(
+  out: MeterOutput,
+  engine: Engine,
+  refs: string[],
+  passes: number,
+  label = 'Reading the images from the engine',
+): Promise<MeteredEngine> {
   const sizes = new Map<string, number>();
   for (const ref of refs) {
     const info = await engine.inspectImage(ref);
@@ -36,7 +42,12 @@ export async function meteredSaves(out: MeterOutput, engine: Engine, refs: strin
   const total = passes * [...sizes.values()].reduce((sum, n) => sum + n, 0);
   let done = 0;
   const every = plainEveryMs(out.env);
-  const meter = byteMeter(out.log, { label, total, sample: () => Math.min(done, total), ...(every !== undefined ? { plainEveryMs: every } : {}) });
+  const meter = byteMeter(out.log, {
+    label,
+    total,
+    sample: () => Math.min(done, total),
+    ...(every !== undefined ? { plainEveryMs: every } : {}),
+  });
   const wrapped: Engine = Object.create(engine) as Engine;
   wrapped.save = async (ids, options) => counted(await engine.save(ids, options), (n) => void (done += n));
   return { engine: wrapped, stop: () => meter.stop() };

@@ -15,14 +15,38 @@ test('a .run file acts on its own bundle when info or import names no file; othe
     writeFileSync(plain, Buffer.alloc(300));
     const cases: Array<[string[], string[]]> = [
       [[], ['info', run]],
-      [['import', '--yes'], ['import', run, '--yes']],
-      [['im', '--dry-run'], ['im', run, '--dry-run']],
-      [['--home', '/x', 'import', '--yes'], ['--home', '/x', 'import', run, '--yes']],
-      [['info', '--signature', 'p.sig'], ['info', run, '--signature', 'p.sig']],
-      [['info', '--json'], ['info', run, '--json']],
-      [['import', 'other.bundle', '--yes'], ['import', 'other.bundle', '--yes']],
-      [['info', '--', 'x'], ['info', '--', 'x']],
-      [['list', '--json'], ['list', '--json']],
+      [
+        ['import', '--yes'],
+        ['import', run, '--yes'],
+      ],
+      [
+        ['im', '--dry-run'],
+        ['im', run, '--dry-run'],
+      ],
+      [
+        ['--home', '/x', 'import', '--yes'],
+        ['--home', '/x', 'import', run, '--yes'],
+      ],
+      [
+        ['info', '--signature', 'p.sig'],
+        ['info', run, '--signature', 'p.sig'],
+      ],
+      [
+        ['info', '--json'],
+        ['info', run, '--json'],
+      ],
+      [
+        ['import', 'other.bundle', '--yes'],
+        ['import', 'other.bundle', '--yes'],
+      ],
+      [
+        ['info', '--', 'x'],
+        ['info', '--', 'x'],
+      ],
+      [
+        ['list', '--json'],
+        ['list', '--json'],
+      ],
       [['--version'], ['--version']],
     ];
     for (const [argv, expected] of cases) assert.deepEqual(selfContainedArgv(argv, run), expected, argv.join(' '));

@@ -10,7 +10,9 @@ const ON_PRODUCT = new Set(['info', 'import']);
 const GLOBAL_VALUE_OPTIONS = new Set(['--home']);
 
 function valueOptions(spec: CommandSpec): Set<string> {
-  const names = (spec.options ?? []).filter((o) => /[<[]/.test(o.flags)).flatMap((o) => o.flags.match(/--?[A-Za-z][\w-]*/g) ?? []);
+  const names = (spec.options ?? [])
+    .filter((o) => /[<[]/.test(o.flags))
+    .flatMap((o) => o.flags.match(/--?[A-Za-z][\w-]*/g) ?? []);
   return new Set(names);
 }
 

@@ -17,7 +17,15 @@ const _sample = [
 type Sample = OptionsOf<typeof _sample, true>;
 
 test('the options type follows the flags', () => {
-  const opts: Sample = { repo: 'corp', platform: ['linux/amd64'], default: true, keepPrevious: false, kind: 'tool', dryRun: true, json: true };
+  const opts: Sample = {
+    repo: 'corp',
+    platform: ['linux/amd64'],
+    default: true,
+    keepPrevious: false,
+    kind: 'tool',
+    dryRun: true,
+    json: true,
+  };
   // @ts-expect-error a value option is a string, not a boolean
   const wrongRepo: Sample = { repo: true, kind: 'service' };
   // @ts-expect-error a repeatable option is a list
@@ -37,6 +45,7 @@ function keyOf(flags: string): string {
 
 test("every declared option's key is the one Commander sets", () => {
   for (const spec of COMMANDS) {
-    for (const o of spec.options ?? []) assert.equal(keyOf(o.flags), new Option(o.flags, o.description).attributeName(), `${spec.name} ${o.flags}`);
+    for (const o of spec.options ?? [])
+      assert.equal(keyOf(o.flags), new Option(o.flags, o.description).attributeName(), `${spec.name} ${o.flags}`);
   }
 });

@@ -16,17 +16,27 @@ export interface OptionSpec {
 // (a list when repeatable), `--x [v]` a string or true, `--x` and `--no-x` a boolean. The key is the long
 // name in camelCase. So the options are declared once, and `run` gets them typed.
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
-type LongName<F extends string> = F extends `${string}--${infer Rest}` ? (Rest extends `${infer N} ${string}` ? N : Rest) : never;
+type LongName<F extends string> = F extends `${string}--${infer Rest}`
+  ? Rest extends `${infer N} ${string}`
+    ? N
+    : Rest
+  : never;
 type OptionKey<F extends string> = LongName<F> extends `no-${infer N}` ? Camel<N> : Camel<LongName<F>>;
 type OptionValue<O extends OptionSpec> = O['flags'] extends `${string}<${string}>`
-  ? O extends { repeatable: true } ? string[] : string
-  : O['flags'] extends `${string}[${string}]` ? string | true : boolean;
+  ? O extends { repeatable: true }
+    ? string[]
+    : string
+  : O['flags'] extends `${string}[${string}]`
+    ? string | true
+    : boolean;
 type Defaulted<O extends OptionSpec> = O extends { defaultValue: string | boolean } ? O : never;
 
 /** The options object a command's `run` receives, derived from its option specs (`as const`). */
 export type OptionsOf<T extends readonly OptionSpec[], Json extends boolean = false> = {
   -readonly [O in T[number] as OptionKey<O['flags']>]?: OptionValue<O>;
-} & { -readonly [O in Defaulted<T[number]> as OptionKey<O['flags']>]-?: OptionValue<O> } & (Json extends true ? { json?: boolean } : unknown);
+} & { -readonly [O in Defaulted<T[number]> as OptionKey<O['flags']>]-?: OptionValue<O> } & (Json extends true
+    ? { json?: boolean }
+    : unknown);
 
 export interface CommandInput<O = Record<string, unknown>> {
   args: string[];

@@ -14,7 +14,11 @@ export async function checkCaFile(ctx: Context, file: string | undefined): Promi
   try {
     await access(path);
   } catch {
-    throw new DamError('NOT_FOUND', `The CA file '${file}' does not exist.`, 'Give the path of a PEM certificate file.');
+    throw new DamError(
+      'NOT_FOUND',
+      `The CA file '${file}' does not exist.`,
+      'Give the path of a PEM certificate file.',
+    );
   }
   return path;
 }
@@ -23,17 +27,28 @@ export async function run(ctx: Context, { opts }: CommandInput<AddrepoOptions>):
   const name = opts.name;
   const server = opts.server;
   if (!name) throw usageError('addrepo needs --name.', 'Example: dam addrepo --name corp --server registry.corp:5000');
-  if (!server) throw usageError('addrepo needs --server.', 'Example: dam addrepo --name corp --server registry.corp:5000');
+  if (!server)
+    throw usageError('addrepo needs --server.', 'Example: dam addrepo --name corp --server registry.corp:5000');
   const username = opts.username;
   const password = await passwordFrom(ctx, opts);
-  if (password !== undefined && !username) throw usageError('A password was given without --username.', 'Add --username.');
+  if (password !== undefined && !username)
+    throw usageError('A password was given without --username.', 'Add --username.');
   const caFile = await checkCaFile(ctx, opts.caFile);
   const repo = await ctx.store().update('addrepo', (state, credentials) => {
-    const out = addRepo(state, { name, server, isDefault: opts.default === true, username, insecure: opts.insecure === true, caFile });
+    const out = addRepo(state, {
+      name,
+      server,
+      isDefault: opts.default === true,
+      username,
+      insecure: opts.insecure === true,
+      caFile,
+    });
     const passwords = { ...credentials.passwords };
     if (password !== undefined) passwords[String(out.repo.id)] = password;
     return { state: out.state, credentials: { ...credentials, passwords }, result: out.repo };
   });
-  ctx.log.success(`Added repository '${repo.name}' (id ${repo.id}, ${repo.server})${repo.isDefault ? ', now the default' : ''}.`);
+  ctx.log.success(
+    `Added repository '${repo.name}' (id ${repo.id}, ${repo.server})${repo.isDefault ? ', now the default' : ''}.`,
+  );
   return { data: repoView(repo, password !== undefined) };
 }

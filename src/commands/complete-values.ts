@@ -19,7 +19,8 @@ const KINDS: Record<string, (ctx: Context) => Promise<string[]>> = {
 
 export async function run(ctx: Context, { args }: CommandInput<CompleteValuesOptions>): Promise<CommandResult> {
   const read = KINDS[args[0] ?? ''];
-  if (!read) throw usageError(`'${args[0] ?? ''}' is not a completion kind.`, `Use one of: ${Object.keys(KINDS).join(', ')}.`);
+  if (!read)
+    throw usageError(`'${args[0] ?? ''}' is not a completion kind.`, `Use one of: ${Object.keys(KINDS).join(', ')}.`);
   const values = [...new Set(await read(ctx))].sort();
   return { data: values, text: values.join('\n') };
 }

@@ -14,7 +14,9 @@ const words = (list: string[]) => list.join(' ');
 /** A bash `case` that offers KINDS (see _dam_values) for positional argument $n. */
 function positionalCase(positional: string[][]): string {
   if (positional.length === 0) return ':';
-  const branches = positional.map((kinds, i) => `${i === positional.length - 1 ? '*' : i}) _dam_values "${words(kinds)}" ;;`);
+  const branches = positional.map(
+    (kinds, i) => `${i === positional.length - 1 ? '*' : i}) _dam_values "${words(kinds)}" ;;`,
+  );
   return `case "$n" in ${branches.join(' ')} esac`;
 }
 
@@ -47,15 +49,24 @@ _dam() {
     case "$w" in
       --home) _dam_home=(--home "\${COMP_WORDS[i+1]/#\\~/$HOME}"); i=$((i+2)); continue ;;
       --home=*) _dam_home=(--home "\${w#--home=}") ;;
-      ${values.map(([flag]) => flag).filter((f) => f !== '--home').join('|')}) [ -n "$cmd" ] && { i=$((i+2)); continue; } ;;
+      ${values
+        .map(([flag]) => flag)
+        .filter((f) => f !== '--home')
+        .join('|')}) [ -n "$cmd" ] && { i=$((i+2)); continue; } ;;
       -*) ;;
       *) if [ -z "$cmd" ]; then cmd="$w"; else n=$((n+1)); fi ;;
     esac
     i=$((i+1))
   done
   case "$prev" in
-${values.filter(([, kinds]) => kinds.length > 0).map(([flag, kinds]) => `    ${flag}) _dam_values "${words(kinds)}"; return ;;`).join('\n')}
-    ${values.filter(([, kinds]) => kinds.length === 0).map(([flag]) => flag).join('|')}) return ;;
+${values
+  .filter(([, kinds]) => kinds.length > 0)
+  .map(([flag, kinds]) => `    ${flag}) _dam_values "${words(kinds)}"; return ;;`)
+  .join('\n')}
+    ${values
+      .filter(([, kinds]) => kinds.length === 0)
+      .map(([flag]) => flag)
+      .join('|')}) return ;;
   esac
   if [ -z "$cmd" ]; then
     COMPREPLY=( $(compgen -W "${words(names)} ${words(GLOBAL_FLAGS)}" -- "$cur") )
@@ -74,5 +85,8 @@ export async function run(_ctx: Context, { args }: CommandInput<CompletionOption
   if (shell === 'bash') return { text: bash() };
   if (shell === 'zsh') return { text: zsh() };
   if (shell === 'fish') return { text: fish() };
-  throw usageError(`No completion for the shell '${shell ?? ''}'.`, 'Use: dam completion bash, dam completion zsh or dam completion fish.');
+  throw usageError(
+    `No completion for the shell '${shell ?? ''}'.`,
+    'Use: dam completion bash, dam completion zsh or dam completion fish.',
+  );
 }

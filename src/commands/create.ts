@@ -27,7 +27,15 @@ export async function run(ctx: Context, { args, opts }: CommandInput<CreateOptio
   const buildArgs = parseKeyValues(given.buildArgs, '--build-arg');
   const userLabels = parseKeyValues(given.labels, '--label');
   const data = await createApp(
-    { store: ctx.store(), engine: () => ctx.engine(), projects: await ctx.projects(), report: ctx.log, ...(opts.quiet === true ? {} : { progress: () => progressRenderer(ctx.log) }), env: ctx.env, signal: ctx.signal },
+    {
+      store: ctx.store(),
+      engine: () => ctx.engine(),
+      projects: await ctx.projects(),
+      report: ctx.log,
+      ...(opts.quiet === true ? {} : { progress: () => progressRenderer(ctx.log) }),
+      env: ctx.env,
+      signal: ctx.signal,
+    },
     { dir, shownAs, flags, buildArgs, userLabels, lint: opts.lint !== false, platform: opts.platform },
   );
   // 1.x's line unchanged; the platform is named when one was asked for.

@@ -1,6 +1,8 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
-export const doctorOptions = [{ flags: '--fix', description: "finish or roll back unfinished operations first (as 'dam recover')" }] as const satisfies readonly OptionSpec[];
+export const doctorOptions = [
+  { flags: '--fix', description: "finish or roll back unfinished operations first (as 'dam recover')" },
+] as const satisfies readonly OptionSpec[];
 export type DoctorOptions = OptionsOf<typeof doctorOptions, true>;
 
 export const doctorCommand = defineCommand<DoctorOptions>({

@@ -80,7 +80,13 @@ async function checkEngine(ctx: Context): Promise<EngineReport> {
 async function checkState(ctx: Context): Promise<StateReport> {
   const dir = ctx.stateDir();
   const where = dir.describe();
-  const report: StateReport = { home: where.dir, mode: null, private: false, stateFile: where.stateFile, readable: false };
+  const report: StateReport = {
+    home: where.dir,
+    mode: null,
+    private: false,
+    stateFile: where.stateFile,
+    readable: false,
+  };
   try {
     const state = await dir.store().read();
     Object.assign(report, { readable: true, repos: state.repos.length, apps: state.apps.length });
@@ -106,7 +112,10 @@ function render(ctx: Context, r: DoctorReport): string {
   const { red, green, yellow, dim } = ctx.style;
   const ok = green('ok');
   const lines: string[] = [];
-  const failed = (p: Problem) => [`  ${red('FAILED')} ${printable(p.message)}`, ...(p.hint ? [`  ${dim('hint:')} ${p.hint}`] : [])];
+  const failed = (p: Problem) => [
+    `  ${red('FAILED')} ${printable(p.message)}`,
+    ...(p.hint ? [`  ${dim('hint:')} ${p.hint}`] : []),
+  ];
 
   lines.push(`Engine      ${printable(r.engine.address)}`);
   if (r.engine.reachable) {
@@ -116,23 +125,36 @@ function render(ctx: Context, r: DoctorReport): string {
   } else if (r.engine.error) lines.push(...failed(r.engine.error));
 
   const s = r.state;
-  const perms = s.mode === null ? 'not created' : `mode ${s.mode}${s.private ? '' : yellow(`: others may read it; run chmod 700 ${printable(s.home)}`)}`;
+  const perms =
+    s.mode === null
+      ? 'not created'
+      : `mode ${s.mode}${s.private ? '' : yellow(`: others may read it; run chmod 700 ${printable(s.home)}`)}`;
   lines.push(`State       ${printable(s.home)} (${perms})`);
-  if (s.readable) lines.push(`  state     ${printable(s.stateFile)}: ${plural(s.repos ?? 0, 'repository', 'repositories')}, ${plural(s.apps ?? 0, 'app', 'apps')}  ${ok}`);
+  if (s.readable)
+    lines.push(
+      `  state     ${printable(s.stateFile)}: ${plural(s.repos ?? 0, 'repository', 'repositories')}, ${plural(s.apps ?? 0, 'app', 'apps')}  ${ok}`,
+    );
   else if (s.error) lines.push(...failed(s.error));
 
-  if (r.apps && r.apps.problems.length === 0) lines.push(`Apps        ${plural(r.apps.checked, 'app', 'apps')} as installed  ${ok}`);
+  if (r.apps && r.apps.problems.length === 0)
+    lines.push(`Apps        ${plural(r.apps.checked, 'app', 'apps')} as installed  ${ok}`);
   else if (r.apps) {
     lines.push(`Apps        ${red(`${plural(r.apps.problems.length, 'problem', 'problems')}`)}:`);
     for (const p of r.apps.problems) lines.push(`  ${printable(p)}`);
-    lines.push(`  ${dim('hint:')} run 'dam verify' for details; reinstall an app with 'dam install NAME:VERSION --reinstall', or remove it.`);
+    lines.push(
+      `  ${dim('hint:')} run 'dam verify' for details; reinstall an app with 'dam install NAME:VERSION --reinstall', or remove it.`,
+    );
   }
 
   if (r.unfinished.operations.length === 0) lines.push(`Operations  none unfinished  ${ok}`);
   else {
-    lines.push(`Operations  ${red(`${r.unfinished.operations.length} unfinished`)} in ${printable(r.unfinished.journal)}:`);
+    lines.push(
+      `Operations  ${red(`${r.unfinished.operations.length} unfinished`)} in ${printable(r.unfinished.journal)}:`,
+    );
     for (const op of r.unfinished.operations) lines.push(`  ${printable(op)}`);
-    lines.push(`  ${dim('hint:')} an earlier dam command was stopped part-way; run 'dam doctor --fix' (or 'dam recover') to finish or roll it back.`);
+    lines.push(
+      `  ${dim('hint:')} an earlier dam command was stopped part-way; run 'dam doctor --fix' (or 'dam recover') to finish or roll it back.`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -149,7 +171,9 @@ async function fix(ctx: Context): Promise<void> {
   if ((await checkJournal(ctx)).operations.length === 0) return;
   const { recover } = await import('../app/recover.js');
   for (const r of await recover(await ctx.lifecycle())) {
-    ctx.log.info(`Fixed '${r.summary}': ${r.outcome === 'finished' ? 'finished' : 'rolled back'}${r.problems.length ? ` (could not: ${r.problems.join('; ')})` : ''}.`);
+    ctx.log.info(
+      `Fixed '${r.summary}': ${r.outcome === 'finished' ? 'finished' : 'rolled back'}${r.problems.length ? ` (could not: ${r.problems.join('; ')})` : ''}.`,
+    );
   }
 }
 

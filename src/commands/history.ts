@@ -6,7 +6,8 @@ import { usageError } from '../core/errors.js';
 import type { HistoryEntry } from '../core/history.js';
 import type { HistoryOptions } from './history.command.js';
 
-const change = (c: HistoryEntry['changes'][number]) => (c.from === null ? `+${c.app}:${c.to}` : c.to === null ? `-${c.app}:${c.from}` : `${c.app}:${c.from}->${c.to}`);
+const change = (c: HistoryEntry['changes'][number]) =>
+  c.from === null ? `+${c.app}:${c.to}` : c.to === null ? `-${c.app}:${c.from}` : `${c.app}:${c.from}->${c.to}`;
 
 function row(e: HistoryEntry): string[] {
   const who = e.sudoUser ? `${e.user} (for ${e.sudoUser})` : e.user;
@@ -19,9 +20,15 @@ export async function run(ctx: Context, { opts }: CommandInput<HistoryOptions>):
   let entries = await (await ctx.history()).read();
   if (opts.last !== undefined) {
     const n = Number(opts.last);
-    if (!Number.isInteger(n) || n <= 0) throw usageError(`--last takes a positive whole number, not '${String(opts.last)}'.`, 'Example: dam history --last 10');
+    if (!Number.isInteger(n) || n <= 0)
+      throw usageError(
+        `--last takes a positive whole number, not '${String(opts.last)}'.`,
+        'Example: dam history --last 10',
+      );
     entries = entries.slice(-n);
   }
-  const text = entries.length ? table(['TIME (UTC)', 'USER', 'COMMAND', 'RESULT', 'CHANGES AND OVERRIDES'], entries.map(row)) : 'No operations are recorded yet.\n';
+  const text = entries.length
+    ? table(['TIME (UTC)', 'USER', 'COMMAND', 'RESULT', 'CHANGES AND OVERRIDES'], entries.map(row))
+    : 'No operations are recorded yet.\n';
   return { data: { schemaVersion: 1, entries }, text };
 }

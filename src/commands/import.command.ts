@@ -2,14 +2,17 @@ import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 import { lifecycleOptions, trustOptions } from './install.command.js';
 
 export const importOptions = [
-    { flags: '-y, --yes', description: 'apply the plan without asking' },
-    { flags: '--dry-run', description: 'print the plan and change nothing' },
-    { flags: '--exact', description: 'make the host exactly the product: also remove apps of other products and apps installed by hand' },
-    { flags: '--restore', description: 'remove every installed app first, then install the list' },
-    { flags: '--offline', description: 'never touch the network' },
-    ...lifecycleOptions,
-    ...trustOptions,
-  ] as const satisfies readonly OptionSpec[];
+  { flags: '-y, --yes', description: 'apply the plan without asking' },
+  { flags: '--dry-run', description: 'print the plan and change nothing' },
+  {
+    flags: '--exact',
+    description: 'make the host exactly the product: also remove apps of other products and apps installed by hand',
+  },
+  { flags: '--restore', description: 'remove every installed app first, then install the list' },
+  { flags: '--offline', description: 'never touch the network' },
+  ...lifecycleOptions,
+  ...trustOptions,
+] as const satisfies readonly OptionSpec[];
 export type ImportOptions = OptionsOf<typeof importOptions, true>;
 
 export const importCommand = defineCommand<ImportOptions>({
@@ -27,6 +30,12 @@ export const importCommand = defineCommand<ImportOptions>({
     'if an app fails, every app this run changed goes back to how it was.',
   options: importOptions,
   json: true,
-  examples: ['dam import product.txt --dry-run', 'dam import product.bundle --yes', 'dam import product.bundle --exact --yes', 'dam im apps.txt --restore --yes', 'dam import product.bundle --dry-run --json'],
+  examples: [
+    'dam import product.txt --dry-run',
+    'dam import product.bundle --yes',
+    'dam import product.bundle --exact --yes',
+    'dam im apps.txt --restore --yes',
+    'dam import product.bundle --dry-run --json',
+  ],
   load: () => import('./import.js'),
 });

@@ -10,19 +10,47 @@ import type { ImportOptions } from './import.command.js';
 function planText(ctx: Context, prepared: PreparedImport): string {
   const { plan } = prepared;
   const s = ctx.style;
-  const lines: string[] = [plan.scope === 'product' ? `Product '${plan.product ?? ''}': only its apps change; other apps stay as they are.` : 'Whole host: apps not in the product are removed.'];
+  const lines: string[] = [
+    plan.scope === 'product'
+      ? `Product '${plan.product ?? ''}': only its apps change; other apps stay as they are.`
+      : 'Whole host: apps not in the product are removed.',
+  ];
   const section = (title: string, items: string[], paint: (x: string) => string) => {
     if (items.length === 0) return;
     lines.push(paint(`${title}:`));
     for (const i of items) lines.push(`  ${i}`);
   };
-  section('Keep', plan.keep.map((a) => `${a.name}:${a.version}`), s.dim);
-  section('Remove', plan.remove.map((a) => `${a.name}:${a.version}`), s.red);
-  section('Upgrade', plan.upgrade.map((u) => `${u.from.name}:${u.from.version} -> ${u.to.version}`), s.yellow);
-  section('Install', plan.install.map((a) => `${a.name}:${a.version}`), s.green);
-  section(plan.product === undefined ? 'No longer of a product' : `Take into product '${plan.product}'`, plan.claim.map((a) => `${a.name}:${a.version}`), s.dim);
+  section(
+    'Keep',
+    plan.keep.map((a) => `${a.name}:${a.version}`),
+    s.dim,
+  );
+  section(
+    'Remove',
+    plan.remove.map((a) => `${a.name}:${a.version}`),
+    s.red,
+  );
+  section(
+    'Upgrade',
+    plan.upgrade.map((u) => `${u.from.name}:${u.from.version} -> ${u.to.version}`),
+    s.yellow,
+  );
+  section(
+    'Install',
+    plan.install.map((a) => `${a.name}:${a.version}`),
+    s.green,
+  );
+  section(
+    plan.product === undefined ? 'No longer of a product' : `Take into product '${plan.product}'`,
+    plan.claim.map((a) => `${a.name}:${a.version}`),
+    s.dim,
+  );
   if (isEmptyPlan(plan)) lines.push('Nothing to do: the host already has this product.');
-  if (prepared.signature) lines.push(`Signature: ${describeVerdict(prepared.signature)}`, ...(prepared.signature.status === 'refused' ? [`  ${prepared.signature.message}`] : []));
+  if (prepared.signature)
+    lines.push(
+      `Signature: ${describeVerdict(prepared.signature)}`,
+      ...(prepared.signature.status === 'refused' ? [`  ${prepared.signature.message}`] : []),
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -39,7 +67,12 @@ function planData(prepared: PreparedImport) {
   const { plan, source } = prepared;
   const app = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
   return {
-    source: { path: source.path, kind: source.bundle?.kind ?? 'list', product: source.product.name ?? null, apps: source.product.apps.length },
+    source: {
+      path: source.path,
+      kind: source.bundle?.kind ?? 'list',
+      product: source.product.name ?? null,
+      apps: source.product.apps.length,
+    },
     restore: prepared.restore,
     scope: plan.scope,
     keep: plan.keep.map(app),
@@ -53,7 +86,10 @@ function planData(prepared: PreparedImport) {
 
 export async function run(ctx: Context, { args, opts }: CommandInput<ImportOptions>): Promise<CommandResult> {
   const deps = await ctx.importer(opts);
-  const prepared = await prepareImport(deps, args[0] ?? '', { restore: opts.restore === true, exact: opts.exact === true });
+  const prepared = await prepareImport(deps, args[0] ?? '', {
+    restore: opts.restore === true,
+    exact: opts.exact === true,
+  });
   const shown = planText(ctx, prepared);
   if (opts.dryRun === true) return { data: { ...planData(prepared), applied: false }, text: shown };
   ctx.log.raw(shown);
@@ -63,7 +99,16 @@ export async function run(ctx: Context, { args, opts }: CommandInput<ImportOptio
     return { data: { ...planData(prepared), applied: false } };
   }
   const apply = () => applyImport(deps, prepared);
-  const result = prepared.source.bundle ? await withFileMeter(ctx, `Reading ${prepared.source.path}`, prepared.source.path, apply) : await apply();
-  ctx.log.success(result.changed ? `Import finished: ${result.installed.length} installed or upgraded, ${result.removed.length} removed.` : 'Nothing to do: the host already has this product.');
-  return { data: { ...planData(prepared), applied: result.changed }, history: { plan: planData(prepared), changes: result.changed ? importChanges(prepared.plan) : [] } };
+  const result = prepared.source.bundle
+    ? await withFileMeter(ctx, `Reading ${prepared.source.path}`, prepared.source.path, apply)
+    : await apply();
+  ctx.log.success(
+    result.changed
+      ? `Import finished: ${result.installed.length} installed or upgraded, ${result.removed.length} removed.`
+      : 'Nothing to do: the host already has this product.',
+  );
+  return {
+    data: { ...planData(prepared), applied: result.changed },
+    history: { plan: planData(prepared), changes: result.changed ? importChanges(prepared.plan) : [] },
+  };
 }

@@ -1,11 +1,11 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
 export const initOptions = [
-    { flags: '--kind <kind>', description: 'service, tool or files', defaultValue: 'service' },
-    { flags: '--name <name>', description: 'app name (default: the folder name)' },
-    { flags: '--base <image>', description: 'the base image the Dockerfile builds FROM (default: busybox:1.36)' },
-    { flags: '--force', description: 'write into a folder that is not empty, replacing files of the same names' },
-  ] as const satisfies readonly OptionSpec[];
+  { flags: '--kind <kind>', description: 'service, tool or files', defaultValue: 'service' },
+  { flags: '--name <name>', description: 'app name (default: the folder name)' },
+  { flags: '--base <image>', description: 'the base image the Dockerfile builds FROM (default: busybox:1.36)' },
+  { flags: '--force', description: 'write into a folder that is not empty, replacing files of the same names' },
+] as const satisfies readonly OptionSpec[];
 export type InitOptions = OptionsOf<typeof initOptions, true>;
 
 export const initCommand = defineCommand<InitOptions>({
@@ -22,6 +22,10 @@ export const initCommand = defineCommand<InitOptions>({
 `,
   options: initOptions,
   json: true,
-  examples: ['dam init web --kind service', 'dam init hello --kind tool --base busybox:1.36', 'dam init . --kind files --name settings --force'],
+  examples: [
+    'dam init web --kind service',
+    'dam init hello --kind tool --base busybox:1.36',
+    'dam init . --kind files --name settings --force',
+  ],
   load: () => import('./init.js'),
 });

@@ -27,7 +27,8 @@ export async function run(ctx: Context, { args, opts }: CommandInput<InitOptions
   const kind = kindOf(opts.kind);
   const name = validateAppName(opts.name ?? basename(dir));
   const base = opts.base ?? DEFAULT_BASE;
-  if (!base || /\s/.test(base)) throw usageError(`--base '${base}' is not an image reference.`, 'Give an image such as busybox:1.36.');
+  if (!base || /\s/.test(base))
+    throw usageError(`--base '${base}' is not an image reference.`, 'Give an image such as busybox:1.36.');
   const files = initProject(kind, { name, base });
   await (await ctx.projects()).write(dir, shownAs, files, opts.force === true);
   const data: InitResult = { dir, kind, name, base, files: files.map((f) => f.path) };

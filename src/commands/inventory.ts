@@ -14,6 +14,8 @@ export async function run(ctx: Context, { opts }: CommandInput<InventoryOptions>
   }
   const path = resolve(ctx.cwd, opts.output);
   const inventory = await writeInventory({ ...ports, outputs: await ctx.outputs() }, path);
-  ctx.log.info(`Wrote the inventory (${inventory.apps.length} app(s), ${inventory.layers.length} layer(s)) to '${path}'.`);
+  ctx.log.info(
+    `Wrote the inventory (${inventory.apps.length} app(s), ${inventory.layers.length} layer(s)) to '${path}'.`,
+  );
   return { data: { path, apps: inventory.apps.length, layers: inventory.layers.length } };
 }

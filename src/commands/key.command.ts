@@ -6,7 +6,8 @@ export const keyCommand = defineCommand<KeyOptions>({
   name: 'key',
   args: '<action> [name]',
   summary: 'Make and list signing keys (Ed25519) for signing bundles and archives.',
-  description: 'Manage the signing keys in the state directory (keys/NAME.key, 0600, and keys/NAME.pub). A key is never overwritten.',
+  description:
+    'Manage the signing keys in the state directory (keys/NAME.key, 0600, and keys/NAME.pub). A key is never overwritten.',
   details: [
     'Actions:',
     '  generate NAME        make a key pair NAME and print its fingerprint',

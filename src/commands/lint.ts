@@ -22,7 +22,11 @@ export async function readSubject(ctx: Context, target: string): Promise<LintSub
   if (kind === 'project') return { ...(await subjects.project(path, target)), processEnv: damEnvironment(ctx.env) };
   if (kind === 'archive') return subjects.archive(path, target);
   if (/^[./~]|\.(dam|tar|tgz|tar\.gz)$/.test(target)) {
-    throw new DamError('NOT_FOUND', `There is no folder or file '${target}'.`, 'Give an app project folder, a .dam (or docker save) file, or a local image such as web:1.0.');
+    throw new DamError(
+      'NOT_FOUND',
+      `There is no folder or file '${target}'.`,
+      'Give an app project folder, a .dam (or docker save) file, or a local image such as web:1.0.',
+    );
   }
   return subjects.image(target);
 }
@@ -33,7 +37,10 @@ export async function run(ctx: Context, { args }: CommandInput<LintOptions>): Pr
   const findings = lint(subject);
   const errors = errorsOf(findings).length;
   const data: LintResult = { target, kind: subject.kind, errors, warnings: findings.length - errors, findings };
-  const summary = findings.length === 0 ? `No findings in '${target}'.` : `${errors} error(s), ${findings.length - errors} warning(s) in '${target}'.`;
+  const summary =
+    findings.length === 0
+      ? `No findings in '${target}'.`
+      : `${errors} error(s), ${findings.length - errors} warning(s) in '${target}'.`;
   const text = [...findings.map((f) => formatFinding(f)), summary].join('\n');
   return { data, text, exitCode: errors > 0 ? 1 : 0 };
 }

@@ -9,8 +9,17 @@ export async function run(ctx: Context, { opts }: CommandInput<ListreposOptions>
   const credentials = await ctx.store().readCredentials();
   const repos = state.repos.map((r) => repoView(r, credentials.passwords[String(r.id)] !== undefined));
   if (opts.raw === true && !ctx.json) {
-    return { text: repos.map((r) => [r.id, r.default ? '*' : '', r.name, r.server, r.username ?? ''].join(';')).join('\n') };
+    return {
+      text: repos.map((r) => [r.id, r.default ? '*' : '', r.name, r.server, r.username ?? ''].join(';')).join('\n'),
+    };
   }
-  const rows = repos.map((r) => [String(r.id), r.default ? '*' : '', r.name, r.server, r.username ?? '', r.insecure ? 'insecure' : '']);
+  const rows = repos.map((r) => [
+    String(r.id),
+    r.default ? '*' : '',
+    r.name,
+    r.server,
+    r.username ?? '',
+    r.insecure ? 'insecure' : '',
+  ]);
   return { data: repos, text: table(['ID', 'DEFAULT', 'NAME', 'SERVER', 'USER', 'TLS'], rows) };
 }

@@ -18,7 +18,8 @@ export async function run(ctx: Context, { args, opts }: CommandInput<ModifyrepoO
   const target = args[0] ?? '';
   const password = await passwordFrom(ctx, opts);
   const clear = opts.clearCredentials === true;
-  if (clear && (password !== undefined || opts.username !== undefined)) throw usageError('--clear-credentials cannot be combined with new credentials.', 'Give one or the other.');
+  if (clear && (password !== undefined || opts.username !== undefined))
+    throw usageError('--clear-credentials cannot be combined with new credentials.', 'Give one or the other.');
   const caOpt = opts.caFile;
   const input = {
     isDefault: parseBool(opts.default),
@@ -29,7 +30,19 @@ export async function run(ctx: Context, { args, opts }: CommandInput<ModifyrepoO
     insecure: typeof opts.insecure === 'boolean' ? opts.insecure : undefined,
     caFile: caOpt === '' ? '' : await checkCaFile(ctx, caOpt),
   };
-  requireOneOf({ default: input.isDefault, name: input.name, server: input.server, username: input.username, password, 'clear-credentials': input.clearCredentials, insecure: input.insecure, 'ca-file': input.caFile }, `repository ${target}`);
+  requireOneOf(
+    {
+      default: input.isDefault,
+      name: input.name,
+      server: input.server,
+      username: input.username,
+      password,
+      'clear-credentials': input.clearCredentials,
+      insecure: input.insecure,
+      'ca-file': input.caFile,
+    },
+    `repository ${target}`,
+  );
   const { repo, hasPassword } = await ctx.store().update('modifyrepo', (state, credentials) => {
     // An id or a name, as removerepo and --repo take them.
     const id = findRepo(state, target).id;
@@ -37,10 +50,15 @@ export async function run(ctx: Context, { args, opts }: CommandInput<ModifyrepoO
     const passwords = { ...credentials.passwords };
     if (clear) delete passwords[String(id)];
     if (password !== undefined) {
-      if (!out.repo.username) throw usageError('A password was given but the repository has no user name.', 'Add --username.');
+      if (!out.repo.username)
+        throw usageError('A password was given but the repository has no user name.', 'Add --username.');
       passwords[String(id)] = password;
     }
-    return { state: out.state, credentials: { ...credentials, passwords }, result: { repo: out.repo, hasPassword: passwords[String(id)] !== undefined } };
+    return {
+      state: out.state,
+      credentials: { ...credentials, passwords },
+      result: { repo: out.repo, hasPassword: passwords[String(id)] !== undefined },
+    };
   });
   ctx.log.success(`Changed repository '${repo.name}' (id ${repo.id})${repo.isDefault ? ', the default' : ''}.`);
   return { data: repoView(repo, hasPassword) };

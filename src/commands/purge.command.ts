@@ -1,12 +1,12 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
 export const purgeOptions = [
-    { flags: '--dry-run', description: 'list what would be removed and the space it frees, change nothing' },
-    { flags: '-y, --yes', description: 'remove without asking (needed when there is no terminal)' },
-    { flags: '-f, --force', description: 'the same as --yes, as docker image prune spells it' },
-    { flags: '--no-keep-previous', description: 'remove the previous versions kept for rollback too' },
-    { flags: '--all', description: 'no longer offered', hidden: true },
-  ] as const satisfies readonly OptionSpec[];
+  { flags: '--dry-run', description: 'list what would be removed and the space it frees, change nothing' },
+  { flags: '-y, --yes', description: 'remove without asking (needed when there is no terminal)' },
+  { flags: '-f, --force', description: 'the same as --yes, as docker image prune spells it' },
+  { flags: '--no-keep-previous', description: 'remove the previous versions kept for rollback too' },
+  { flags: '--all', description: 'no longer offered', hidden: true },
+] as const satisfies readonly OptionSpec[];
 export type PurgeOptions = OptionsOf<typeof purgeOptions, true>;
 
 export const purgeCommand = defineCommand<PurgeOptions>({

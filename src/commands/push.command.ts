@@ -1,9 +1,12 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
 export const pushOptions = [
-    { flags: '--repo <name|id>', description: 'the repository to push to (default: the default repository)' },
-    { flags: '--bundle <file>', description: 'push every image of this bundle (format 2) instead of one local app; no engine needed' },
-  ] as const satisfies readonly OptionSpec[];
+  { flags: '--repo <name|id>', description: 'the repository to push to (default: the default repository)' },
+  {
+    flags: '--bundle <file>',
+    description: 'push every image of this bundle (format 2) instead of one local app; no engine needed',
+  },
+] as const satisfies readonly OptionSpec[];
 export type PushOptions = OptionsOf<typeof pushOptions, true>;
 
 export const pushCommand = defineCommand<PushOptions>({
@@ -16,6 +19,11 @@ export const pushCommand = defineCommand<PushOptions>({
     'With --bundle FILE, every image of a bundle goes to <server>/<name>:<version> straight from the file: blobs the registry has are skipped, shared ones mounted, then manifests and tags.',
   options: pushOptions,
   json: true,
-  examples: ['dam push web:1.0', 'dam push web:1.0 --repo corp', 'dam push localhost:5000/web:1.0 --json', 'dam push --bundle /media/usb/product.bundle --repo site'],
+  examples: [
+    'dam push web:1.0',
+    'dam push web:1.0 --repo corp',
+    'dam push localhost:5000/web:1.0 --json',
+    'dam push --bundle /media/usb/product.bundle --repo site',
+  ],
   load: () => import('./push.js'),
 });

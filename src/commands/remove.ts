@@ -11,8 +11,14 @@ export async function run(ctx: Context, { args, opts }: CommandInput<RemoveOptio
     return { data: plan, text: planText(plan) };
   }
   const result = await remove(deps, args[0] ?? '', opts.force === true);
-  ctx.log.success(`App '${result.app.name}:${result.app.version}' was removed${result.forcedAfter ? ' (forced: its uninstall script failed)' : ''}.`);
+  ctx.log.success(
+    `App '${result.app.name}:${result.app.version}' was removed${result.forcedAfter ? ' (forced: its uninstall script failed)' : ''}.`,
+  );
   return {
-    history: { plan: { remove: `${result.app.name}:${result.app.version}` }, changes: [{ app: result.app.name, from: result.app.version, to: null }] },
-    data: { removed: result.app, forced: result.forcedAfter !== undefined, scriptError: result.forcedAfter ?? null } };
+    history: {
+      plan: { remove: `${result.app.name}:${result.app.version}` },
+      changes: [{ app: result.app.name, from: result.app.version, to: null }],
+    },
+    data: { removed: result.app, forced: result.forcedAfter !== undefined, scriptError: result.forcedAfter ?? null },
+  };
 }

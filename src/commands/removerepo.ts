@@ -14,7 +14,10 @@ export async function run(ctx: Context, { args, opts }: CommandInput<RemoverepoO
     return { state: removed.state, credentials: { ...credentials, passwords }, result: { ...removed, hadPassword } };
   });
   ctx.log.success(`Removed repository '${out.repo.name}' (id ${out.repo.id}).`);
-  if (out.orphanedApps > 0) ctx.log.warn(`${out.orphanedApps} installed app(s) came from it; they stay installed, listed with repository ~unknown~.`);
+  if (out.orphanedApps > 0)
+    ctx.log.warn(
+      `${out.orphanedApps} installed app(s) came from it; they stay installed, listed with repository ~unknown~.`,
+    );
   if (out.repo.isDefault) ctx.log.info("Docker Hub ('official', id 1) is the default repository again.");
   return { data: { removed: repoView(out.repo, out.hadPassword), orphanedApps: out.orphanedApps } };
 }

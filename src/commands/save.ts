@@ -18,8 +18,21 @@ export async function run(ctx: Context, { args, opts }: CommandInput<SaveOptions
   if (!text) throw usageError('Name the app to save.', 'dam save name:version, or a full tag.');
   const output = typeof opts.output === 'string' ? opts.output : typeof opts.f === 'string' ? opts.f : undefined;
   const progress = byteProgress(ctx);
-  const ports = { store: ctx.store(), engine: () => ctx.engine(), archives: () => ctx.archives(), outputs: await ctx.outputs(), report: ctx.log };
-  const request = { app: text, dir: ctx.cwd, force: opts.force === true, signal: ctx.signal, onProgress: progress.update, ...(output !== undefined ? { output: resolve(ctx.cwd, output) } : {}) };
+  const ports = {
+    store: ctx.store(),
+    engine: () => ctx.engine(),
+    archives: () => ctx.archives(),
+    outputs: await ctx.outputs(),
+    report: ctx.log,
+  };
+  const request = {
+    app: text,
+    dir: ctx.cwd,
+    force: opts.force === true,
+    signal: ctx.signal,
+    onProgress: progress.update,
+    ...(output !== undefined ? { output: resolve(ctx.cwd, output) } : {}),
+  };
   try {
     const written = await saveApp(ports, request);
     progress.done(written.bytes);
@@ -49,7 +62,8 @@ function byteProgress(ctx: Context) {
     },
     done: (bytes?: number) => {
       if (drawn) ctx.log.raw('\r\x1b[K');
-      if (bytes !== undefined) ctx.log.info(`Written ${formatBytes(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+      if (bytes !== undefined)
+        ctx.log.info(`Written ${formatBytes(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { defineCommand, type OptionSpec, type OptionsOf } from '../cli/spec.js';
 
-export const trustOptions = [{ flags: '--name <name>', description: 'with add: the name to trust the key under' }] as const satisfies readonly OptionSpec[];
+export const trustOptions = [
+  { flags: '--name <name>', description: 'with add: the name to trust the key under' },
+] as const satisfies readonly OptionSpec[];
 export type TrustOptions = OptionsOf<typeof trustOptions, true>;
 
 export const trustCommand = defineCommand<TrustOptions>({
@@ -18,6 +20,11 @@ export const trustCommand = defineCommand<TrustOptions>({
   ].join('\n'),
   options: trustOptions,
   json: true,
-  examples: ['dam trust add release.pub', 'dam trust add /media/usb/vendor.pub --name vendor', 'dam trust list --json', 'dam trust remove vendor'],
+  examples: [
+    'dam trust add release.pub',
+    'dam trust add /media/usb/vendor.pub --name vendor',
+    'dam trust list --json',
+    'dam trust remove vendor',
+  ],
   load: () => import('./trust.js'),
 });

@@ -24,5 +24,11 @@ export async function run(ctx: Context, { args, opts }: CommandInput<UpgradeOpti
   }
   const result = await upgrade(deps, target);
   ctx.log.success(`Upgraded ${result.from.name} from ${result.from.version} to ${result.to.version}.`);
-  return { data: result, history: { plan: { upgrade: `${result.from.name}:${result.from.version}`, to: `${result.to.name}:${result.to.version}` }, changes: [{ app: result.to.name, from: result.from.version, to: result.to.version }] } };
+  return {
+    data: result,
+    history: {
+      plan: { upgrade: `${result.from.name}:${result.from.version}`, to: `${result.to.name}:${result.to.version}` },
+      changes: [{ app: result.to.name, from: result.from.version, to: result.to.version }],
+    },
+  };
 }

@@ -48,7 +48,14 @@ export async function run(ctx: Context): Promise<CommandResult> {
     dam: VERSION,
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
-    engine: { address: choice.address, source: choice.source, answers: ok, version: ok ? answer.version : null, apiVersion: ok ? answer.apiVersion : null, error: ok ? null : answer.error },
+    engine: {
+      address: choice.address,
+      source: choice.source,
+      answers: ok,
+      version: ok ? answer.version : null,
+      apiVersion: ok ? answer.apiVersion : null,
+      error: ok ? null : answer.error,
+    },
   };
   const lines = [
     `DAM:       ${data.dam}`,

@@ -13,7 +13,11 @@ export interface AlreadyInstalled {
 }
 
 /** `fileName` is the base name when `text` names an existing file. */
-export function findAlreadyInstalled(state: State, text: string, fileName: string | undefined): AlreadyInstalled | undefined {
+export function findAlreadyInstalled(
+  state: State,
+  text: string,
+  fileName: string | undefined,
+): AlreadyInstalled | undefined {
   const same = (name: string, version: string) => state.apps.find((a) => a.name === name && a.version === version);
   if (fileName !== undefined) {
     const parsed = parseDamName(fileName);

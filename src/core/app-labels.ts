@@ -43,7 +43,11 @@ export function appLabels(app: AppLabelInput): Record<string, string> {
 export function withUserLabels(labels: Record<string, string>, user: Record<string, string>): Record<string, string> {
   for (const key of Object.keys(user)) {
     if (key.startsWith('DAM_APP_')) {
-      throw new DamError('USAGE', `--label ${printable(key)} would overwrite a label DAM writes.`, `Set it as a variable instead: --name, --version, --family, --multiversion, or ${key} in ENVIRONMENT.`);
+      throw new DamError(
+        'USAGE',
+        `--label ${printable(key)} would overwrite a label DAM writes.`,
+        `Set it as a variable instead: --name, --version, --family, --multiversion, or ${key} in ENVIRONMENT.`,
+      );
     }
   }
   return { ...labels, ...user };
@@ -76,7 +80,8 @@ export function parseKeyValues(items: string[], flag: string): Record<string, st
   const out: Record<string, string> = {};
   for (const item of items) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new DamError('USAGE', `${flag} '${printable(item)}' is not KEY=VALUE.`, `Write it as ${flag} KEY=VALUE.`);
+    if (eq <= 0)
+      throw new DamError('USAGE', `${flag} '${printable(item)}' is not KEY=VALUE.`, `Write it as ${flag} KEY=VALUE.`);
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;

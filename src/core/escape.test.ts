@@ -10,6 +10,7 @@ test('control characters, separators and bidi marks are escaped; the layout kept
 });
 
 test('ordinary text, accents, emoji and right-to-left letters pass unchanged', () => {
-  for (const s of ['', 'web:1.0', 'café ☕ 🚀', 'שלום', 'a\\x1b (already escaped)']) assert.equal(escapeControls(s, 'none'), s);
+  for (const s of ['', 'web:1.0', 'café ☕ 🚀', 'שלום', 'a\\x1b (already escaped)'])
+    assert.equal(escapeControls(s, 'none'), s);
   assert.equal(escapeControls('\r\n', 'lines'), '\\x0d\n', 'a carriage return could overwrite the line');
 });

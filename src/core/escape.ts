@@ -21,5 +21,7 @@ function escapeOne(c: string): string {
 }
 
 export function escapeControls(text: string, keep: KeepLayout = 'none'): string {
-  return text.replace(UNSAFE, (c) => ((c === '\t' && keep !== 'none') || (c === '\n' && keep === 'lines') ? c : escapeOne(c)));
+  return text.replace(UNSAFE, (c) =>
+    (c === '\t' && keep !== 'none') || (c === '\n' && keep === 'lines') ? c : escapeOne(c),
+  );
 }

@@ -56,6 +56,17 @@ export function parseHistoryLine(line: string): HistoryEntry | undefined {
     return undefined;
   }
   const o = raw as Partial<HistoryEntry> | null;
-  if (typeof o !== 'object' || o === null || o.format !== HISTORY_FORMAT || typeof o.start !== 'string' || !Array.isArray(o.commandLine)) return undefined;
-  return { ...o, changes: Array.isArray(o.changes) ? o.changes : [], overrides: Array.isArray(o.overrides) ? o.overrides : [] } as HistoryEntry;
+  if (
+    typeof o !== 'object' ||
+    o === null ||
+    o.format !== HISTORY_FORMAT ||
+    typeof o.start !== 'string' ||
+    !Array.isArray(o.commandLine)
+  )
+    return undefined;
+  return {
+    ...o,
+    changes: Array.isArray(o.changes) ? o.changes : [],
+    overrides: Array.isArray(o.overrides) ? o.overrides : [],
+  } as HistoryEntry;
 }

@@ -30,7 +30,10 @@ export interface ImportOptions {
 const key = (a: { name: string; version: string }) => `${a.name}:${a.version}`;
 
 /** Keep, upgrade, install and remove so that `have` becomes exactly `want`. */
-function converge(have: InstalledApp[], want: ProductApp[]): Pick<ImportPlan, 'keep' | 'remove' | 'upgrade' | 'install'> {
+function converge(
+  have: InstalledApp[],
+  want: ProductApp[],
+): Pick<ImportPlan, 'keep' | 'remove' | 'upgrade' | 'install'> {
   const wanted = new Set(want.map(key));
   const present = new Set(have.map(key));
   const keep = have.filter((a) => wanted.has(key(a)));
@@ -63,7 +66,8 @@ function rivalOf(app: ProductApp, others: InstalledApp[]): { rival: InstalledApp
       continue; // installed by hand at the very version wanted: kept as it is
     }
     if (o.name === app.name) return { rival: o, why: `the same app at another version (${key(o)}, ${ownerText(o)})` };
-    if (app.family !== undefined && o.family === app.family) return { rival: o, why: `the same family '${o.family}' as ${key(o)} (${ownerText(o)})` };
+    if (app.family !== undefined && o.family === app.family)
+      return { rival: o, why: `the same family '${o.family}' as ${key(o)} (${ownerText(o)})` };
   }
   return undefined;
 }
@@ -74,15 +78,27 @@ function checkConflicts(product: string, want: ProductApp[], others: InstalledAp
     const found = rivalOf(app, others);
     if (!found) continue;
     const owner = found.rival.product === undefined ? 'an app installed by hand' : `product '${found.rival.product}'`;
-    throw new DamError('CONFLICT', `Product '${product}' wants ${key(app)}, which conflicts with ${owner}: ${found.why}.`,
-      `Nothing was changed. Two products on one host must not share an app or a family: remove ${key(found.rival)} (dam remove ${key(found.rival)}), or import with --exact to make the host exactly '${product}'.`);
+    throw new DamError(
+      'CONFLICT',
+      `Product '${product}' wants ${key(app)}, which conflicts with ${owner}: ${found.why}.`,
+      `Nothing was changed. Two products on one host must not share an app or a family: remove ${key(found.rival)} (dam remove ${key(found.rival)}), or import with --exact to make the host exactly '${product}'.`,
+    );
   }
 }
 
 export function planImport(state: State, product: Product, options: ImportOptions): ImportPlan {
   const name = product.name;
   const owned = name === undefined ? {} : { product: name };
-  if (options.restore) return { scope: 'host', ...owned, keep: [], remove: [...state.apps], upgrade: [], install: [...product.apps], claim: [] };
+  if (options.restore)
+    return {
+      scope: 'host',
+      ...owned,
+      keep: [],
+      remove: [...state.apps],
+      upgrade: [],
+      install: [...product.apps],
+      claim: [],
+    };
   if (name === undefined || options.exact === true) {
     const plan = converge(state.apps, product.apps);
     return { scope: 'host', ...owned, ...plan, claim: plan.keep.filter((a) => a.product !== name) };
@@ -93,7 +109,10 @@ export function planImport(state: State, product: Product, options: ImportOption
   // An app installed by hand at a version the product wants stays as it is, and stays the user's.
   const byHand = others.filter((o) => o.product === undefined && product.apps.some((a) => key(a) === key(o)));
   const handKeys = new Set(byHand.map(key));
-  const plan = converge(mine, product.apps.filter((a) => !handKeys.has(key(a))));
+  const plan = converge(
+    mine,
+    product.apps.filter((a) => !handKeys.has(key(a))),
+  );
   return { scope: 'product', product: name, ...plan, keep: [...plan.keep, ...byHand], claim: [] };
 }
 

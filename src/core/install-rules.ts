@@ -19,13 +19,22 @@ export function checkInstallable(state: State, app: Candidate, replacing?: Insta
   const others = state.apps.filter((a) => a.id !== replacing?.id);
   const same = others.find((a) => a.name === app.name && a.version === app.version);
   if (same) {
-    throw new DamError('CONFLICT', `${app.name}:${app.version} is already installed.`, `Nothing to do. To run its scripts again: dam install ${app.name}:${app.version} --reinstall`);
+    throw new DamError(
+      'CONFLICT',
+      `${app.name}:${app.version} is already installed.`,
+      `Nothing to do. To run its scripts again: dam install ${app.name}:${app.version} --reinstall`,
+    );
   }
   if (app.multiversion) return;
   const rival = others.find((a) => a.family === app.family);
   if (rival) {
-    throw new DamError('CONFLICT', `${app.name}:${app.version} belongs to the family '${app.family}', of which ${rival.name}:${rival.version} is installed.`,
-      rival.name === app.name ? `Upgrade instead: dam upgrade ${app.name}:${app.version}` : `Remove ${rival.name}:${rival.version} first, or build the app with --multiversion.`);
+    throw new DamError(
+      'CONFLICT',
+      `${app.name}:${app.version} belongs to the family '${app.family}', of which ${rival.name}:${rival.version} is installed.`,
+      rival.name === app.name
+        ? `Upgrade instead: dam upgrade ${app.name}:${app.version}`
+        : `Remove ${rival.name}:${rival.version} first, or build the app with --multiversion.`,
+    );
   }
 }
 
@@ -42,7 +51,11 @@ export function findInstalled(state: State, text: string): InstalledApp {
     throw new DamError('NOT_FOUND', `No installed app matches '${text}'.`, "Run 'dam list' to see the installed apps.");
   }
   if (matches.length > 1 || !matches[0]) {
-    throw new DamError('CONFLICT', `Several versions of '${name}' are installed: ${matches.map((a) => a.version).join(', ')}.`, `Name one: dam remove ${name}:<version>`);
+    throw new DamError(
+      'CONFLICT',
+      `Several versions of '${name}' are installed: ${matches.map((a) => a.version).join(', ')}.`,
+      `Name one: dam remove ${name}:<version>`,
+    );
   }
   return matches[0];
 }

@@ -6,7 +6,16 @@ import { JOURNAL_FORMAT, newJournal, parseJournal, undoOrder, wasCommitted, type
 const now = new Date('2026-01-02T03:04:05.000Z');
 
 test('a new journal is applying, empty, and names its operation, pid and start', () => {
-  assert.deepEqual(newJournal('j1', 'install', 'install web:1', now, 42), { format: JOURNAL_FORMAT, id: 'j1', operation: 'install', summary: 'install web:1', pid: 42, startedAt: '2026-01-02T03:04:05.000Z', phase: 'applying', entries: [] });
+  assert.deepEqual(newJournal('j1', 'install', 'install web:1', now, 42), {
+    format: JOURNAL_FORMAT,
+    id: 'j1',
+    operation: 'install',
+    summary: 'install web:1',
+    pid: 42,
+    startedAt: '2026-01-02T03:04:05.000Z',
+    phase: 'applying',
+    entries: [],
+  });
 });
 
 test('a journal reads back what was written', () => {
@@ -27,7 +36,10 @@ const bad: Array<[string, string, 'STATE_CORRUPT' | 'STATE_TOO_NEW']> = [
 
 for (const [name, text, code] of bad) {
   test(`a journal with ${name} is refused as ${code}, naming the file`, () => {
-    assert.throws(() => parseJournal(text, '/state/journal/x.json'), (e) => isDamError(e, code) && e.message.includes('/state/journal/x.json') && Boolean(e.hint));
+    assert.throws(
+      () => parseJournal(text, '/state/journal/x.json'),
+      (e) => isDamError(e, code) && e.message.includes('/state/journal/x.json') && Boolean(e.hint),
+    );
   });
 }
 
@@ -40,7 +52,10 @@ test('undo order is last effect first, done or not, and leaves the journal as it
   const j = newJournal('j', 'install', 's', now, 1);
   j.entries = effects.map((effect, i) => ({ effect, done: i < 2 }));
   assert.deepEqual(undoOrder(j), [...effects].reverse());
-  assert.deepEqual(j.entries.map((e) => e.effect), effects);
+  assert.deepEqual(
+    j.entries.map((e) => e.effect),
+    effects,
+  );
 });
 
 const commits: Array<[string, 'applying' | 'committing', string | undefined, boolean]> = [

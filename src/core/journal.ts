@@ -28,7 +28,14 @@ export type Effect =
   /** A directory DAM moved aside to delete at commit (a removed app's meta); rollback moves it back. */
   | { kind: 'moved-dir'; from: string; to: string }
   /** A script started. Rollback of `install` runs `uninstall` and the reverse. */
-  | { kind: 'script'; script: 'install' | 'uninstall'; action: 'install' | 'remove' | 'upgrade'; app: ScriptTarget; oldVersion?: string; newVersion?: string };
+  | {
+      kind: 'script';
+      script: 'install' | 'uninstall';
+      action: 'install' | 'remove' | 'upgrade';
+      app: ScriptTarget;
+      oldVersion?: string;
+      newVersion?: string;
+    };
 
 export interface JournalEntry {
   effect: Effect;
@@ -69,7 +76,16 @@ export interface Journal {
 }
 
 export function newJournal(id: string, operation: Operation, summary: string, now: Date, pid: number): Journal {
-  return { format: JOURNAL_FORMAT, id, operation, summary, pid, startedAt: now.toISOString(), phase: 'applying', entries: [] };
+  return {
+    format: JOURNAL_FORMAT,
+    id,
+    operation,
+    summary,
+    pid,
+    startedAt: now.toISOString(),
+    phase: 'applying',
+    entries: [],
+  };
 }
 
 export function parseJournal(text: string, file: string): Journal {
@@ -77,11 +93,19 @@ export function parseJournal(text: string, file: string): Journal {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new DamError('STATE_CORRUPT', `The journal ${file} is not valid JSON.`, 'It records an interrupted operation; if it is empty or cut off, the operation never started its effects: move it aside and run dam doctor.');
+    throw new DamError(
+      'STATE_CORRUPT',
+      `The journal ${file} is not valid JSON.`,
+      'It records an interrupted operation; if it is empty or cut off, the operation never started its effects: move it aside and run dam doctor.',
+    );
   }
   // The one field reader (json-fields.ts) names the damaged field.
   const r = fieldReader((path, problem) => {
-    throw new DamError('STATE_CORRUPT', `The journal ${file} is damaged: ${path} ${problem}.`, 'Move it aside and check the host by hand with dam list and docker images.');
+    throw new DamError(
+      'STATE_CORRUPT',
+      `The journal ${file} is damaged: ${path} ${problem}.`,
+      'Move it aside and check the host by hand with dam list and docker images.',
+    );
   });
   const o = r.object(raw, 'the journal');
   r.string(o, 'id', '');
@@ -89,7 +113,11 @@ export function parseJournal(text: string, file: string): Journal {
   r.list(o.entries, 'entries');
   const j = o as Partial<Journal>;
   if (j.format !== JOURNAL_FORMAT) {
-    throw new DamError('STATE_TOO_NEW', `The journal ${file} has format ${String(j.format)}, which this DAM does not know.`, 'Recover with the DAM that wrote it.');
+    throw new DamError(
+      'STATE_TOO_NEW',
+      `The journal ${file} has format ${String(j.format)}, which this DAM does not know.`,
+      'Recover with the DAM that wrote it.',
+    );
   }
   return j as Journal;
 }

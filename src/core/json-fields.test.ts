@@ -14,7 +14,10 @@ test('paths name the field: keys with dots, indexes in brackets, the top as the 
 
 test('each check names the full path of the wrong field', () => {
   const state = { apps: [{ version: 3 }], n: -1, m: 1.5, x: 'a' };
-  fails(() => read.string(read.object(read.list(state.apps, 'apps')[0], 'apps[0]'), 'version', 'apps[0]'), 'apps[0].version is not a string');
+  fails(
+    () => read.string(read.object(read.list(state.apps, 'apps')[0], 'apps[0]'), 'version', 'apps[0]'),
+    'apps[0].version is not a string',
+  );
   fails(() => read.whole(state, 'n', ''), 'n is not a whole number in range');
   fails(() => read.whole(state, 'm', 'top'), 'top.m is not a whole number in range');
   fails(() => read.whole({ n: 5 }, 'n', '', 4), 'n is not a whole number in range');

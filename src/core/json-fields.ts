@@ -44,7 +44,8 @@ export function fieldReader(fail: FieldFail): FieldReader {
     return value;
   };
   const whole = (v: unknown, path: string, max = Number.MAX_SAFE_INTEGER): number => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) fail(path, 'is not a whole number in range');
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max)
+      fail(path, 'is not a whole number in range');
     return v;
   };
   const reader: FieldReader = {
@@ -60,7 +61,8 @@ export function fieldReader(fail: FieldFail): FieldReader {
       return value;
     },
     string: (obj, key, path, pattern) => str(obj[key], at(path, key), pattern),
-    optString: (obj, key, path) => (obj[key] === undefined || obj[key] === null ? undefined : str(obj[key], at(path, key))),
+    optString: (obj, key, path) =>
+      obj[key] === undefined || obj[key] === null ? undefined : str(obj[key], at(path, key)),
     whole: (obj, key, path, max) => whole(obj[key], at(path, key), max),
     number(obj, key, path) {
       const v = obj[key];

@@ -11,18 +11,24 @@ test('imports DAM 1.x repos, passwords and apps', () => {
   ].join('\n');
   const apps = ['0;0123456789ab;web;1.0.0;2;;web', '1;ba9876543210;tool;2.1;1;*;tools', ''].join('\n');
   const out = importLegacyDb(repos, apps);
-  assert.deepEqual(out.state.repos.map((r) => [r.id, r.name, r.server, r.isDefault]), [
-    [1, 'official', 'https://registry-1.docker.io/', false],
-    [2, 'corp', 'registry.corp:5000', true],
-    [3, 'auto0', 'localhost:5000', false],
-    [4, 'auto0-4', 'other:5000', false],
-  ]);
+  assert.deepEqual(
+    out.state.repos.map((r) => [r.id, r.name, r.server, r.isDefault]),
+    [
+      [1, 'official', 'https://registry-1.docker.io/', false],
+      [2, 'corp', 'registry.corp:5000', true],
+      [3, 'auto0', 'localhost:5000', false],
+      [4, 'auto0-4', 'other:5000', false],
+    ],
+  );
   assert.equal(out.credentials.passwords['2'], 's3cret');
   assert.equal(out.state.repos[1]?.username, 'admin');
-  assert.deepEqual(out.state.apps.map((a) => [a.id, a.tag, a.imageId, a.repoId, a.family, a.multiversion]), [
-    [0, 'registry.corp:5000/web:1.0.0', '0123456789ab', 2, 'web', false],
-    [1, 'tool:2.1', 'ba9876543210', 1, 'tools', true],
-  ]);
+  assert.deepEqual(
+    out.state.apps.map((a) => [a.id, a.tag, a.imageId, a.repoId, a.family, a.multiversion]),
+    [
+      [0, 'registry.corp:5000/web:1.0.0', '0123456789ab', 2, 'web', false],
+      [1, 'tool:2.1', 'ba9876543210', 1, 'tools', true],
+    ],
+  );
   assert.equal(out.state.nextRepoId, 5);
   assert.equal(out.state.nextAppId, 2);
   assert.match(out.warnings.join('\n'), /auto0.*renamed 'auto0-4'/);

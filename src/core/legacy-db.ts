@@ -2,7 +2,16 @@
 // base64 passwords) into our state. Pure: the caller reads the files. Bad rows are reported, not fatal,
 // since 1.x itself let invalid names in.
 import { normalizeServer } from './repos.js';
-import { initialState, OFFICIAL_REPO_ID, type Credentials, type InstalledApp, type Repo, type State, emptyCredentials, repoPrefix } from './state.js';
+import {
+  initialState,
+  OFFICIAL_REPO_ID,
+  type Credentials,
+  type InstalledApp,
+  type Repo,
+  type State,
+  emptyCredentials,
+  repoPrefix,
+} from './state.js';
 import { validateRepoName } from './validate.js';
 
 export interface LegacyImport {
@@ -12,7 +21,10 @@ export interface LegacyImport {
 }
 
 function rows(text: string): string[][] {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(';'));
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.split(';'));
 }
 
 function safeRepoName(name: string, id: number, taken: Set<string>): string {
@@ -57,7 +69,8 @@ export function importLegacyDb(reposText: string, appsText: string): LegacyImpor
       continue;
     }
     const repoName = safeRepoName(name, id, taken);
-    if (repoName !== name) warnings.push(`repository '${name}' (id ${id}) was renamed '${repoName}': names must be valid and unique`);
+    if (repoName !== name)
+      warnings.push(`repository '${name}' (id ${id}) was renamed '${repoName}': names must be valid and unique`);
     const repo: Repo = { id, name: repoName, server: normalized.server, isDefault };
     if (normalized.plainHttp) repo.insecure = true;
     if (username) repo.username = username;

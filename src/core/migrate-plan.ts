@@ -6,7 +6,14 @@
 // refuses as a whole. Apps from 1.x are not checked against each other: 1.x let them coexist. Pure.
 import { DamError } from './errors.js';
 import type { LegacyImport } from './legacy-db.js';
-import { OFFICIAL_REPO_ID, UNKNOWN_REPO_ID, type Credentials, type InstalledApp, type Repo, type State } from './state.js';
+import {
+  OFFICIAL_REPO_ID,
+  UNKNOWN_REPO_ID,
+  type Credentials,
+  type InstalledApp,
+  type Repo,
+  type State,
+} from './state.js';
 
 export interface MigrateRepo {
   name: string;
@@ -47,9 +54,17 @@ const hex = (id: string): string => id.replace(/^sha256:/, '');
 /** 1.x records 12 hex digits of the id; a full id and its short form are the same image. */
 export const sameImage = (a: string, b: string): boolean => hex(a).startsWith(hex(b)) || hex(b).startsWith(hex(a));
 
-function mergeRepos(state: State, legacy: LegacyImport, credentials: Credentials, plan: MigratePlan): { repos: Repo[]; ids: Map<number, number>; nextRepoId: number } {
+function mergeRepos(
+  state: State,
+  legacy: LegacyImport,
+  credentials: Credentials,
+  plan: MigratePlan,
+): { repos: Repo[]; ids: Map<number, number>; nextRepoId: number } {
   const repos = state.repos.map((r) => ({ ...r }));
-  const ids = new Map<number, number>([[OFFICIAL_REPO_ID, OFFICIAL_REPO_ID], [UNKNOWN_REPO_ID, UNKNOWN_REPO_ID]]);
+  const ids = new Map<number, number>([
+    [OFFICIAL_REPO_ID, OFFICIAL_REPO_ID],
+    [UNKNOWN_REPO_ID, UNKNOWN_REPO_ID],
+  ]);
   let nextRepoId = state.nextRepoId;
   for (const r of legacy.state.repos) {
     if (r.id === OFFICIAL_REPO_ID) continue;
@@ -57,12 +72,17 @@ function mergeRepos(state: State, legacy: LegacyImport, credentials: Credentials
     if (same) {
       ids.set(r.id, same.id);
       plan.repos.push({ name: same.name, server: same.server, action: 'same', id: same.id });
-      if (r.username && same.username !== r.username) plan.warnings.push(`the 1.x credentials of '${r.server}' (user ${r.username}) are not taken: this host's repository '${same.name}' keeps its own`);
+      if (r.username && same.username !== r.username)
+        plan.warnings.push(
+          `the 1.x credentials of '${r.server}' (user ${r.username}) are not taken: this host's repository '${same.name}' keeps its own`,
+        );
       continue;
     }
     const taken = repos.find((x) => x.name === r.name);
     if (taken) {
-      plan.conflicts.push(`the 1.x repository '${r.name}' (${r.server}) has the name of this host's repository for ${taken.server}`);
+      plan.conflicts.push(
+        `the 1.x repository '${r.name}' (${r.server}) has the name of this host's repository for ${taken.server}`,
+      );
       continue;
     }
     const added: Repo = { ...r, id: nextRepoId++, isDefault: false };
@@ -84,7 +104,8 @@ function mergeRepos(state: State, legacy: LegacyImport, credentials: Credentials
 
 function conflictOf(state: State, app: InstalledApp): string | undefined {
   const rival = state.apps.find((a) => a.family === app.family && !(a.name === app.name && a.version === app.version));
-  if (rival && !app.multiversion) return `the 1.x app ${app.name}:${app.version} is of the family '${app.family}', of which ${rival.name}:${rival.version} is installed here`;
+  if (rival && !app.multiversion)
+    return `the 1.x app ${app.name}:${app.version} is of the family '${app.family}', of which ${rival.name}:${rival.version} is installed here`;
   return undefined;
 }
 
@@ -97,11 +118,22 @@ export function planMigration(state: State, credentials: Credentials, legacy: Le
   for (const a of legacy.state.apps) {
     const repoId = ids.get(a.repoId) ?? UNKNOWN_REPO_ID;
     const repo = repos.find((r) => r.id === repoId)?.name ?? '~unknown~';
-    const entry: MigrateApp = { name: a.name, version: a.version, tag: a.tag, imageId: a.imageId, family: a.family, repo, action: 'add' };
+    const entry: MigrateApp = {
+      name: a.name,
+      version: a.version,
+      tag: a.tag,
+      imageId: a.imageId,
+      family: a.family,
+      repo,
+      action: 'add',
+    };
     const here = state.apps.find((x) => x.name === a.name && x.version === a.version);
     if (here) {
       if (sameImage(here.imageId, a.imageId)) plan.apps.push({ ...entry, action: 'present' });
-      else plan.conflicts.push(`${a.name}:${a.version} is installed here with image ${hex(here.imageId).slice(0, 12)}, and in 1.x with image ${hex(a.imageId).slice(0, 12)}`);
+      else
+        plan.conflicts.push(
+          `${a.name}:${a.version} is installed here with image ${hex(here.imageId).slice(0, 12)}, and in 1.x with image ${hex(a.imageId).slice(0, 12)}`,
+        );
       continue;
     }
     const conflict = conflictOf(state, a);
@@ -118,6 +150,9 @@ export function planMigration(state: State, credentials: Credentials, legacy: Le
 /** CONFLICT listing every conflict of the plan; nothing has changed when it is thrown. */
 export function refuseConflicts(plan: MigratePlan, from: string): void {
   if (plan.conflicts.length === 0) return;
-  throw new DamError('CONFLICT', `The DAM 1.x database at ${from} cannot merge into this host's state:\n  ${plan.conflicts.join('\n  ')}`,
-    'Nothing was changed. Resolve each conflict first (dam modifyrepo --name to rename a repository, dam remove for an app recorded here), then run dam migrate again; dam migrate --dry-run shows the plan.');
+  throw new DamError(
+    'CONFLICT',
+    `The DAM 1.x database at ${from} cannot merge into this host's state:\n  ${plan.conflicts.join('\n  ')}`,
+    'Nothing was changed. Resolve each conflict first (dam modifyrepo --name to rename a repository, dam remove for an app recorded here), then run dam migrate again; dam migrate --dry-run shows the plan.',
+  );
 }

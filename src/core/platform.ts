@@ -24,7 +24,10 @@ export function formatPlatform(p: Platform): string {
 export function parsePlatform(text: string): Platform {
   const parts = text.trim().toLowerCase().split('/');
   if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) {
-    throw usageError(`'${text}' is not a platform.`, 'Write os/architecture[/variant], e.g. linux/amd64 or linux/arm64.');
+    throw usageError(
+      `'${text}' is not a platform.`,
+      'Write os/architecture[/variant], e.g. linux/amd64 or linux/arm64.',
+    );
   }
   const [os, arch, variant] = parts as [string, string, string | undefined];
   const alias = ARCH_ALIASES[arch];
@@ -50,7 +53,10 @@ export function parsePlatforms(values: readonly string[]): Platform[] {
 export function normalizePlatform(os: string, architecture: string, variant?: string): Platform {
   const alias = ARCH_ALIASES[architecture.toLowerCase()];
   const v = variant || alias?.variant;
-  const p: Platform = { os: os.toLowerCase() || 'linux', architecture: alias?.architecture ?? architecture.toLowerCase() };
+  const p: Platform = {
+    os: os.toLowerCase() || 'linux',
+    architecture: alias?.architecture ?? architecture.toLowerCase(),
+  };
   return v ? { ...p, variant: v } : p;
 }
 
@@ -69,6 +75,12 @@ export function platformMatches(offered: Platform, wanted: Platform): boolean {
 
 /** The platform of a Linux engine on a CPU Node names `arch` (process.arch): what this host's images are for. */
 export function enginePlatform(arch: string): Platform {
-  const architecture = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[arch] ?? 'amd64';
+  const architecture =
+    (
+      { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<
+        string,
+        string
+      >
+    )[arch] ?? 'amd64';
   return { os: 'linux', architecture };
 }

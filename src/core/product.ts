@@ -35,7 +35,13 @@ export function parseTextList(text: string, source: string): Product {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const parts = line.split(':');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) bad(source, i + 1, `'${printable(line)}' is not name:version`, 'Each line of an app list is name:version, as dam export writes it.');
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      bad(
+        source,
+        i + 1,
+        `'${printable(line)}' is not name:version`,
+        'Each line of an app list is name:version, as dam export writes it.',
+      );
     try {
       apps.push({ name: validateAppName(parts[0]), version: validateVersion(parts[1]) });
     } catch (err) {
@@ -52,7 +58,9 @@ export function formatTextList(product: Product): string {
 
 /** `o[key]` through the one field reader (json-fields.ts); absent or null is undefined. */
 function optString(o: Record<string, unknown>, key: string, source: string, where: string): string | undefined {
-  return fieldReader((path, problem) => bad(source, undefined, `${path} ${problem}`, 'Export the product again with dam export --format json.')).optString(o, key, where);
+  return fieldReader((path, problem) =>
+    bad(source, undefined, `${path} ${problem}`, 'Export the product again with dam export --format json.'),
+  ).optString(o, key, where);
 }
 
 export function parseProductJson(text: string, source: string): Product {
@@ -63,15 +71,24 @@ export function parseProductJson(text: string, source: string): Product {
     bad(source, undefined, 'it is not valid JSON', 'Export the product again with dam export --format json.');
   }
   const o = raw as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null || !Array.isArray(o.apps)) bad(source, undefined, 'it has no apps list', 'A product file is what dam export --format json writes.');
+  if (typeof o !== 'object' || o === null || !Array.isArray(o.apps))
+    bad(source, undefined, 'it has no apps list', 'A product file is what dam export --format json writes.');
   if (o.format !== PRODUCT_FORMAT) {
-    throw new DamError('STATE_TOO_NEW', `${source} is a product of format ${String(o.format)}, which this DAM does not read.`, 'Use the DAM that wrote it, or export a text list.');
+    throw new DamError(
+      'STATE_TOO_NEW',
+      `${source} is a product of format ${String(o.format)}, which this DAM does not read.`,
+      'Use the DAM that wrote it, or export a text list.',
+    );
   }
   const apps = o.apps.map((a: unknown, i: number): ProductApp => {
     const where = `apps[${i}]`;
-    if (typeof a !== 'object' || a === null) bad(source, undefined, `${where} is not an object`, 'Export the product again.');
+    if (typeof a !== 'object' || a === null)
+      bad(source, undefined, `${where} is not an object`, 'Export the product again.');
     const e = a as Record<string, unknown>;
-    const app: ProductApp = { name: validateAppName(optString(e, 'name', source, where) ?? ''), version: validateVersion(optString(e, 'version', source, where) ?? '') };
+    const app: ProductApp = {
+      name: validateAppName(optString(e, 'name', source, where) ?? ''),
+      version: validateVersion(optString(e, 'version', source, where) ?? ''),
+    };
     for (const key of ['tag', 'repo', 'imageId', 'family'] as const) {
       const v = optString(e, key, source, where);
       if (v !== undefined) app[key] = v;

@@ -33,7 +33,12 @@ export function sameImage(a: string, b: string): boolean {
   return x === y || (x.length === 12 && y.startsWith(x)) || (y.length === 12 && x.startsWith(y));
 }
 
-export function planPurge(images: ImageSummary[], usedByContainers: Set<string>, state: State, options: PurgeOptions): PurgePlan {
+export function planPurge(
+  images: ImageSummary[],
+  usedByContainers: Set<string>,
+  state: State,
+  options: PurgeOptions,
+): PurgePlan {
   const owned = state.acquired ?? [];
   const installed = state.apps.map((a) => a.imageId);
   const previous = options.keepPrevious ? state.apps.flatMap((a) => (a.previous ? [a.previous.imageId] : [])) : [];
@@ -45,7 +50,8 @@ export function planPurge(images: ImageSummary[], usedByContainers: Set<string>,
     let reason: PurgeSkip['reason'] | undefined;
     if (installed.some((id) => sameImage(id, image.id))) reason = 'installed';
     else if (previous.some((id) => sameImage(id, image.id))) reason = 'previous-version';
-    else if ([...usedByContainers].some((id) => sameImage(id, image.id)) || image.containers > 0) reason = 'used-by-container';
+    else if ([...usedByContainers].some((id) => sameImage(id, image.id)) || image.containers > 0)
+      reason = 'used-by-container';
     if (reason) keep.push({ ...item, reason });
     else remove.push(item);
   }

@@ -22,7 +22,11 @@ test('references follow Docker rules, not DAM 1.x splitting', () => {
 
 test('bad references are refused with the reason', () => {
   for (const text of ['', 'e6fd610e2aa8', 'web', 'Web:1', 'web:', 'a b:1', 'web@sha256:abc', 'web:-1']) {
-    assert.throws(() => parseRef(text), (e) => isDamError(e, 'INVALID_REFERENCE'), text);
+    assert.throws(
+      () => parseRef(text),
+      (e) => isDamError(e, 'INVALID_REFERENCE'),
+      text,
+    );
   }
 });
 

@@ -16,7 +16,11 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 function invalid(text: string, why: string): never {
-  throw new DamError('INVALID_REFERENCE', `'${printable(text)}' is not an app reference: ${why}.`, 'Write name:version, or a full tag such as registry.example:5000/name:version.');
+  throw new DamError(
+    'INVALID_REFERENCE',
+    `'${printable(text)}' is not an app reference: ${why}.`,
+    'Write name:version, or a full tag such as registry.example:5000/name:version.',
+  );
 }
 
 export function isRegistryComponent(component: string): boolean {
@@ -35,8 +39,10 @@ export function parseRef(text: string): ImageRef {
   const parts = name.split('/');
   let registry: string | undefined;
   if (parts.length > 1 && isRegistryComponent(parts[0] ?? '')) registry = parts.shift();
-  if (registry !== undefined && !/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(registry)) invalid(text, `'${registry}' is not a registry address`);
-  for (const p of parts) if (!COMPONENT.test(p)) invalid(text, `'${p}' is not a valid name (lower-case letters, digits, '.', '_', '-')`);
+  if (registry !== undefined && !/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(registry))
+    invalid(text, `'${registry}' is not a registry address`);
+  for (const p of parts)
+    if (!COMPONENT.test(p)) invalid(text, `'${p}' is not a valid name (lower-case letters, digits, '.', '_', '-')`);
   const ref: ImageRef = { path: parts.join('/'), tag };
   if (registry !== undefined) ref.registry = registry;
   return ref;

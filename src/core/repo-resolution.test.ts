@@ -46,7 +46,10 @@ test('an unconfigured registry: install adds auto<N> for its host, info reads it
   s = addRepo(s, { name: 'auto0', server: 'x.example:1' }).state;
   const ref = parseRef('registry.corp:5000/team/web:1.0');
   const install = repoForInstall(s, ref);
-  assert.deepEqual([install.repo.name, install.repo.server, install.added, install.path], ['auto1', 'registry.corp:5000', true, 'team/web']);
+  assert.deepEqual(
+    [install.repo.name, install.repo.server, install.added, install.path],
+    ['auto1', 'registry.corp:5000', true, 'team/web'],
+  );
   assert.ok(install.state.repos.some((r) => r.name === 'auto1'));
   const read = repoForReading(s, parseRef('127.0.0.1:5000/web:1.0'));
   assert.deepEqual([read.repo.id, read.repo.server, read.repo.insecure], [UNKNOWN_REPO_ID, '127.0.0.1:5000', true]);

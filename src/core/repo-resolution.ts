@@ -16,13 +16,17 @@ const HUB_REGISTRIES = new Set(['docker.io', 'index.docker.io', 'registry-1.dock
 function splitServer(server: string): { host: string; namespace: string } {
   const bare = server.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
   const slash = bare.indexOf('/');
-  return slash < 0 ? { host: bare.toLowerCase(), namespace: '' } : { host: bare.slice(0, slash).toLowerCase(), namespace: bare.slice(slash + 1) };
+  return slash < 0
+    ? { host: bare.toLowerCase(), namespace: '' }
+    : { host: bare.slice(0, slash).toLowerCase(), namespace: bare.slice(slash + 1) };
 }
 
 /** A path relative to the repo: a server with a path (`host/team`) stands for that namespace. */
 export function pathInRepo(repo: Repo, path: string): string {
   const { namespace } = splitServer(repo.server);
-  return repo.id !== OFFICIAL_REPO_ID && namespace !== '' && path.startsWith(`${namespace}/`) ? path.slice(namespace.length + 1) : path;
+  return repo.id !== OFFICIAL_REPO_ID && namespace !== '' && path.startsWith(`${namespace}/`)
+    ? path.slice(namespace.length + 1)
+    : path;
 }
 
 /**
@@ -36,7 +40,7 @@ export function configuredRepoFor(state: State, ref: ImageRef): RepoMatch | unde
     return hub ? { repo: hub, path: ref.path } : undefined;
   }
   const host = ref.registry.toLowerCase();
-  let best: RepoMatch & { namespace: string } | undefined;
+  let best: (RepoMatch & { namespace: string }) | undefined;
   for (const repo of state.repos) {
     if (repo.id === OFFICIAL_REPO_ID) continue;
     const server = splitServer(repo.server);
@@ -54,7 +58,10 @@ export function repoForReading(state: State, ref: ImageRef): RepoMatch {
   if (known) return known;
   const host = ref.registry ?? '';
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
-  return { repo: { id: UNKNOWN_REPO_ID, name: host, server: host, isDefault: false, insecure: loopback }, path: ref.path };
+  return {
+    repo: { id: UNKNOWN_REPO_ID, name: host, server: host, isDefault: false, insecure: loopback },
+    path: ref.path,
+  };
 }
 
 /** For install and upgrade: the matching repo, else DAM 1.x's `auto<N>` repo for the registry, added to the state. */

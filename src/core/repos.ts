@@ -16,10 +16,18 @@ export function normalizeServer(input: string): ServerInput {
   const match = /^(?:(https?):\/\/)?([^/\s]+)(\/[^\s]*)?$/.exec(input.trim());
   const host = match?.[2];
   if (!match || !host || input.length > 255 || /[;@\p{Cc}]/u.test(input)) {
-    throw new DamError('INVALID_NAME', `The server '${printable(input)}' is not a registry address.`, 'Give host[:port], for example registry.example.com or 127.0.0.1:5000.');
+    throw new DamError(
+      'INVALID_NAME',
+      `The server '${printable(input)}' is not a registry address.`,
+      'Give host[:port], for example registry.example.com or 127.0.0.1:5000.',
+    );
   }
   if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
-    throw new DamError('INVALID_NAME', `The server '${printable(input)}' has an invalid host '${printable(host)}'.`, 'Give host[:port], for example registry.example.com or 127.0.0.1:5000.');
+    throw new DamError(
+      'INVALID_NAME',
+      `The server '${printable(input)}' has an invalid host '${printable(host)}'.`,
+      'Give host[:port], for example registry.example.com or 127.0.0.1:5000.',
+    );
   }
   const path = (match[3] ?? '').replace(/\/+$/, '');
   return { server: `${host.toLowerCase()}${path}`, plainHttp: match[1] === 'http' };
@@ -30,7 +38,11 @@ export function findRepo(state: State, idOrName: string): Repo {
     ? state.repos.find((r) => r.id === Number(idOrName))
     : state.repos.find((r) => r.name === idOrName);
   if (!repo) {
-    throw new DamError('NOT_FOUND', `No repository has the id or name '${printable(idOrName)}'.`, "Run 'dam listrepos' to see the configured repositories.");
+    throw new DamError(
+      'NOT_FOUND',
+      `No repository has the id or name '${printable(idOrName)}'.`,
+      "Run 'dam listrepos' to see the configured repositories.",
+    );
   }
   return repo;
 }
@@ -45,7 +57,11 @@ function ensureDefault(repos: Repo[]): Repo[] {
 
 function assertNameFree(state: State, name: string, exceptId?: number): void {
   if (state.repos.some((r) => r.name === name && r.id !== exceptId)) {
-    throw new DamError('CONFLICT', `A repository named '${name}' already exists.`, "Choose another --name, or change the existing one with 'dam modifyrepo'.");
+    throw new DamError(
+      'CONFLICT',
+      `A repository named '${name}' already exists.`,
+      "Choose another --name, or change the existing one with 'dam modifyrepo'.",
+    );
   }
 }
 
@@ -92,7 +108,11 @@ export function modifyRepo(state: State, id: number, input: ModifyRepoInput): { 
   if (id === OFFICIAL_REPO_ID) {
     const given = (['name', 'server'] as const).filter((k) => input[k] !== undefined);
     if (given.length > 0) {
-      throw new DamError('REFUSED', `The official repository (id 1, Docker Hub) cannot be changed with --${given[0]}.`, 'Only --default, credentials and --ca-file apply to it. Add another repository instead.');
+      throw new DamError(
+        'REFUSED',
+        `The official repository (id 1, Docker Hub) cannot be changed with --${given[0]}.`,
+        'Only --default, credentials and --ca-file apply to it. Add another repository instead.',
+      );
     }
   }
   const updated: Repo = { ...current };
@@ -118,18 +138,31 @@ export function modifyRepo(state: State, id: number, input: ModifyRepoInput): { 
   }
   let repos = state.repos.map((r) => (r.id === id ? updated : r));
   if (input.isDefault === true) repos = setDefault(repos, id);
-  if (input.isDefault === false) repos = ensureDefault(repos.map((r) => (r.id === id ? { ...r, isDefault: false } : r)));
+  if (input.isDefault === false)
+    repos = ensureDefault(repos.map((r) => (r.id === id ? { ...r, isDefault: false } : r)));
   const next = { ...state, repos };
   return { state: next, repo: repos.find((r) => r.id === id) ?? updated };
 }
 
-export function removeRepo(state: State, idOrName: string, force: boolean): { state: State; repo: Repo; orphanedApps: number } {
+export function removeRepo(
+  state: State,
+  idOrName: string,
+  force: boolean,
+): { state: State; repo: Repo; orphanedApps: number } {
   const repo = findRepo(state, idOrName);
   if (repo.id === OFFICIAL_REPO_ID) {
-    throw new DamError('REFUSED', 'The official repository (id 1, Docker Hub) cannot be removed.', 'It is the base repository. Make another repository the default instead.');
+    throw new DamError(
+      'REFUSED',
+      'The official repository (id 1, Docker Hub) cannot be removed.',
+      'It is the base repository. Make another repository the default instead.',
+    );
   }
   if (repo.isDefault && !force) {
-    throw new DamError('REFUSED', `Repository '${repo.name}' (id ${repo.id}) is the default.`, "Add --force to remove it anyway; Docker Hub (id 1) then becomes the default.");
+    throw new DamError(
+      'REFUSED',
+      `Repository '${repo.name}' (id ${repo.id}) is the default.`,
+      'Add --force to remove it anyway; Docker Hub (id 1) then becomes the default.',
+    );
   }
   let orphanedApps = 0;
   const apps = state.apps.map((a) => {
@@ -143,6 +176,11 @@ export function removeRepo(state: State, idOrName: string, force: boolean): { st
 
 export function requireOneOf(values: Record<string, unknown>, what: string): void {
   if (Object.values(values).every((v) => v === undefined)) {
-    throw usageError(`Nothing to change for ${what}.`, `Give at least one of ${Object.keys(values).map((k) => `--${k}`).join(', ')}.`);
+    throw usageError(
+      `Nothing to change for ${what}.`,
+      `Give at least one of ${Object.keys(values)
+        .map((k) => `--${k}`)
+        .join(', ')}.`,
+    );
   }
 }

@@ -19,7 +19,8 @@ export interface ScriptApp {
 /** Credentials and settings DAM or Docker may hold that a script must not see. */
 // DAM's own settings (DAM_HOME, the test hooks) are dropped; other DAM_* variables, such as an example's
 // DAM_BIN_DIR, are the user's and reach the script; DAM_APP_* and DAM_ACTION are always set by DAM.
-const SECRET = /^(DOCKER_AUTH_CONFIG|DOCKER_CONFIG|REGISTRY_AUTH\w*|DAM_HOME|DAM_FAULT_\w*|DAM_HUB_URL|DAM_OLD_VERSION|DAM_NEW_VERSION|\w*_PASSWORD|\w*_PASSWD|\w*_TOKEN|\w*_SECRET)$/i;
+const SECRET =
+  /^(DOCKER_AUTH_CONFIG|DOCKER_CONFIG|REGISTRY_AUTH\w*|DAM_HOME|DAM_FAULT_\w*|DAM_HUB_URL|DAM_OLD_VERSION|DAM_NEW_VERSION|\w*_PASSWORD|\w*_PASSWD|\w*_TOKEN|\w*_SECRET)$/i;
 
 /** Variables DAM itself sets for every script: never taken from the caller, never recorded. */
 const SET_BY_DAM = /^(DAM_APP_\w+|DAM_ACTION|DAM_OLD_VERSION|DAM_NEW_VERSION|DAM_INSTANCE)$/;
@@ -49,7 +50,11 @@ export function instanceName(appName: string, metaDir: string): string {
  * `settings` are the values recorded when the app was installed (scriptSettings plus DAM_INSTANCE); they win
  * over the caller's environment, so an uninstall sees what its install saw.
  */
-export function scriptEnvironment(base: Record<string, string | undefined>, app: ScriptApp, settings: Record<string, string> = {}): Record<string, string> {
+export function scriptEnvironment(
+  base: Record<string, string | undefined>,
+  app: ScriptApp,
+  settings: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...base, ...settings })) {
     if (value !== undefined && !SECRET.test(key)) env[key] = value;

@@ -25,7 +25,10 @@ test('a mask matches names', () => {
 
 test('invalid masks are refused with a hint', () => {
   for (const mask of ['', 'a b', 'x'.repeat(129), 'a\u0007']) {
-    assert.throws(() => validateMask(mask), (e: unknown) => e instanceof DamError && e.code === 'USAGE' && e.hint !== undefined);
+    assert.throws(
+      () => validateMask(mask),
+      (e: unknown) => e instanceof DamError && e.code === 'USAGE' && e.hint !== undefined,
+    );
   }
   assert.equal(validateMask('web*'), 'web*');
 });
@@ -37,20 +40,54 @@ test('the server query is the longest literal part of the mask', () => {
 });
 
 test('version-like tags', () => {
-  const cases: [string, boolean][] = [['1', true], ['16.04', true], ['v2.1.3', true], ['3.4-alpine', true], ['1.0.0-rc.1+b5', true], ['latest', false], ['alpine', false], ['1.2.3.4.5', false], ['stable-1.0', false]];
+  const cases: [string, boolean][] = [
+    ['1', true],
+    ['16.04', true],
+    ['v2.1.3', true],
+    ['3.4-alpine', true],
+    ['1.0.0-rc.1+b5', true],
+    ['latest', false],
+    ['alpine', false],
+    ['1.2.3.4.5', false],
+    ['stable-1.0', false],
+  ];
   for (const [tag, expected] of cases) assert.equal(parseVersionLike(tag) !== undefined, expected, tag);
 });
 
 test('tags: real strings, versions newest first, other tags after', () => {
   const cases: [string[], string[]][] = [
-    [['16.04', '18.04', '20.04', 'latest'], ['20.04', '18.04', '16.04', 'latest']],
-    [['1.9', '1.10', '1.10.1'], ['1.10.1', '1.10', '1.9']],
-    [['latest', 'alpine', 'edge'], ['alpine', 'edge', 'latest']],
-    [['1.0', '1.0.0', 'v1'], ['1.0.0', '1.0', 'v1']],
-    [['2.0.0-rc.1', '2.0.0', '2.0.0-beta', '2.0.0-rc.2', '1.9'], ['2.0.0', '2.0.0-rc.2', '2.0.0-rc.1', '2.0.0-beta', '1.9']],
-    [['3.4-alpine', '3.4', '3.5-alpine'], ['3.5-alpine', '3.4', '3.4-alpine']],
-    [['1.0.0-1', '1.0.0-x'], ['1.0.0-x', '1.0.0-1']],
-    [['b', 'a', 'b'], ['a', 'b']],
+    [
+      ['16.04', '18.04', '20.04', 'latest'],
+      ['20.04', '18.04', '16.04', 'latest'],
+    ],
+    [
+      ['1.9', '1.10', '1.10.1'],
+      ['1.10.1', '1.10', '1.9'],
+    ],
+    [
+      ['latest', 'alpine', 'edge'],
+      ['alpine', 'edge', 'latest'],
+    ],
+    [
+      ['1.0', '1.0.0', 'v1'],
+      ['1.0.0', '1.0', 'v1'],
+    ],
+    [
+      ['2.0.0-rc.1', '2.0.0', '2.0.0-beta', '2.0.0-rc.2', '1.9'],
+      ['2.0.0', '2.0.0-rc.2', '2.0.0-rc.1', '2.0.0-beta', '1.9'],
+    ],
+    [
+      ['3.4-alpine', '3.4', '3.5-alpine'],
+      ['3.5-alpine', '3.4', '3.4-alpine'],
+    ],
+    [
+      ['1.0.0-1', '1.0.0-x'],
+      ['1.0.0-x', '1.0.0-1'],
+    ],
+    [
+      ['b', 'a', 'b'],
+      ['a', 'b'],
+    ],
     [[], []],
   ];
   for (const [input, expected] of cases) {

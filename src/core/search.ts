@@ -8,7 +8,11 @@ export const MAX_MASK_LENGTH = 128;
 /** Checks a search mask: printable, no spaces, at most 128 characters. */
 export function validateMask(mask: string): string {
   if (mask.length === 0 || mask.length > MAX_MASK_LENGTH || /[\s\p{Cc}]/u.test(mask)) {
-    throw new DamError('USAGE', `The search mask '${printable(mask)}' is not valid.`, `A mask has 1 to ${MAX_MASK_LENGTH} characters without spaces; * and ? are globs, e.g. 'web' or 'team/*-api'.`);
+    throw new DamError(
+      'USAGE',
+      `The search mask '${printable(mask)}' is not valid.`,
+      `A mask has 1 to ${MAX_MASK_LENGTH} characters without spaces; * and ? are globs, e.g. 'web' or 'team/*-api'.`,
+    );
   }
   return mask;
 }
@@ -25,7 +29,9 @@ export function maskMatcher(mask: string | undefined): (name: string) => boolean
   if (mask === undefined || mask === '') return () => true;
   const lower = mask.toLowerCase();
   if (!hasGlob(mask)) return (name) => name.toLowerCase().includes(lower);
-  const source = [...lower].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+  const source = [...lower]
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
+    .join('');
   const re = new RegExp(`^${source}$`, 's');
   return (name) => re.test(name.toLowerCase());
 }
@@ -100,6 +106,8 @@ export function sortTags(tags: readonly string[]): string[] {
     if (v) versions.push({ tag, v });
     else others.push(tag);
   }
-  versions.sort((x, y) => compareVersions(y.v, x.v) || y.v.numbers.length - x.v.numbers.length || codeUnitOrder(x.tag, y.tag));
+  versions.sort(
+    (x, y) => compareVersions(y.v, x.v) || y.v.numbers.length - x.v.numbers.length || codeUnitOrder(x.tag, y.tag),
+  );
   return [...versions.map((x) => x.tag), ...others.sort(codeUnitOrder)];
 }

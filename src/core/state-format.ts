@@ -2,11 +2,21 @@
 // fails a check is reported with the field that is wrong; DAM never silently resets a corrupt state.
 import { DamError } from './errors.js';
 import { at, fieldReader, type FieldReader, type Json } from './json-fields.js';
-import { STATE_FORMAT, type AcquiredImage, type Credentials, type InstalledApp, type Repo, type State } from './state.js';
+import {
+  STATE_FORMAT,
+  type AcquiredImage,
+  type Credentials,
+  type InstalledApp,
+  type Repo,
+  type State,
+} from './state.js';
 
 function fail(file: string, what: string): never {
-  throw new DamError('STATE_CORRUPT', `The state file ${file} is damaged: ${what}.`,
-    `Restore it from a backup, or move it aside to start afresh (DAM then forgets its repos and installed apps; run 'dam doctor' for details).`);
+  throw new DamError(
+    'STATE_CORRUPT',
+    `The state file ${file} is damaged: ${what}.`,
+    `Restore it from a backup, or move it aside to start afresh (DAM then forgets its repos and installed apps; run 'dam doctor' for details).`,
+  );
 }
 
 /** The one field reader, failing with STATE_CORRUPT naming the file and the field. */
@@ -15,7 +25,12 @@ const fieldsOf = (file: string) => fieldReader((path, problem) => fail(file, `${
 function parseRepo(r: FieldReader, v: unknown, i: number): Repo {
   const what = at('repos', i);
   const o = r.object(v, what);
-  const repo: Repo = { id: r.whole(o, 'id', what), name: r.string(o, 'name', what), server: r.string(o, 'server', what), isDefault: o.isDefault === true };
+  const repo: Repo = {
+    id: r.whole(o, 'id', what),
+    name: r.string(o, 'name', what),
+    server: r.string(o, 'server', what),
+    isDefault: o.isDefault === true,
+  };
   const username = r.optString(o, 'username', what);
   if (username !== undefined) repo.username = username;
   if (o.insecure === true) repo.insecure = true;
@@ -31,7 +46,11 @@ function parseApp(r: FieldReader, v: unknown, i: number): InstalledApp {
   if (o.previous !== undefined) {
     const where = at(what, 'previous');
     const p = r.object(o.previous, where);
-    app.previous = { version: r.string(p, 'version', where), tag: r.string(p, 'tag', where), imageId: r.string(p, 'imageId', where) };
+    app.previous = {
+      version: r.string(p, 'version', where),
+      tag: r.string(p, 'tag', where),
+      imageId: r.string(p, 'imageId', where),
+    };
   }
   if (o.scriptEnv !== undefined) app.scriptEnv = r.stringMap(o.scriptEnv, at(what, 'scriptEnv'));
   if (o.metaDigests !== undefined) app.metaDigests = r.stringMap(o.metaDigests, at(what, 'metaDigests'));
@@ -74,7 +93,11 @@ export function parseState(text: string, file: string): State {
   let o = r.object(raw, 'the file');
   let format = r.whole(o, 'format', '');
   if (format > STATE_FORMAT) {
-    throw new DamError('STATE_TOO_NEW', `The state file ${file} has format ${format}, newer than this DAM understands (${STATE_FORMAT}).`, 'Use the newer DAM that wrote it, or upgrade this one.');
+    throw new DamError(
+      'STATE_TOO_NEW',
+      `The state file ${file} has format ${format}, newer than this DAM understands (${STATE_FORMAT}).`,
+      'Use the newer DAM that wrote it, or upgrade this one.',
+    );
   }
   while (format < STATE_FORMAT) {
     const migrate = MIGRATIONS[format];

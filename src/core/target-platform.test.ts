@@ -13,7 +13,11 @@ test('parseTargetPlatform takes Docker platform names for the Linux targets DAM 
 
 test('parseTargetPlatform refuses other platforms with a usage error naming the value', () => {
   for (const bad of ['windows/amd64', 'linux/arm/v7', 'linux', '', 'linux/riscv64']) {
-    assert.throws(() => parseTargetPlatform(bad), (err: Error & { code?: string }) => err.code === 'USAGE' && err.message.includes(`'${bad}'`), bad);
+    assert.throws(
+      () => parseTargetPlatform(bad),
+      (err: Error & { code?: string }) => err.code === 'USAGE' && err.message.includes(`'${bad}'`),
+      bad,
+    );
   }
 });
 

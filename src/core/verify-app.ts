@@ -36,7 +36,16 @@ function metaDifferences(recorded: Record<string, string>, now: Record<string, s
 }
 
 export function verifyApp(app: InstalledApp, found: AppFindings, metaDir: string): AppVerdict {
-  const v: AppVerdict = { name: app.name, version: app.version, tag: app.tag, imageId: app.imageId, image: 'ok', tagState: 'ok', meta: 'not-recorded', problems: [] };
+  const v: AppVerdict = {
+    name: app.name,
+    version: app.version,
+    tag: app.tag,
+    imageId: app.imageId,
+    image: 'ok',
+    tagState: 'ok',
+    meta: 'not-recorded',
+    problems: [],
+  };
   if (found.image === undefined || !sameImage(found.image, app.imageId)) {
     v.image = 'missing';
     v.problems.push(`its image ${short(app.imageId)} is not in the engine`);
@@ -46,7 +55,9 @@ export function verifyApp(app: InstalledApp, found: AppFindings, metaDir: string
     v.problems.push(`the tag ${app.tag} does not exist`);
   } else if (!sameImage(found.tagTarget, app.imageId)) {
     v.tagState = 'moved';
-    v.problems.push(`the tag ${app.tag} points at ${short(found.tagTarget)}, not at the installed image ${short(app.imageId)}`);
+    v.problems.push(
+      `the tag ${app.tag} points at ${short(found.tagTarget)}, not at the installed image ${short(app.imageId)}`,
+    );
   }
   if (app.metaDigests) {
     if (found.meta === undefined) {
@@ -55,7 +66,8 @@ export function verifyApp(app: InstalledApp, found: AppFindings, metaDir: string
     } else {
       const diff = metaDifferences(app.metaDigests, found.meta);
       v.meta = diff.length ? 'changed' : 'ok';
-      if (diff.length) v.problems.push(`the kept /meta copy (${metaDir}) differs from the installed one: ${diff.join(', ')}`);
+      if (diff.length)
+        v.problems.push(`the kept /meta copy (${metaDir}) differs from the installed one: ${diff.join(', ')}`);
     }
   }
   return v;

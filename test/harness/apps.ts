@@ -24,7 +24,8 @@ export interface TestApp {
   padBytes?: number;
 }
 
-const logLine = (script: string) => `echo "${script} $DAM_ACTION $DAM_APP_NAME $DAM_APP_VERSION $DAM_APP_FAMILY $DAM_APP_TAG old=$DAM_OLD_VERSION new=$DAM_NEW_VERSION cwd=$(pwd)" >> "$DAMTEST_LOG"`;
+const logLine = (script: string) =>
+  `echo "${script} $DAM_ACTION $DAM_APP_NAME $DAM_APP_VERSION $DAM_APP_FAMILY $DAM_APP_TAG old=$DAM_OLD_VERSION new=$DAM_NEW_VERSION cwd=$(pwd)" >> "$DAMTEST_LOG"`;
 
 export async function buildTestApp(app: TestApp): Promise<string> {
   const base = await baseImage();
@@ -34,8 +35,15 @@ export async function buildTestApp(app: TestApp): Promise<string> {
   if (app.padBytes) lines.push(`RUN head -c ${app.padBytes} /dev/urandom > /pad.bin`);
   tar.entry({ name: 'Dockerfile' }, `${lines.join('\n')}\n`);
   if (!app.noMeta) {
-    tar.entry({ name: 'meta/install', mode: 0o755 }, `#!/bin/sh\nset -e\n${logLine('install')}\n${app.install ?? ''}\n`);
-    if (!app.noUninstall) tar.entry({ name: 'meta/uninstall', mode: 0o755 }, `#!/bin/sh\nset -e\n${logLine('uninstall')}\n${app.uninstall ?? ''}\n`);
+    tar.entry(
+      { name: 'meta/install', mode: 0o755 },
+      `#!/bin/sh\nset -e\n${logLine('install')}\n${app.install ?? ''}\n`,
+    );
+    if (!app.noUninstall)
+      tar.entry(
+        { name: 'meta/uninstall', mode: 0o755 },
+        `#!/bin/sh\nset -e\n${logLine('uninstall')}\n${app.uninstall ?? ''}\n`,
+      );
     tar.entry({ name: 'meta/DESCRIPTION' }, `Test app ${app.name} ${app.version}\n`);
   }
   tar.finalize();

@@ -27,7 +27,11 @@ export interface DamOptions {
 export function dam(args: string[], options: DamOptions): Promise<DamResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', DAM_HOME: undefined, ...options.env };
-    const child = spawn(process.execPath, [DAM_BIN, '--home', options.home, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [DAM_BIN, '--home', options.home, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

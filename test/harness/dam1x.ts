@@ -15,7 +15,8 @@ export async function dam1xMissing(): Promise<string | undefined> {
   } catch {
     return `the DAM 1.x binary is not at ${DAM1X_BIN} (set DAM1X_BIN to its path)`;
   }
-  if (process.env.DOCKER_HOST && process.env.DOCKER_HOST !== 'unix:///var/run/docker.sock') return `DAM 1.x talks to /var/run/docker.sock only, and DOCKER_HOST is ${process.env.DOCKER_HOST}`;
+  if (process.env.DOCKER_HOST && process.env.DOCKER_HOST !== 'unix:///var/run/docker.sock')
+    return `DAM 1.x talks to /var/run/docker.sock only, and DOCKER_HOST is ${process.env.DOCKER_HOST}`;
   return undefined;
 }
 
@@ -31,7 +32,11 @@ export function dam1(args: string[], options: Dam1Options): Promise<DamResult> {
   return new Promise((done, reject) => {
     // stdin is /dev/null unless there is input: 1.x may exit before reading it, and a write to its closed
     // pipe would fail the test with EPIPE.
-    const child = spawn(DAM1X_BIN, args, { cwd: options.cwd, env: { ...process.env, XDG_CACHE_HOME: options.cache, ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(DAM1X_BIN, args, {
+      cwd: options.cwd,
+      env: { ...process.env, XDG_CACHE_HOME: options.cache, ...options.env },
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -17,7 +17,36 @@ import { TEST_LABEL } from './dam.js';
 export const BASE_IMAGE = 'dam-test-base:busybox';
 const BUSYBOX = '/bin/busybox';
 /** Applets linked in /bin when `busybox --list` cannot be run. */
-const APPLETS = ['sh', 'ash', 'httpd', 'cat', 'echo', 'sleep', 'ls', 'cp', 'mv', 'rm', 'mkdir', 'chmod', 'touch', 'test', 'true', 'false', 'env', 'id', 'grep', 'sed', 'wc', 'head', 'tail', 'printf', 'wget', 'nc', 'tar', 'gzip'];
+const APPLETS = [
+  'sh',
+  'ash',
+  'httpd',
+  'cat',
+  'echo',
+  'sleep',
+  'ls',
+  'cp',
+  'mv',
+  'rm',
+  'mkdir',
+  'chmod',
+  'touch',
+  'test',
+  'true',
+  'false',
+  'env',
+  'id',
+  'grep',
+  'sed',
+  'wc',
+  'head',
+  'tail',
+  'printf',
+  'wget',
+  'nc',
+  'tar',
+  'gzip',
+];
 
 /** The engine the tests use: DOCKER_HOST or /var/run/docker.sock. */
 export function testEngine(): Engine {
@@ -37,7 +66,9 @@ export async function engineAvailable(): Promise<boolean> {
 
 function applets(): string[] {
   try {
-    return execFileSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => /^[a-z0-9_.[-]+$/.test(a) && a !== 'busybox');
+    return execFileSync(BUSYBOX, ['--list'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((a) => /^[a-z0-9_.[-]+$/.test(a) && a !== 'busybox');
   } catch {
     return APPLETS;
   }
@@ -51,10 +82,14 @@ export async function busyboxRootfs(): Promise<Readable> {
   const dir = (name: string, mode = 0o755) => tar.entry({ name, type: 'directory', mode, mtime, uid: 0, gid: 0 });
   for (const d of ['bin', 'etc', 'dev', 'proc', 'sys', 'root', 'var', 'var/www']) dir(d);
   dir('tmp', 0o1777);
-  tar.entry({ name: 'etc/passwd', mode: 0o644, mtime, uid: 0, gid: 0 }, 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
+  tar.entry(
+    { name: 'etc/passwd', mode: 0o644, mtime, uid: 0, gid: 0 },
+    'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n',
+  );
   tar.entry({ name: 'etc/group', mode: 0o644, mtime, uid: 0, gid: 0 }, 'root:x:0:\nnogroup:x:65534:\n');
   tar.entry({ name: 'bin/busybox', mode: 0o755, mtime, uid: 0, gid: 0 }, busybox);
-  for (const applet of applets()) tar.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox', mode: 0o777, mtime, uid: 0, gid: 0 });
+  for (const applet of applets())
+    tar.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox', mode: 0o777, mtime, uid: 0, gid: 0 });
   tar.finalize();
   return Readable.from(tar);
 }
@@ -85,7 +120,10 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > 60_000 || attempt > 600) await rm(lock, { force: true });
       else await new Promise((r) => setTimeout(r, 100));
     }

@@ -18,7 +18,10 @@ export interface FakeServer {
   stop(): Promise<void>;
 }
 
-export async function startFakeServer(handler: (req: IncomingMessage, res: ServerResponse) => void, bind = '127.0.0.1'): Promise<FakeServer> {
+export async function startFakeServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  bind = '127.0.0.1',
+): Promise<FakeServer> {
   const requests: SeenRequest[] = [];
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
@@ -30,10 +33,11 @@ export async function startFakeServer(handler: (req: IncomingMessage, res: Serve
     url: `http://${bind}:${port}`,
     host: `${bind}:${port}`,
     requests,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -51,10 +55,11 @@ export async function startSilentServer(): Promise<FakeServer> {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests: [],
-    stop: () => new Promise((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

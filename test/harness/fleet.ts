@@ -16,7 +16,8 @@ export const COLLECTION_DIR = join(ROOT, 'integrations', 'ansible');
 
 /** Why the fleet tests cannot run here, or undefined when they can. */
 export function fleetSkipReason(): string | undefined {
-  if (!existsSync(ANSIBLE_PLAYBOOK)) return `${ANSIBLE_PLAYBOOK} is missing (Debian's ansible-core; scripts/ensure-engine.sh installs it)`;
+  if (!existsSync(ANSIBLE_PLAYBOOK))
+    return `${ANSIBLE_PLAYBOOK} is missing (Debian's ansible-core; scripts/ensure-engine.sh installs it)`;
   if (!existsSync(SSHD)) return `${SSHD} is missing (Debian's openssh-server; scripts/ensure-engine.sh installs it)`;
   return undefined;
 }
@@ -55,7 +56,9 @@ async function singleFileDam(out: string): Promise<void> {
     platform: 'node',
     target: 'node20',
     define: { DAM_VERSION: JSON.stringify(pkg.version) },
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __damCreateRequire } from 'node:module'; const require = __damCreateRequire(import.meta.url);" },
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __damCreateRequire } from 'node:module'; const require = __damCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
 }
@@ -90,46 +93,88 @@ export async function startSite(hostCount = 3): Promise<Site> {
     await singleFileDam(damSource);
     const hosts = started.engines.map((engine, i): FleetHost => {
       const root = join(dir, `line${i + 1}`);
-      return { name: `line${i + 1}`, engine, home: join(root, 'state'), damPath: join(root, 'bin', 'dam'), bundleDir: join(root, 'products') };
+      return {
+        name: `line${i + 1}`,
+        engine,
+        home: join(root, 'state'),
+        damPath: join(root, 'bin', 'dam'),
+        bundleDir: join(root, 'products'),
+      };
     });
     for (const h of hosts) await mkdir(join(h.home, '..', 'bin'), { recursive: true });
     const inventory = join(dir, 'site.ini');
-    await writeFile(inventory, [
-      '[dam_hosts]',
-      ...hosts.map((h) => `${h.name} dam_rollout_dam_path=${h.damPath} dam_rollout_home=${h.home} dam_rollout_docker_host=${h.engine.host} dam_rollout_bundle_dir=${h.bundleDir} dam_rollout_key_dir=${join(h.home, '..', 'keys')}`),
-      '',
-      '[dam_hosts:vars]',
-      'ansible_host=127.0.0.1',
-      `ansible_port=${started.sshd.port}`,
-      'ansible_user=root',
-      `ansible_ssh_private_key_file=${started.sshd.identity}`,
-      'ansible_python_interpreter=/usr/bin/python3',
-      `dam_rollout_dam_source=${damSource}`,
-      `dam_rollout_report_dir=${join(dir, 'reports')}`,
-      '',
-    ].join('\n'));
+    await writeFile(
+      inventory,
+      [
+        '[dam_hosts]',
+        ...hosts.map(
+          (h) =>
+            `${h.name} dam_rollout_dam_path=${h.damPath} dam_rollout_home=${h.home} dam_rollout_docker_host=${h.engine.host} dam_rollout_bundle_dir=${h.bundleDir} dam_rollout_key_dir=${join(h.home, '..', 'keys')}`,
+        ),
+        '',
+        '[dam_hosts:vars]',
+        'ansible_host=127.0.0.1',
+        `ansible_port=${started.sshd.port}`,
+        'ansible_user=root',
+        `ansible_ssh_private_key_file=${started.sshd.identity}`,
+        'ansible_python_interpreter=/usr/bin/python3',
+        `dam_rollout_dam_source=${damSource}`,
+        `dam_rollout_report_dir=${join(dir, 'reports')}`,
+        '',
+      ].join('\n'),
+    );
     const controlDir = await mkdtemp(join('/tmp', 'dcp-'));
-    await writeFile(join(dir, 'ansible.cfg'), [
-      '[defaults]',
-      'host_key_checking = False',
-      'forks = 3',
-      `collections_path = ${join(dir, 'collections')}`,
-      'retry_files_enabled = False',
-      'interpreter_python = /usr/bin/python3',
-      '[ssh_connection]',
-      'pipelining = True',
-      `control_path_dir = ${controlDir}`,
-      'ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no',
-      '',
-    ].join('\n'));
-    const env: NodeJS.ProcessEnv = { ...process.env, ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'), HOME: dir };
-    const built = await exec('ansible-galaxy', ['collection', 'build', COLLECTION_DIR, '--output-path', dir, '--force'], env, dir);
+    await writeFile(
+      join(dir, 'ansible.cfg'),
+      [
+        '[defaults]',
+        'host_key_checking = False',
+        'forks = 3',
+        `collections_path = ${join(dir, 'collections')}`,
+        'retry_files_enabled = False',
+        'interpreter_python = /usr/bin/python3',
+        '[ssh_connection]',
+        'pipelining = True',
+        `control_path_dir = ${controlDir}`,
+        'ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no',
+        '',
+      ].join('\n'),
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ANSIBLE_CONFIG: join(dir, 'ansible.cfg'),
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_FORCE_COLOR: '0',
+      ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'),
+      HOME: dir,
+    };
+    const built = await exec(
+      'ansible-galaxy',
+      ['collection', 'build', COLLECTION_DIR, '--output-path', dir, '--force'],
+      env,
+      dir,
+    );
     if (built.code !== 0) throw new Error(`ansible-galaxy collection build failed: ${built.out}`);
     const tarball = /Created collection for dam\.fleet at (\S+)/.exec(built.out)?.[1];
     if (!tarball) throw new Error(`ansible-galaxy did not say where it wrote the collection: ${built.out}`);
-    const installed = await exec('ansible-galaxy', ['collection', 'install', tarball, '-p', join(dir, 'collections'), '--force'], env, dir);
+    const installed = await exec(
+      'ansible-galaxy',
+      ['collection', 'install', tarball, '-p', join(dir, 'collections'), '--force'],
+      env,
+      dir,
+    );
     if (installed.code !== 0) throw new Error(`ansible-galaxy collection install failed: ${installed.out}`);
-    return { dir, hosts, inventory, env, damSource, stop: async () => { await stop(); await rm(controlDir, { recursive: true, force: true }); } };
+    return {
+      dir,
+      hosts,
+      inventory,
+      env,
+      damSource,
+      stop: async () => {
+        await stop();
+        await rm(controlDir, { recursive: true, force: true });
+      },
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -138,7 +183,12 @@ export async function startSite(hostCount = 3): Promise<Site> {
 
 /** ansible-playbook against the site, with extra vars. */
 export function playbook(site: Site, book: string, extra: Record<string, unknown>, flags: string[] = []): Promise<Run> {
-  return exec(ANSIBLE_PLAYBOOK, ['-i', site.inventory, book, '-e', JSON.stringify(extra), ...flags], site.env, site.dir);
+  return exec(
+    ANSIBLE_PLAYBOOK,
+    ['-i', site.inventory, book, '-e', JSON.stringify(extra), ...flags],
+    site.env,
+    site.dir,
+  );
 }
 
 /** `changed=N` of each host from the PLAY RECAP. */
@@ -160,7 +210,9 @@ export function hostDam(host: FleetHost, args: string[]): Promise<DamResult> {
 export async function hostApps(host: FleetHost): Promise<string[]> {
   const out = await hostDam(host, ['list', '--json']);
   if (out.code !== 0) throw new Error(out.stderr);
-  return (JSON.parse(out.stdout) as Array<{ name: string; version: string }>).map((a) => `${a.name}:${a.version}`).sort();
+  return (JSON.parse(out.stdout) as Array<{ name: string; version: string }>)
+    .map((a) => `${a.name}:${a.version}`)
+    .sort();
 }
 
 export { exec };

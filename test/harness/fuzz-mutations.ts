@@ -38,8 +38,14 @@ export async function readMembers(tarBytes: Buffer): Promise<Member[]> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: unknown) => void chunks.push(c as Buffer));
       stream.on('end', () => {
-        const type = header.type === 'directory' ? '5' : header.type === 'symlink' ? '2' : header.type === 'link' ? '1' : '0';
-        out.push({ name: header.name, type, data: Buffer.concat(chunks), ...(header.linkname ? { linkname: header.linkname } : {}) });
+        const type =
+          header.type === 'directory' ? '5' : header.type === 'symlink' ? '2' : header.type === 'link' ? '1' : '0';
+        out.push({
+          name: header.name,
+          type,
+          data: Buffer.concat(chunks),
+          ...(header.linkname ? { linkname: header.linkname } : {}),
+        });
         next();
       });
     });
@@ -96,7 +102,10 @@ const tarMutations: Record<string, TarMutation> = {
     const i = int(rand, members.length);
     const copy = { ...members[i]! };
     const at = int(rand, members.length + 1);
-    return { members: [...members.slice(0, at), copy, ...members.slice(at)], what: `duplicate member '${copy.name}' at ${at}` };
+    return {
+      members: [...members.slice(0, at), copy, ...members.slice(at)],
+      what: `duplicate member '${copy.name}' at ${at}`,
+    };
   },
   reorder: (rand, members) => {
     const shuffled = [...members];
@@ -114,23 +123,40 @@ const tarMutations: Record<string, TarMutation> = {
   },
   hardlink: (rand, members) => {
     const target = pick(rand, members).name;
-    const name = rand() < 0.5 ? pick(rand, ['manifest.json', 'index.json', 'app_list', 'extra']) : pick(rand, members).name;
-    return { members: [{ name, type: '1', data: Buffer.alloc(0), linkname: target }, ...members], what: `add hard link '${name}' -> '${target}'` };
+    const name =
+      rand() < 0.5 ? pick(rand, ['manifest.json', 'index.json', 'app_list', 'extra']) : pick(rand, members).name;
+    return {
+      members: [{ name, type: '1', data: Buffer.alloc(0), linkname: target }, ...members],
+      what: `add hard link '${name}' -> '${target}'`,
+    };
   },
   pax: (rand, members) => {
     const i = int(rand, members.length);
     const path = pick(rand, ['manifest.json', 'index.json', '../escape', members[int(rand, members.length)]!.name]);
     const pax: Member = { name: 'PaxHeader', type: 'x', data: paxRecord('path', path) };
-    return { members: [...members.slice(0, i), pax, ...members.slice(i)], what: `PAX path '${path}' on member '${members[i]!.name}'` };
+    return {
+      members: [...members.slice(0, i), pax, ...members.slice(i)],
+      what: `PAX path '${path}' on member '${members[i]!.name}'`,
+    };
   },
   paxGlobal: (rand, members) => {
     const path = pick(rand, ['manifest.json', 'evil.json']);
-    return { members: [{ name: 'GlobalHead', type: 'g', data: paxRecord('path', path) }, ...members], what: `PAX global header path '${path}'` };
+    return {
+      members: [{ name: 'GlobalHead', type: 'g', data: paxRecord('path', path) }, ...members],
+      what: `PAX global header path '${path}'`,
+    };
   },
   gnuLongName: (rand, members) => {
     const i = int(rand, members.length);
     const long = `${'d/'.repeat(60)}${members[i]!.name}`;
-    return { members: [...members.slice(0, i), { name: '././@LongLink', type: 'L', data: Buffer.from(`${long}\0`) }, ...members.slice(i)], what: `GNU long name '${long.slice(0, 20)}…' on member '${members[i]!.name}'` };
+    return {
+      members: [
+        ...members.slice(0, i),
+        { name: '././@LongLink', type: 'L', data: Buffer.from(`${long}\0`) },
+        ...members.slice(i),
+      ],
+      what: `GNU long name '${long.slice(0, 20)}…' on member '${members[i]!.name}'`,
+    };
   },
   trailing: (rand, members) => {
     const extra = pick(rand, members);
@@ -184,7 +210,10 @@ export function mutateText(rand: Rand, original: Buffer): Mutated {
   if (kind === 'flip') return flipBits(rand, original);
   if (kind === 'duplicate') {
     const i = int(rand, lines.length);
-    return { bytes: Buffer.from([...lines.slice(0, i + 1), lines[i], ...lines.slice(i + 1)].join('\n')), what: `duplicate line ${i + 1}` };
+    return {
+      bytes: Buffer.from([...lines.slice(0, i + 1), lines[i], ...lines.slice(i + 1)].join('\n')),
+      what: `duplicate line ${i + 1}`,
+    };
   }
   if (kind === 'reorder') return { bytes: Buffer.from([...lines].reverse().join('\n')), what: 'reverse the lines' };
   const line = pick(rand, ['../../etc/passwd:1.0', 'a:b:c', '\u0000:1', `${'x'.repeat(300)}:1.0`, '{"format":99}']);

@@ -22,7 +22,13 @@ export interface SynthApp {
 }
 
 /** An app image whose install script logs `marker`. `label` marks it as this test run's. */
-export async function synthApp(name: string, version: string, marker: string, label: Record<string, string>, repoTags?: string[]): Promise<SynthApp> {
+export async function synthApp(
+  name: string,
+  version: string,
+  marker: string,
+  label: Record<string, string>,
+  repoTags?: string[],
+): Promise<SynthApp> {
   const script = (what: string) => `#!/bin/sh\necho "${marker} ${what} $DAM_APP_NAME" >> "$DAMTEST_LOG"\n`;
   const layer = await tarOf([
     { name: 'meta/', type: 'directory' },
@@ -51,7 +57,16 @@ export function v1Members(tag: string, layer: Buffer, labels: Record<string, str
   return [
     { name: `${id}/`, type: 'directory' },
     { name: `${id}/VERSION`, data: '1.0' },
-    { name: `${id}/json`, data: JSON.stringify({ id, created: '2020-01-01T00:00:00Z', config: { Labels: labels }, os: 'linux', architecture: 'amd64' }) },
+    {
+      name: `${id}/json`,
+      data: JSON.stringify({
+        id,
+        created: '2020-01-01T00:00:00Z',
+        config: { Labels: labels },
+        os: 'linux',
+        architecture: 'amd64',
+      }),
+    },
     { name: `${id}/layer.tar`, data: layer },
     { name: 'repositories', data: JSON.stringify({ [repo!]: { [version!]: id } }) },
   ];
@@ -86,7 +101,10 @@ export async function stateView(home: string): Promise<Record<string, string>> {
       const p = join(dir, e.name);
       if (notState(e.name)) continue;
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && e.name !== 'lock') out[relative(home, p)] = createHash('sha256').update(await readFile(p)).digest('hex');
+      else if (e.isFile() && e.name !== 'lock')
+        out[relative(home, p)] = createHash('sha256')
+          .update(await readFile(p))
+          .digest('hex');
     }
   };
   await walk(home);
@@ -96,7 +114,8 @@ export async function stateView(home: string): Promise<Record<string, string>> {
 /** Removes the images this run labelled. */
 export async function removeLabelledImages(label: string): Promise<void> {
   const engine = testEngine();
-  for (const image of await engine.listImages({ labels: [label] })) await engine.removeImage(image.id, { force: true }).catch(() => undefined);
+  for (const image of await engine.listImages({ labels: [label] }))
+    await engine.removeImage(image.id, { force: true }).catch(() => undefined);
 }
 
 /** True when output holds a Node stack trace or an internal error instead of a DamError. */

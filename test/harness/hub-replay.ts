@@ -37,24 +37,37 @@ export async function startHubReplay(): Promise<HubReplay> {
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', base);
-    requests.push({ method: req.method ?? '', url: url.pathname + url.search, authorization: req.headers.authorization });
+    requests.push({
+      method: req.method ?? '',
+      url: url.pathname + url.search,
+      authorization: req.headers.authorization,
+    });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const page = url.searchParams.get('page') ?? '1';
     if (req.method === 'POST' && url.pathname === '/v2/users/login/') {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { username?: string; password?: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        username?: string;
+        password?: string;
+      };
       const ok = body.username === REPLAY_USER && body.password === REPLAY_PASSWORD;
       return send(res, ok ? 200 : 401, fixture(ok ? 'login-ok.json' : 'login-denied.json'));
     }
     if (url.pathname === '/v2/search/repositories/') {
       const query = url.searchParams.get('query') ?? '';
-      const body = fixture(`search-${query}-p${page}.json`) ?? (page === '1' ? fixture(`search-${query}.json`) : undefined);
+      const body =
+        fixture(`search-${query}-p${page}.json`) ?? (page === '1' ? fixture(`search-${query}.json`) : undefined);
       return send(res, 200, body ?? JSON.stringify({ count: 0, next: null, previous: null, results: [] }));
     }
     const tags = /^\/v2\/repositories\/([a-z0-9._-]+)\/([a-z0-9._-]+)\/tags\/?$/.exec(url.pathname);
     if (tags) {
-      if (tags[1] === 'damtest' && req.headers.authorization !== `Bearer ${REPLAY_TOKEN}`) return send(res, 401, JSON.stringify({ detail: 'authentication required' }));
-      return send(res, fixture(`tags-${tags[1]}-${tags[2]}-p${page}.json`) ? 200 : 404, fixture(`tags-${tags[1]}-${tags[2]}-p${page}.json`));
+      if (tags[1] === 'damtest' && req.headers.authorization !== `Bearer ${REPLAY_TOKEN}`)
+        return send(res, 401, JSON.stringify({ detail: 'authentication required' }));
+      return send(
+        res,
+        fixture(`tags-${tags[1]}-${tags[2]}-p${page}.json`) ? 200 : 404,
+        fixture(`tags-${tags[1]}-${tags[2]}-p${page}.json`),
+      );
     }
     send(res, 404, undefined);
   };
@@ -66,9 +79,10 @@ export async function startHubReplay(): Promise<HubReplay> {
   return {
     url: base,
     requests,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -25,8 +25,13 @@ export function commandOf(args: string[]): string | undefined {
 /** Every schema file, by name without `.schema.json`. */
 export function schemaFiles(): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
-  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort()) {
-    out.set(file.slice(0, -'.schema.json'.length), JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>);
+  for (const file of readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()) {
+    out.set(
+      file.slice(0, -'.schema.json'.length),
+      JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>,
+    );
   }
   return out;
 }
@@ -35,7 +40,11 @@ function closed(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closed);
   if (typeof node !== 'object' || node === null) return node;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === 'properties' || k === '$defs' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
+  for (const [k, v] of Object.entries(node))
+    out[k] =
+      k === 'properties' || k === '$defs'
+        ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)]))
+        : closed(v);
   if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
   return out;
 }
@@ -62,6 +71,10 @@ export function checkJsonOutput(args: string[], stdout: string): void {
   const data = JSON.parse(stdout) as unknown;
   const name = typeof data === 'object' && data !== null && 'error' in data ? 'error' : (command ?? '');
   const validate = schemaValidators().get(name);
-  if (!validate) throw new Error(`dam ${args.join(' ')}: no schema docs/schemas/${name}.schema.json for this --json output`);
-  if (!validate(data)) throw new Error(`dam ${args.join(' ')}: --json output does not match docs/schemas/${name}.schema.json: ${JSON.stringify(validate.errors, null, 1)}\n${stdout}`);
+  if (!validate)
+    throw new Error(`dam ${args.join(' ')}: no schema docs/schemas/${name}.schema.json for this --json output`);
+  if (!validate(data))
+    throw new Error(
+      `dam ${args.join(' ')}: --json output does not match docs/schemas/${name}.schema.json: ${JSON.stringify(validate.errors, null, 1)}\n${stdout}`,
+    );
 }

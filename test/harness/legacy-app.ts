@@ -23,5 +23,8 @@ export async function buildLegacyApp(app: LegacyApp): Promise<string> {
     if (app.description !== undefined) tar.entry({ name: 'meta/DESCRIPTION', mode: 0o644 }, app.description);
   }
   tar.finalize();
-  return testEngine().build(Readable.from(tar), { tag: app.tag, labels: { ...app.labels, [TEST_LABEL]: app.testLabel } });
+  return testEngine().build(Readable.from(tar), {
+    tag: app.tag,
+    labels: { ...app.labels, [TEST_LABEL]: app.testLabel },
+  });
 }

@@ -33,7 +33,9 @@ export interface PushedApp {
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** A gzipped layer of these entries: files, or folders with `type: 'directory'`. */
-export async function makeLayer(files: Array<{ name: string; mode?: number; data?: Buffer | string; type?: 'directory' }>): Promise<Layer> {
+export async function makeLayer(
+  files: Array<{ name: string; mode?: number; data?: Buffer | string; type?: 'directory' }>,
+): Promise<Layer> {
   const p = pack();
   for (const f of files) {
     if (f.type === 'directory') p.entry({ name: f.name, type: 'directory', mode: f.mode ?? 0o755, mtime: new Date(0) });
@@ -52,7 +54,8 @@ export function baseLayer(bytes: number): Promise<Layer> {
   return makeLayer([{ name: 'base/blob.bin', data: randomBytes(bytes) }]);
 }
 
-const logLine = (script: string) => `echo "${script} $DAM_ACTION $DAM_APP_NAME $DAM_APP_VERSION $(uname -m)" >> "$DAMTEST_LOG"`;
+const logLine = (script: string) =>
+  `echo "${script} $DAM_ACTION $DAM_APP_NAME $DAM_APP_VERSION $(uname -m)" >> "$DAMTEST_LOG"`;
 
 export async function push(url: string, path: string, digest: string, data: Buffer): Promise<void> {
   const head = await fetch(`${url}/v2/${path}/blobs/${digest}`, { method: 'HEAD' });
@@ -60,17 +63,38 @@ export async function push(url: string, path: string, digest: string, data: Buff
   const start = await fetch(`${url}/v2/${path}/blobs/uploads/`, { method: 'POST' });
   const location = new URL(start.headers.get('location') ?? '', url);
   location.searchParams.set('digest', digest);
-  const put = await fetch(location, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream' } });
+  const put = await fetch(location, {
+    method: 'PUT',
+    body: data,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   if (put.status !== 201) throw new Error(`blob upload of ${digest} failed: ${put.status} ${await put.text()}`);
 }
 
-export async function putManifest(url: string, path: string, ref: string, mediaType: string, body: string): Promise<void> {
-  const res = await fetch(`${url}/v2/${path}/manifests/${ref}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
+export async function putManifest(
+  url: string,
+  path: string,
+  ref: string,
+  mediaType: string,
+  body: string,
+): Promise<void> {
+  const res = await fetch(`${url}/v2/${path}/manifests/${ref}`, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': mediaType },
+  });
   if (res.status !== 201) throw new Error(`manifest put of ${path}:${ref} failed: ${res.status} ${await res.text()}`);
 }
 
 /** Pushes `name:version` for linux/amd64 and linux/arm64 under one OCI index into the plain registry at `url`. */
-export async function pushMultiArchApp(url: string, host: string, name: string, version: string, base: Layer, extraBytes = 0): Promise<PushedApp> {
+export async function pushMultiArchApp(
+  url: string,
+  host: string,
+  name: string,
+  version: string,
+  base: Layer,
+  extraBytes = 0,
+): Promise<PushedApp> {
   const images: PushedImage[] = [];
   const entries: unknown[] = [];
   const meta = await makeLayer([
@@ -79,12 +103,16 @@ export async function pushMultiArchApp(url: string, host: string, name: string, 
     { name: 'meta/DESCRIPTION', data: `Test app ${name} ${version}\n` },
   ]);
   for (const architecture of ['amd64', 'arm64']) {
-    const own = await makeLayer([{ name: `arch/${name}.bin`, data: Buffer.concat([Buffer.from(`${architecture}\n`), randomBytes(extraBytes)]) }]);
+    const own = await makeLayer([
+      { name: `arch/${name}.bin`, data: Buffer.concat([Buffer.from(`${architecture}\n`), randomBytes(extraBytes)]) },
+    ]);
     const layers = [base, own, meta];
     const config = JSON.stringify({
       architecture,
       os: 'linux',
-      config: { Labels: { DAM_APP_FAMILY: name, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',', [TEST_LABEL]: 'vendor' } },
+      config: {
+        Labels: { DAM_APP_FAMILY: name, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',', [TEST_LABEL]: 'vendor' },
+      },
       rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
     });
     for (const l of layers) await push(url, name, l.digest, l.gz);
@@ -92,14 +120,36 @@ export async function pushMultiArchApp(url: string, host: string, name: string, 
     const manifest = JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: Buffer.byteLength(config) },
-      layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.gz.length })),
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: sha(config),
+        size: Buffer.byteLength(config),
+      },
+      layers: layers.map((l) => ({
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: l.digest,
+        size: l.gz.length,
+      })),
     });
     await putManifest(url, name, sha(manifest), 'application/vnd.oci.image.manifest.v1+json', manifest);
-    entries.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: Buffer.byteLength(manifest), platform: { os: 'linux', architecture } });
-    images.push({ platform: `linux/${architecture}`, manifestDigest: sha(manifest), configDigest: sha(config), layers: layers.map((l) => l.digest) });
+    entries.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: sha(manifest),
+      size: Buffer.byteLength(manifest),
+      platform: { os: 'linux', architecture },
+    });
+    images.push({
+      platform: `linux/${architecture}`,
+      manifestDigest: sha(manifest),
+      configDigest: sha(config),
+      layers: layers.map((l) => l.digest),
+    });
   }
-  const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries });
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: entries,
+  });
   await putManifest(url, name, version, 'application/vnd.oci.image.index.v1+json', index);
   return { name, version, tag: `${host}/${name}:${version}`, indexDigest: sha(index), images };
 }

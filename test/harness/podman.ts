@@ -62,7 +62,12 @@ export async function startPodman(options: { insecureRegistries?: string[] } = {
   // Short: the socket path must fit in 108 bytes.
   const dir = await mkdtemp('/tmp/dpm-');
   const socket = join(dir, 'podman.sock');
-  const env = { ...process.env, CONTAINERS_CONF: join(dir, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), CONTAINERS_REGISTRIES_CONF: join(dir, 'registries.conf') };
+  const env = {
+    ...process.env,
+    CONTAINERS_CONF: join(dir, 'containers.conf'),
+    CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'),
+    CONTAINERS_REGISTRIES_CONF: join(dir, 'registries.conf'),
+  };
   let child: ChildProcess | undefined;
   const stop = async () => {
     if (child) await stopChild(child);
@@ -70,14 +75,25 @@ export async function startPodman(options: { insecureRegistries?: string[] } = {
   };
   try {
     await writeFile(env.CONTAINERS_CONF, CONTAINERS_CONF);
-    await writeFile(env.CONTAINERS_STORAGE_CONF, `[storage]\ndriver = "overlay"\nrunroot = "${dir}/run"\ngraphroot = "${dir}/root"\n`);
-    const registries = (options.insecureRegistries ?? []).map((r) => `[[registry]]\nlocation = "${r}"\ninsecure = true\n`);
-    await writeFile(env.CONTAINERS_REGISTRIES_CONF, `unqualified-search-registries = ["docker.io"]\n${registries.join('')}`);
+    await writeFile(
+      env.CONTAINERS_STORAGE_CONF,
+      `[storage]\ndriver = "overlay"\nrunroot = "${dir}/run"\ngraphroot = "${dir}/root"\n`,
+    );
+    const registries = (options.insecureRegistries ?? []).map(
+      (r) => `[[registry]]\nlocation = "${r}"\ninsecure = true\n`,
+    );
+    await writeFile(
+      env.CONTAINERS_REGISTRIES_CONF,
+      `unqualified-search-registries = ["docker.io"]\n${registries.join('')}`,
+    );
     for (const d of ['varlib', 'runc']) await mkdir(join(dir, d));
     const storage = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--tmpdir', join(dir, 'tmp')];
     const service = [PODMAN, ...storage, 'system', 'service', '--time=0', `unix://${socket}`].map(quote).join(' ');
     const script = `mkdir -p /var/lib/containers /run/containers && mount --bind ${quote(join(dir, 'varlib'))} /var/lib/containers && mount --bind ${quote(join(dir, 'runc'))} /run/containers && exec ${service}`;
-    child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
     const host = `unix://${socket}`;

@@ -43,8 +43,23 @@ export async function startProxy(): Promise<TestProxy> {
   const dir = await mkdtemp(join(tmpdir(), 'damtest-proxy-'));
   const port = await freePort();
   const logFile = join(dir, 'tinyproxy.log');
-  await writeFile(join(dir, 'tinyproxy.conf'), [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 60', `LogFile "${logFile}"`, 'LogLevel Info', 'MaxClients 20', 'Allow 127.0.0.1', 'DisableViaHeader Yes', ''].join('\n'));
-  const child = spawn(TINYPROXY_BIN, ['-d', '-c', join(dir, 'tinyproxy.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await writeFile(
+    join(dir, 'tinyproxy.conf'),
+    [
+      `Port ${port}`,
+      'Listen 127.0.0.1',
+      'Timeout 60',
+      `LogFile "${logFile}"`,
+      'LogLevel Info',
+      'MaxClients 20',
+      'Allow 127.0.0.1',
+      'DisableViaHeader Yes',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(TINYPROXY_BIN, ['-d', '-c', join(dir, 'tinyproxy.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
   const deadline = Date.now() + 10_000;

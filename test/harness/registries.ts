@@ -40,7 +40,9 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -123,17 +125,75 @@ export async function startPlainRegistry(options: { bind?: string } = {}): Promi
 }
 
 /** A CA and a certificate it signed, for 127.0.0.1 and localhost (or for signing tokens). */
-export async function makeCa(dir: string, leafName: string, usage: 'server' | 'signing'): Promise<{ caCrt: string; leafCrt: string; leafKey: string }> {
+export async function makeCa(
+  dir: string,
+  leafName: string,
+  usage: 'server' | 'signing',
+): Promise<{ caCrt: string; leafCrt: string; leafKey: string }> {
   const caKey = join(dir, 'ca.key');
   const caCrt = join(dir, 'ca.crt');
   const leafKey = join(dir, `${leafName}.key`);
   const leafCsr = join(dir, `${leafName}.csr`);
   const leafCrt = join(dir, `${leafName}.crt`);
   const ext = join(dir, `${leafName}.ext`);
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', caKey, '-out', caCrt, '-days', '2', '-subj', '/CN=DAM test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', leafKey, '-out', leafCsr, '-subj', `/CN=${usage === 'server' ? '127.0.0.1' : 'DAM test token signer'}`]);
-  await writeFile(ext, usage === 'server' ? 'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' : 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n');
-  await run('openssl', ['x509', '-req', '-in', leafCsr, '-CA', caCrt, '-CAkey', caKey, '-CAcreateserial', '-out', leafCrt, '-days', '2', '-extfile', ext]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caCrt,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=DAM test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    leafKey,
+    '-out',
+    leafCsr,
+    '-subj',
+    `/CN=${usage === 'server' ? '127.0.0.1' : 'DAM test token signer'}`,
+  ]);
+  await writeFile(
+    ext,
+    usage === 'server'
+      ? 'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n'
+      : 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n',
+  );
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    leafCsr,
+    '-CA',
+    caCrt,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    leafCrt,
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  ]);
   return { caCrt, leafCrt, leafKey };
 }
 
@@ -148,7 +208,9 @@ const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toStri
  * (b) HTTPS with a CA of its own and htpasswd basic auth. The CA goes to
  * /etc/docker/certs.d/127.0.0.1:PORT/ca.crt, where both the engine and DAM look, unless `installCa` is false.
  */
-export async function startTlsRegistry(options: { username?: string; password?: string; installCa?: boolean; bind?: string } = {}): Promise<TestRegistry> {
+export async function startTlsRegistry(
+  options: { username?: string; password?: string; installCa?: boolean; bind?: string } = {},
+): Promise<TestRegistry> {
   const username = options.username ?? 'damtest';
   const password = options.password ?? `pw-${randomBytes(6).toString('hex')}`;
   const dir = await mkdtemp(join(tmpdir(), 'damtest-registry-tls-'));
@@ -160,7 +222,20 @@ export async function startTlsRegistry(options: { username?: string; password?: 
     await mkdir(certsDir, { recursive: true });
     await writeFile(join(certsDir, 'ca.crt'), await readFile(caCrt));
   }
-  const reg = await spawnRegistry(dir, port, [`  tls:`, `    certificate: ${leafCrt}`, `    key: ${leafKey}`, 'auth:', '  htpasswd:', '    realm: dam-test', `    path: ${join(dir, 'htpasswd')}`].join('\n'), options.bind);
+  const reg = await spawnRegistry(
+    dir,
+    port,
+    [
+      `  tls:`,
+      `    certificate: ${leafCrt}`,
+      `    key: ${leafKey}`,
+      'auth:',
+      '  htpasswd:',
+      '    realm: dam-test',
+      `    path: ${join(dir, 'htpasswd')}`,
+    ].join('\n'),
+    options.bind,
+  );
   return {
     url: `https://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
@@ -177,7 +252,9 @@ export async function startTlsRegistry(options: { username?: string; password?: 
 }
 
 /** (c) Plain HTTP on loopback with `auth: token`; tokens come from a token service run by the harness. */
-export async function startTokenRegistry(options: { username?: string; password?: string } = {}): Promise<TokenRegistry> {
+export async function startTokenRegistry(
+  options: { username?: string; password?: string } = {},
+): Promise<TokenRegistry> {
   const username = options.username ?? 'damtest';
   const password = options.password ?? `pw-${randomBytes(6).toString('hex')}`;
   const dir = await mkdtemp(join(tmpdir(), 'damtest-registry-token-'));
@@ -185,10 +262,27 @@ export async function startTokenRegistry(options: { username?: string; password?
   const { caCrt, leafCrt, leafKey } = await makeCa(dir, 'signer', 'signing');
   const service = 'dam-test-registry';
   const issuer = 'dam-test-token-service';
-  const tokens = await startTokenService({ service, issuer, signerCertPem: await readFile(leafCrt, 'utf8'), signerKeyPem: await readFile(leafKey, 'utf8'), users: { [username]: password } });
+  const tokens = await startTokenService({
+    service,
+    issuer,
+    signerCertPem: await readFile(leafCrt, 'utf8'),
+    signerKeyPem: await readFile(leafKey, 'utf8'),
+    users: { [username]: password },
+  });
   let reg: Spawned;
   try {
-    reg = await spawnRegistry(dir, port, ['auth:', '  token:', `    realm: ${tokens.url}/token`, `    service: ${service}`, `    issuer: ${issuer}`, `    rootcertbundle: ${caCrt}`].join('\n'));
+    reg = await spawnRegistry(
+      dir,
+      port,
+      [
+        'auth:',
+        '  token:',
+        `    realm: ${tokens.url}/token`,
+        `    service: ${service}`,
+        `    issuer: ${issuer}`,
+        `    rootcertbundle: ${caCrt}`,
+      ].join('\n'),
+    );
   } catch (err) {
     await tokens.stop();
     throw err;
@@ -199,7 +293,11 @@ export async function startTokenRegistry(options: { username?: string; password?
     username,
     password,
     tokens,
-    authorizationFor: async (names) => `Bearer ${tokens.mint(username, names.flatMap((n) => [{ type: 'repository', name: n, actions: ['pull', 'push'] }]))}`,
+    authorizationFor: async (names) =>
+      `Bearer ${tokens.mint(
+        username,
+        names.flatMap((n) => [{ type: 'repository', name: n, actions: ['pull', 'push'] }]),
+      )}`,
     stop: async () => {
       await reg.stop();
       await tokens.stop();

@@ -27,11 +27,18 @@ export interface SecondEngine {
 }
 
 /** Waits for a service started as `child` to answer on `engine`; fails at once when it exits. */
-export async function waitUntilUp(engine: Engine, child: ChildProcess, log: () => string, timeoutMs = 60_000, what = 'the second dockerd'): Promise<void> {
+export async function waitUntilUp(
+  engine: Engine,
+  child: ChildProcess,
+  log: () => string,
+  timeoutMs = 60_000,
+  what = 'the second dockerd',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}): ${log()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}): ${log()}`);
     try {
       await engine.info();
       return;
@@ -70,7 +77,8 @@ export async function startSecondEngine(): Promise<SecondEngine> {
     const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
     for (const line of mounts.split('\n').reverse()) {
       const target = line.split(' ')[1];
-      if (target && (target.startsWith(dir) || target.startsWith(exec))) await run('umount', ['-l', target]).catch(() => undefined);
+      if (target && (target.startsWith(dir) || target.startsWith(exec)))
+        await run('umount', ['-l', target]).catch(() => undefined);
     }
     await rm(dir, { recursive: true, force: true });
     await rm(exec, { recursive: true, force: true });
@@ -78,20 +86,33 @@ export async function startSecondEngine(): Promise<SecondEngine> {
   try {
     await run('ip', ['addr', 'add', `${subnet}.1/24`, 'dev', bridge]);
     await run('ip', ['link', 'set', bridge, 'up']);
-    child = spawn(DOCKERD, [
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(exec, 'x'),
-      '--pidfile', join(dir, 'docker.pid'),
-      '-H', `unix://${socket}`,
-      '-b', bridge,
-      '--iptables=false',
-      '--ip-masq=false',
-      '--ip-forward=false',
-      '--storage-driver', 'overlay2',
-      '--containerd-namespace', `damtest2-${suffix}`,
-      '--containerd-plugins-namespace', `damtest2p-${suffix}`,
-      '--log-level', 'warn',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(
+      DOCKERD,
+      [
+        '--data-root',
+        join(dir, 'data'),
+        '--exec-root',
+        join(exec, 'x'),
+        '--pidfile',
+        join(dir, 'docker.pid'),
+        '-H',
+        `unix://${socket}`,
+        '-b',
+        bridge,
+        '--iptables=false',
+        '--ip-masq=false',
+        '--ip-forward=false',
+        '--storage-driver',
+        'overlay2',
+        '--containerd-namespace',
+        `damtest2-${suffix}`,
+        '--containerd-plugins-namespace',
+        `damtest2p-${suffix}`,
+        '--log-level',
+        'warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
     const host = `unix://${socket}`;

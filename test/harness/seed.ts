@@ -24,31 +24,65 @@ export interface SeedImage {
 
 const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-export function seedImage(labels: Record<string, string> = {}): { config: Buffer; layer: Buffer; manifest: Buffer; digests: SeedImage } {
+export function seedImage(labels: Record<string, string> = {}): {
+  config: Buffer;
+  layer: Buffer;
+  manifest: Buffer;
+  digests: SeedImage;
+} {
   const tar = Buffer.alloc(1024);
   const layer = gzipSync(tar);
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', created: '2026-01-01T00:00:00Z', config: { Labels: { 'dam.test': 'seed', ...labels }, Env: ['PATH=/bin'] }, rootfs: { type: 'layers', diff_ids: [digestOf(tar)] } }));
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: digestOf(config) },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: layer.length, digest: digestOf(layer) }],
-  }));
-  return { config, layer, manifest, digests: { manifestDigest: digestOf(manifest), configDigest: digestOf(config), layerDigest: digestOf(layer) } };
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      created: '2026-01-01T00:00:00Z',
+      config: { Labels: { 'dam.test': 'seed', ...labels }, Env: ['PATH=/bin'] },
+      rootfs: { type: 'layers', diff_ids: [digestOf(tar)] },
+    }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: {
+        mediaType: 'application/vnd.docker.container.image.v1+json',
+        size: config.length,
+        digest: digestOf(config),
+      },
+      layers: [
+        { mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: layer.length, digest: digestOf(layer) },
+      ],
+    }),
+  );
+  return {
+    config,
+    layer,
+    manifest,
+    digests: { manifestDigest: digestOf(manifest), configDigest: digestOf(config), layerDigest: digestOf(layer) },
+  };
 }
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
 }
 
 /** Pushes the seed image to every name under every tag. Returns the digests, identical for all. */
 export async function seedRegistry(registry: TestRegistry, options: SeedOptions): Promise<SeedImage> {
   const dispatcher = new Agent({ connect: registry.caFile ? { ca: await readFile(registry.caFile, 'utf8') } : {} });
   const { config, layer, manifest, digests } = seedImage(options.labels);
-  const call = async (method: 'POST' | 'PUT', path: string, names: string[], body?: Buffer, contentType?: string): Promise<{ status: number; location?: string }> => {
+  const call = async (
+    method: 'POST' | 'PUT',
+    path: string,
+    names: string[],
+    body?: Buffer,
+    contentType?: string,
+  ): Promise<{ status: number; location?: string }> => {
     const authorization = await registry.authorizationFor(names);
     const headers: Record<string, string> = {};
     if (authorization) headers.authorization = authorization;
@@ -71,7 +105,14 @@ export async function seedRegistry(registry: TestRegistry, options: SeedOptions)
     await upload(first, config, digests.configDigest);
     await upload(first, layer, digests.layerDigest);
     const putManifests = async (name: string) => {
-      for (const tag of options.tags) await call('PUT', `/v2/${name}/manifests/${tag}`, [name], manifest, 'application/vnd.docker.distribution.manifest.v2+json');
+      for (const tag of options.tags)
+        await call(
+          'PUT',
+          `/v2/${name}/manifests/${tag}`,
+          [name],
+          manifest,
+          'application/vnd.docker.distribution.manifest.v2+json',
+        );
     };
     await putManifests(first);
     await pool(rest, options.concurrency ?? 8, async (name) => {

@@ -31,7 +31,10 @@ async function answers(port: number): Promise<boolean> {
 }
 
 export async function sshdAvailable(): Promise<boolean> {
-  return access(SSHD).then(() => true, () => false);
+  return access(SSHD).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `setEnv`: variables every session gets (sshd's SetEnv), as a site's login environment would give them. */
@@ -44,23 +47,26 @@ export async function startSshd(setEnv: Record<string, string> = {}): Promise<Ss
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const port = await freePort();
   const config = join(dir, 'sshd_config');
-  await writeFile(config, [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${hostKey}`,
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${identity}.pub`,
-    'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'UsePAM no',
-    'StrictModes no',
-    'MaxSessions 30',
-    'MaxStartups 30:30:60',
-    'Subsystem sftp internal-sftp',
-    ...Object.entries(setEnv).map(([k, v]) => `SetEnv ${k}=${v}`),
-    '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${identity}.pub`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'MaxSessions 30',
+      'MaxStartups 30:30:60',
+      'Subsystem sftp internal-sftp',
+      ...Object.entries(setEnv).map(([k, v]) => `SetEnv ${k}=${v}`),
+      '',
+    ].join('\n'),
+  );
   let stderr = '';
   const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));

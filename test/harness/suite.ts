@@ -18,7 +18,13 @@ export interface ProjectSuite {
 
 export async function projectSuite(prefix: string): Promise<ProjectSuite> {
   const run = `${prefix}-${randomBytes(3).toString('hex')}`;
-  const suite: ProjectSuite = { home: '', work: '', base: '', label: ['--label', `${TEST_LABEL}=${run}`], skip: !(await engineAvailable()) && 'no Docker engine answers' };
+  const suite: ProjectSuite = {
+    home: '',
+    work: '',
+    base: '',
+    label: ['--label', `${TEST_LABEL}=${run}`],
+    skip: !(await engineAvailable()) && 'no Docker engine answers',
+  };
   const cleanups: Array<() => Promise<void>> = [];
   before(async () => {
     const h = await tempHome();

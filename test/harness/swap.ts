@@ -36,13 +36,28 @@ function collect(child: ChildProcess, timeoutMs: number): Promise<DamResult> {
 }
 
 /** Runs `dam --home HOME ARGS`; after the `n`th close of `file` by anyone, stops dam, swaps the file, resumes it. */
-export async function damSwappingAfterClose(home: string, args: string[], env: Record<string, string>, file: string, replacement: string, n: number): Promise<SwapRun> {
-  const watch = spawn('inotifywait', ['-m', '-e', 'close_nowrite', '-e', 'close_write', '--format', '%e', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function damSwappingAfterClose(
+  home: string,
+  args: string[],
+  env: Record<string, string>,
+  file: string,
+  replacement: string,
+  n: number,
+): Promise<SwapRun> {
+  const watch = spawn('inotifywait', ['-m', '-e', 'close_nowrite', '-e', 'close_write', '--format', '%e', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     watch.on('error', reject);
-    watch.stderr.setEncoding('utf8').on('data', (d: string) => (d.includes('Watches established') ? resolve() : undefined));
+    watch.stderr
+      .setEncoding('utf8')
+      .on('data', (d: string) => (d.includes('Watches established') ? resolve() : undefined));
   });
-  const child = spawn(process.execPath, [DAM_BIN, '--home', home, ...args], { cwd: ROOT, env: damEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [DAM_BIN, '--home', home, ...args], {
+    cwd: ROOT,
+    env: damEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let closes = 0;
   let swapped = false;
   let swapping = Promise.resolve();
@@ -62,9 +77,19 @@ export async function damSwappingAfterClose(home: string, args: string[], env: R
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs dam in a pseudo-terminal; when it asks for confirmation, calls `atPrompt`, then answers `answer`. */
-export async function damAtPrompt(home: string, args: string[], env: Record<string, string>, atPrompt: () => Promise<void>, answer = 'y'): Promise<SwapRun> {
+export async function damAtPrompt(
+  home: string,
+  args: string[],
+  env: Record<string, string>,
+  atPrompt: () => Promise<void>,
+  answer = 'y',
+): Promise<SwapRun> {
   const command = [process.execPath, DAM_BIN, '--home', home, ...args].map(quote).join(' ');
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: damEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: damEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let seen = '';
   let swapped = false;
   child.stdout.setEncoding('utf8').on('data', (d: string) => {

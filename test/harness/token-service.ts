@@ -42,7 +42,14 @@ export function parseScope(scope: string): Access | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first < 0 || last <= first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
+  };
 }
 
 export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
@@ -54,7 +61,16 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   const mint = (user: string, access: Access[]): string => {
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'ES256', x5c };
-    const claims = { iss: options.issuer, sub: user, aud: options.service, exp: now + expiresIn, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
+    const claims = {
+      iss: options.issuer,
+      sub: user,
+      aud: options.service,
+      exp: now + expiresIn,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
     return `${input}.${b64url(signature)}`;
@@ -94,9 +110,10 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     url: `http://127.0.0.1:${port}`,
     requests,
     mint,
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

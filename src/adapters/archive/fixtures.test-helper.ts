@@ -23,7 +23,13 @@ export async function tarOf(members: Member[]): Promise<Buffer> {
   });
   for (const m of members) {
     const data = m.data === undefined ? undefined : Buffer.from(m.data);
-    const header = { name: m.name, type: m.type ?? 'file', mode: m.mode ?? (m.type === 'directory' ? 0o755 : 0o644), mtime: new Date(0), ...(m.linkname !== undefined ? { linkname: m.linkname } : {}) };
+    const header = {
+      name: m.name,
+      type: m.type ?? 'file',
+      mode: m.mode ?? (m.type === 'directory' ? 0o755 : 0o644),
+      mtime: new Date(0),
+      ...(m.linkname !== undefined ? { linkname: m.linkname } : {}),
+    };
     if (data) pack.entry(header, data);
     else pack.entry(header);
   }
@@ -42,7 +48,14 @@ export interface ImageFixture {
 
 /** The members of a legacy (Docker 20.10) docker-save tar of one image. */
 export function legacyMembers(image: ImageFixture, prefix = ''): Member[] {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: image.labels ?? {} }, rootfs: { type: 'layers', diff_ids: image.layers.map(sha256) } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: image.labels ?? {} },
+      rootfs: { type: 'layers', diff_ids: image.layers.map(sha256) },
+    }),
+  );
   const configName = `${sha256(config).slice(7)}.json`;
   const layerDirs = image.layers.map((l, i) => `${sha256(Buffer.concat([l, Buffer.from([i])])).slice(7)}`);
   const members: Member[] = [];
@@ -52,7 +65,12 @@ export function legacyMembers(image: ImageFixture, prefix = ''): Member[] {
     members.push({ name: `${prefix}${layerDirs[i]}/layer.tar`, data: layer });
   });
   members.push({ name: `${prefix}${configName}`, data: config });
-  members.push({ name: `${prefix}manifest.json`, data: JSON.stringify([{ Config: configName, RepoTags: image.repoTags ?? null, Layers: layerDirs.map((d) => `${d}/layer.tar`) }]) });
+  members.push({
+    name: `${prefix}manifest.json`,
+    data: JSON.stringify([
+      { Config: configName, RepoTags: image.repoTags ?? null, Layers: layerDirs.map((d) => `${d}/layer.tar`) },
+    ]),
+  });
   return members;
 }
 
@@ -64,13 +82,29 @@ export function ociMembers(image: ImageFixture): Member[] {
     blobs.set(d, b);
     return d;
   };
-  const config = Buffer.from(JSON.stringify({ os: 'linux', config: { Labels: image.labels ?? {} }, rootfs: { type: 'layers', diff_ids: image.layers.map(sha256) } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      os: 'linux',
+      config: { Labels: image.labels ?? {} },
+      rootfs: { type: 'layers', diff_ids: image.layers.map(sha256) },
+    }),
+  );
   const configDigest = put(config);
   const layerDigests = image.layers.map((l) => put(gzipSync(l)));
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: configDigest, mediaType: 'application/vnd.oci.image.config.v1+json' }, layers: layerDigests.map((digest) => ({ digest, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' })) }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { digest: configDigest, mediaType: 'application/vnd.oci.image.config.v1+json' },
+      layers: layerDigests.map((digest) => ({ digest, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' })),
+    }),
+  );
   const manifestDigest = put(manifest);
   const annotations = image.repoTags?.[0] ? { 'io.containerd.image.name': image.repoTags[0] } : {};
-  const index = { schemaVersion: 2, manifests: [{ digest: manifestDigest, mediaType: 'application/vnd.oci.image.manifest.v1+json', annotations }] };
+  const index = {
+    schemaVersion: 2,
+    manifests: [{ digest: manifestDigest, mediaType: 'application/vnd.oci.image.manifest.v1+json', annotations }],
+  };
   return [
     { name: 'oci-layout', data: '{"imageLayoutVersion":"1.0.0"}' },
     { name: 'blobs', type: 'directory' },
@@ -95,7 +129,14 @@ export function metaLayer(extra: Member[] = []): Promise<Buffer> {
  * symbolic link to it, the config, and manifest.json last, naming the links.
  */
 export function podmanMembers(image: ImageFixture): Member[] {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: image.labels ?? {} }, rootfs: { type: 'layers', diff_ids: image.layers.map(sha256) } }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: image.labels ?? {} },
+      rootfs: { type: 'layers', diff_ids: image.layers.map(sha256) },
+    }),
+  );
   const configName = `${sha256(config).slice(7)}.json`;
   const diffs = image.layers.map((l) => sha256(l).slice(7));
   const ids = image.layers.map((l, i) => sha256(Buffer.concat([l, Buffer.from(`id${i}`)])).slice(7));
@@ -107,7 +148,12 @@ export function podmanMembers(image: ImageFixture): Member[] {
       { name: `${id}/VERSION`, data: '1.0' },
     ]),
     { name: configName, data: config },
-    { name: 'manifest.json', data: JSON.stringify([{ Config: configName, RepoTags: image.repoTags ?? null, Layers: ids.map((id) => `${id}/layer.tar`) }]) },
+    {
+      name: 'manifest.json',
+      data: JSON.stringify([
+        { Config: configName, RepoTags: image.repoTags ?? null, Layers: ids.map((id) => `${id}/layer.tar`) },
+      ]),
+    },
     { name: 'repositories', data: '{}' },
   ];
 }

@@ -33,11 +33,25 @@ export function engineArchives(engine: Engine, options: ArchiveLoadOptions): Arc
       loading.catch((err: unknown) => held.abandon(asError(err)));
       let image: ArchiveImage;
       try {
-        const scanned = await extractMetaFromLayers(path, metaDir, { signal, forward: save, sha256: load.sha256 === true, ...(freeBytes !== undefined ? { freeBytes } : {}) });
+        const scanned = await extractMetaFromLayers(path, metaDir, {
+          signal,
+          forward: save,
+          sha256: load.sha256 === true,
+          ...(freeBytes !== undefined ? { freeBytes } : {}),
+        });
         const { info } = scanned;
-        image = { path: info.path, tags: info.tags, imageId: info.imageId, labels: info.labels, size: info.size, ...(scanned.sha256 !== undefined ? { sha256: scanned.sha256 } : {}) };
+        image = {
+          path: info.path,
+          tags: info.tags,
+          imageId: info.imageId,
+          labels: info.labels,
+          size: info.size,
+          ...(scanned.sha256 !== undefined ? { sha256: scanned.sha256 } : {}),
+        };
         await beforeLoad(image);
-        await save.finish([{ config: scanned.load!.config, imageId: info.imageId, tags: info.tags, layers: scanned.load!.layers }]);
+        await save.finish([
+          { config: scanned.load!.config, imageId: info.imageId, tags: info.tags, layers: scanned.load!.layers },
+        ]);
       } catch (err) {
         save.abort(asError(err));
         held.abandon(asError(err));

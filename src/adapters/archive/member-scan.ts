@@ -62,7 +62,8 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
   const hash = createHash('sha256');
   let size = 0;
   let json: Buffer[] | undefined;
-  let inner: { input: Writable; done: Promise<void>; error?: Error; digest?: () => string; meta?: LayerItem[] } | undefined;
+  let inner:
+    { input: Writable; done: Promise<void>; error?: Error; digest?: () => string; meta?: LayerItem[] } | undefined;
   let forward: ((chunk: Buffer) => Promise<void>) | undefined;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     if (size === 0) {
@@ -77,7 +78,12 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
     size += chunk.length;
     if (json) {
       if (size > JSON_MEMBER_MAX || (options.budget.jsonBytes -= chunk.length) < 0) {
-        if (options.budget.jsonBytes < 0) throw new DamError('ARCHIVE_INVALID', `The archive '${options.source}' holds too much JSON metadata (at '${name}').`, 'This is not an image archive DAM can read.');
+        if (options.budget.jsonBytes < 0)
+          throw new DamError(
+            'ARCHIVE_INVALID',
+            `The archive '${options.source}' holds too much JSON metadata (at '${name}').`,
+            'This is not an image archive DAM can read.',
+          );
         json = undefined;
       } else json.push(chunk);
     }
@@ -106,9 +112,15 @@ function startInner(gzip: boolean, name: string, options: ScanOptions) {
     tap.on('data', (c: Buffer) => innerHash.update(c));
     stages.push(tap);
   }
-  const state: { input: Writable; done: Promise<void>; error?: Error; digest?: () => string; meta?: LayerItem[] } = { input, done: Promise.resolve() };
+  const state: { input: Writable; done: Promise<void>; error?: Error; digest?: () => string; meta?: LayerItem[] } = {
+    input,
+    done: Promise.resolve(),
+  };
   if (innerHash) state.digest = () => `sha256:${innerHash.digest('hex')}`;
-  const sink = options.metaRoot !== undefined ? metaCollector(options.metaRoot, name, options, (items) => (state.meta = items)) : drain();
+  const sink =
+    options.metaRoot !== undefined
+      ? metaCollector(options.metaRoot, name, options, (items) => (state.meta = items))
+      : drain();
   state.done = pipeline([input, ...stages, sink]).catch((err: unknown) => {
     state.error = err instanceof Error ? err : new Error(String(err));
   });
@@ -122,25 +134,36 @@ function drain(): Writable {
 }
 
 /** A tar parser that keeps the entries concerning `root`, with whiteouts turned into markers. */
-function metaCollector(root: string, member: string, options: ScanOptions, onDone: (items: LayerItem[]) => void): Writable {
+function metaCollector(
+  root: string,
+  member: string,
+  options: ScanOptions,
+  onDone: (items: LayerItem[]) => void,
+): Writable {
   const items: LayerItem[] = [];
   const files = new Map<string, LayerEntry>();
   const extract = tar.extract();
   const bad = (entry: string, why: string) =>
-    new DamError('ARCHIVE_INVALID', `Refused entry '${entry}' of layer '${member}' in '${options.source}': ${why}.`, 'The image is unsafe or damaged; rebuild it without such entries.');
+    new DamError(
+      'ARCHIVE_INVALID',
+      `Refused entry '${entry}' of layer '${member}' in '${options.source}': ${why}.`,
+      'The image is unsafe or damaged; rebuild it without such entries.',
+    );
   extract.on('entry', (header, body, next) => {
     const run = async (): Promise<void> => {
       const n = normalizeEntryName(header.name);
       if (n.kind !== 'path' || !concernsRoot(n.path, root)) return void body.resume();
       const type = safeEntryType(header.type);
-      if (type === undefined) throw bad(header.name, `it is a ${header.type} (only files, folders and symbolic links are allowed)`);
+      if (type === undefined)
+        throw bad(header.name, `it is a ${header.type} (only files, folders and symbolic links are allowed)`);
       const mode = header.mode ?? 0o644;
       let entry: LayerEntry;
       if (type === 'file') {
         const chunks: Buffer[] = [];
         for await (const c of body as AsyncIterable<Buffer>) {
           options.budget.metaBytes -= c.length;
-          if (options.budget.metaBytes < 0) throw bad(header.name, 'the /meta folder is too large to read from the archive');
+          if (options.budget.metaBytes < 0)
+            throw bad(header.name, 'the /meta folder is too large to read from the archive');
           chunks.push(c);
         }
         entry = { path: n.path, type: 'file', mode, data: Buffer.concat(chunks) };
@@ -150,26 +173,37 @@ function metaCollector(root: string, member: string, options: ScanOptions, onDon
         if (type === 'link') {
           const to = normalizeEntryName(header.linkname ?? '');
           const target = to.kind === 'path' ? files.get(to.path) : undefined;
-          if (!target) throw bad(header.name, `it is a hard link to '${header.linkname ?? ''}', which is not a file of the same folder`);
+          if (!target)
+            throw bad(
+              header.name,
+              `it is a hard link to '${header.linkname ?? ''}', which is not a file of the same folder`,
+            );
           entry = { ...target, path: n.path, mode };
         } else if (type === 'symlink') entry = { path: n.path, type, mode, linkname: header.linkname ?? '' };
         else entry = { path: n.path, type, mode };
       }
       items.push(classify(entry));
     };
-    run().then(() => next(), (err: unknown) => {
-      // next(err) destroys the entry's body with the error too: nobody else listens to it.
-      body.on('error', () => undefined);
-      body.resume();
-      next(err as Error);
-    });
+    run().then(
+      () => next(),
+      (err: unknown) => {
+        // next(err) destroys the entry's body with the error too: nobody else listens to it.
+        body.on('error', () => undefined);
+        body.resume();
+        next(err as Error);
+      },
+    );
   });
   extract.on('finish', () => onDone(items));
   return extract as unknown as Writable;
 }
 
 /** The record a member name leads to, following (at most 16) links between members; undefined when none. */
-export function followLinks(members: Map<string, MemberRecord>, links: Map<string, string>, name: string): MemberRecord | undefined {
+export function followLinks(
+  members: Map<string, MemberRecord>,
+  links: Map<string, string>,
+  name: string,
+): MemberRecord | undefined {
   let current = name;
   for (let hops = 0; hops < 16; hops++) {
     const record = members.get(current);

@@ -61,18 +61,43 @@ export async function inspectArchive(path: string, options: InspectOptions = {})
  * layers stacked top over bottom, whiteouts honoured) into `destDir`, atomically. NOT_FOUND when the image
  * has no `/meta`; ARCHIVE_INVALID when an entry of it is unsafe (see safe-extract).
  */
-export async function extractMetaFromLayers(path: string, destDir: string, options: InspectOptions & { replace?: boolean } = {}): Promise<ScannedArchive> {
+export async function extractMetaFromLayers(
+  path: string,
+  destDir: string,
+  options: InspectOptions & { replace?: boolean } = {},
+): Promise<ScannedArchive> {
   const { scan, ...rest } = await scanArchive(path, { ...options, meta: true });
   const merged = mergeLayers(scan.layerMeta, META_ROOT);
-  if (merged.kind === 'missing') throw new DamError('NOT_FOUND', `The image in archive '${path}' has no /meta folder.`, 'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.');
-  if (merged.kind === 'not-a-folder') throw archiveInvalid(path, `/meta in the image is a ${merged.type}, not a folder`, 'Rebuild the image with /meta as a real folder.');
-  await writeTreeAtomically(destDir, async (tree) => {
-    for (const e of merged.entries) await tree.add({ path: e.path, type: e.type, mode: e.mode, ...(e.linkname !== undefined ? { linkname: e.linkname } : {}) }, e.data);
-  }, { replace: options.replace, source: `the /meta folder of archive '${path}'` });
+  if (merged.kind === 'missing')
+    throw new DamError(
+      'NOT_FOUND',
+      `The image in archive '${path}' has no /meta folder.`,
+      'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.',
+    );
+  if (merged.kind === 'not-a-folder')
+    throw archiveInvalid(
+      path,
+      `/meta in the image is a ${merged.type}, not a folder`,
+      'Rebuild the image with /meta as a real folder.',
+    );
+  await writeTreeAtomically(
+    destDir,
+    async (tree) => {
+      for (const e of merged.entries)
+        await tree.add(
+          { path: e.path, type: e.type, mode: e.mode, ...(e.linkname !== undefined ? { linkname: e.linkname } : {}) },
+          e.data,
+        );
+    },
+    { replace: options.replace, source: `the /meta folder of archive '${path}'` },
+  );
   return rest;
 }
 
-async function scanArchive(path: string, options: InspectOptions & { meta: boolean }): Promise<ScannedArchive & { scan: ImageScan }> {
+async function scanArchive(
+  path: string,
+  options: InspectOptions & { meta: boolean },
+): Promise<ScannedArchive & { scan: ImageScan }> {
   // One open for the whole pass: the bytes sniffed, sized and streamed are those of one file, read once.
   const { handle, size, compressed } = await openArchive(path);
   const named = parseDamName(basename(path));
@@ -82,7 +107,10 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
     scan = await scanImage(trackReads(path, handle.createReadStream({ highWaterMark: 1 << 20, start: 0 })), {
       source: path,
       compressed,
-      maxTarBytes: unpackBound(size, compressed, { ...(options.freeBytes !== undefined ? { freeBytes: options.freeBytes } : {}), ...(ratio ? { ratio } : {}) }),
+      maxTarBytes: unpackBound(size, compressed, {
+        ...(options.freeBytes !== undefined ? { freeBytes: options.freeBytes } : {}),
+        ...(ratio ? { ratio } : {}),
+      }),
       meta: options.meta,
       crc: named !== undefined,
       sha256: options.sha256 === true,
@@ -96,7 +124,8 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
     throw err;
   }
   if (named && scan.raw.crc32 !== named.crc32) throw crcMismatch(path, named.crc32);
-  if (named?.size !== undefined && named.size !== scan.raw.size) throw archiveInvalid(path, `its size is ${scan.raw.size} bytes but its name says ${named.size}`);
+  if (named?.size !== undefined && named.size !== scan.raw.size)
+    throw archiveInvalid(path, `its size is ${scan.raw.size} bytes but its name says ${named.size}`);
   const { plan } = scan;
   const info: ArchiveInfo = {
     path,
@@ -109,18 +138,33 @@ async function scanArchive(path: string, options: InspectOptions & { meta: boole
     size: scan.raw.size,
   };
   if (named) info.crc32 = named.crc32;
-  return { info, scan, ...(scan.raw.sha256 !== undefined ? { sha256: scan.raw.sha256 } : {}), ...(scan.load ? { load: scan.load } : {}) };
+  return {
+    info,
+    scan,
+    ...(scan.raw.sha256 !== undefined ? { sha256: scan.raw.sha256 } : {}),
+    ...(scan.load ? { load: scan.load } : {}),
+  };
 }
 
 function crcMismatch(path: string, expected: string, detail?: string): DamError {
-  return new DamError('ARCHIVE_INVALID', `The archive '${path}' is damaged: its CRC-32 does not match the ${expected} in its name${detail ? ` (${detail})` : ''}.`, 'Copy the file again from its source; it was changed or cut short.');
+  return new DamError(
+    'ARCHIVE_INVALID',
+    `The archive '${path}' is damaged: its CRC-32 does not match the ${expected} in its name${detail ? ` (${detail})` : ''}.`,
+    'Copy the file again from its source; it was changed or cut short.',
+  );
 }
 
 async function openArchive(path: string): Promise<{ handle: FileHandle; size: number; compressed: boolean }> {
   try {
-    if (!(await stat(path)).isFile()) throw archiveInvalid(path, 'it is not a regular file', 'Give the path of a `.dam` file or a `docker save` archive.');
+    if (!(await stat(path)).isFile())
+      throw archiveInvalid(
+        path,
+        'it is not a regular file',
+        'Give the path of a `.dam` file or a `docker save` archive.',
+      );
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The archive '${path}' does not exist.`, 'Check the path.');
+    if (errnoCode(err) === 'ENOENT')
+      throw new DamError('NOT_FOUND', `The archive '${path}' does not exist.`, 'Check the path.');
     throw err;
   }
   const handle = await open(path, 'r');

@@ -58,7 +58,12 @@ export class SaveStream {
   /** Writes the configs and DAM's manifest.json, ends the tar, and resolves once all of it was handed on. */
   async finish(images: SavedImageEntry[]): Promise<void> {
     for (const img of images) await this.add(`${hex(img.imageId)}.json`, img.config);
-    await this.add('manifest.json', saveManifestJson(images.map((img) => ({ config: `${hex(img.imageId)}.json`, tags: img.tags, layers: img.layers }))));
+    await this.add(
+      'manifest.json',
+      saveManifestJson(
+        images.map((img) => ({ config: `${hex(img.imageId)}.json`, tags: img.tags, layers: img.layers })),
+      ),
+    );
     this.pack.finalize();
     await this.sending;
   }
@@ -68,7 +73,9 @@ export class SaveStream {
   }
 
   private add(name: string, data: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => this.pack.entry(header(name, data.length), data, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.pack.entry(header(name, data.length), data, (err) => (err ? reject(err) : resolve())),
+    );
   }
 }
 

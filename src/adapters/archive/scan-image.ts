@@ -10,7 +10,17 @@ import * as tar from 'tar-stream';
 import { DamError, isDamError } from '../../core/errors.js';
 import { createCrc32 } from '../../core/archive/dam-name.js';
 import { checkOneAppTags } from '../../core/archive/app-tags.js';
-import { blobPath, digestFromBlobPath, parseImageConfig, parseLegacyManifest, parseOciIndex, planImage, verifyImagePlan, type ImagePlan, type ManifestEntry } from '../../core/archive/docker-save.js';
+import {
+  blobPath,
+  digestFromBlobPath,
+  parseImageConfig,
+  parseLegacyManifest,
+  parseOciIndex,
+  planImage,
+  verifyImagePlan,
+  type ImagePlan,
+  type ManifestEntry,
+} from '../../core/archive/docker-save.js';
 import type { LayerItem } from '../../core/archive/layer-merge.js';
 import { TarBoundError, TarFramer, TarFrameError } from '../../core/archive/tar-frame.js';
 import { normalizeEntryName, resolveSymlinkTarget, safeEntryType, underSymlink } from '../../core/archive/tar-path.js';
@@ -20,7 +30,11 @@ import type { SaveStream } from './save-stream.js';
 
 export const META_ROOT = 'meta';
 
-export function archiveInvalid(source: string, what: string, hint = 'The file is damaged or incomplete: copy or create it again (`dam save`, `docker save`).'): DamError {
+export function archiveInvalid(
+  source: string,
+  what: string,
+  hint = 'The file is damaged or incomplete: copy or create it again (`dam save`, `docker save`).',
+): DamError {
   return new DamError('ARCHIVE_INVALID', `The archive '${source}' is invalid: ${what}.`, hint);
 }
 
@@ -82,7 +96,9 @@ export async function scanImage(raw: Readable, options: ScanImageOptions): Promi
     },
   });
   const extract = memberReader(members, options);
-  const stages = options.compressed ? [raw, rawTap, createGunzip({ chunkSize: 1 << 18 }), frameTap, extract] : [raw, rawTap, frameTap, extract];
+  const stages = options.compressed
+    ? [raw, rawTap, createGunzip({ chunkSize: 1 << 18 }), frameTap, extract]
+    : [raw, rawTap, frameTap, extract];
   try {
     await pipeline(stages as NodeJS.ReadWriteStream[], options.signal ? { signal: options.signal } : {});
     framer.end();
@@ -98,7 +114,11 @@ export async function scanImage(raw: Readable, options: ScanImageOptions): Promi
 
 function frameFailure(source: string, err: unknown): Error {
   if (err instanceof TarBoundError) {
-    return new DamError('ARCHIVE_INVALID', `The archive '${source}' is refused: ${err.message}, more than DAM allows for it (64 times its compressed size, at least 1 GiB, and no more than the engine's free space). Nothing was loaded.`, 'This looks like a decompression bomb. If the archive is genuine, free space where the engine keeps its images, or raise the ratio with DAM_MAX_UNPACK_RATIO.');
+    return new DamError(
+      'ARCHIVE_INVALID',
+      `The archive '${source}' is refused: ${err.message}, more than DAM allows for it (64 times its compressed size, at least 1 GiB, and no more than the engine's free space). Nothing was loaded.`,
+      'This looks like a decompression bomb. If the archive is genuine, free space where the engine keeps its images, or raise the ratio with DAM_MAX_UNPACK_RATIO.',
+    );
   }
   if (err instanceof TarFrameError) return archiveInvalid(source, err.message);
   return describeStreamFailure(err, (what) => archiveInvalid(source, what));
@@ -117,40 +137,61 @@ function memberReader(members: Members, options: ScanImageOptions): NodeJS.Writa
       const n = normalizeEntryName(header.name);
       if (n.kind === 'invalid') throw archiveInvalid(source, `member '${header.name}' ${n.reason}`);
       const type = safeEntryType(header.type);
-      if (type === undefined) throw archiveInvalid(source, `member '${header.name}' is a ${header.type}; devices and FIFOs are not allowed`);
+      if (type === undefined)
+        throw archiveInvalid(source, `member '${header.name}' is a ${header.type}; devices and FIFOs are not allowed`);
       if (n.kind === 'root') {
-        if (type !== 'directory') throw archiveInvalid(source, `member '${header.name}' names the root but is not a folder`);
+        if (type !== 'directory')
+          throw archiveInvalid(source, `member '${header.name}' names the root but is not a folder`);
         return void body.resume();
       }
       const name = n.path;
       if (seen.has(name)) throw archiveInvalid(source, `member '${name}' appears twice`);
       const linkedParent = underSymlink(name, symlinks);
-      if (linkedParent !== undefined) throw archiveInvalid(source, `member '${name}' lies inside '${linkedParent}', which is a symbolic link`);
+      if (linkedParent !== undefined)
+        throw archiveInvalid(source, `member '${name}' lies inside '${linkedParent}', which is a symbolic link`);
       seen.add(name);
       for (let i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) parents.add(name.slice(0, i));
       if (type === 'directory') return void body.resume();
       if (type === 'symlink' || type === 'link') {
         body.resume();
-        if (type === 'symlink' && parents.has(name)) throw archiveInvalid(source, `member '${name}' is a symbolic link over a folder that holds other members`);
-        const target = type === 'symlink' ? resolveSymlinkTarget(name, header.linkname ?? '') : linkTarget(header.linkname ?? '');
-        if (target === undefined) throw archiveInvalid(source, `member '${name}' is a ${type === 'symlink' ? 'symbolic' : 'hard'} link pointing outside the archive ('${header.linkname ?? ''}')`);
+        if (type === 'symlink' && parents.has(name))
+          throw archiveInvalid(source, `member '${name}' is a symbolic link over a folder that holds other members`);
+        const target =
+          type === 'symlink' ? resolveSymlinkTarget(name, header.linkname ?? '') : linkTarget(header.linkname ?? '');
+        if (target === undefined)
+          throw archiveInvalid(
+            source,
+            `member '${name}' is a ${type === 'symlink' ? 'symbolic' : 'hard'} link pointing outside the archive ('${header.linkname ?? ''}')`,
+          );
         if (type === 'symlink') symlinks.add(name);
         members.links.set(name, target);
         return;
       }
-      members.regular.set(name, await readRegular(name, header.size ?? 0, body as unknown as Readable, options, budget));
+      members.regular.set(
+        name,
+        await readRegular(name, header.size ?? 0, body as unknown as Readable, options, budget),
+      );
     };
-    run().then(() => next(), (err: unknown) => {
-      // next(err) destroys the entry's body with the error too: nobody else listens to it.
-      body.on('error', () => undefined);
-      body.resume();
-      next(err as Error);
-    });
+    run().then(
+      () => next(),
+      (err: unknown) => {
+        // next(err) destroys the entry's body with the error too: nobody else listens to it.
+        body.on('error', () => undefined);
+        body.resume();
+        next(err as Error);
+      },
+    );
   });
   return extract as unknown as NodeJS.WritableStream;
 }
 
-async function readRegular(name: string, size: number, body: Readable, options: ScanImageOptions, budget: ScanBudget): Promise<MemberRecord> {
+async function readRegular(
+  name: string,
+  size: number,
+  body: Readable,
+  options: ScanImageOptions,
+  budget: ScanBudget,
+): Promise<MemberRecord> {
   const isLayerCandidate = /\.tar$/.test(name) || name.startsWith('blobs/');
   const forward = options.forward && isLayerCandidate ? options.forward : undefined;
   let sink: ReturnType<SaveStream['layer']> | undefined;
@@ -160,10 +201,16 @@ async function readRegular(name: string, size: number, body: Readable, options: 
     budget,
     source: options.source,
     // Small JSON members (configs, OCI manifests) stay in memory; everything else that may be a layer streams on.
-    ...(forward ? { forward: (json: boolean) => (json && size <= JSON_MEMBER_MAX ? undefined : (sink = forward.layer(size)).write) } : {}),
+    ...(forward
+      ? {
+          forward: (json: boolean) =>
+            json && size <= JSON_MEMBER_MAX ? undefined : (sink = forward.layer(size)).write,
+        }
+      : {}),
   });
   const expected = digestFromBlobPath(name);
-  if (expected && record.digest !== expected) throw archiveInvalid(options.source, `member '${name}' has digest ${record.digest}, not the one in its name`);
+  if (expected && record.digest !== expected)
+    throw archiveInvalid(options.source, `member '${name}' has digest ${record.digest}, not the one in its name`);
   if (sink) {
     await sink.end();
     record.forwardedAs = sink.name;
@@ -196,28 +243,54 @@ function planOf(members: Members, options: ScanImageOptions): ImageScan {
   if (manifest !== undefined) entries = parseLegacyManifest(manifest, source);
   else {
     const index = readJson('index.json', 'member');
-    if (index === undefined) throw archiveInvalid(source, 'it has neither manifest.json nor index.json, so it is not a docker-save archive', 'Give a file made by `dam save` or `docker save`.');
+    if (index === undefined)
+      throw archiveInvalid(
+        source,
+        'it has neither manifest.json nor index.json, so it is not a docker-save archive',
+        'Give a file made by `dam save` or `docker save`.',
+      );
     // Without manifest.json, older engines fall back to this file: an archive carrying both is ambiguous.
-    if (resolve('repositories')) throw archiveInvalid(source, 'it has an OCI index.json and a legacy repositories file but no manifest.json, which loaders read differently');
+    if (resolve('repositories'))
+      throw archiveInvalid(
+        source,
+        'it has an OCI index.json and a legacy repositories file but no manifest.json, which loaders read differently',
+      );
     entries = parseOciIndex(index, (digest) => readJson(blobPath(digest), 'blob'), source);
     layout = 'oci';
   }
-  if (entries.length !== 1) throw archiveInvalid(source, `it holds ${entries.length} images; an app archive holds exactly one`, 'Save one image per archive (`dam save APP`).');
+  if (entries.length !== 1)
+    throw archiveInvalid(
+      source,
+      `it holds ${entries.length} images; an app archive holds exactly one`,
+      'Save one image per archive (`dam save APP`).',
+    );
   const entry = entries[0]!;
   if (entry.layers.some((l) => l.startsWith('blobs/'))) layout = 'oci';
   checkOneAppTags(entry.repoTags, source);
   const configRecord = resolve(entry.config);
   if (!configRecord) throw archiveInvalid(source, `the image config '${entry.config}' is missing`);
-  const plan = planImage(entry, parseImageConfig(readJson(entry.config, 'config'), source, entry.config), configRecord.digest, source);
+  const plan = planImage(
+    entry,
+    parseImageConfig(readJson(entry.config, 'config'), source, entry.config),
+    configRecord.digest,
+    source,
+  );
   const problems = verifyImagePlan(plan, resolve);
   if (problems.length > 0) throw archiveInvalid(source, problems.join('; '));
   const records = plan.layers.map((layer) => resolve(layer.path)!);
-  const scan: ImageScan = { plan, layout, layerSizes: records.map((r) => r.size), layerMeta: records.map((r, i) => layerMetaOf(r, plan.layers[i]!.path, options)), raw: { size: 0 } };
+  const scan: ImageScan = {
+    plan,
+    layout,
+    layerSizes: records.map((r) => r.size),
+    layerMeta: records.map((r, i) => layerMetaOf(r, plan.layers[i]!.path, options)),
+    raw: { size: 0 },
+  };
   if (options.forward) {
     scan.load = {
       config: configRecord.json!,
       layers: records.map((r, i) => {
-        if (r.forwardedAs === undefined) throw archiveInvalid(source, `layer '${plan.layers[i]!.path}' is not stored as a layer tar`);
+        if (r.forwardedAs === undefined)
+          throw archiveInvalid(source, `layer '${plan.layers[i]!.path}' is not stored as a layer tar`);
         return r.forwardedAs;
       }),
     };

@@ -35,7 +35,12 @@ export type WrittenDam = SavedArchive;
  */
 export async function writeDam(engine: Engine, imageRef: string, options: WriteDamOptions): Promise<WrittenDam> {
   const image = await engine.inspectImage(imageRef);
-  if (!image) throw new DamError('NOT_FOUND', `The image '${imageRef}' is not in the local Docker cache.`, `Pull it (docker pull ${imageRef}) or install it (dam install ...) first.`);
+  if (!image)
+    throw new DamError(
+      'NOT_FOUND',
+      `The image '${imageRef}' is not in the local Docker cache.`,
+      `Pull it (docker pull ${imageRef}) or install it (dam install ...) first.`,
+    );
   const dir = options.outPath ? dirname(options.outPath) : (options.dir ?? '.');
   // A unique temporary name in the final folder: rename is then atomic, and two saves never collide.
   const stem = options.outPath ? basename(options.outPath) : `${options.name}-${options.version}.dam`;
@@ -53,7 +58,16 @@ export async function writeDam(engine: Engine, imageRef: string, options: WriteD
   try {
     const saved = await engine.save([image.id], options.signal ? { signal: options.signal } : {});
     const signal = options.signal ? { signal: options.signal } : {};
-    await pipeline([saved, retag(options.tag, imageRef), createGzip({ level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL }), tap, createWriteStream(temp, { flags: 'wx', mode: 0o644 })], signal);
+    await pipeline(
+      [
+        saved,
+        retag(options.tag, imageRef),
+        createGzip({ level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL }),
+        tap,
+        createWriteStream(temp, { flags: 'wx', mode: 0o644 }),
+      ],
+      signal,
+    );
     const path = options.outPath ?? join(dir, formatDamName(options.name, options.version, crc.value));
     await commitTemp(temp, path);
     return { path, crc32: crc.hex, bytes, tag: options.tag, imageId: image.id };
@@ -70,14 +84,28 @@ export async function writeDam(engine: Engine, imageRef: string, options: WriteD
 export function retag(tag: string, imageRef: string): NodeJS.ReadWriteStream {
   const extract = tar.extract();
   const out = tar.pack();
-  const engineError = (what: string) => new DamError('ENGINE_ERROR', `The engine's save of '${imageRef}' is unusable: ${what}.`, 'Check the engine (docker save) and try again.');
+  const engineError = (what: string) =>
+    new DamError(
+      'ENGINE_ERROR',
+      `The engine's save of '${imageRef}' is unusable: ${what}.`,
+      'Check the engine (docker save) and try again.',
+    );
   let sawManifest = false;
   extract.on('entry', (header, body, next) => {
     const run = async () => {
       const n = normalizeEntryName(header.name);
       if (n.kind === 'invalid') throw engineError(`member '${header.name}' ${n.reason}`);
       if (n.kind === 'root') return void body.resume();
-      const base = { name: n.path, mode: header.mode, mtime: header.mtime, type: header.type, uid: 0, gid: 0, uname: '', gname: '' };
+      const base = {
+        name: n.path,
+        mode: header.mode,
+        mtime: header.mtime,
+        type: header.type,
+        uid: 0,
+        gid: 0,
+        uname: '',
+        gname: '',
+      };
       if (n.path === 'manifest.json') {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -88,23 +116,30 @@ export function retag(tag: string, imageRef: string): NodeJS.ReadWriteStream {
         }
         const data = Buffer.from(JSON.stringify(rewriteManifest(Buffer.concat(chunks), tag, imageRef)));
         sawManifest = true;
-        await new Promise<void>((resolve, reject) => out.entry({ ...base, size: data.length }, data, (err) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          out.entry({ ...base, size: data.length }, data, (err) => (err ? reject(err) : resolve())),
+        );
         return;
       }
       if (header.type === 'symlink' || header.type === 'link') {
         body.resume();
-        await new Promise<void>((resolve, reject) => out.entry({ ...base, linkname: header.linkname, size: 0 }, (err) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          out.entry({ ...base, linkname: header.linkname, size: 0 }, (err) => (err ? reject(err) : resolve())),
+        );
         return;
       }
       const sink = out.entry({ ...base, size: header.size }) as unknown as NodeJS.WritableStream;
       await pipeline(body as unknown as Readable, sink);
     };
-    run().then(() => next(), (err: unknown) => {
-      // next(err) destroys the entry's body with the error too: nobody else listens to it.
-      body.on('error', () => undefined);
-      body.resume();
-      next(err as Error);
-    });
+    run().then(
+      () => next(),
+      (err: unknown) => {
+        // next(err) destroys the entry's body with the error too: nobody else listens to it.
+        body.on('error', () => undefined);
+        body.resume();
+        next(err as Error);
+      },
+    );
   });
   const output = new PassThrough();
   // The two halves run as one stream: bytes in go to the parser, the re-packed tar comes out.
@@ -131,6 +166,10 @@ function rewriteManifest(data: Buffer, tag: string, imageRef: string): unknown {
   }
   parseLegacyManifest(json, `save of ${basename(imageRef)}`);
   const entries = json as Record<string, unknown>[];
-  if (entries.length !== 1) throw new DamError('ENGINE_ERROR', `The engine's save of '${imageRef}' holds ${entries.length} images, expected 1.`);
+  if (entries.length !== 1)
+    throw new DamError(
+      'ENGINE_ERROR',
+      `The engine's save of '${imageRef}' holds ${entries.length} images, expected 1.`,
+    );
   return entries.map((e) => ({ ...e, RepoTags: [tag] }));
 }

@@ -8,12 +8,19 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buffer } from 'node:stream/consumers';
 import * as zlib from 'node:zlib';
-import { compressor, decompressedStream, inflatesWithNodeZstd, sniff, usesNodeZstd, type Compression } from './compression.js';
+import {
+  compressor,
+  decompressedStream,
+  inflatesWithNodeZstd,
+  sniff,
+  usesNodeZstd,
+  type Compression,
+} from './compression.js';
 import { trailer } from './self-contained.js';
 
 const data = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 31) % 253));
 
-test('gzip, zstd (Node\'s own where it has it, else the program) and none round-trip, also behind an executable', async () => {
+test("gzip, zstd (Node's own where it has it, else the program) and none round-trip, also behind an executable", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dam-compression-'));
   try {
     for (const kind of ['gzip', 'zstd', 'none'] as Compression[]) {
@@ -33,17 +40,28 @@ test('gzip, zstd (Node\'s own where it has it, else the program) and none round-
   }
 });
 
-test('a corrupt zstd bundle fails with ARCHIVE_INVALID naming the file', { skip: (zlib as { createZstdCompress?: unknown }).createZstdCompress ? false : 'this Node has no zstd of its own (the zstd program path is tested end to end)' }, async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'dam-compression-'));
-  try {
-    const file = join(dir, 'bad.zst');
-    const good = (zlib as unknown as { zstdCompressSync: (b: Buffer) => Buffer }).zstdCompressSync(data);
-    await writeFile(file, good.subarray(0, good.length - 40));
-    await assert.rejects(buffer(decompressedStream(file, 'zstd')), (err: Error & { code?: string }) => err.code === 'ARCHIVE_INVALID' && err.message.includes(file));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a corrupt zstd bundle fails with ARCHIVE_INVALID naming the file',
+  {
+    skip: (zlib as { createZstdCompress?: unknown }).createZstdCompress
+      ? false
+      : 'this Node has no zstd of its own (the zstd program path is tested end to end)',
+  },
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dam-compression-'));
+    try {
+      const file = join(dir, 'bad.zst');
+      const good = (zlib as unknown as { zstdCompressSync: (b: Buffer) => Buffer }).zstdCompressSync(data);
+      await writeFile(file, good.subarray(0, good.length - 40));
+      await assert.rejects(
+        buffer(decompressedStream(file, 'zstd')),
+        (err: Error & { code?: string }) => err.code === 'ARCHIVE_INVALID' && err.message.includes(file),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("zstd is Node's own from Node 22.15 (23.8) on, else the zstd program, which DAM_ZSTD also selects", async () => {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
@@ -60,7 +78,10 @@ test("zstd is Node's own from Node 22.15 (23.8) on, else the zstd program, which
     assert.ok((await buffer(decompressedStream(file, 'zstd'))).equals(data), 'through the zstd program');
     const whole = await readFile(file);
     await writeFile(file, whole.subarray(0, whole.length - 40));
-    await assert.rejects(buffer(decompressedStream(file, 'zstd')), (err: Error & { code?: string }) => err.code === 'ARCHIVE_INVALID' && err.message.includes(file));
+    await assert.rejects(
+      buffer(decompressedStream(file, 'zstd')),
+      (err: Error & { code?: string }) => err.code === 'ARCHIVE_INVALID' && err.message.includes(file),
+    );
   } finally {
     delete process.env.DAM_ZSTD;
     await rm(dir, { recursive: true, force: true });

@@ -20,9 +20,16 @@ export const ZSTD_LEVEL = 3;
 // Read when used, not at load: the executables start from a snapshot taken at build time (src/main.ts).
 const zstdProgram = () => process.env.DAM_ZSTD ?? 'zstd';
 type ZstdFactory = (options?: { chunkSize?: number; params?: Record<number, number> }) => Duplex;
-const nodeZstd = zlib as unknown as { createZstdCompress?: ZstdFactory; createZstdDecompress?: ZstdFactory; constants: Record<string, number> };
+const nodeZstd = zlib as unknown as {
+  createZstdCompress?: ZstdFactory;
+  createZstdDecompress?: ZstdFactory;
+  constants: Record<string, number>;
+};
 /** Whether Node's own zstd is used: where Node has it (22.15+), unless DAM_ZSTD names a program (the fallback, also for tests). */
-export const usesNodeZstd = () => process.env.DAM_ZSTD === undefined && nodeZstd.createZstdCompress !== undefined && nodeZstd.createZstdDecompress !== undefined;
+export const usesNodeZstd = () =>
+  process.env.DAM_ZSTD === undefined &&
+  nodeZstd.createZstdCompress !== undefined &&
+  nodeZstd.createZstdDecompress !== undefined;
 let reportsTruncation: boolean | undefined;
 /** Whether Node's zstd fails on a cut frame: Node 22's (22.15 to 22.23 at least) ends it quietly, short, so there the program inflates. */
 function zstdReportsTruncation(): boolean {
@@ -58,7 +65,11 @@ export async function sniff(path: string, bytes = 512): Promise<{ compression: C
 }
 
 function zstdMissing(): DamError {
-  return new DamError('NOT_FOUND', `The zstd program ('${zstdProgram()}') is not installed, and Node has no zstd of its own.`, 'Install it (apt-get install zstd), or use --compress gzip.');
+  return new DamError(
+    'NOT_FOUND',
+    `The zstd program ('${zstdProgram()}') is not installed, and Node has no zstd of its own.`,
+    'Install it (apt-get install zstd), or use --compress gzip.',
+  );
 }
 
 /** Runs `zstd args`, its stdout as a stream that fails with its stderr when it exits non-zero. */
@@ -71,7 +82,14 @@ function zstdProcess(args: string[], what: string): { stdin: Writable | null; st
   child.on('error', (err) => out.destroy(errnoCode(err) === 'ENOENT' ? zstdMissing() : err));
   child.on('close', (code, signal) => {
     if (code === 0) out.end();
-    else out.destroy(new DamError('ARCHIVE_INVALID', `${what}: zstd ${signal ? `was killed by ${signal}` : `exited with ${code}`}${stderr.trim() ? ` (${stderr.trim()})` : ''}.`, 'The file is damaged or incomplete; copy or export it again.'));
+    else
+      out.destroy(
+        new DamError(
+          'ARCHIVE_INVALID',
+          `${what}: zstd ${signal ? `was killed by ${signal}` : `exited with ${code}`}${stderr.trim() ? ` (${stderr.trim()})` : ''}.`,
+          'The file is damaged or incomplete; copy or export it again.',
+        ),
+      );
   });
   out.on('close', () => {
     if (child.exitCode === null) child.kill();
@@ -83,7 +101,11 @@ function zstdProcess(args: string[], what: string): { stdin: Writable | null; st
 /** The file's bytes (a self-contained product's: its bundle's), streamed. */
 function rawStream(path: string): Readable {
   const region = embeddedBundle(path);
-  return trackReads(path, createReadStream(path, { highWaterMark: CHUNK, ...(region ? { start: region.start, end: region.end - 1 } : {}) }), region?.start ?? 0);
+  return trackReads(
+    path,
+    createReadStream(path, { highWaterMark: CHUNK, ...(region ? { start: region.start, end: region.end - 1 } : {}) }),
+    region?.start ?? 0,
+  );
 }
 
 /** `source` piped into `transform`, a failure of either failing the result. */
@@ -96,7 +118,17 @@ function through(source: Readable, transform: Duplex): Readable {
 function nodeZstdDecompressed(path: string, what: string): Readable {
   const out = new PassThrough();
   const inflate = through(rawStream(path), nodeZstd.createZstdDecompress!({ chunkSize: CHUNK }));
-  inflate.on('error', (err) => out.destroy(!errnoCode(err)?.startsWith('Z') ? err : new DamError('ARCHIVE_INVALID', `${what}: ${err.message}.`, 'The file is damaged or incomplete; copy or export it again.')));
+  inflate.on('error', (err) =>
+    out.destroy(
+      !errnoCode(err)?.startsWith('Z')
+        ? err
+        : new DamError(
+            'ARCHIVE_INVALID',
+            `${what}: ${err.message}.`,
+            'The file is damaged or incomplete; copy or export it again.',
+          ),
+    ),
+  );
   out.on('close', () => inflate.destroy());
   return inflate.pipe(out);
 }
@@ -117,7 +149,8 @@ export function decompressedStream(path: string, compression: Compression): Read
 export function compressor(compression: Compression): Duplex | undefined {
   if (compression === 'none') return undefined;
   if (compression === 'gzip') return zlib.createGzip({ level: GZIP_LEVEL });
-  if (usesNodeZstd()) return nodeZstd.createZstdCompress!({ params: { [nodeZstd.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } });
+  if (usesNodeZstd())
+    return nodeZstd.createZstdCompress!({ params: { [nodeZstd.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } });
   const { stdin, stdout } = zstdProcess(['-q', '-c', `-${ZSTD_LEVEL}`, '-T0'], 'Compressing the bundle failed');
   return Duplex.from({ writable: stdin ?? undefined, readable: stdout });
 }

@@ -41,7 +41,11 @@ interface DamMember {
  * One pass over the archive with 1.x's layout rules: every `.dam` member is scanned (forwarded into `save`
  * when given) and its CRC-32 checked against its name; the file is hashed as it is read.
  */
-async function walkExport(path: string, signal: AbortSignal | undefined, save?: SaveStream): Promise<{ product: Product; dams: DamMember[]; file: Dam1Scan['file'] }> {
+async function walkExport(
+  path: string,
+  signal: AbortSignal | undefined,
+  save?: SaveStream,
+): Promise<{ product: Product; dams: DamMember[]; file: Dam1Scan['file'] }> {
   let list: string | undefined;
   const seen = new Set<string>();
   const dams: DamMember[] = [];
@@ -61,20 +65,27 @@ async function walkExport(path: string, signal: AbortSignal | undefined, save?: 
       const n = normalizeEntryName(header.name);
       if (n.kind === 'invalid') throw bundleInvalid(path, `member '${header.name}' escapes the archive (${n.reason})`);
       if (n.kind === 'root') {
-        if (header.type !== 'directory') throw bundleInvalid(path, `member '${header.name}' names the root but is not a folder`);
+        if (header.type !== 'directory')
+          throw bundleInvalid(path, `member '${header.name}' names the root but is not a folder`);
         return void body.resume();
       }
       if (seen.has(n.path)) throw bundleInvalid(path, `member '${n.path}' appears twice`);
       seen.add(n.path);
-      if (header.type !== 'file') throw bundleInvalid(path, `member '${n.path}' is a ${header.type ?? 'special entry'}; a DAM 1.x export holds only files`);
+      if (header.type !== 'file')
+        throw bundleInvalid(
+          path,
+          `member '${n.path}' is a ${header.type ?? 'special entry'}; a DAM 1.x export holds only files`,
+        );
       if (n.path === APP_LIST) {
-        if ((header.size ?? 0) > APP_LIST_MAX) throw bundleInvalid(path, `its app_list is larger than ${APP_LIST_MAX} bytes`);
+        if ((header.size ?? 0) > APP_LIST_MAX)
+          throw bundleInvalid(path, `its app_list is larger than ${APP_LIST_MAX} bytes`);
         const chunks: Buffer[] = [];
         for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
         list = Buffer.concat(chunks).toString('utf8');
         return;
       }
-      if (n.path.includes('/') || !n.path.endsWith('.dam')) throw bundleInvalid(path, `member '${n.path}' is neither app_list nor a .dam file`);
+      if (n.path.includes('/') || !n.path.endsWith('.dam'))
+        throw bundleInvalid(path, `member '${n.path}' is neither app_list nor a .dam file`);
       dams.push({ name: n.path, scan: await scanDam(path, n.path, header.size ?? 0, body, signal, save) });
     });
   } finally {
@@ -96,17 +107,40 @@ function checkListed(path: string, name: string, tags: string[], product: Produc
   }
 }
 
-async function scanDam(path: string, name: string, size: number, body: Readable, signal: AbortSignal | undefined, save?: SaveStream): Promise<ImageScan> {
+async function scanDam(
+  path: string,
+  name: string,
+  size: number,
+  body: Readable,
+  signal: AbortSignal | undefined,
+  save?: SaveStream,
+): Promise<ImageScan> {
   const named = parseDamName(name);
   const ratio = Number(process.env.DAM_MAX_UNPACK_RATIO) || undefined;
-  const scan = await scanImage(body, { source: `${path}: member ${name}`, compressed: true, maxTarBytes: unpackBound(size, true, ratio ? { ratio } : {}), meta: false, crc: named !== undefined, signal, ...(save ? { forward: save } : {}) });
+  const scan = await scanImage(body, {
+    source: `${path}: member ${name}`,
+    compressed: true,
+    maxTarBytes: unpackBound(size, true, ratio ? { ratio } : {}),
+    meta: false,
+    crc: named !== undefined,
+    signal,
+    ...(save ? { forward: save } : {}),
+  });
   if (named && scan.raw.crc32 !== named.crc32) {
-    throw bundleInvalid(path, `its member '${name}' is damaged: its CRC-32 is ${scan.raw.crc32}, not the ${named.crc32} in its name`);
+    throw bundleInvalid(
+      path,
+      `its member '${name}' is damaged: its CRC-32 is ${scan.raw.crc32}, not the ${named.crc32} in its name`,
+    );
   }
   return scan;
 }
 
-const imageOf = (scan: ImageScan): BundleImage => ({ tags: scan.plan.repoTags, imageId: scan.plan.imageId, labels: scan.plan.labels, layers: scan.plan.layers.map((l) => l.diffId) });
+const imageOf = (scan: ImageScan): BundleImage => ({
+  tags: scan.plan.repoTags,
+  imageId: scan.plan.imageId,
+  labels: scan.plan.labels,
+  layers: scan.plan.layers.map((l) => l.diffId),
+});
 
 /** Reads and checks the whole export in one pass: app_list, every `.dam` (CRC, digests, tags), the file's hash. */
 export async function scanDam1Export(path: string, signal?: AbortSignal): Promise<Dam1Scan> {
@@ -120,7 +154,11 @@ export async function scanDam1Export(path: string, signal?: AbortSignal): Promis
  * this pass. The engine gets the manifest and the end only when the file hashes as when it was opened (what
  * a signature was checked against) and holds exactly the images and tags that were opened and shown.
  */
-export async function loadDam1Export(contents: BundleContents, engine: Engine, signal?: AbortSignal): Promise<string[]> {
+export async function loadDam1Export(
+  contents: BundleContents,
+  engine: Engine,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const held = new HeldBackStream(1 << 20);
   const save = new SaveStream((chunk) => held.write(chunk));
   const loading = engine.load(held.readable, signal ? { signal } : {});
@@ -128,13 +166,26 @@ export async function loadDam1Export(contents: BundleContents, engine: Engine, s
   try {
     const { dams, file } = await walkExport(contents.path, signal, save);
     if (contents.file && (file.sha256 !== contents.file.sha256 || file.size !== contents.file.size)) {
-      throw new DamError('CONFLICT', `The file '${contents.path}' changed after it was opened and checked.`, 'Do not change the file while DAM reads it; run the import again.');
+      throw new DamError(
+        'CONFLICT',
+        `The file '${contents.path}' changed after it was opened and checked.`,
+        'Do not change the file while DAM reads it; run the import again.',
+      );
     }
     const opened = JSON.stringify(contents.images.map((i) => [i.imageId, i.tags]));
     if (JSON.stringify(dams.map((d) => [d.scan.plan.imageId, d.scan.plan.repoTags])) !== opened) {
-      throw new DamError('CONFLICT', `The images in '${contents.path}' changed after it was opened.`, 'Do not change the file while DAM reads it; run the import again.');
+      throw new DamError(
+        'CONFLICT',
+        `The images in '${contents.path}' changed after it was opened.`,
+        'Do not change the file while DAM reads it; run the import again.',
+      );
     }
-    const entries: SavedImageEntry[] = dams.map(({ scan }) => ({ config: scan.load!.config, imageId: scan.plan.imageId, tags: scan.plan.repoTags, layers: scan.load!.layers }));
+    const entries: SavedImageEntry[] = dams.map(({ scan }) => ({
+      config: scan.load!.config,
+      imageId: scan.plan.imageId,
+      tags: scan.plan.repoTags,
+      layers: scan.load!.layers,
+    }));
     await save.finish(entries);
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));

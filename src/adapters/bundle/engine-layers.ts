@@ -23,5 +23,9 @@ export async function missingLayers(contents: BundleContents, engine: Engine): P
   const chains = new Set((await engineImageLayers(engine)).flatMap((layers) => chainIds(layers)));
   const omitted = new Set(contents.omittedLayers);
   const carried = new Set(contents.images.flatMap((img) => img.layers).filter((d) => !omitted.has(d)));
-  return lackingLayers(contents.images.map((img) => img.layers), carried, chains);
+  return lackingLayers(
+    contents.images.map((img) => img.layers),
+    carried,
+    chains,
+  );
 }

@@ -23,7 +23,9 @@ function decodeHeader(block: Buffer): { name: string; size: number; type: string
   const size = parseInt(field(block, 124, 12).trim() || '0', 8);
   const prefix = block.subarray(257, 262).toString('latin1') === 'ustar' ? field(block, 345, 155) : '';
   const name = field(block, 0, 100);
-  return Number.isFinite(size) ? { name: prefix ? `${prefix}/${name}` : name, size, type: String.fromCharCode(block[156] || 0x30) } : undefined;
+  return Number.isFinite(size)
+    ? { name: prefix ? `${prefix}/${name}` : name, size, type: String.fromCharCode(block[156] || 0x30) }
+    : undefined;
 }
 
 /**
@@ -45,7 +47,13 @@ export async function gzipTrailerSizes(path: string, blobs: readonly Blob2[]): P
       const header = decodeHeader(block);
       if (!header || header.type !== '0') break;
       const blob = byMember.get(header.name);
-      if (blob && header.size === blob.size && blob.size >= 18 && (await file.read(tail, 0, 4, at + BLOCK + blob.size - 4)).bytesRead === 4) out.set(blob.digest, tail.readUInt32LE(0));
+      if (
+        blob &&
+        header.size === blob.size &&
+        blob.size >= 18 &&
+        (await file.read(tail, 0, 4, at + BLOCK + blob.size - 4)).bytesRead === 4
+      )
+        out.set(blob.digest, tail.readUInt32LE(0));
       at += BLOCK + Math.ceil(header.size / BLOCK) * BLOCK;
     }
   } finally {

@@ -16,12 +16,24 @@ import { metaChecker } from './verify-bundle.js';
 const hex = (digest: string) => digest.slice('sha256:'.length);
 
 function addEntry(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
 }
 
 /** The docker-save `manifest.json` for the index's images: layers named by diff id, tags from the index. */
 export function saveManifest(index: BundleIndex): Buffer {
-  return Buffer.from(JSON.stringify(index.images.map((img) => ({ Config: `${hex(img.imageId)}.json`, RepoTags: img.tags, Layers: img.layers.map((d) => `${hex(d)}/layer.tar`) }))));
+  return Buffer.from(
+    JSON.stringify(
+      index.images.map((img) => ({
+        Config: `${hex(img.imageId)}.json`,
+        RepoTags: img.tags,
+        Layers: img.layers.map((d) => `${hex(d)}/layer.tar`),
+      })),
+    ),
+  );
 }
 
 /**
@@ -30,9 +42,18 @@ export function saveManifest(index: BundleIndex): Buffer {
  * without copying /meta out of the engine; returns the ids of the images so staged.
  */
 /** After the engine said the upload loaded: every image is there, or ENGINE_ERROR naming the one missing. */
-export async function confirmLoaded(engine: Engine, path: string, images: ReadonlyArray<{ imageId: string; tags: string[] }>): Promise<void> {
+export async function confirmLoaded(
+  engine: Engine,
+  path: string,
+  images: ReadonlyArray<{ imageId: string; tags: string[] }>,
+): Promise<void> {
   for (const img of images) {
-    if (!(await engine.inspectImage(img.imageId))) throw new DamError('ENGINE_ERROR', `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`, 'Check the engine log (journalctl -u docker) and the free disk space, then import again.');
+    if (!(await engine.inspectImage(img.imageId)))
+      throw new DamError(
+        'ENGINE_ERROR',
+        `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`,
+        'Check the engine log (journalctl -u docker) and the free disk space, then import again.',
+      );
   }
 }
 
@@ -41,7 +62,13 @@ export async function confirmLoaded(engine: Engine, path: string, images: Readon
  * `fill` returned (every check passed): on a failure the upload is broken off and the engine discards what it
  * received. Then checks that every image is in the engine; `fill`'s result.
  */
-export async function loadSaveStream<T>(engine: Engine, path: string, images: ReadonlyArray<{ imageId: string; tags: string[] }>, signal: AbortSignal | undefined, fill: (pack: tar.Pack) => Promise<T>): Promise<T> {
+export async function loadSaveStream<T>(
+  engine: Engine,
+  path: string,
+  images: ReadonlyArray<{ imageId: string; tags: string[] }>,
+  signal: AbortSignal | undefined,
+  fill: (pack: tar.Pack) => Promise<T>,
+): Promise<T> {
   const pack = tar.pack();
   const upload = new PassThrough();
   const sending = pipeline(pack as unknown as Readable, upload).catch(() => undefined);
@@ -62,7 +89,15 @@ export async function loadSaveStream<T>(engine: Engine, path: string, images: Re
   return result;
 }
 
-export async function loadBundle(path: string, compression: Compression, index: BundleIndex, indexSha256: string, engine: Engine, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
+export async function loadBundle(
+  path: string,
+  compression: Compression,
+  index: BundleIndex,
+  indexSha256: string,
+  engine: Engine,
+  signal?: AbortSignal,
+  stageMeta?: (imageId: string) => string,
+): Promise<string[]> {
   return loadSaveStream(engine, path, index.images, signal, async (pack) => {
     for (const img of index.images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
     await addEntry(pack, 'manifest.json', saveManifest(index));
@@ -70,7 +105,10 @@ export async function loadBundle(path: string, compression: Compression, index: 
     await walkBundle(path, compression, indexSha256, { signal }, async (blob, body) => {
       const entry = pack.entry({ name: `${blob.sha256}/layer.tar`, size: blob.size, mode: 0o644, mtime: new Date(0) });
       const tee = checker.tee(blob);
-      const [, seen] = await Promise.all([pipeline(body, tee.stream, entry as unknown as NodeJS.WritableStream), tee.done]);
+      const [, seen] = await Promise.all([
+        pipeline(body, tee.stream, entry as unknown as NodeJS.WritableStream),
+        tee.done,
+      ]);
       return seen;
     });
     checker.check(index);

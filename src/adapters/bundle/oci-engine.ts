@@ -58,41 +58,64 @@ async function stage(body: Readable, file: string, compress: Compression): Promi
   let blob: Descriptor | undefined;
   const mediaType = compress === 'zstd' ? MEDIA_TYPES.ociLayerZstd : MEDIA_TYPES.ociLayerGzip;
   const zip = compressor(compress === 'zstd' ? 'zstd' : 'gzip')!;
-  await pipeline(body, hashTap((d, s) => Object.assign(m, { diffId: d, size: s })), zip, hashTap((d, s) => (blob = { mediaType, digest: d, size: s })), createWriteStream(file));
+  await pipeline(
+    body,
+    hashTap((d, s) => Object.assign(m, { diffId: d, size: s })),
+    zip,
+    hashTap((d, s) => (blob = { mediaType, digest: d, size: s })),
+    createWriteStream(file),
+  );
   return { ...m, blob: { ...blob!, file } };
 }
 
 function engineError(what: string): DamError {
-  return new DamError('ENGINE_ERROR', `The engine's save of the images is unusable: ${what}.`, 'Check the engine (docker save) and try again.');
+  return new DamError(
+    'ENGINE_ERROR',
+    `The engine's save of the images is unusable: ${what}.`,
+    'Check the engine (docker save) and try again.',
+  );
 }
 
 /** Saves the images (`tags` per image id) once and stages their layers, compressed, next to `out`. */
-export async function stageEngineImages(engine: Engine, wanted: Array<{ id: string; tags: string[] }>, out: string, compress: Compression, signal?: AbortSignal): Promise<StagedImages> {
+export async function stageEngineImages(
+  engine: Engine,
+  wanted: Array<{ id: string; tags: string[] }>,
+  out: string,
+  compress: Compression,
+  signal?: AbortSignal,
+): Promise<StagedImages> {
   const dir = await mkdtemp(join(dirname(out), `.${basename(out)}.staging-`));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const members = new Map<string, Member>();
     const links = new Map<string, string>();
     let n = 0;
-    await walkTar(await engine.save(wanted.map((w) => w.id), signal ? { signal } : {}), { path: 'docker save', signal }, async (header, body) => {
-      const name = normalizeEntryName(header.name);
-      if (name.kind !== 'path') return void body.resume();
-      if (header.type === 'symlink') {
-        body.resume();
-        const target = resolveSymlinkTarget(name.path, header.linkname ?? '');
-        if (target !== undefined) links.set(name.path, target);
-        return;
-      }
-      if (header.type !== 'file') return void body.resume();
-      if ((header.size ?? 0) <= SMALL && !name.path.endsWith('layer.tar')) {
-        const chunks: Buffer[] = [];
-        for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
-        const data = Buffer.concat(chunks);
-        members.set(name.path, { data, diffId: digestOf(data), size: data.length });
-        return;
-      }
-      members.set(name.path, await stage(body, join(dir, String(n++)), compress));
-    });
+    await walkTar(
+      await engine.save(
+        wanted.map((w) => w.id),
+        signal ? { signal } : {},
+      ),
+      { path: 'docker save', signal },
+      async (header, body) => {
+        const name = normalizeEntryName(header.name);
+        if (name.kind !== 'path') return void body.resume();
+        if (header.type === 'symlink') {
+          body.resume();
+          const target = resolveSymlinkTarget(name.path, header.linkname ?? '');
+          if (target !== undefined) links.set(name.path, target);
+          return;
+        }
+        if (header.type !== 'file') return void body.resume();
+        if ((header.size ?? 0) <= SMALL && !name.path.endsWith('layer.tar')) {
+          const chunks: Buffer[] = [];
+          for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
+          const data = Buffer.concat(chunks);
+          members.set(name.path, { data, diffId: digestOf(data), size: data.length });
+          return;
+        }
+        members.set(name.path, await stage(body, join(dir, String(n++)), compress));
+      },
+    );
     const find = (path: string): Member | undefined => {
       let current = path;
       for (let hops = 0; hops < 16; hops++) {
@@ -119,17 +142,23 @@ export async function stageEngineImages(engine: Engine, wanted: Array<{ id: stri
       const layers: Descriptor[] = [];
       for (const [i, path] of entry.layers.entries()) {
         let m = find(path);
-        if (m && !m.blob && m.data) m = Object.assign(m, await stage(Readable.from([m.data]), join(dir, String(n++)), compress));
-        if (!m?.blob || m.diffId !== parsed.diffIds[i]) throw engineError(`layer ${path} of ${own.id} is missing or is not ${parsed.diffIds[i]}`);
+        if (m && !m.blob && m.data)
+          m = Object.assign(m, await stage(Readable.from([m.data]), join(dir, String(n++)), compress));
+        if (!m?.blob || m.diffId !== parsed.diffIds[i])
+          throw engineError(`layer ${path} of ${own.id} is missing or is not ${parsed.diffIds[i]}`);
         layers.push({ mediaType: m.blob.mediaType, digest: m.blob.digest, size: m.blob.size });
         files.set(m.blob.digest, m.blob.file);
         unpacked.set(m.blob.digest, m.size);
       }
-      const manifest = buildImageManifest({ mediaType: MEDIA_TYPES.ociConfig, digest: own.id, size: configBytes.length }, layers);
+      const manifest = buildImageManifest(
+        { mediaType: MEDIA_TYPES.ociConfig, digest: own.id, size: configBytes.length },
+        layers,
+      );
       const platform: Platform = normalizePlatform(parsed.os ?? 'linux', parsed.architecture ?? 'amd64');
       images.push(resolveImage({ tags: own.tags, platform, manifest, config }, out, own.tags[0] ?? own.id));
     }
-    for (const w of wanted) if (!images.some((img) => img.imageId === w.id)) throw engineError(`it does not hold image ${w.id}`);
+    for (const w of wanted)
+      if (!images.some((img) => img.imageId === w.id)) throw engineError(`it does not hold image ${w.id}`);
     return { images, files, unpacked, cleanup };
   } catch (err) {
     await cleanup();
@@ -137,8 +166,10 @@ export async function stageEngineImages(engine: Engine, wanted: Array<{ id: stri
   }
 }
 
-export const openStaged = (staged: StagedImages) => async (blob: Descriptor): Promise<Readable> => {
-  const file = staged.files.get(blob.digest);
-  if (!file) throw new Error(`no staged file for ${blob.digest}`);
-  return createReadStream(file, { highWaterMark: 256 * 1024 });
-};
+export const openStaged =
+  (staged: StagedImages) =>
+  async (blob: Descriptor): Promise<Readable> => {
+    const file = staged.files.get(blob.digest);
+    if (!file) throw new Error(`no staged file for ${blob.digest}`);
+    return createReadStream(file, { highWaterMark: 256 * 1024 });
+  };

@@ -33,7 +33,11 @@ class SizeHintMissed extends Error {
 }
 
 function addEntry(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
 }
 
 function drain(body: Readable): Promise<void> {
@@ -45,11 +49,22 @@ function drain(body: Readable): Promise<void> {
 }
 
 /** Loads the images with these ids (one platform's) from the bundle; the rest of it is checked and skipped. */
-export async function loadBundle2(path: string, indexSha256: string, imageIds: string[], chosen: ResolvedImage2[], engine: Engine, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
+export async function loadBundle2(
+  path: string,
+  indexSha256: string,
+  imageIds: string[],
+  chosen: ResolvedImage2[],
+  engine: Engine,
+  signal?: AbortSignal,
+  stageMeta?: (imageId: string) => string,
+): Promise<string[]> {
   const images = chosen.filter((img) => imageIds.includes(img.imageId));
   const layers = new Map<string, Blob2>();
   for (const img of images) for (const l of img.parsed.layers) layers.set(l.digest, l);
-  const hints = await gzipTrailerSizes(path, [...layers.values()].filter((l) => layerCompression(l.mediaType) === 'gzip'));
+  const hints = await gzipTrailerSizes(
+    path,
+    [...layers.values()].filter((l) => layerCompression(l.mediaType) === 'gzip'),
+  );
   for (;;) {
     try {
       return await loadOnce(path, indexSha256, images, engine, { hints, signal, stageMeta });
@@ -66,7 +81,13 @@ interface LoadOptions {
   stageMeta?: ((imageId: string) => string) | undefined;
 }
 
-async function loadOnce(path: string, indexSha256: string, images: ResolvedImage2[], engine: Engine, options: LoadOptions): Promise<string[]> {
+async function loadOnce(
+  path: string,
+  indexSha256: string,
+  images: ResolvedImage2[],
+  engine: Engine,
+  options: LoadOptions,
+): Promise<string[]> {
   const diffOf = new Map<string, string>();
   for (const img of images) img.parsed.layers.forEach((l, i) => diffOf.set(l.digest, img.layers[i]!));
   const checker = metaChecker(path);
@@ -74,7 +95,11 @@ async function loadOnce(path: string, indexSha256: string, images: ResolvedImage
   let failure: unknown;
   return loadSaveStream(engine, path, images, options.signal, async (pack) => {
     for (const img of images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
-    const manifest = images.map((img) => ({ Config: `${hex(img.imageId)}.json`, RepoTags: img.tags, Layers: img.layers.map((d) => `${hex(d)}/layer.tar`) }));
+    const manifest = images.map((img) => ({
+      Config: `${hex(img.imageId)}.json`,
+      RepoTags: img.tags,
+      Layers: img.layers.map((d) => `${hex(d)}/layer.tar`),
+    }));
     await addEntry(pack, 'manifest.json', Buffer.from(JSON.stringify(manifest)));
     const sent = new Set<string>();
     await walkBundle2(path, indexSha256, { signal: options.signal }, async (blob, body) => {
@@ -86,18 +111,38 @@ async function loadOnce(path: string, indexSha256: string, images: ResolvedImage
       const compression = layerCompression(blob.mediaType);
       const name = `${hex(diffId)}/layer.tar`;
       const unpacked = blob.unpackedSize ?? options.hints.get(blob.digest);
-      if (compression === 'zstd' && blob.unpackedSize === undefined) throw bundleInvalid(path, `layer ${blob.digest} is zstd-compressed and its index does not give its unpacked size, which this engine needs`, 'Export the bundle again with this DAM, or with --compress gzip.');
+      if (compression === 'zstd' && blob.unpackedSize === undefined)
+        throw bundleInvalid(
+          path,
+          `layer ${blob.digest} is zstd-compressed and its index does not give its unpacked size, which this engine needs`,
+          'Export the bundle again with this DAM, or with --compress gzip.',
+        );
       if (compression === 'none' || unpacked === undefined) {
         const entry = pack.entry({ name, size: blob.size, mode: 0o644, mtime: new Date(0) });
         const side = compression === 'gzip' ? createGunzip({ chunkSize: CHUNK }) : new PassThrough();
-        const scanned = checker.scan(layer, side).then(() => undefined, (err: unknown) => void (failure ??= err));
+        const scanned = checker.scan(layer, side).then(
+          () => undefined,
+          (err: unknown) => void (failure ??= err),
+        );
         await Promise.all([pipeline(body, copyTo(side), entry as unknown as NodeJS.WritableStream), scanned]);
         return;
       }
-      const inflate = compression === 'zstd' ? zstdInflater(`The layer ${blob.digest} of '${path}'`) : createGunzip({ chunkSize: CHUNK });
+      const inflate =
+        compression === 'zstd'
+          ? zstdInflater(`The layer ${blob.digest} of '${path}'`)
+          : createGunzip({ chunkSize: CHUNK });
       const entry = pack.entry({ name, size: unpacked, mode: 0o644, mtime: new Date(0) });
       const tee = checker.tee(layer);
-      const sending = pipeline(inflate, sizeGuard(unpacked, () => (blob.unpackedSize === undefined ? new SizeHintMissed(blob.digest) : bundleInvalid(path, `layer ${blob.digest} does not inflate to the ${unpacked} bytes its index says`))), tee.stream, entry as unknown as NodeJS.WritableStream);
+      const sending = pipeline(
+        inflate,
+        sizeGuard(unpacked, () =>
+          blob.unpackedSize === undefined
+            ? new SizeHintMissed(blob.digest)
+            : bundleInvalid(path, `layer ${blob.digest} does not inflate to the ${unpacked} bytes its index says`),
+        ),
+        tee.stream,
+        entry as unknown as NodeJS.WritableStream,
+      );
       const caught = (err: unknown) => void (failure ??= err);
       // The compressed bytes are read to their end whatever happens to the inflated side, so the walk still checks the blob's digest.
       await Promise.all([pipeline(body, feed(inflate)), sending.catch(caught), tee.done.catch(caught)]);

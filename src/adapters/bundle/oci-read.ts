@@ -5,7 +5,18 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { INDEX_MAX_BYTES, INDEX_MEMBER, parseMetaListing, sha256Hex } from '../../core/bundle/index-format.js';
-import { blobMember, BUNDLE_FORMAT_2, OCI_INDEX_MEMBER, OCI_LAYOUT, OCI_LAYOUT_MEMBER, ociMembers, parseBundleIndex2, type Blob2, type BundleIndex2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
+import {
+  blobMember,
+  BUNDLE_FORMAT_2,
+  OCI_INDEX_MEMBER,
+  OCI_LAYOUT,
+  OCI_LAYOUT_MEMBER,
+  ociMembers,
+  parseBundleIndex2,
+  type Blob2,
+  type BundleIndex2,
+  type ResolvedImage2,
+} from '../../core/bundle/index-format2.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
 import { decompressedStream } from './compression.js';
 import { bundleInvalid, firstMember, walkTar } from './tar-walk.js';
@@ -54,7 +65,13 @@ export type Blob2Handler = (blob: Blob2, body: Readable) => Promise<void>;
  * (piping it somewhere or dropping it) while the walk checks size and sha256; ARCHIVE_INVALID on any fault,
  * raised before the walk returns, so a caller holding back a load's end sends nothing unchecked.
  */
-export async function walkBundle2(path: string, indexSha256: string, options: { signal?: AbortSignal | undefined }, onBlob: Blob2Handler, onIndex?: (opened: OpenedIndex2) => void): Promise<OpenedIndex2> {
+export async function walkBundle2(
+  path: string,
+  indexSha256: string,
+  options: { signal?: AbortSignal | undefined },
+  onBlob: Blob2Handler,
+  onIndex?: (opened: OpenedIndex2) => void,
+): Promise<OpenedIndex2> {
   let opened: OpenedIndex2 | undefined;
   const blobs = new Map<string, Blob2>();
   const seen = new Set<string>();
@@ -62,16 +79,24 @@ export async function walkBundle2(path: string, indexSha256: string, options: { 
   await walkTar(decompressedStream(path, 'none'), { path, signal: options.signal }, async (header, body) => {
     const n = normalizeEntryName(header.name);
     const name = n.kind === 'path' ? n.path : header.name;
-    if (n.kind !== 'path' || name !== header.name) throw bundleInvalid(path, `member '${header.name}' is not a plain relative name`);
+    if (n.kind !== 'path' || name !== header.name)
+      throw bundleInvalid(path, `member '${header.name}' is not a plain relative name`);
     if (seen.has(name)) throw bundleInvalid(path, `member '${name}' appears twice`);
-    if (header.type !== 'file') throw bundleInvalid(path, `member '${name}' is a ${header.type ?? 'special entry'}, not a regular file`);
+    if (header.type !== 'file')
+      throw bundleInvalid(path, `member '${name}' is a ${header.type ?? 'special entry'}, not a regular file`);
     const position = seen.size;
     seen.add(name);
     if (position < fixed.length) {
-      if (name !== fixed[position]) throw bundleInvalid(path, `member ${position + 1} is '${name}', not '${fixed[position]}'`);
+      if (name !== fixed[position])
+        throw bundleInvalid(path, `member ${position + 1} is '${name}', not '${fixed[position]}'`);
       const data = await readAll(body, path, name, INDEX_MAX_BYTES);
       if (position === 0) {
-        if (sha256Hex(data) !== indexSha256) throw bundleInvalid(path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
+        if (sha256Hex(data) !== indexSha256)
+          throw bundleInvalid(
+            path,
+            'its index changed since the bundle was opened',
+            'Do not change the file while DAM reads it; run the command again.',
+          );
         const parsed = parseIndex2(data, path);
         if (!parsed) throw bundleInvalid(path, 'its index is not of format 2');
         opened = { ...parsed, indexSha256 };
@@ -79,13 +104,15 @@ export async function walkBundle2(path: string, indexSha256: string, options: { 
         onIndex?.(opened);
       } else {
         const expected = position === 1 ? OCI_LAYOUT : ociMembers(opened!.images).indexJson;
-        if (data.toString('utf8') !== expected) throw bundleInvalid(path, `member '${name}' differs from what its index implies`);
+        if (data.toString('utf8') !== expected)
+          throw bundleInvalid(path, `member '${name}' differs from what its index implies`);
       }
       return;
     }
     const blob = blobs.get(name);
     if (!blob) throw bundleInvalid(path, `member '${name}' is not listed in the index`);
-    if (header.size !== blob.size) throw bundleInvalid(path, `member '${name}' is ${header.size ?? 0} bytes, the index says ${blob.size}`);
+    if (header.size !== blob.size)
+      throw bundleInvalid(path, `member '${name}' is ${header.size ?? 0} bytes, the index says ${blob.size}`);
     const hash = createHash('sha256');
     let size = 0;
     // A tap, not a 'data' listener: the handler may wait (a HEAD request) before it reads.
@@ -101,11 +128,16 @@ export async function walkBundle2(path: string, indexSha256: string, options: { 
     await onBlob(blob, tap);
     const digest = `sha256:${hash.digest('hex')}`;
     if (size !== blob.size) throw bundleInvalid(path, `member '${name}' is truncated: ${size} of ${blob.size} bytes`);
-    if (digest !== blob.digest) throw bundleInvalid(path, `member '${name}' has content ${digest}, the index says ${blob.digest}`);
+    if (digest !== blob.digest)
+      throw bundleInvalid(path, `member '${name}' has content ${digest}, the index says ${blob.digest}`);
   });
   if (!opened) throw bundleInvalid(path, `it has no index '${INDEX_MEMBER}'`);
   const missing = [...blobs.keys()].filter((name) => !seen.has(name));
-  if (missing.length > 0) throw bundleInvalid(path, `member '${missing[0]}' is missing${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`);
+  if (missing.length > 0)
+    throw bundleInvalid(
+      path,
+      `member '${missing[0]}' is missing${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`,
+    );
   return opened;
 }
 

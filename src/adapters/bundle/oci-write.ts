@@ -8,7 +8,17 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
 import { INDEX_MEMBER } from '../../core/bundle/index-format.js';
-import { blobMember, formatBundleIndex2, OCI_INDEX_MEMBER, OCI_LAYOUT, OCI_LAYOUT_MEMBER, ociMembers, type Blob2, type BundleIndex2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
+import {
+  blobMember,
+  formatBundleIndex2,
+  OCI_INDEX_MEMBER,
+  OCI_LAYOUT,
+  OCI_LAYOUT_MEMBER,
+  ociMembers,
+  type Blob2,
+  type BundleIndex2,
+  type ResolvedImage2,
+} from '../../core/bundle/index-format2.js';
 import { writePackedFile } from './packed-file.js';
 
 export interface WriteOciOptions {
@@ -19,7 +29,11 @@ export interface WriteOciOptions {
 }
 
 function addEntry(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
 }
 
 /** The bytes of every blob the index holds in memory: multi-platform indexes, manifests, configs. */
@@ -52,8 +66,18 @@ export function blobCheck(blob: Blob2, fault: (what: string) => Error): Transfor
   });
 }
 
-export async function writeOciBundle(index: BundleIndex2, images: ResolvedImage2[], openLayer: (blob: Blob2) => Promise<Readable>, options: WriteOciOptions): Promise<number> {
-  const fault = (what: string) => new DamError('REGISTRY_ERROR', `Writing the bundle '${options.out}' failed: ${what}.`, 'The source changed or the download was corrupted; run the export again.');
+export async function writeOciBundle(
+  index: BundleIndex2,
+  images: ResolvedImage2[],
+  openLayer: (blob: Blob2) => Promise<Readable>,
+  options: WriteOciOptions,
+): Promise<number> {
+  const fault = (what: string) =>
+    new DamError(
+      'REGISTRY_ERROR',
+      `Writing the bundle '${options.out}' failed: ${what}.`,
+      'The source changed or the download was corrupted; run the export again.',
+    );
   return writePackedFile(options.out, { onProgress: options.onProgress, signal: options.signal }, async (pack) => {
     await addEntry(pack, INDEX_MEMBER, formatBundleIndex2(index));
     await addEntry(pack, OCI_LAYOUT_MEMBER, Buffer.from(OCI_LAYOUT));

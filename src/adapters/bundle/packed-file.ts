@@ -16,7 +16,11 @@ export interface PackedFileOptions {
 }
 
 /** Writes `out` from the members `fill` adds to the tar; the file's size. */
-export async function writePackedFile(out: string, options: PackedFileOptions, fill: (pack: tar.Pack) => Promise<void>): Promise<number> {
+export async function writePackedFile(
+  out: string,
+  options: PackedFileOptions,
+  fill: (pack: tar.Pack) => Promise<void>,
+): Promise<number> {
   const partial = tempSibling(out);
   let bytes = 0;
   const counter = new Transform({
@@ -27,7 +31,12 @@ export async function writePackedFile(out: string, options: PackedFileOptions, f
     },
   });
   const pack = tar.pack();
-  const stages = [pack as unknown as Readable, ...(options.compress ? [options.compress] : []), counter, createWriteStream(partial, { flags: 'wx', mode: 0o644 })];
+  const stages = [
+    pack as unknown as Readable,
+    ...(options.compress ? [options.compress] : []),
+    counter,
+    createWriteStream(partial, { flags: 'wx', mode: 0o644 }),
+  ];
   const writing = pipeline(stages, options.signal ? { signal: options.signal } : {});
   writing.catch(() => undefined);
   try {

@@ -20,7 +20,9 @@ export async function recognizeExport(path: string): Promise<ExportKind | undefi
       if (compression === 'none' && (await readIndex2(path))) return 'bundle';
       if (await readIndex(path, compression)) return 'bundle';
       const first = await firstMember(decompressedStream(path, compression), path, 0);
-      return compression === 'none' && first && (first.name === 'app_list' || first.name.endsWith('.dam')) ? 'dam1-export' : undefined;
+      return compression === 'none' && first && (first.name === 'app_list' || first.name.endsWith('.dam'))
+        ? 'dam1-export'
+        : undefined;
     } catch (err) {
       if (!isDamError(err)) throw err;
       // A damaged bundle is still one of ours (an interrupted copy, say): replacing it is what the user wants.
@@ -36,7 +38,10 @@ export async function recognizeExport(path: string): Promise<ExportKind | undefi
   } finally {
     await handle.close();
   }
-  for (const [kind, parse] of [['product', parseProductJson], ['list', parseTextList]] as const) {
+  for (const [kind, parse] of [
+    ['product', parseProductJson],
+    ['list', parseTextList],
+  ] as const) {
     try {
       parse(text, path);
       return kind;

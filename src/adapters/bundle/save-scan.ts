@@ -35,7 +35,11 @@ export interface SaveScan {
 }
 
 function engineError(what: string): DamError {
-  return new DamError('ENGINE_ERROR', `The engine's save of the images is unusable: ${what}.`, 'Check the engine (docker save) and try again.');
+  return new DamError(
+    'ENGINE_ERROR',
+    `The engine's save of the images is unusable: ${what}.`,
+    'Check the engine (docker save) and try again.',
+  );
 }
 
 export async function scanSave(engine: Engine, imageIds: string[], signal?: AbortSignal): Promise<SaveScan> {
@@ -57,7 +61,15 @@ export async function scanSave(engine: Engine, imageIds: string[], signal?: Abor
     const layer = n.path.endsWith('.tar') || n.path.startsWith('blobs/');
     const json = n.path.endsWith('.json') || n.path.startsWith('blobs/');
     if (!layer && !json) return void body.resume();
-    members.set(n.path, await scanMember(body, n.path, { maybeJson: json, ...(layer ? { metaRoot: META_ROOT } : {}), budget, source: 'docker save' }));
+    members.set(
+      n.path,
+      await scanMember(body, n.path, {
+        maybeJson: json,
+        ...(layer ? { metaRoot: META_ROOT } : {}),
+        budget,
+        source: 'docker save',
+      }),
+    );
   });
   const resolve = (path: string): MemberRecord | undefined => followLinks(members, links, path);
   const jsonOf = (path: string): unknown => {
@@ -72,24 +84,39 @@ export async function scanSave(engine: Engine, imageIds: string[], signal?: Abor
   const scan: SaveScan = { images: new Map(), layers: new Map(), layerPaths: new Map() };
   for (const entry of parseLegacyManifest(jsonOf('manifest.json'), 'docker save')) {
     const configRecord = resolve(entry.config)!;
-    const plan = planImage(entry, parseImageConfig(jsonOf(entry.config), 'docker save', entry.config), configRecord.digest, 'docker save');
+    const plan = planImage(
+      entry,
+      parseImageConfig(jsonOf(entry.config), 'docker save', entry.config),
+      configRecord.digest,
+      'docker save',
+    );
     const problems = verifyImagePlan(plan, resolve);
     if (problems.length > 0) throw engineError(problems.join('; '));
-    scan.images.set(plan.imageId, { imageId: plan.imageId, config: configRecord.json!.toString('utf8'), layers: plan.layers.map((l) => l.diffId), paths: plan.layers.map((l) => l.path) });
+    scan.images.set(plan.imageId, {
+      imageId: plan.imageId,
+      config: configRecord.json!.toString('utf8'),
+      layers: plan.layers.map((l) => l.diffId),
+      paths: plan.layers.map((l) => l.path),
+    });
   }
   // Layers in stream order, each once; a member path maps to the diff id it holds.
   for (const [path, record] of members) {
     if (record.json || record.uncompressedDigest !== undefined) continue;
-    const layerDiff = [...scan.images.values()].some((img) => img.paths.some((p) => p === path || resolve(p) === record));
+    const layerDiff = [...scan.images.values()].some((img) =>
+      img.paths.some((p) => p === path || resolve(p) === record),
+    );
     if (!layerDiff) continue;
     if (record.contentError) {
       if (isDamError(record.contentError)) throw record.contentError;
       throw engineError(`layer '${path}' is not a valid tar (${record.contentError.message})`);
     }
     scan.layerPaths.set(path, record.digest);
-    if (!scan.layers.has(record.digest)) scan.layers.set(record.digest, { diffId: record.digest, size: record.size, meta: record.meta ?? [] });
+    if (!scan.layers.has(record.digest))
+      scan.layers.set(record.digest, { diffId: record.digest, size: record.size, meta: record.meta ?? [] });
   }
   for (const id of imageIds) if (!scan.images.has(id)) throw engineError(`it does not hold image ${id}`);
-  for (const img of scan.images.values()) for (const d of img.layers) if (!scan.layers.has(d)) throw engineError(`layer ${d} of ${img.imageId} is not stored uncompressed`);
+  for (const img of scan.images.values())
+    for (const d of img.layers)
+      if (!scan.layers.has(d)) throw engineError(`layer ${d} of ${img.imageId} is not stored uncompressed`);
   return scan;
 }

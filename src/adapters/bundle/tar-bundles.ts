@@ -35,16 +35,37 @@ export class TarBundles implements Bundles {
         compression,
         indexSha256,
         product: index.product,
-        images: index.images.map((img) => ({ tags: img.tags, imageId: img.imageId, labels: parseImageConfig(JSON.parse(img.config), path, 'config').labels, layers: img.layers, meta: img.meta })),
+        images: index.images.map((img) => ({
+          tags: img.tags,
+          imageId: img.imageId,
+          labels: parseImageConfig(JSON.parse(img.config), path, 'config').labels,
+          layers: img.layers,
+          meta: img.meta,
+        })),
         omittedLayers: index.omittedLayers,
         layerBytes: index.blobs.reduce((sum, b) => sum + b.size, 0),
       };
     }
     const first = await firstMember(decompressedStream(path, compression), path, 0);
-    const looks1x = compression === 'none' && first !== undefined && (first.name === 'app_list' || first.name.endsWith('.dam'));
-    if (!looks1x) throw bundleInvalid(path, `it is an archive but neither a DAM bundle nor a DAM 1.x export (its first member is '${first?.name ?? 'none'}')`, 'Give a file made by dam export --all (or DAM 1.x export --all), or an app list.');
+    const looks1x =
+      compression === 'none' && first !== undefined && (first.name === 'app_list' || first.name.endsWith('.dam'));
+    if (!looks1x)
+      throw bundleInvalid(
+        path,
+        `it is an archive but neither a DAM bundle nor a DAM 1.x export (its first member is '${first?.name ?? 'none'}')`,
+        'Give a file made by dam export --all (or DAM 1.x export --all), or an app list.',
+      );
     const scan = await scanDam1Export(path, signal);
-    return { path, kind: 'dam1-export', compression, product: scan.product, images: scan.images, omittedLayers: [], layerBytes: scan.layerBytes, file: scan.file };
+    return {
+      path,
+      kind: 'dam1-export',
+      compression,
+      product: scan.product,
+      images: scan.images,
+      omittedLayers: [],
+      layerBytes: scan.layerBytes,
+      file: scan.file,
+    };
   }
 
   async verify(contents: BundleContents, signal?: AbortSignal): Promise<void> {
@@ -56,19 +77,49 @@ export class TarBundles implements Bundles {
     await verifyBundle(contents.path, contents.compression, indexShaOf(contents), signal);
   }
 
-  async load(contents: BundleContents, signal?: AbortSignal, stageMeta?: (imageId: string) => string): Promise<string[]> {
+  async load(
+    contents: BundleContents,
+    signal?: AbortSignal,
+    stageMeta?: (imageId: string) => string,
+  ): Promise<string[]> {
     if (contents.kind === 'dam1-export') {
       await loadDam1Export(contents, this.engine, signal);
       return [];
     }
     if (contents.format === 2) {
       const oci = await readIndex2(contents.path);
-      if (!oci || oci.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
-      return loadBundle2(contents.path, oci.indexSha256, contents.images.map((i) => i.imageId), oci.images, this.engine, signal, stageMeta);
+      if (!oci || oci.indexSha256 !== contents.indexSha256)
+        throw bundleInvalid(
+          contents.path,
+          'its index changed since the bundle was opened',
+          'Do not change the file while DAM reads it; run the command again.',
+        );
+      return loadBundle2(
+        contents.path,
+        oci.indexSha256,
+        contents.images.map((i) => i.imageId),
+        oci.images,
+        this.engine,
+        signal,
+        stageMeta,
+      );
     }
     const opened = await readIndex(contents.path, contents.compression);
-    if (!opened || opened.indexSha256 !== contents.indexSha256) throw bundleInvalid(contents.path, 'its index changed since the bundle was opened', 'Do not change the file while DAM reads it; run the command again.');
-    return loadBundle(contents.path, contents.compression, opened.index, opened.indexSha256, this.engine, signal, stageMeta);
+    if (!opened || opened.indexSha256 !== contents.indexSha256)
+      throw bundleInvalid(
+        contents.path,
+        'its index changed since the bundle was opened',
+        'Do not change the file while DAM reads it; run the command again.',
+      );
+    return loadBundle(
+      contents.path,
+      contents.compression,
+      opened.index,
+      opened.indexSha256,
+      this.engine,
+      signal,
+      stageMeta,
+    );
   }
 }
 
@@ -84,7 +135,17 @@ function contents2(path: string, opened: OpenedIndex2): BundleContents {
     ...(img.meta ? { meta: img.meta } : {}),
   }));
   const layerBytes = opened.index.blobs.reduce((sum, b) => sum + b.size, 0);
-  return { path, kind: 'bundle', format: 2, compression: 'none', indexSha256: opened.indexSha256, product: opened.index.product, images, omittedLayers: opened.index.omittedLayers, layerBytes };
+  return {
+    path,
+    kind: 'bundle',
+    format: 2,
+    compression: 'none',
+    indexSha256: opened.indexSha256,
+    product: opened.index.product,
+    images,
+    omittedLayers: opened.index.omittedLayers,
+    layerBytes,
+  };
 }
 
 function indexShaOf(contents: BundleContents): string {
@@ -95,9 +156,15 @@ function indexShaOf(contents: BundleContents): string {
 async function regularFile(path: string): Promise<void> {
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new DamError('USAGE', `'${path}' is not a regular file.`, 'Give the path of a bundle, an app list or a product file.');
+    if (!s.isFile())
+      throw new DamError(
+        'USAGE',
+        `'${path}' is not a regular file.`,
+        'Give the path of a bundle, an app list or a product file.',
+      );
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The file '${path}' does not exist.`, 'Check the path.');
+    if (errnoCode(err) === 'ENOENT')
+      throw new DamError('NOT_FOUND', `The file '${path}' does not exist.`, 'Check the path.');
     throw err;
   }
 }

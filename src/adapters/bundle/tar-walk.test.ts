@@ -24,8 +24,15 @@ test('a tar header is recognised by its checksum; text is not', async () => {
 });
 
 test('the first member skips an empty-named root folder, as DAM 1.x writes it', async () => {
-  const bytes = await tarBytes([{ name: '', type: 'directory' }, { name: '/app_list', data: 'a:1\n' }]);
-  assert.deepEqual(await firstMember(Readable.from([bytes]), 'x.tar', 100), { name: 'app_list', type: 'file', data: Buffer.from('a:1\n') });
+  const bytes = await tarBytes([
+    { name: '', type: 'directory' },
+    { name: '/app_list', data: 'a:1\n' },
+  ]);
+  assert.deepEqual(await firstMember(Readable.from([bytes]), 'x.tar', 100), {
+    name: 'app_list',
+    type: 'file',
+    data: Buffer.from('a:1\n'),
+  });
 });
 
 test('a tar cut short, or without its end-of-archive marker, is ARCHIVE_INVALID naming the file', async () => {

@@ -15,18 +15,29 @@ export interface WalkOptions {
   signal?: AbortSignal | undefined;
 }
 
-export function bundleInvalid(path: string, what: string, hint = 'The bundle is damaged or incomplete: copy it again, or export it again (dam export --all).'): DamError {
+export function bundleInvalid(
+  path: string,
+  what: string,
+  hint = 'The bundle is damaged or incomplete: copy it again, or export it again (dam export --all).',
+): DamError {
   return new DamError('ARCHIVE_INVALID', `The bundle '${path}' is invalid: ${what}.`, hint);
 }
 
 /** Calls `onEntry` for every member in order; resolves when the whole tar, end marker included, was read. */
-export async function walkTar(source: Readable, options: WalkOptions, onEntry: (header: TarHeader, body: Readable) => Promise<void>): Promise<void> {
+export async function walkTar(
+  source: Readable,
+  options: WalkOptions,
+  onEntry: (header: TarHeader, body: Readable) => Promise<void>,
+): Promise<void> {
   let tail = Buffer.alloc(0);
   let total = 0;
   const tailTap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       total += chunk.length;
-      tail = chunk.length >= 1024 ? Buffer.from(chunk.subarray(chunk.length - 1024)) : Buffer.concat([tail, chunk]).subarray(-1024);
+      tail =
+        chunk.length >= 1024
+          ? Buffer.from(chunk.subarray(chunk.length - 1024))
+          : Buffer.concat([tail, chunk]).subarray(-1024);
       cb(null, chunk);
     },
   });
@@ -44,17 +55,25 @@ export async function walkTar(source: Readable, options: WalkOptions, onEntry: (
     );
   });
   try {
-    await pipeline([source, tailTap, extract as unknown as NodeJS.WritableStream], options.signal ? { signal: options.signal } : {});
+    await pipeline(
+      [source, tailTap, extract as unknown as NodeJS.WritableStream],
+      options.signal ? { signal: options.signal } : {},
+    );
   } catch (err) {
     source.destroy();
     if (options.signal?.aborted) throw err;
     throw describeFailure(options.path, err);
   }
-  if (total < 1024 || tail.some((b) => b !== 0)) throw bundleInvalid(options.path, 'the tar stream is truncated (no end-of-archive marker)');
+  if (total < 1024 || tail.some((b) => b !== 0))
+    throw bundleInvalid(options.path, 'the tar stream is truncated (no end-of-archive marker)');
 }
 
 /** Reads the first member only (skipping a root folder entry), then stops reading. */
-export async function firstMember(source: Readable, path: string, maxBytes: number): Promise<{ name: string; type: string; data?: Buffer } | undefined> {
+export async function firstMember(
+  source: Readable,
+  path: string,
+  maxBytes: number,
+): Promise<{ name: string; type: string; data?: Buffer } | undefined> {
   const extract = tar.extract();
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -98,7 +117,11 @@ export function describeFailure(path: string, err: unknown): Error {
 /** Whether a 512-byte block is a tar header: its checksum field matches its bytes. */
 export function isTarHeader(block: Buffer): boolean {
   if (block.length < 512) return false;
-  const field = block.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/g, '').trim();
+  const field = block
+    .subarray(148, 156)
+    .toString('latin1')
+    .replace(/[\0 ]+$/g, '')
+    .trim();
   if (!/^[0-7]{1,7}$/.test(field)) return false;
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;

@@ -23,7 +23,8 @@ export function metaChecker(path: string) {
       const record = await scanMember(body, blob.name, { maybeJson: false, metaRoot: META_ROOT, budget, source: path });
       const sha256 = record.digest.slice('sha256:'.length);
       // A damaged blob is reported by its digest, the precise fault, rather than by what it broke inside.
-      if (sha256 !== blob.sha256) throw bundleInvalid(path, `member '${blob.name}' has sha256 ${sha256}, the index says ${blob.sha256}`);
+      if (sha256 !== blob.sha256)
+        throw bundleInvalid(path, `member '${blob.name}' has sha256 ${sha256}, the index says ${blob.sha256}`);
       if (record.contentError) {
         if (record.contentError instanceof DamError) throw record.contentError;
         throw bundleInvalid(path, `member '${blob.name}' is not a valid layer tar (${record.contentError.message})`);
@@ -58,15 +59,34 @@ export function metaChecker(path: string) {
       return { stream, done };
     },
     /** Writes each image's /meta, as the engine will see it, where `dirFor` says; returns the staged ids. */
-    async stage(index: { images: Array<Pick<BundleIndex['images'][number], 'imageId' | 'layers' | 'tags'>> }, dirFor: (imageId: string) => string): Promise<string[]> {
+    async stage(
+      index: { images: Array<Pick<BundleIndex['images'][number], 'imageId' | 'layers' | 'tags'>> },
+      dirFor: (imageId: string) => string,
+    ): Promise<string[]> {
       const staged: string[] = [];
       for (const img of index.images) {
         if (!img.layers.every((d) => meta.has(d))) continue;
-        const merged = mergeLayers(img.layers.map((d) => meta.get(d)!), META_ROOT);
+        const merged = mergeLayers(
+          img.layers.map((d) => meta.get(d)!),
+          META_ROOT,
+        );
         if (merged.kind !== 'found') continue;
-        await writeTreeAtomically(dirFor(img.imageId), async (tree) => {
-          for (const e of merged.entries) await tree.add({ path: e.path, type: e.type, mode: e.mode, ...(e.linkname !== undefined ? { linkname: e.linkname } : {}) }, e.data);
-        }, { source: `the /meta of ${img.tags[0] ?? img.imageId} in bundle '${path}'` });
+        await writeTreeAtomically(
+          dirFor(img.imageId),
+          async (tree) => {
+            for (const e of merged.entries)
+              await tree.add(
+                {
+                  path: e.path,
+                  type: e.type,
+                  mode: e.mode,
+                  ...(e.linkname !== undefined ? { linkname: e.linkname } : {}),
+                },
+                e.data,
+              );
+          },
+          { source: `the /meta of ${img.tags[0] ?? img.imageId} in bundle '${path}'` },
+        );
         staged.push(img.imageId);
       }
       return staged;
@@ -75,13 +95,22 @@ export function metaChecker(path: string) {
       for (const img of index.images) {
         if (!img.layers.every((d) => meta.has(d))) continue;
         const differs = metaDifferences(img.meta, metaListing(img.layers.map((d) => meta.get(d)!)));
-        if (differs.length > 0) throw bundleInvalid(path, `the /meta of ${img.tags[0] ?? img.imageId} differs from the index at '${differs[0]}'`);
+        if (differs.length > 0)
+          throw bundleInvalid(
+            path,
+            `the /meta of ${img.tags[0] ?? img.imageId} differs from the index at '${differs[0]}'`,
+          );
       }
     },
   };
 }
 
-export async function verifyBundle(path: string, compression: Compression, indexSha256: string, signal?: AbortSignal): Promise<BundleIndex> {
+export async function verifyBundle(
+  path: string,
+  compression: Compression,
+  indexSha256: string,
+  signal?: AbortSignal,
+): Promise<BundleIndex> {
   const checker = metaChecker(path);
   const index = await walkBundle(path, compression, indexSha256, { signal }, (blob, body) => checker.scan(blob, body));
   checker.check(index);

@@ -10,7 +10,14 @@ import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
 import type { Product } from '../../core/product.js';
 import type { Engine } from '../../core/ports/engine.js';
-import { BUNDLE_FORMAT, formatBundleIndex, INDEX_MEMBER, layerBlobName, type BundleIndex, type IndexImage } from '../../core/bundle/index-format.js';
+import {
+  BUNDLE_FORMAT,
+  formatBundleIndex,
+  INDEX_MEMBER,
+  layerBlobName,
+  type BundleIndex,
+  type IndexImage,
+} from '../../core/bundle/index-format.js';
 import { planLayers } from '../../core/bundle/chain.js';
 import { metaListing } from '../../core/bundle/meta-listing.js';
 import type { Inventory } from '../../core/bundle/inventory.js';
@@ -39,34 +46,70 @@ export interface WrittenBundle extends Written {
   measureMs: number;
 }
 
-export async function writeBundle(engine: Engine, product: Product, images: ExportImage[], options: WriteBundleOptions): Promise<WrittenBundle> {
+export async function writeBundle(
+  engine: Engine,
+  product: Product,
+  images: ExportImage[],
+  options: WriteBundleOptions,
+): Promise<WrittenBundle> {
   await checkCompressor(options.compress);
   const byId = new Map<string, Set<string>>();
   for (const img of images) {
     const info = await engine.inspectImage(img.ref);
-    if (!info) throw new DamError('NOT_FOUND', `The image '${img.ref}' is not in the local Docker cache.`, 'Install the app again, or remove it, before exporting.');
+    if (!info)
+      throw new DamError(
+        'NOT_FOUND',
+        `The image '${img.ref}' is not in the local Docker cache.`,
+        'Install the app again, or remove it, before exporting.',
+      );
     const tags = byId.get(info.id) ?? new Set<string>();
     for (const t of img.tags) tags.add(t);
     byId.set(info.id, tags);
   }
-  if (byId.size === 0) throw new DamError('USAGE', 'Nothing to export: no image was given.', 'Install apps first (dam install), then export.');
+  if (byId.size === 0)
+    throw new DamError(
+      'USAGE',
+      'Nothing to export: no image was given.',
+      'Install apps first (dam install), then export.',
+    );
   const ids = [...byId.keys()];
   const started = Date.now();
   const scan = await scanSave(engine, ids, options.signal);
   const measureMs = Date.now() - started;
-  const index = buildIndex(product, ids.map((id) => ({ id, tags: [...byId.get(id)!] })), scan, options.delta);
-  const bytes = await writePackedFile(options.out, { compress: compressor(options.compress), onProgress: options.onProgress, signal: options.signal }, async (pack) => {
-    const data = formatBundleIndex(index);
-    await new Promise<void>((resolve, reject) => pack.entry({ name: INDEX_MEMBER, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
-    await copyLayers(engine, ids, scan, index, pack, options.signal);
-  });
+  const index = buildIndex(
+    product,
+    ids.map((id) => ({ id, tags: [...byId.get(id)!] })),
+    scan,
+    options.delta,
+  );
+  const bytes = await writePackedFile(
+    options.out,
+    { compress: compressor(options.compress), onProgress: options.onProgress, signal: options.signal },
+    async (pack) => {
+      const data = formatBundleIndex(index);
+      await new Promise<void>((resolve, reject) =>
+        pack.entry({ name: INDEX_MEMBER, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) =>
+          err ? reject(err) : resolve(),
+        ),
+      );
+      await copyLayers(engine, ids, scan, index, pack, options.signal);
+    },
+  );
   const layerBytes = index.blobs.reduce((sum, b) => sum + b.size, 0);
   return { path: options.out, bytes, compression: options.compress, index, layerBytes, measureMs };
 }
 
-export function buildIndex(product: Product, images: Array<{ id: string; tags: string[] }>, scan: SaveScan, delta?: Inventory): BundleIndex {
+export function buildIndex(
+  product: Product,
+  images: Array<{ id: string; tags: string[] }>,
+  scan: SaveScan,
+  delta?: Inventory,
+): BundleIndex {
   const saved = images.map((img) => scan.images.get(img.id)!);
-  const plan = planLayers(saved.map((s) => s.layers), new Set(delta?.chains ?? []));
+  const plan = planLayers(
+    saved.map((s) => s.layers),
+    new Set(delta?.chains ?? []),
+  );
   const carried = new Set(plan.carried);
   const inStreamOrder = [...scan.layers.values()].filter((l) => carried.has(l.diffId));
   const indexImages: IndexImage[] = images.map((img, i) => ({
@@ -80,13 +123,24 @@ export function buildIndex(product: Product, images: Array<{ id: string; tags: s
     format: BUNDLE_FORMAT,
     product,
     images: indexImages,
-    blobs: inStreamOrder.map((l) => ({ name: layerBlobName(l.diffId), size: l.size, sha256: l.diffId.slice('sha256:'.length) })),
+    blobs: inStreamOrder.map((l) => ({
+      name: layerBlobName(l.diffId),
+      size: l.size,
+      sha256: l.diffId.slice('sha256:'.length),
+    })),
     omittedLayers: plan.omitted,
   };
 }
 
 /** The second pass: copies each carried layer once, checking it is the layer the first pass measured. */
-async function copyLayers(engine: Engine, ids: string[], scan: SaveScan, index: BundleIndex, pack: tar.Pack, signal?: AbortSignal): Promise<void> {
+async function copyLayers(
+  engine: Engine,
+  ids: string[],
+  scan: SaveScan,
+  index: BundleIndex,
+  pack: tar.Pack,
+  signal?: AbortSignal,
+): Promise<void> {
   const wanted = new Map(index.blobs.map((b) => [`sha256:${b.sha256}`, b]));
   const written = new Set<string>();
   const saved = await engine.save(ids, signal ? { signal } : {});
@@ -95,7 +149,8 @@ async function copyLayers(engine: Engine, ids: string[], scan: SaveScan, index: 
     const diffId = n.kind === 'path' && header.type === 'file' ? scan.layerPaths.get(n.path) : undefined;
     const blob = diffId === undefined ? undefined : wanted.get(diffId);
     if (!blob || written.has(diffId!)) return void body.resume();
-    if (header.size !== blob.size) throw changed(`layer ${diffId} is now ${header.size ?? 0} bytes, it was ${blob.size}`);
+    if (header.size !== blob.size)
+      throw changed(`layer ${diffId} is now ${header.size ?? 0} bytes, it was ${blob.size}`);
     const hash = createHash('sha256');
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -113,5 +168,9 @@ async function copyLayers(engine: Engine, ids: string[], scan: SaveScan, index: 
 }
 
 function changed(what: string): DamError {
-  return new DamError('ENGINE_ERROR', `The engine's save of the images changed during the export: ${what}.`, 'Do not remove or rebuild the images while exporting; run the export again.');
+  return new DamError(
+    'ENGINE_ERROR',
+    `The engine's save of the images changed during the export: ${what}.`,
+    'Do not remove or rebuild the images while exporting; run the export again.',
+  );
 }

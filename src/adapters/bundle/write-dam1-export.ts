@@ -19,7 +19,11 @@ import type { Dam1ExportApp, WrittenDam1Export } from '../../core/ports/bundle-w
 
 export type { Dam1ExportApp, WrittenDam1Export };
 
-function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }, body?: Buffer | Readable): Promise<void> {
+function addEntry(
+  pack: tar.Pack,
+  header: Partial<tar.Header> & { name: string },
+  body?: Buffer | Readable,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const done = (err?: Error | null) => (err ? reject(err) : resolve());
     if (body === undefined) return void pack.entry(header, done);
@@ -29,24 +33,44 @@ function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }
   });
 }
 
-export async function writeDam1Export(engine: Engine, product: Product, apps: Dam1ExportApp[], options: { out: string; signal?: AbortSignal; onApp?: (tag: string) => void }): Promise<WrittenDam1Export> {
+export async function writeDam1Export(
+  engine: Engine,
+  product: Product,
+  apps: Dam1ExportApp[],
+  options: { out: string; signal?: AbortSignal; onApp?: (tag: string) => void },
+): Promise<WrittenDam1Export> {
   const work = await mkdtemp(join(dirname(options.out), `.${basename(options.out)}.dam1-`));
   const partial = tempSibling(options.out);
   try {
     const dams: WrittenDam1Export['dams'] = [];
     for (const app of apps) {
       options.onApp?.(app.tag);
-      const written = await writeDam(engine, app.image, { name: app.name, version: app.version, tag: app.tag, dir: work, ...(options.signal ? { signal: options.signal } : {}) });
+      const written = await writeDam(engine, app.image, {
+        name: app.name,
+        version: app.version,
+        tag: app.tag,
+        dir: work,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       dams.push({ file: basename(written.path), tag: written.tag, crc32: written.crc32, bytes: written.bytes });
     }
     const pack = tar.pack();
-    const writing = pipeline(pack as unknown as Readable, createWriteStream(partial, { mode: 0o644, flags: 'wx' }), options.signal ? { signal: options.signal } : {});
+    const writing = pipeline(
+      pack as unknown as Readable,
+      createWriteStream(partial, { mode: 0o644, flags: 'wx' }),
+      options.signal ? { signal: options.signal } : {},
+    );
     writing.catch(() => undefined);
     const mtime = new Date();
     await addEntry(pack, { name: '', type: 'directory', mode: 0o755, mtime });
     const list = Buffer.from(formatTextList(product));
     await addEntry(pack, { name: '/app_list', size: list.length, mode: 0o644, mtime }, list);
-    for (const dam of dams) await addEntry(pack, { name: `/${dam.file}`, size: dam.bytes, mode: 0o644, mtime }, createReadStream(join(work, dam.file)));
+    for (const dam of dams)
+      await addEntry(
+        pack,
+        { name: `/${dam.file}`, size: dam.bytes, mode: 0o644, mtime },
+        createReadStream(join(work, dam.file)),
+      );
     pack.finalize();
     await writing;
     const bytes = (await stat(partial)).size;

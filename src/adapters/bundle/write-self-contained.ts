@@ -35,7 +35,10 @@ async function elfMachine(path: string): Promise<number | undefined> {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** Whether the running process is a single executable (Node 20.12+ has node:sea). */
@@ -45,7 +48,12 @@ async function runningSea(): Promise<boolean> {
 }
 
 /** Where DAM looks for the executable of `target`, in order. */
-async function candidates(target: TargetPlatform, version: string, damBinary: string | undefined, host: TargetPlatform | undefined): Promise<string[]> {
+async function candidates(
+  target: TargetPlatform,
+  version: string,
+  damBinary: string | undefined,
+  host: TargetPlatform | undefined,
+): Promise<string[]> {
   if (damBinary !== undefined) return [damBinary];
   const name = `dam-${version}-${releasePlatform(target)}`;
   const self = host && host.arch === target.arch && (await runningSea()) ? [process.execPath] : [];
@@ -58,30 +66,56 @@ async function candidates(target: TargetPlatform, version: string, damBinary: st
  * The DAM executable for `target`. USAGE when --dam-binary is not one; NOT_FOUND, saying where it looked,
  * when none is found.
  */
-export async function findDamExecutable(options: { target: TargetPlatform; version: string; damBinary?: string; host: TargetPlatform | undefined }): Promise<DamExecutable> {
+export async function findDamExecutable(options: {
+  target: TargetPlatform;
+  version: string;
+  damBinary?: string;
+  host: TargetPlatform | undefined;
+}): Promise<DamExecutable> {
   const { target } = options;
   const looked = await candidates(target, options.version, options.damBinary, options.host);
   for (const path of looked) {
     if (!(await isFile(path))) continue;
     if ((await elfMachine(path)) !== ELF_MACHINE[target.arch]) {
       if (options.damBinary === undefined) continue;
-      throw new DamError('USAGE', `--dam-binary '${path}' is not a Linux executable for ${formatPlatform(target)}.`, `Give the release file dam-${options.version}-${releasePlatform(target)}, or change --platform.`);
+      throw new DamError(
+        'USAGE',
+        `--dam-binary '${path}' is not a Linux executable for ${formatPlatform(target)}.`,
+        `Give the release file dam-${options.version}-${releasePlatform(target)}, or change --platform.`,
+      );
     }
     const length = embeddedBundle(path)?.start ?? (await stat(path)).size;
     if (!(await hasSeaFuse(path, length))) {
       if (options.damBinary === undefined) continue;
-      throw new DamError('USAGE', `--dam-binary '${path}' is a Linux executable but not a DAM single executable.`, `Give the release file dam-${options.version}-${releasePlatform(target)} (npm run release).`);
+      throw new DamError(
+        'USAGE',
+        `--dam-binary '${path}' is a Linux executable but not a DAM single executable.`,
+        `Give the release file dam-${options.version}-${releasePlatform(target)} (npm run release).`,
+      );
     }
     return { path, length };
   }
-  if (options.damBinary !== undefined) throw new DamError('NOT_FOUND', `--dam-binary '${options.damBinary}' does not exist.`, 'Give the path of a DAM release executable.');
-  throw new DamError('NOT_FOUND', `No DAM executable for ${formatPlatform(target)} was found (looked for ${looked.join(', ')}).`, `Give one with --dam-binary FILE (the release file dam-${options.version}-${releasePlatform(target)}), or build the release with npm run release.`);
+  if (options.damBinary !== undefined)
+    throw new DamError(
+      'NOT_FOUND',
+      `--dam-binary '${options.damBinary}' does not exist.`,
+      'Give the path of a DAM release executable.',
+    );
+  throw new DamError(
+    'NOT_FOUND',
+    `No DAM executable for ${formatPlatform(target)} was found (looked for ${looked.join(', ')}).`,
+    `Give one with --dam-binary FILE (the release file dam-${options.version}-${releasePlatform(target)}), or build the release with npm run release.`,
+  );
 }
 
 /** Whether the first `length` bytes of the file hold the set SEA fuse (searched across chunk boundaries too). */
 async function hasSeaFuse(path: string, length: number): Promise<boolean> {
   let tail = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    start: 0,
+    end: length - 1,
+    highWaterMark: 1024 * 1024,
+  }) as AsyncIterable<Buffer>) {
     const window = Buffer.concat([tail, chunk]);
     if (window.includes(SEA_FUSE)) return true;
     tail = window.subarray(Math.max(0, window.length - SEA_FUSE.length));
@@ -93,7 +127,10 @@ async function hasSeaFuse(path: string, length: number): Promise<boolean> {
 export async function writeSelfContained(exe: DamExecutable, bundle: string, out: string): Promise<number> {
   const bundleBytes = (await stat(bundle)).size;
   await replaceAtomically(out, async (temp) => {
-    await pipeline(createReadStream(exe.path, { start: 0, end: exe.length - 1 }), createWriteStream(temp, { mode: 0o755, flags: 'wx' }));
+    await pipeline(
+      createReadStream(exe.path, { start: 0, end: exe.length - 1 }),
+      createWriteStream(temp, { mode: 0o755, flags: 'wx' }),
+    );
     await pipeline(createReadStream(bundle), createWriteStream(temp, { flags: 'a' }));
     const handle = await open(temp, 'a');
     try {

@@ -7,21 +7,54 @@ import { splitReference } from './images.js';
 import { registryAuthHeader } from './streams.js';
 
 test('DOCKER_HOST: unix:// and tcp:// forms, and the default socket', () => {
-  assert.deepEqual(parseDockerHost(undefined), { kind: 'unix', socketPath: '/var/run/docker.sock', display: 'unix:///var/run/docker.sock' });
+  assert.deepEqual(parseDockerHost(undefined), {
+    kind: 'unix',
+    socketPath: '/var/run/docker.sock',
+    display: 'unix:///var/run/docker.sock',
+  });
   assert.deepEqual(parseDockerHost(''), parseDockerHost(undefined));
-  assert.deepEqual(parseDockerHost('unix:///run/user/1000/docker.sock'), { kind: 'unix', socketPath: '/run/user/1000/docker.sock', display: 'unix:///run/user/1000/docker.sock' });
-  assert.deepEqual(parseDockerHost('tcp://10.0.0.5:2376'), { kind: 'tcp', host: '10.0.0.5', port: 2376, display: 'tcp://10.0.0.5:2376' });
-  assert.deepEqual(parseDockerHost('tcp://docker.corp'), { kind: 'tcp', host: 'docker.corp', port: 2375, display: 'tcp://docker.corp:2375' });
-  assert.deepEqual(parseDockerHost('tcp://[::1]:2375'), { kind: 'tcp', host: '::1', port: 2375, display: 'tcp://[::1]:2375' });
+  assert.deepEqual(parseDockerHost('unix:///run/user/1000/docker.sock'), {
+    kind: 'unix',
+    socketPath: '/run/user/1000/docker.sock',
+    display: 'unix:///run/user/1000/docker.sock',
+  });
+  assert.deepEqual(parseDockerHost('tcp://10.0.0.5:2376'), {
+    kind: 'tcp',
+    host: '10.0.0.5',
+    port: 2376,
+    display: 'tcp://10.0.0.5:2376',
+  });
+  assert.deepEqual(parseDockerHost('tcp://docker.corp'), {
+    kind: 'tcp',
+    host: 'docker.corp',
+    port: 2375,
+    display: 'tcp://docker.corp:2375',
+  });
+  assert.deepEqual(parseDockerHost('tcp://[::1]:2375'), {
+    kind: 'tcp',
+    host: '::1',
+    port: 2375,
+    display: 'tcp://[::1]:2375',
+  });
 });
 
 test('DOCKER_HOST values DAM cannot use are refused, naming the value', () => {
-  for (const bad of ['ssh://me@host', 'npipe:////./pipe/docker_engine', 'unix://relative.sock', 'tcp://host:2375/path', '/var/run/docker.sock']) {
-    assert.throws(() => parseDockerHost(bad), (e) => isDamError(e, 'USAGE') && e.message.includes(bad), bad);
+  for (const bad of [
+    'ssh://me@host',
+    'npipe:////./pipe/docker_engine',
+    'unix://relative.sock',
+    'tcp://host:2375/path',
+    '/var/run/docker.sock',
+  ]) {
+    assert.throws(
+      () => parseDockerHost(bad),
+      (e) => isDamError(e, 'USAGE') && e.message.includes(bad),
+      bad,
+    );
   }
 });
 
-test('the API version is the lower of the engine\'s and ours, 1.24 when the engine says nothing', () => {
+test("the API version is the lower of the engine's and ours, 1.24 when the engine says nothing", () => {
   assert.equal(negotiateApiVersion('1.41'), '1.41');
   assert.equal(negotiateApiVersion('1.50'), '1.47');
   assert.equal(negotiateApiVersion('1.9'), '1.9');
@@ -42,5 +75,9 @@ test('X-Registry-Auth is padded base64url JSON, `{}` without credentials', () =>
   const header = registryAuthHeader({ serveraddress: 'r:5000', username: 'u', password: 'p?>~~' });
   assert.match(header, /^[A-Za-z0-9_-]+=*$/);
   assert.equal(header.length % 4, 0);
-  assert.deepEqual(JSON.parse(Buffer.from(header, 'base64url').toString()), { serveraddress: 'r:5000', username: 'u', password: 'p?>~~' });
+  assert.deepEqual(JSON.parse(Buffer.from(header, 'base64url').toString()), {
+    serveraddress: 'r:5000',
+    username: 'u',
+    password: 'p?>~~',
+  });
 });

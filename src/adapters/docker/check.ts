@@ -6,13 +6,18 @@ import { fieldReader, type Json } from '../../core/json-fields.js';
 export type { Json } from '../../core/json-fields.js';
 
 export function badAnswer(where: string, what: string): DamError {
-  return new DamError('ENGINE_ERROR', `The engine sent an unexpected answer to ${where}: ${what}.`, 'Check that DOCKER_HOST points at a Docker engine of version 17.06 or newer.');
+  return new DamError(
+    'ENGINE_ERROR',
+    `The engine sent an unexpected answer to ${where}: ${what}.`,
+    'Check that DOCKER_HOST points at a Docker engine of version 17.06 or newer.',
+  );
 }
 
 /** The one field reader (core/json-fields.ts), failing with ENGINE_ERROR naming the request and the field. */
-const readerFor = (where: string) => fieldReader((path, problem) => {
-  throw badAnswer(where, `${path} ${problem}`);
-});
+const readerFor = (where: string) =>
+  fieldReader((path, problem) => {
+    throw badAnswer(where, `${path} ${problem}`);
+  });
 
 export function object(value: unknown, where: string, field = 'the answer'): Json {
   return readerFor(where).object(value, field);

@@ -32,18 +32,29 @@ export async function createContainer(http: EngineHttp, options: CreateContainer
     return await create(options.cmd);
   } catch (err) {
     // The engine refuses to create a container without a command even though it will never run.
-    if (options.cmd === undefined && isDamError(err, 'ENGINE_ERROR') && /no command specified/i.test(err.message)) return create(PLACEHOLDER_CMD);
+    if (options.cmd === undefined && isDamError(err, 'ENGINE_ERROR') && /no command specified/i.test(err.message))
+      return create(PLACEHOLDER_CMD);
     throw err;
   }
 }
 
 export async function copyFromContainer(http: EngineHttp, id: string, path: string): Promise<Readable> {
-  return http.stream({ method: 'GET', path: `/containers/${pathPart(id)}/archive`, query: { path }, subject: `path '${path}' in container ${id.slice(0, 12)}` });
+  return http.stream({
+    method: 'GET',
+    path: `/containers/${pathPart(id)}/archive`,
+    query: { path },
+    subject: `path '${path}' in container ${id.slice(0, 12)}`,
+  });
 }
 
 export async function removeContainer(http: EngineHttp, id: string): Promise<void> {
   try {
-    await http.call({ method: 'DELETE', path: `/containers/${pathPart(id)}`, query: { force: true, v: true }, subject: `container ${id.slice(0, 12)}` });
+    await http.call({
+      method: 'DELETE',
+      path: `/containers/${pathPart(id)}`,
+      query: { force: true, v: true },
+      subject: `container ${id.slice(0, 12)}`,
+    });
   } catch (err) {
     if (isDamError(err, 'NOT_FOUND')) return;
     throw err;
@@ -62,7 +73,15 @@ export function toContainerSummary(value: unknown, where: string): ContainerSumm
   };
 }
 
-export async function listContainers(http: EngineHttp, options: { all?: boolean; labels?: string[] } = {}): Promise<ContainerSummary[]> {
-  const answer = await http.json({ method: 'GET', path: '/containers/json', query: { all: options.all === true, filters: labelFilters(options.labels) }, subject: 'the container list' });
+export async function listContainers(
+  http: EngineHttp,
+  options: { all?: boolean; labels?: string[] } = {},
+): Promise<ContainerSummary[]> {
+  const answer = await http.json({
+    method: 'GET',
+    path: '/containers/json',
+    query: { all: options.all === true, filters: labelFilters(options.labels) },
+    subject: 'the container list',
+  });
   return array(answer, 'GET /containers/json').map((v) => toContainerSummary(v, 'GET /containers/json'));
 }

@@ -45,7 +45,10 @@ function field(value: unknown, key: string): unknown {
 export function currentContextName(env: NodeJS.ProcessEnv): string {
   if (env.DOCKER_HOST) return DEFAULT_CONTEXT;
   if (env.DOCKER_CONTEXT) return env.DOCKER_CONTEXT;
-  const current = field(readJson(join(configDir(env), 'config.json'), 'The Docker client configuration'), 'currentContext');
+  const current = field(
+    readJson(join(configDir(env), 'config.json'), 'The Docker client configuration'),
+    'currentContext',
+  );
   return typeof current === 'string' && current !== '' ? current : DEFAULT_CONTEXT;
 }
 
@@ -58,16 +61,31 @@ function sha256(text: string): string {
 function contextHost(env: NodeJS.ProcessEnv, name: string): string {
   const hash = sha256(name);
   const where = env.DOCKER_CONTEXT ? 'DOCKER_CONTEXT' : 'currentContext in config.json';
-  const meta = readJson(join(configDir(env), 'contexts', 'meta', hash, 'meta.json'), `The Docker context '${printable(name)}'`);
+  const meta = readJson(
+    join(configDir(env), 'contexts', 'meta', hash, 'meta.json'),
+    `The Docker context '${printable(name)}'`,
+  );
   if (meta === undefined) {
-    throw new DamError('USAGE', `The Docker context '${printable(name)}' (from ${where}) does not exist.`, "List the contexts with 'docker context ls', then set DOCKER_CONTEXT to one of them, or 'docker context use default'.");
+    throw new DamError(
+      'USAGE',
+      `The Docker context '${printable(name)}' (from ${where}) does not exist.`,
+      "List the contexts with 'docker context ls', then set DOCKER_CONTEXT to one of them, or 'docker context use default'.",
+    );
   }
   if (existsSync(join(configDir(env), 'contexts', 'tls', hash, 'docker'))) {
-    throw new DamError('USAGE', `The Docker context '${printable(name)}' uses TLS, which DAM does not speak to the engine.`, "Use a context on the engine's unix socket (or an SSH tunnel to it), or set DOCKER_HOST.");
+    throw new DamError(
+      'USAGE',
+      `The Docker context '${printable(name)}' uses TLS, which DAM does not speak to the engine.`,
+      "Use a context on the engine's unix socket (or an SSH tunnel to it), or set DOCKER_HOST.",
+    );
   }
   const host = field(field(field(meta, 'Endpoints'), 'docker'), 'Host');
   if (typeof host !== 'string' || host === '') {
-    throw new DamError('USAGE', `The Docker context '${printable(name)}' has no docker endpoint host.`, "Check it with 'docker context inspect', or set DOCKER_HOST.");
+    throw new DamError(
+      'USAGE',
+      `The Docker context '${printable(name)}' has no docker endpoint host.`,
+      "Check it with 'docker context inspect', or set DOCKER_HOST.",
+    );
   }
   return host;
 }
@@ -82,6 +100,11 @@ export function resolveEngine(env: NodeJS.ProcessEnv): ResolvedEngine {
     return { address: parseDockerHost(host), source: `context '${printable(name)}'` };
   } catch (err) {
     if (!(err instanceof DamError)) throw err;
-    throw new DamError('USAGE', `The Docker context '${printable(name)}' points at '${printable(host)}', which DAM cannot use.`, 'DAM speaks to unix:// and tcp:// engines without TLS; choose another context or set DOCKER_HOST.', { cause: err });
+    throw new DamError(
+      'USAGE',
+      `The Docker context '${printable(name)}' points at '${printable(host)}', which DAM cannot use.`,
+      'DAM speaks to unix:// and tcp:// engines without TLS; choose another context or set DOCKER_HOST.',
+      { cause: err },
+    );
   }
 }

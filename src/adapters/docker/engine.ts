@@ -2,7 +2,16 @@
 // docs/decisions/0001-thin-engine-client.md). Each capability lives in its own module; this class wires them.
 import type { Readable } from 'node:stream';
 import { DamError } from '../../core/errors.js';
-import type { BuildOptions, ContainerSummary, Engine, EngineInfo, ImageInfo, ImageSummary, RegistryAuth, StreamOptions } from '../../core/ports/engine.js';
+import type {
+  BuildOptions,
+  ContainerSummary,
+  Engine,
+  EngineInfo,
+  ImageInfo,
+  ImageSummary,
+  RegistryAuth,
+  StreamOptions,
+} from '../../core/ports/engine.js';
 import type { EngineAddress } from './address.js';
 import { resolveEngine } from './docker-context.js';
 import { object, optString } from './check.js';
@@ -101,7 +110,11 @@ export class DockerEngine implements Engine {
 /** The engine DOCKER_HOST names (unix:// or tcp://), else the current Docker context's, or /var/run/docker.sock. */
 export function createDockerEngine(env: NodeJS.ProcessEnv): Engine {
   if (env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0') {
-    throw new DamError('USAGE', `DOCKER_TLS_VERIFY is set, but DAM does not speak TLS to the engine at ${env.DOCKER_HOST ?? 'its default address'}.`, 'Use the engine\'s unix socket, or an SSH tunnel to it, and unset DOCKER_TLS_VERIFY.');
+    throw new DamError(
+      'USAGE',
+      `DOCKER_TLS_VERIFY is set, but DAM does not speak TLS to the engine at ${env.DOCKER_HOST ?? 'its default address'}.`,
+      "Use the engine's unix socket, or an SSH tunnel to it, and unset DOCKER_TLS_VERIFY.",
+    );
   }
   return new DockerEngine(resolveEngine(env).address);
 }

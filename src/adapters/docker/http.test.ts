@@ -17,7 +17,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 /** A fake engine; `apiVersion` is what /_ping answers (none when undefined). */
-async function fakeEngine(apiVersion: string | undefined, handler: Handler): Promise<{ engine: DockerEngine; paths: string[]; close(): void }> {
+async function fakeEngine(
+  apiVersion: string | undefined,
+  handler: Handler,
+): Promise<{ engine: DockerEngine; paths: string[]; close(): void }> {
   const socket = join(dir, `e${n++}.sock`);
   const paths: string[] = [];
   const server = createServer((req, res) => {
@@ -33,11 +36,25 @@ async function fakeEngine(apiVersion: string | undefined, handler: Handler): Pro
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   const engine = new DockerEngine(parseDockerHost(`unix://${socket}`));
-  return { engine, paths, close: () => { engine.close(); server.closeAllConnections(); server.close(); } };
+  return {
+    engine,
+    paths,
+    close: () => {
+      engine.close();
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
-const json = (res: ServerResponse, status: number, value: unknown) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(value)); };
-const lines = (res: ServerResponse, values: unknown[]) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(values.map((v) => `${JSON.stringify(v)}\r\n`).join('')); };
+const json = (res: ServerResponse, status: number, value: unknown) => {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(value));
+};
+const lines = (res: ServerResponse, values: unknown[]) => {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.end(values.map((v) => `${JSON.stringify(v)}\r\n`).join(''));
+};
 
 test('requests carry the negotiated version prefix: ours when the engine is newer, 1.24 when it is silent', async () => {
   const newer = await fakeEngine('1.50', (_q, res) => json(res, 200, []));
@@ -57,15 +74,24 @@ test('404 is NOT_FOUND (inspect gives undefined), 409 CONFLICT, 500 ENGINE_ERROR
     else json(res, 500, { message: 'driver failed' });
   });
   assert.equal(await fake.engine.inspectImage('x:1'), undefined);
-  await assert.rejects(fake.engine.removeImage('x:1'), (e) => isDamError(e, 'CONFLICT') && /being used/.test(e.message) && /'x:1'/.test(e.message));
-  await assert.rejects(fake.engine.tagImage('x:1', '127.0.0.1:5000/x:2'), (e) => isDamError(e, 'ENGINE_ERROR') && /driver failed/.test(e.message));
+  await assert.rejects(
+    fake.engine.removeImage('x:1'),
+    (e) => isDamError(e, 'CONFLICT') && /being used/.test(e.message) && /'x:1'/.test(e.message),
+  );
+  await assert.rejects(
+    fake.engine.tagImage('x:1', '127.0.0.1:5000/x:2'),
+    (e) => isDamError(e, 'ENGINE_ERROR') && /driver failed/.test(e.message),
+  );
   assert.equal(fake.paths[2], '/v1.41/images/x%3A1/tag?repo=127.0.0.1%3A5000%2Fx&tag=2');
   fake.close();
 });
 
 test('engine answers of the wrong shape are refused at the boundary', async () => {
   const fake = await fakeEngine('1.41', (_q, res) => json(res, 200, { Id: 42 }));
-  await assert.rejects(fake.engine.inspectImage('x'), (e) => isDamError(e, 'ENGINE_ERROR') && /Id is not a string/.test(e.message));
+  await assert.rejects(
+    fake.engine.inspectImage('x'),
+    (e) => isDamError(e, 'ENGINE_ERROR') && /Id is not a string/.test(e.message),
+  );
   fake.close();
 });
 
@@ -76,43 +102,79 @@ test('a build that fails inside its 200 stream is an ENGINE_ERROR carrying the f
     query = new URL(req.url ?? '', 'http://x').searchParams;
     received = body.length;
     lines(res, [
-      { stream: 'Step 1/2 : FROM base\n' }, { stream: ' ---> 61cb5a7d3094\n' }, { stream: 'Step 2/2 : RUN make\n' },
-      { stream: ' ---> Running in 1234\n' }, { stream: 'cc: error: no input files\n' },
-      { errorDetail: { code: 1, message: "The command '/bin/sh -c make' returned a non-zero code: 1" }, error: "The command '/bin/sh -c make' returned a non-zero code: 1" },
+      { stream: 'Step 1/2 : FROM base\n' },
+      { stream: ' ---> 61cb5a7d3094\n' },
+      { stream: 'Step 2/2 : RUN make\n' },
+      { stream: ' ---> Running in 1234\n' },
+      { stream: 'cc: error: no input files\n' },
+      {
+        errorDetail: { code: 1, message: "The command '/bin/sh -c make' returned a non-zero code: 1" },
+        error: "The command '/bin/sh -c make' returned a non-zero code: 1",
+      },
     ]);
   });
   const context = Readable.from([Buffer.alloc(300_000, 1)]);
-  await assert.rejects(fake.engine.build(context, { tag: 'web:1', labels: { 'dam.app': 'web' }, buildArgs: { A: '1' } }), (e) => {
-    assert.ok(isDamError(e, 'ENGINE_ERROR'));
-    assert.match(e.message, /^Building image 'web:1' failed: The command '\/bin\/sh -c make' returned a non-zero code: 1\nStep 2\/2 : RUN make\n.*cc: error: no input files$/s);
-    return true;
-  });
+  await assert.rejects(
+    fake.engine.build(context, { tag: 'web:1', labels: { 'dam.app': 'web' }, buildArgs: { A: '1' } }),
+    (e) => {
+      assert.ok(isDamError(e, 'ENGINE_ERROR'));
+      assert.match(
+        e.message,
+        /^Building image 'web:1' failed: The command '\/bin\/sh -c make' returned a non-zero code: 1\nStep 2\/2 : RUN make\n.*cc: error: no input files$/s,
+      );
+      return true;
+    },
+  );
   assert.equal(received, 300_000);
-  assert.deepEqual([query?.get('t'), query?.get('rm'), query?.get('forcerm'), query?.get('labels'), query?.get('buildargs')], ['web:1', '1', '1', '{"dam.app":"web"}', '{"A":"1"}']);
+  assert.deepEqual(
+    [query?.get('t'), query?.get('rm'), query?.get('forcerm'), query?.get('labels'), query?.get('buildargs')],
+    ['web:1', '1', '1', '{"dam.app":"web"}', '{"A":"1"}'],
+  );
   fake.close();
 });
 
 test('load reports what was loaded, and an errorDetail in its 200 stream is an error', async () => {
   let fail = false;
-  const fake = await fakeEngine('1.41', (_q, res) => lines(res, fail ? [{ errorDetail: { message: 'unexpected EOF' } }] : [
-    { status: 'Loading layer', id: 'abc', progressDetail: { current: 5, total: 10 } }, { stream: 'Loaded image: web:1\n' }, { stream: 'Loaded image ID: sha256:ff\n' },
-  ]));
+  const fake = await fakeEngine('1.41', (_q, res) =>
+    lines(
+      res,
+      fail
+        ? [{ errorDetail: { message: 'unexpected EOF' } }]
+        : [
+            { status: 'Loading layer', id: 'abc', progressDetail: { current: 5, total: 10 } },
+            { stream: 'Loaded image: web:1\n' },
+            { stream: 'Loaded image ID: sha256:ff\n' },
+          ],
+    ),
+  );
   const events: unknown[] = [];
-  assert.deepEqual(await fake.engine.load(Readable.from([Buffer.from('tar')]), { onProgress: (e) => events.push(e) }), ['web:1', 'sha256:ff']);
+  assert.deepEqual(await fake.engine.load(Readable.from([Buffer.from('tar')]), { onProgress: (e) => events.push(e) }), [
+    'web:1',
+    'sha256:ff',
+  ]);
   assert.deepEqual(events[0], { id: 'abc', status: 'Loading layer', current: 5, total: 10 });
   fail = true;
-  await assert.rejects(fake.engine.load(Readable.from([Buffer.from('tar')])), (e) => isDamError(e, 'ENGINE_ERROR') && /unexpected EOF/.test(e.message));
+  await assert.rejects(
+    fake.engine.load(Readable.from([Buffer.from('tar')])),
+    (e) => isDamError(e, 'ENGINE_ERROR') && /unexpected EOF/.test(e.message),
+  );
   fake.close();
 });
 
 test('pull auth failures are REGISTRY_AUTH; an abort mid-stream is INTERRUPTED at once', async () => {
   let hang = false;
   const fake = await fakeEngine('1.41', (_q, res) => {
-    if (!hang) return lines(res, [{ errorDetail: { message: 'Head "https://r/v2/x/manifests/1": unauthorized: authentication required' } }]);
+    if (!hang)
+      return lines(res, [
+        { errorDetail: { message: 'Head "https://r/v2/x/manifests/1": unauthorized: authentication required' } },
+      ]);
     res.writeHead(200);
     res.write(`${JSON.stringify({ status: 'Downloading', id: 'l1', progressDetail: { current: 1, total: 9 } })}\n`);
   });
-  await assert.rejects(fake.engine.pull('r/x:1'), (e) => isDamError(e, 'REGISTRY_AUTH') && e.message.includes("'r/x:1'"));
+  await assert.rejects(
+    fake.engine.pull('r/x:1'),
+    (e) => isDamError(e, 'REGISTRY_AUTH') && e.message.includes("'r/x:1'"),
+  );
   assert.equal(fake.paths[0], '/v1.41/images/create?fromImage=r%2Fx&tag=1');
   hang = true;
   const controller = new AbortController();
@@ -130,7 +192,11 @@ test('save streams with backpressure: the engine cannot push a whole image into 
     const pump = () => {
       while (written < 256 << 20) {
         written += chunk.length;
-        if (!res.write(chunk)) { blocked = true; res.once('drain', pump); return; }
+        if (!res.write(chunk)) {
+          blocked = true;
+          res.once('drain', pump);
+          return;
+        }
       }
       res.end();
     };

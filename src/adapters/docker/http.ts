@@ -82,11 +82,18 @@ export class EngineHttp {
 
   /** GET /_ping, unversioned: the engine's API-Version header, if it sends one. */
   async ping(): Promise<{ apiVersion: string | undefined }> {
-    const res = await this.send({ method: 'GET', path: '/_ping', subject: 'the engine', timeoutMs: PING_TIMEOUT_MS }, '');
+    const res = await this.send(
+      { method: 'GET', path: '/_ping', subject: 'the engine', timeoutMs: PING_TIMEOUT_MS },
+      '',
+    );
     res.resume();
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
-      throw new DamError('ENGINE_UNREACHABLE', `What answers at ${this.address.display} is not a working Docker engine (GET /_ping gave HTTP ${status}).`, 'Point DOCKER_HOST at a Docker engine, or unset it to use /var/run/docker.sock.');
+      throw new DamError(
+        'ENGINE_UNREACHABLE',
+        `What answers at ${this.address.display} is not a working Docker engine (GET /_ping gave HTTP ${status}).`,
+        'Point DOCKER_HOST at a Docker engine, or unset it to use /var/run/docker.sock.',
+      );
     }
     const header = res.headers['api-version'];
     return { apiVersion: typeof header === 'string' ? header : undefined };
@@ -108,7 +115,11 @@ export class EngineHttp {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new DamError('ENGINE_ERROR', `The engine sent invalid JSON for ${req.method} ${req.path}.`, 'Check that DOCKER_HOST points at a Docker engine.');
+      throw new DamError(
+        'ENGINE_ERROR',
+        `The engine sent invalid JSON for ${req.method} ${req.path}.`,
+        'Check that DOCKER_HOST points at a Docker engine.',
+      );
     }
   }
 
@@ -137,10 +148,19 @@ export class EngineHttp {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
-    const target = this.address.kind === 'unix' ? { socketPath: this.address.socketPath } : { host: this.address.host, port: this.address.port };
+    const target =
+      this.address.kind === 'unix'
+        ? { socketPath: this.address.socketPath }
+        : { host: this.address.host, port: this.address.port };
     if (this.address.kind === 'unix') headers.Host = 'docker';
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const client: ClientRequest = httpRequest({ ...target, agent: this.agent, method: req.method, path: `${prefix}${req.path}${queryString(req.query)}`, headers });
+      const client: ClientRequest = httpRequest({
+        ...target,
+        agent: this.agent,
+        method: req.method,
+        path: `${prefix}${req.path}${queryString(req.query)}`,
+        headers,
+      });
       let response: IncomingMessage | undefined;
       let bodyError: unknown;
       const onAbort = () => {
@@ -152,7 +172,9 @@ export class EngineHttp {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (req.timeoutMs !== undefined) {
-        client.setTimeout(req.timeoutMs, () => client.destroy(Object.assign(new Error(`no answer within ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+        client.setTimeout(req.timeoutMs, () =>
+          client.destroy(Object.assign(new Error(`no answer within ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        );
       }
       const detach = () => signal?.removeEventListener('abort', onAbort);
       client.on('error', (err) => {
@@ -176,7 +198,15 @@ export class EngineHttp {
       if (isStream) {
         const source = body as Readable;
         source.on('error', (err) => {
-          bodyError = err instanceof DamError ? err : new DamError('IO_ERROR', `Reading the data sent to the engine for ${req.subject} failed: ${(err as Error).message}`, undefined, { cause: err });
+          bodyError =
+            err instanceof DamError
+              ? err
+              : new DamError(
+                  'IO_ERROR',
+                  `Reading the data sent to the engine for ${req.subject} failed: ${(err as Error).message}`,
+                  undefined,
+                  { cause: err },
+                );
           client.destroy(bodyError as Error);
           response?.destroy(bodyError as Error);
         });
@@ -196,7 +226,11 @@ export class EngineHttp {
 export function engineMessage(text: string): string {
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { message?: unknown }).message === 'string') {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { message?: unknown }).message === 'string'
+    ) {
       return (parsed as { message: string }).message;
     }
   } catch {
@@ -210,7 +244,12 @@ export class EngineReplyError extends DamError {
   readonly status: number;
   readonly engineMessage: string;
 
-  constructor(code: ConstructorParameters<typeof DamError>[0], message: string, hint: string | undefined, reply: { status: number; engineMessage: string }) {
+  constructor(
+    code: ConstructorParameters<typeof DamError>[0],
+    message: string,
+    hint: string | undefined,
+    reply: { status: number; engineMessage: string },
+  ) {
     super(code, message, hint);
     this.status = reply.status;
     this.engineMessage = reply.engineMessage;
@@ -219,24 +258,68 @@ export class EngineReplyError extends DamError {
 
 function statusError(status: number, message: string, req: EngineRequest): DamError {
   const reply = { status, engineMessage: message };
-  if (status === 404) return new EngineReplyError('NOT_FOUND', `The engine has no ${req.subject}: ${message}`, 'Check the name; `docker images` and `docker ps -a` list what the engine has.', reply);
-  if (status === 409) return new EngineReplyError('CONFLICT', `The engine refused to change ${req.subject}: ${message}`, 'Something else uses it; remove that first or use --force.', reply);
+  if (status === 404)
+    return new EngineReplyError(
+      'NOT_FOUND',
+      `The engine has no ${req.subject}: ${message}`,
+      'Check the name; `docker images` and `docker ps -a` list what the engine has.',
+      reply,
+    );
+  if (status === 409)
+    return new EngineReplyError(
+      'CONFLICT',
+      `The engine refused to change ${req.subject}: ${message}`,
+      'Something else uses it; remove that first or use --force.',
+      reply,
+    );
   if (status === 400 && /invalid reference format/i.test(message)) {
-    return new EngineReplyError('INVALID_REFERENCE', `The engine refused ${req.subject}: ${message}`, 'An image reference is [registry[:port]/]name[:tag] in lower case.', reply);
+    return new EngineReplyError(
+      'INVALID_REFERENCE',
+      `The engine refused ${req.subject}: ${message}`,
+      'An image reference is [registry[:port]/]name[:tag] in lower case.',
+      reply,
+    );
   }
-  return new EngineReplyError('ENGINE_ERROR', `The engine failed on ${req.subject} (HTTP ${status}): ${message}`, 'The engine log (journalctl -u docker) may say more.', reply);
+  return new EngineReplyError(
+    'ENGINE_ERROR',
+    `The engine failed on ${req.subject} (HTTP ${status}): ${message}`,
+    'The engine log (journalctl -u docker) may say more.',
+    reply,
+  );
 }
 
 function connectionError(err: Error, address: EngineAddress, req: EngineRequest): DamError {
   const code = errnoCode(err);
   if (err instanceof DamError) return err;
   if (code === 'EACCES' || code === 'EPERM') {
-    return new DamError('ENGINE_UNREACHABLE', `Permission denied on the Docker engine socket ${address.display}.`, 'Run as root or as a member of the docker group, or set DOCKER_HOST.', { cause: err });
+    return new DamError(
+      'ENGINE_UNREACHABLE',
+      `Permission denied on the Docker engine socket ${address.display}.`,
+      'Run as root or as a member of the docker group, or set DOCKER_HOST.',
+      { cause: err },
+    );
   }
-  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN') {
-    return new DamError('ENGINE_UNREACHABLE', `No Docker engine answers at ${address.display} (${code}).`, 'Start it (systemctl start docker, or dockerd), or point DOCKER_HOST at a running engine.', { cause: err });
+  if (
+    code === 'ENOENT' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ETIMEDOUT' ||
+    code === 'EAI_AGAIN'
+  ) {
+    return new DamError(
+      'ENGINE_UNREACHABLE',
+      `No Docker engine answers at ${address.display} (${code}).`,
+      'Start it (systemctl start docker, or dockerd), or point DOCKER_HOST at a running engine.',
+      { cause: err },
+    );
   }
-  return new DamError('ENGINE_ERROR', `Talking to the engine at ${address.display} about ${req.subject} failed: ${err.message}`, undefined, { cause: err });
+  return new DamError(
+    'ENGINE_ERROR',
+    `Talking to the engine at ${address.display} about ${req.subject} failed: ${err.message}`,
+    undefined,
+    { cause: err },
+  );
 }
 
 /** Reads a whole (small) response as text. Only for JSON answers, never for image data. */

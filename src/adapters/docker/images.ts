@@ -57,7 +57,10 @@ export function toImageSummary(value: unknown, where: string): ImageSummary {
 export async function inspectImage(http: EngineHttp, ref: string): Promise<ImageInfo | undefined> {
   const where = `GET /images/${ref}/json`;
   try {
-    return toImageInfo(await http.json({ method: 'GET', path: `/images/${pathPart(ref)}/json`, subject: `image '${ref}'` }), where);
+    return toImageInfo(
+      await http.json({ method: 'GET', path: `/images/${pathPart(ref)}/json`, subject: `image '${ref}'` }),
+      where,
+    );
   } catch (err) {
     if (isDamError(err, 'NOT_FOUND')) return undefined;
     throw err;
@@ -65,17 +68,36 @@ export async function inspectImage(http: EngineHttp, ref: string): Promise<Image
 }
 
 export async function listImages(http: EngineHttp, labels?: string[]): Promise<ImageSummary[]> {
-  const answer = await http.json({ method: 'GET', path: '/images/json', query: { filters: labelFilters(labels) }, subject: 'the image list' });
+  const answer = await http.json({
+    method: 'GET',
+    path: '/images/json',
+    query: { filters: labelFilters(labels) },
+    subject: 'the image list',
+  });
   return array(answer, 'GET /images/json').map((v) => toImageSummary(v, 'GET /images/json'));
 }
 
 export async function tagImage(http: EngineHttp, source: string, ref: string): Promise<void> {
   const { repo, tag, digest } = splitReference(ref);
-  if (digest !== undefined) throw new DamError('INVALID_REFERENCE', `Cannot tag an image as '${ref}': a digest is not a tag.`, 'Give a reference of the form name:tag.');
-  await http.call({ method: 'POST', path: `/images/${pathPart(source)}/tag`, query: { repo, tag: tag ?? 'latest' }, subject: `image '${source}'` });
+  if (digest !== undefined)
+    throw new DamError(
+      'INVALID_REFERENCE',
+      `Cannot tag an image as '${ref}': a digest is not a tag.`,
+      'Give a reference of the form name:tag.',
+    );
+  await http.call({
+    method: 'POST',
+    path: `/images/${pathPart(source)}/tag`,
+    query: { repo, tag: tag ?? 'latest' },
+    subject: `image '${source}'`,
+  });
 }
 
-export async function removeImage(http: EngineHttp, ref: string, options: { force?: boolean; noPrune?: boolean } = {}): Promise<void> {
+export async function removeImage(
+  http: EngineHttp,
+  ref: string,
+  options: { force?: boolean; noPrune?: boolean } = {},
+): Promise<void> {
   await http.call({
     method: 'DELETE',
     path: `/images/${pathPart(ref)}`,

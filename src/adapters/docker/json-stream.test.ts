@@ -21,22 +21,33 @@ test('JSON lines split across chunks, and multi-byte characters split across chu
 });
 
 test('a line that is not JSON is an ENGINE_ERROR naming the operation', async () => {
-  await assert.rejects(consumeMessages(Readable.from(['{"status":"a"}\nnot json\n']), { what: 'pulling x' }), (e) => isDamError(e, 'ENGINE_ERROR') && /pulling x/.test(e.message));
+  await assert.rejects(
+    consumeMessages(Readable.from(['{"status":"a"}\nnot json\n']), { what: 'pulling x' }),
+    (e) => isDamError(e, 'ENGINE_ERROR') && /pulling x/.test(e.message),
+  );
 });
 
 test('progress messages become events with id, status and byte counts', () => {
-  assert.deepEqual(interpret({ status: 'Downloading', id: 'abc', progressDetail: { current: 10, total: 100 }, progress: '[=>  ]' }), [
-    { kind: 'progress', event: { id: 'abc', status: 'Downloading', current: 10, total: 100 } },
+  assert.deepEqual(
+    interpret({ status: 'Downloading', id: 'abc', progressDetail: { current: 10, total: 100 }, progress: '[=>  ]' }),
+    [{ kind: 'progress', event: { id: 'abc', status: 'Downloading', current: 10, total: 100 } }],
+  );
+  assert.deepEqual(interpret({ status: 'Pull complete', id: 'abc', progressDetail: {} }), [
+    { kind: 'progress', event: { id: 'abc', status: 'Pull complete' } },
   ]);
-  assert.deepEqual(interpret({ status: 'Pull complete', id: 'abc', progressDetail: {} }), [{ kind: 'progress', event: { id: 'abc', status: 'Pull complete' } }]);
-  assert.deepEqual(interpret({ status: 'Digest: sha256:00' }), [{ kind: 'progress', event: { status: 'Digest: sha256:00' } }]);
+  assert.deepEqual(interpret({ status: 'Digest: sha256:00' }), [
+    { kind: 'progress', event: { status: 'Digest: sha256:00' } },
+  ]);
 });
 
 test('an errorDetail inside an HTTP 200 stream rejects with the engine message', async () => {
   const events: ProgressEvent[] = [];
   const stream = body([
     { status: 'Preparing', id: 'l1', progressDetail: {} },
-    { errorDetail: { message: 'unauthorized: authentication required' }, error: 'unauthorized: authentication required' },
+    {
+      errorDetail: { message: 'unauthorized: authentication required' },
+      error: 'unauthorized: authentication required',
+    },
     { status: 'never seen' },
   ]);
   await assert.rejects(consumeMessages(stream, { what: 'pushing x:1', onProgress: (e) => events.push(e) }), (e) => {
@@ -48,7 +59,10 @@ test('an errorDetail inside an HTTP 200 stream rejects with the engine message',
 });
 
 test('an `error` field alone is an error too', async () => {
-  await assert.rejects(consumeMessages(body([{ error: 'boom' }]), { what: 'loading images' }), (e) => isDamError(e, 'ENGINE_ERROR') && /boom/.test(e.message));
+  await assert.rejects(
+    consumeMessages(body([{ error: 'boom' }]), { what: 'loading images' }),
+    (e) => isDamError(e, 'ENGINE_ERROR') && /boom/.test(e.message),
+  );
 });
 
 test('build output: stream text is split into lines, aux carries the image id', async () => {
@@ -56,18 +70,42 @@ test('build output: stream text is split into lines, aux carries the image id', 
   const events: ProgressEvent[] = [];
   let id: unknown;
   await consumeMessages(
-    body([{ stream: 'Step 1/2 : FROM base\n' }, { stream: ' ---> 61cb5a7d3094\n' }, { stream: 'partial ' }, { stream: 'line\nlast without newline' }, { aux: { ID: 'sha256:abc' } }]),
+    body([
+      { stream: 'Step 1/2 : FROM base\n' },
+      { stream: ' ---> 61cb5a7d3094\n' },
+      { stream: 'partial ' },
+      { stream: 'line\nlast without newline' },
+      { aux: { ID: 'sha256:abc' } },
+    ]),
     { what: 'building x', onLine: (l) => lines.push(l), onProgress: (e) => events.push(e), onAux: (a) => (id = a.ID) },
   );
   assert.deepEqual(lines, ['Step 1/2 : FROM base', ' ---> 61cb5a7d3094', 'partial line', 'last without newline']);
-  assert.deepEqual(events.map((e) => e.status), lines);
+  assert.deepEqual(
+    events.map((e) => e.status),
+    lines,
+  );
   assert.equal(id, 'sha256:abc');
 });
 
 test('a stream cut by the engine is an ENGINE_ERROR, an abort is INTERRUPTED', async () => {
-  const broken = new Readable({ read() { this.push('{"status":"a"}\n'); this.destroy(new Error('socket hang up')); } });
-  await assert.rejects(consumeMessages(broken, { what: 'pulling x' }), (e) => isDamError(e, 'ENGINE_ERROR') && /broke while pulling x/.test(e.message));
+  const broken = new Readable({
+    read() {
+      this.push('{"status":"a"}\n');
+      this.destroy(new Error('socket hang up'));
+    },
+  });
+  await assert.rejects(
+    consumeMessages(broken, { what: 'pulling x' }),
+    (e) => isDamError(e, 'ENGINE_ERROR') && /broke while pulling x/.test(e.message),
+  );
   const controller = new AbortController();
-  const slow = new Readable({ read() { controller.abort(); this.destroy(new Error('aborted')); } });
-  await assert.rejects(consumeMessages(slow, { what: 'pulling x', signal: controller.signal }), (e) => isDamError(e, 'INTERRUPTED'));
+  const slow = new Readable({
+    read() {
+      controller.abort();
+      this.destroy(new Error('aborted'));
+    },
+  });
+  await assert.rejects(consumeMessages(slow, { what: 'pulling x', signal: controller.signal }), (e) =>
+    isDamError(e, 'INTERRUPTED'),
+  );
 });

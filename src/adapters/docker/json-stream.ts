@@ -22,7 +22,10 @@ export async function* jsonLines(source: AsyncIterable<Buffer | string>, where: 
     try {
       return JSON.parse(line) as unknown;
     } catch {
-      throw new DamError('ENGINE_ERROR', `The engine sent a line that is not JSON during ${where}: ${line.slice(0, 200)}`);
+      throw new DamError(
+        'ENGINE_ERROR',
+        `The engine sent a line that is not JSON during ${where}: ${line.slice(0, 200)}`,
+      );
     }
   };
   for await (const chunk of source) {
@@ -51,7 +54,10 @@ function count(value: unknown): number | undefined {
 export function interpret(value: unknown): StreamMessage[] {
   if (typeof value !== 'object' || value === null) return [];
   const m = value as Record<string, unknown>;
-  const detail = typeof m.errorDetail === 'object' && m.errorDetail !== null ? (m.errorDetail as Record<string, unknown>) : undefined;
+  const detail =
+    typeof m.errorDetail === 'object' && m.errorDetail !== null
+      ? (m.errorDetail as Record<string, unknown>)
+      : undefined;
   const error = text(detail?.message) ?? text(m.error);
   if (error !== undefined) return [{ kind: 'error', message: error }];
   const out: StreamMessage[] = [];
@@ -63,7 +69,10 @@ export function interpret(value: unknown): StreamMessage[] {
     const event: ProgressEvent = { status };
     const id = text(m.id);
     if (id !== undefined && id !== '') event.id = id;
-    const pd = typeof m.progressDetail === 'object' && m.progressDetail !== null ? (m.progressDetail as Record<string, unknown>) : {};
+    const pd =
+      typeof m.progressDetail === 'object' && m.progressDetail !== null
+        ? (m.progressDetail as Record<string, unknown>)
+        : {};
     const current = count(pd.current);
     const total = count(pd.total);
     if (current !== undefined) event.current = current;
@@ -116,7 +125,12 @@ export async function consumeMessages(source: Readable, options: ConsumeOptions)
         if (message.kind === 'error') {
           if (partial !== '') emitLines('\n');
           const engineMessage = message.message.trim();
-          throw new EngineReplyError('ENGINE_ERROR', `${capitalize(options.what)} failed: ${engineMessage}`, undefined, { status: 200, engineMessage });
+          throw new EngineReplyError(
+            'ENGINE_ERROR',
+            `${capitalize(options.what)} failed: ${engineMessage}`,
+            undefined,
+            { status: 200, engineMessage },
+          );
         }
         if (message.kind === 'aux') options.onAux?.(message.aux);
         else if (message.kind === 'stream') emitLines(message.text);
@@ -126,7 +140,12 @@ export async function consumeMessages(source: Readable, options: ConsumeOptions)
   } catch (err) {
     if (options.signal?.aborted) throw interrupted();
     if (err instanceof DamError) throw err;
-    throw new DamError('ENGINE_ERROR', `The connection to the engine broke while ${options.what}: ${(err as Error).message}`, undefined, { cause: err });
+    throw new DamError(
+      'ENGINE_ERROR',
+      `The connection to the engine broke while ${options.what}: ${(err as Error).message}`,
+      undefined,
+      { cause: err },
+    );
   } finally {
     source.destroy();
   }

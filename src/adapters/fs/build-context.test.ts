@@ -47,11 +47,23 @@ test('the context: .dockerignore applied, rendered files added or replacing, scr
     assert.deepEqual(p.listing.metaFiles, ['meta/conf.exp', 'meta/install', 'meta/install.exp', 'meta/uninstall']);
     assert.deepEqual(p.listing.ignoredMetaFiles, ['meta/skip.log']);
     assert.deepEqual(Object.keys(p.listing.texts).sort(), ['meta/conf.exp', 'meta/install.exp']);
-    const tar = await entries(packContext(dir, p.entries, { 'meta/install': '#!/bin/sh\nrendered\n', 'meta/conf': 'c=1' }));
-    assert.deepEqual(Object.keys(tar).sort(), ['.dockerignore', 'Dockerfile', 'meta', 'meta/conf', 'meta/conf.exp', 'meta/install', 'meta/install.exp', 'meta/uninstall', 'secret/ok']);
+    const tar = await entries(
+      packContext(dir, p.entries, { 'meta/install': '#!/bin/sh\nrendered\n', 'meta/conf': 'c=1' }),
+    );
+    assert.deepEqual(Object.keys(tar).sort(), [
+      '.dockerignore',
+      'Dockerfile',
+      'meta',
+      'meta/conf',
+      'meta/conf.exp',
+      'meta/install',
+      'meta/install.exp',
+      'meta/uninstall',
+      'secret/ok',
+    ]);
     assert.deepEqual(tar['meta/install'], { mode: 0o755, body: '#!/bin/sh\nrendered\n' });
     assert.equal(tar['meta/uninstall']?.mode, 0o755);
-    assert.deepEqual(tar['meta/conf'], { mode: 0o600, body: 'c=1' }, 'a new rendered file takes its template\'s mode');
+    assert.deepEqual(tar['meta/conf'], { mode: 0o600, body: 'c=1' }, "a new rendered file takes its template's mode");
     assert.deepEqual(await readdir(join(dir, 'meta')), before);
   } finally {
     await rm(dir, { recursive: true, force: true });

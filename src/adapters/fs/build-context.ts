@@ -17,14 +17,28 @@ export function packContext(dir: string, entries: ContextEntry[], rendered: Reco
   void (async () => {
     for (const entry of entries) {
       if (rendered[entry.path] !== undefined) continue;
-      const header: Headers = { name: entry.path, type: entry.type, mode: modeOf(entry.path, entry.mode), mtime: entry.mtime, uid: 0, gid: 0 };
+      const header: Headers = {
+        name: entry.path,
+        type: entry.type,
+        mode: modeOf(entry.path, entry.mode),
+        mtime: entry.mtime,
+        uid: 0,
+        gid: 0,
+      };
       if (entry.type === 'file') await addFile(tar, { ...header, size: entry.size }, join(dir, entry.path));
       else await addBuffer(tar, { ...header, linkname: entry.linkname ?? '' }, Buffer.alloc(0));
     }
     for (const path of Object.keys(rendered).sort()) {
       // A rendered file keeps the mode of a same-named file, else of its template.
       const like = byPath.get(path) ?? byPath.get(`${path}.exp`);
-      const header: Headers = { name: path, type: 'file', mode: modeOf(path, like?.mode ?? 0o644), mtime: like?.mtime ?? new Date(0), uid: 0, gid: 0 };
+      const header: Headers = {
+        name: path,
+        type: 'file',
+        mode: modeOf(path, like?.mode ?? 0o644),
+        mtime: like?.mtime ?? new Date(0),
+        uid: 0,
+        gid: 0,
+      };
       await addBuffer(tar, header, Buffer.from(rendered[path] ?? '', 'utf8'));
     }
     tar.finalize();
@@ -39,7 +53,9 @@ function modeOf(path: string, mode: number): number {
 
 async function addFile(tar: Pack, header: Headers, file: string): Promise<void> {
   let finish: (err?: Error | null) => void = () => undefined;
-  const done = new Promise<void>((resolve, reject) => { finish = (err) => (err ? reject(err) : resolve()); });
+  const done = new Promise<void>((resolve, reject) => {
+    finish = (err) => (err ? reject(err) : resolve());
+  });
   const entry = tar.entry(header, (err) => finish(err));
   for await (const chunk of createReadStream(file)) {
     if (!entry.write(chunk as Buffer)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()));

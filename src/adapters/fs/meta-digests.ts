@@ -11,7 +11,12 @@ export async function metaContent(dir: string): Promise<MetaContent> {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(path);
       else if (e.isSymbolicLink()) out[path] = { target: await readlink(join(dir, path)) };
-      else if (e.isFile()) out[path] = { sha256: createHash('sha256').update(await readFile(join(dir, path))).digest('hex') };
+      else if (e.isFile())
+        out[path] = {
+          sha256: createHash('sha256')
+            .update(await readFile(join(dir, path)))
+            .digest('hex'),
+        };
     }
   };
   await walk('');
@@ -21,6 +26,7 @@ export async function metaContent(dir: string): Promise<MetaContent> {
 /** The same content flattened for the state (InstalledApp.metaDigests): path to sha256 hex, or `link:TARGET`. */
 export async function metaDigests(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [path, entry] of Object.entries(await metaContent(dir))) out[path] = entry.target !== undefined ? `link:${entry.target}` : (entry.sha256 ?? '');
+  for (const [path, entry] of Object.entries(await metaContent(dir)))
+    out[path] = entry.target !== undefined ? `link:${entry.target}` : (entry.sha256 ?? '');
   return out;
 }

@@ -26,8 +26,15 @@ export async function scanMetaTar(tar: Readable): Promise<LayerScan> {
     }
     const h = entry.header;
     const type = h.type === 'file' || h.type === 'directory' || h.type === 'symlink' ? h.type : 'other';
-    const scanned: ScannedEntry = { path: name, type, mode: h.mode & 0o7777, size: h.size, ...(h.linkname ? { linkname: h.linkname } : {}) };
-    if (name === `${ROOT}/DESCRIPTION` && type === 'file') scanned.text = await readText(entry as unknown as AsyncIterable<Buffer>, DESCRIPTION_MAX);
+    const scanned: ScannedEntry = {
+      path: name,
+      type,
+      mode: h.mode & 0o7777,
+      size: h.size,
+      ...(h.linkname ? { linkname: h.linkname } : {}),
+    };
+    if (name === `${ROOT}/DESCRIPTION` && type === 'file')
+      scanned.text = await readText(entry as unknown as AsyncIterable<Buffer>, DESCRIPTION_MAX);
     else entry.resume();
     items.push(classify(scanned));
   }

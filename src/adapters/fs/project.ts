@@ -22,7 +22,12 @@ export async function readProject(dir: string, shownAs: string): Promise<Project
     if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
     throw err;
   });
-  if (!info?.isDirectory()) throw new DamError('NOT_FOUND', `The project folder '${shownAs}' does not exist.`, 'Give the folder that holds the Dockerfile and meta/.');
+  if (!info?.isDirectory())
+    throw new DamError(
+      'NOT_FOUND',
+      `The project folder '${shownAs}' does not exist.`,
+      'Give the folder that holds the Dockerfile and meta/.',
+    );
   const patterns = (await readOptional(join(dir, '.dockerignore'))) ?? '';
   const rules = ignore().add(patterns.split(/\r?\n/));
   const hasExceptions = /^\s*!/m.test(patterns);
@@ -44,7 +49,14 @@ export async function readProject(dir: string, shownAs: string): Promise<Project
       } else if (!ignored && st.isFile()) {
         entries.push({ path, type: 'file', mode: st.mode & 0o7777, size: st.size, mtime: st.mtime });
       } else if (!ignored && st.isSymbolicLink()) {
-        entries.push({ path, type: 'symlink', mode: 0o777, size: 0, mtime: st.mtime, linkname: await readlink(join(dir, path)) });
+        entries.push({
+          path,
+          type: 'symlink',
+          mode: 0o777,
+          size: 0,
+          mtime: st.mtime,
+          linkname: await readlink(join(dir, path)),
+        });
       }
     }
   };
@@ -53,7 +65,8 @@ export async function readProject(dir: string, shownAs: string): Promise<Project
   const metaFiles = entries.filter((e) => e.type === 'file' && e.path.startsWith('meta/')).map((e) => e.path);
   const texts: Record<string, string> = {};
   for (const path of metaFiles) {
-    if (templateTarget(path) !== undefined || path === 'meta/DESCRIPTION') texts[path] = await readFile(join(dir, path), 'utf8');
+    if (templateTarget(path) !== undefined || path === 'meta/DESCRIPTION')
+      texts[path] = await readFile(join(dir, path), 'utf8');
   }
   const metaInfo = await stat(join(dir, 'meta')).catch(() => undefined);
   const listing: ProjectListing = {

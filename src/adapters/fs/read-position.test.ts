@@ -31,7 +31,12 @@ test('a tracked stream counts its own bytes, from where it starts, while it is o
     await writeFile(path, Buffer.alloc(100_000));
     const sample = filePosition(path);
     const stream = trackReads(path, createReadStream(path, { start: 10_000, highWaterMark: 20_000 }), 10_000);
-    const first = await new Promise<Buffer>((resolve) => stream.once('data', (c) => { stream.pause(); resolve(c as Buffer); }));
+    const first = await new Promise<Buffer>((resolve) =>
+      stream.once('data', (c) => {
+        stream.pause();
+        resolve(c as Buffer);
+      }),
+    );
     assert.equal(first.length, 20_000);
     assert.equal(sample(), 30_000, 'its start plus what it read, not a descriptor offset');
     stream.destroy();

@@ -22,10 +22,19 @@ function realPath(path: string): string | undefined {
 }
 
 /** Registers `stream`, reading `path` from `start`, until it closes; returns it. */
-export function trackReads<T extends { bytesRead: number; once(event: 'close', listener: () => void): unknown }>(path: string, stream: T, start = 0): T {
+export function trackReads<T extends { bytesRead: number; once(event: 'close', listener: () => void): unknown }>(
+  path: string,
+  stream: T,
+  start = 0,
+): T {
   const key = realPath(path);
   if (key === undefined) return stream;
-  const entry: Counted = { get bytesRead() { return stream.bytesRead; }, start };
+  const entry: Counted = {
+    get bytesRead() {
+      return stream.bytesRead;
+    },
+    start,
+  };
   const set = tracked.get(key) ?? new Set<Counted>();
   tracked.set(key, set.add(entry));
   stream.once('close', () => {

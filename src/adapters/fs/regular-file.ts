@@ -16,7 +16,11 @@ function whatItIs(mode: number): string {
 }
 
 function notRegular(path: string, mode: number, what: string): DamError {
-  return new DamError('USAGE', `The ${what} '${path}' is not a regular file (it is ${whatItIs(mode)}).`, `Give the path of the ${what} itself.`);
+  return new DamError(
+    'USAGE',
+    `The ${what} '${path}' is not a regular file (it is ${whatItIs(mode)}).`,
+    `Give the path of the ${what} itself.`,
+  );
 }
 
 /** Opens `path` for reading if it is a regular file; USAGE naming what it is otherwise. */
@@ -42,7 +46,12 @@ export async function readRegularFile(path: string, what: string, max: number): 
   const handle = await openRegularFile(path, what);
   try {
     const { size } = await handle.stat();
-    if (size > max) throw new DamError('USAGE', `The ${what} '${path}' is ${size} bytes, more than the ${max} a ${what} can be.`, `Give the path of the ${what} itself.`);
+    if (size > max)
+      throw new DamError(
+        'USAGE',
+        `The ${what} '${path}' is ${size} bytes, more than the ${max} a ${what} can be.`,
+        `Give the path of the ${what} itself.`,
+      );
     return await handle.readFile();
   } finally {
     await handle.close();

@@ -43,23 +43,75 @@ test('extracts a copy of /meta: files, folders, inside links; modes kept minus s
   assert.equal(await readlink(join(dest, 'lib/link.sh')), 'common.sh');
   assert.equal(await readFile(join(dest, 'lib/up'), 'utf8'), '#!/bin/sh\necho hi\n');
   assert.equal(await readFile(join(dest, 'hard'), 'utf8'), '#!/bin/sh\n');
-  assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('.')), [], 'no temporary folder left');
+  assert.deepEqual(
+    (await readdir(dir)).filter((f) => f.startsWith('.')),
+    [],
+    'no temporary folder left',
+  );
 });
 
 test('unsafe entries are refused by name, and the destination is left untouched', async () => {
   const cases: [string, Member[], RegExp][] = [
-    ['dotdot', [{ name: 'meta/../../etc/cron.d/x', data: 'x' }], /'meta\/\.\.\/\.\.\/etc\/cron\.d\/x'.*`\.\.` component/],
+    [
+      'dotdot',
+      [{ name: 'meta/../../etc/cron.d/x', data: 'x' }],
+      /'meta\/\.\.\/\.\.\/etc\/cron\.d\/x'.*`\.\.` component/,
+    ],
     ['absolute outside meta', [{ name: '/etc/passwd', data: 'x' }], /'\/etc\/passwd'.*outside 'meta'/],
-    ['symlink out', [{ name: 'meta/', type: 'directory' }, { name: 'meta/l', type: 'symlink', linkname: '../../../etc' }], /'l'.*symbolic link pointing outside \('\.\.\/\.\.\/\.\.\/etc'\)/],
-    ['symlink absolute', [{ name: 'meta/l', type: 'symlink', linkname: '/etc/passwd' }], /'l'.*symbolic link pointing outside/],
-    ['write through symlink', [{ name: 'meta/d', type: 'symlink', linkname: '.' }, { name: 'meta/d/x', data: 'x' }], /'d\/x'.*under the symbolic link 'd'/],
-    ['link chain escapes', [{ name: 'meta/a/', type: 'directory' }, { name: 'meta/a/self', type: 'symlink', linkname: '..' }, { name: 'meta/x', type: 'symlink', linkname: 'a/self/../..' }], /'x'.*resolves outside through other links/],
-    ['link to root then up', [{ name: 'meta/x', type: 'symlink', linkname: 'r/..' }, { name: 'meta/r', type: 'symlink', linkname: '.' }], /'x'.*resolves outside through other links/],
+    [
+      'symlink out',
+      [
+        { name: 'meta/', type: 'directory' },
+        { name: 'meta/l', type: 'symlink', linkname: '../../../etc' },
+      ],
+      /'l'.*symbolic link pointing outside \('\.\.\/\.\.\/\.\.\/etc'\)/,
+    ],
+    [
+      'symlink absolute',
+      [{ name: 'meta/l', type: 'symlink', linkname: '/etc/passwd' }],
+      /'l'.*symbolic link pointing outside/,
+    ],
+    [
+      'write through symlink',
+      [
+        { name: 'meta/d', type: 'symlink', linkname: '.' },
+        { name: 'meta/d/x', data: 'x' },
+      ],
+      /'d\/x'.*under the symbolic link 'd'/,
+    ],
+    [
+      'link chain escapes',
+      [
+        { name: 'meta/a/', type: 'directory' },
+        { name: 'meta/a/self', type: 'symlink', linkname: '..' },
+        { name: 'meta/x', type: 'symlink', linkname: 'a/self/../..' },
+      ],
+      /'x'.*resolves outside through other links/,
+    ],
+    [
+      'link to root then up',
+      [
+        { name: 'meta/x', type: 'symlink', linkname: 'r/..' },
+        { name: 'meta/r', type: 'symlink', linkname: '.' },
+      ],
+      /'x'.*resolves outside through other links/,
+    ],
     ['hard link out', [{ name: 'meta/h', type: 'link', linkname: 'etc/passwd' }], /'etc\/passwd'.*outside 'meta'/],
-    ['hard link to missing', [{ name: 'meta/h', type: 'link', linkname: 'meta/nothing' }], /'h'.*hard link to 'nothing', which is not a file/],
+    [
+      'hard link to missing',
+      [{ name: 'meta/h', type: 'link', linkname: 'meta/nothing' }],
+      /'h'.*hard link to 'nothing', which is not a file/,
+    ],
     ['device', [{ name: 'meta/tty', type: 'character-device' }], /'meta\/tty'.*character-device/],
     ['fifo', [{ name: 'meta/p', type: 'fifo' }], /'meta\/p'.*fifo/],
-    ['duplicate', [{ name: 'meta/a', data: '1' }, { name: 'meta/a', data: '2' }], /'a'.*appears twice/],
+    [
+      'duplicate',
+      [
+        { name: 'meta/a', data: '1' },
+        { name: 'meta/a', data: '2' },
+      ],
+      /'a'.*appears twice/,
+    ],
     ['meta is a file', [{ name: 'meta', data: 'x' }], /'meta'.*should be a folder/],
   ];
   for (const [name, members, pattern] of cases) {
@@ -71,12 +123,19 @@ test('unsafe entries are refused by name, and the destination is left untouched'
     });
     await assert.rejects(lstat(dest), `${name}: nothing written`);
   }
-  assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('.')), [], 'no temporary folder left');
+  assert.deepEqual(
+    (await readdir(dir)).filter((f) => f.startsWith('.')),
+    [],
+    'no temporary folder left',
+  );
 });
 
 test('a truncated tar stream is ARCHIVE_INVALID', async () => {
   const data = await tarOf(META);
-  await assert.rejects(safeExtract(Readable.from(data.subarray(0, 700)), join(dir, 'cut'), { source: 'test tar', strip: 'meta' }), (err: unknown) => isDamError(err, 'ARCHIVE_INVALID') && /truncated|Unexpected end/.test(err.message));
+  await assert.rejects(
+    safeExtract(Readable.from(data.subarray(0, 700)), join(dir, 'cut'), { source: 'test tar', strip: 'meta' }),
+    (err: unknown) => isDamError(err, 'ARCHIVE_INVALID') && /truncated|Unexpected end/.test(err.message),
+  );
 });
 
 test('an existing destination is CONFLICT unless replaced', async () => {

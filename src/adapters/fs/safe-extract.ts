@@ -10,7 +10,14 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { DamError, errnoCode } from '../../core/errors.js';
-import { normalizeEntryName, resolveSymlinkTarget, safeEntryType, safeMode, underSymlink, type SafeEntryType } from '../../core/archive/tar-path.js';
+import {
+  normalizeEntryName,
+  resolveSymlinkTarget,
+  safeEntryType,
+  safeMode,
+  underSymlink,
+  type SafeEntryType,
+} from '../../core/archive/tar-path.js';
 
 export interface TreeEntry {
   /** Normalised path relative to the tree's root (see normalizeEntryName). */
@@ -29,7 +36,11 @@ export interface SafeTree {
 }
 
 function refused(source: string, entry: string, why: string): DamError {
-  return new DamError('ARCHIVE_INVALID', `Refused entry '${entry}' in ${source}: ${why}.`, 'The archive or image is unsafe or damaged; rebuild it without such entries.');
+  return new DamError(
+    'ARCHIVE_INVALID',
+    `Refused entry '${entry}' in ${source}: ${why}.`,
+    'The archive or image is unsafe or damaged; rebuild it without such entries.',
+  );
 }
 
 export function createSafeTree(dir: string, source: string): SafeTree {
@@ -47,7 +58,8 @@ export function createSafeTree(dir: string, source: string): SafeTree {
         if (t !== undefined && t !== 'directory') throw refused(source, path, `its parent '${p}' is not a folder`);
       }
       if (seen.has(path)) {
-        if (entry.type === 'directory' && seen.get(path) === 'directory') return void dirModes.set(path, safeMode(entry.mode, 'directory'));
+        if (entry.type === 'directory' && seen.get(path) === 'directory')
+          return void dirModes.set(path, safeMode(entry.mode, 'directory'));
         throw refused(source, path, 'it appears twice');
       }
       const target = join(dir, path);
@@ -57,16 +69,19 @@ export function createSafeTree(dir: string, source: string): SafeTree {
         dirModes.set(path, safeMode(entry.mode, 'directory'));
       } else if (entry.type === 'symlink') {
         const linkname = entry.linkname ?? '';
-        if (resolveSymlinkTarget(path, linkname) === undefined) throw refused(source, path, `it is a symbolic link pointing outside ('${linkname}')`);
+        if (resolveSymlinkTarget(path, linkname) === undefined)
+          throw refused(source, path, `it is a symbolic link pointing outside ('${linkname}')`);
         await symlink(linkname, target);
         symlinks.add(path);
       } else if (entry.type === 'link') {
         const from = entry.linkname ?? '';
-        if (seen.get(from) !== 'file') throw refused(source, path, `it is a hard link to '${from}', which is not a file of this folder`);
+        if (seen.get(from) !== 'file')
+          throw refused(source, path, `it is a hard link to '${from}', which is not a file of this folder`);
         await link(join(dir, from), target);
       } else {
         const mode = safeMode(entry.mode, 'file');
-        if (content === undefined || Buffer.isBuffer(content)) await writeFile(target, content ?? Buffer.alloc(0), { flag: 'wx', mode });
+        if (content === undefined || Buffer.isBuffer(content))
+          await writeFile(target, content ?? Buffer.alloc(0), { flag: 'wx', mode });
         else await pipeline(content, createWriteStream(target, { flags: 'wx', mode }));
         await chmod(target, mode);
       }
@@ -74,7 +89,8 @@ export function createSafeTree(dir: string, source: string): SafeTree {
     },
     async finish() {
       for (const path of symlinks) {
-        if (await escapes(dir, path)) throw refused(source, path, 'it is a symbolic link that resolves outside through other links');
+        if (await escapes(dir, path))
+          throw refused(source, path, 'it is a symbolic link that resolves outside through other links');
       }
       const deepestFirst = [...dirModes].sort((a, b) => b[0].length - a[0].length);
       for (const [path, mode] of deepestFirst) await chmod(join(dir, path), mode);
@@ -127,7 +143,11 @@ export interface AtomicTreeOptions {
  * Builds a tree in a fresh temporary sibling of `destDir` with `fill`, then renames it into place. On any
  * error the temporary folder is removed and `destDir` is untouched.
  */
-export async function writeTreeAtomically(destDir: string, fill: (tree: SafeTree) => Promise<void>, options: AtomicTreeOptions): Promise<void> {
+export async function writeTreeAtomically(
+  destDir: string,
+  fill: (tree: SafeTree) => Promise<void>,
+  options: AtomicTreeOptions,
+): Promise<void> {
   const parent = dirname(destDir);
   await mkdir(parent, { recursive: true });
   const temp = join(parent, `.${basename(destDir)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -145,12 +165,20 @@ export async function writeTreeAtomically(destDir: string, fill: (tree: SafeTree
 }
 
 async function moveIntoPlace(temp: string, destDir: string, options: AtomicTreeOptions): Promise<void> {
-  const exists = await lstat(destDir).then(() => true, (err: unknown) => {
-    if (errnoCode(err) === 'ENOENT') return false;
-    throw err;
-  });
+  const exists = await lstat(destDir).then(
+    () => true,
+    (err: unknown) => {
+      if (errnoCode(err) === 'ENOENT') return false;
+      throw err;
+    },
+  );
   if (!exists) return rename(temp, destDir);
-  if (!options.replace) throw new DamError('CONFLICT', `The folder '${destDir}' already exists.`, 'Remove it first, or ask for it to be replaced.');
+  if (!options.replace)
+    throw new DamError(
+      'CONFLICT',
+      `The folder '${destDir}' already exists.`,
+      'Remove it first, or ask for it to be replaced.',
+    );
   const old = `${temp}.old`;
   await rename(destDir, old);
   await rename(temp, destDir);
@@ -166,51 +194,81 @@ export interface SafeExtractOptions extends AtomicTreeOptions {
  * Extracts a tar stream (e.g. Engine.copyFromContainer(id, '/meta')) into `destDir`. Returns the number
  * of entries written. Throws ARCHIVE_INVALID naming the first unsafe entry; `destDir` is then unchanged.
  */
-export async function safeExtract(stream: Readable, destDir: string, options: SafeExtractOptions): Promise<{ entries: number }> {
+export async function safeExtract(
+  stream: Readable,
+  destDir: string,
+  options: SafeExtractOptions,
+): Promise<{ entries: number }> {
   let count = 0;
-  await writeTreeAtomically(destDir, async (tree) => {
-    const extract = tar.extract();
-    const relative = (name: string, what: string): string | undefined => {
-      const n = normalizeEntryName(name);
-      if (n.kind === 'invalid') throw refused(options.source, name, `its ${what} ${n.reason}`);
-      if (n.kind === 'root') return undefined;
-      if (!options.strip) return n.path;
-      if (n.path === options.strip) return undefined;
-      if (!n.path.startsWith(`${options.strip}/`)) throw refused(options.source, name, `it is outside '${options.strip}'`);
-      return n.path.slice(options.strip.length + 1);
-    };
-    extract.on('entry', (header, body, next) => {
-      const run = async () => {
-        const type = safeEntryType(header.type);
-        if (type === undefined) throw refused(options.source, header.name, `it is a ${header.type} (only files, folders and symbolic links are allowed)`);
-        const path = relative(header.name, 'name');
-        if (path === undefined) {
-          if (type !== 'directory') throw refused(options.source, header.name, 'it should be a folder');
-          body.resume();
-          return;
-        }
-        const entry: TreeEntry = { path, type, mode: header.mode };
-        if (type === 'symlink') entry.linkname = header.linkname ?? '';
-        if (type === 'link') entry.linkname = relative(header.linkname ?? '', 'link target') ?? '';
-        if (type === 'file') await tree.add(entry, body as unknown as Readable);
-        else {
-          body.resume();
-          await tree.add(entry);
-        }
-        count++;
+  await writeTreeAtomically(
+    destDir,
+    async (tree) => {
+      const extract = tar.extract();
+      const relative = (name: string, what: string): string | undefined => {
+        const n = normalizeEntryName(name);
+        if (n.kind === 'invalid') throw refused(options.source, name, `its ${what} ${n.reason}`);
+        if (n.kind === 'root') return undefined;
+        if (!options.strip) return n.path;
+        if (n.path === options.strip) return undefined;
+        if (!n.path.startsWith(`${options.strip}/`))
+          throw refused(options.source, name, `it is outside '${options.strip}'`);
+        return n.path.slice(options.strip.length + 1);
       };
-      run().then(() => next(), (err: unknown) => { body.resume(); next(err as Error); });
-    });
-    await pipeline(stream, extract).catch((err: unknown) => {
-      throw isTarFormatError(err) ? new DamError('ARCHIVE_INVALID', `${options.source} is not a valid tar stream: ${(err as Error).message}.`, 'The archive is damaged or truncated.') : err;
-    });
-  }, options);
+      extract.on('entry', (header, body, next) => {
+        const run = async () => {
+          const type = safeEntryType(header.type);
+          if (type === undefined)
+            throw refused(
+              options.source,
+              header.name,
+              `it is a ${header.type} (only files, folders and symbolic links are allowed)`,
+            );
+          const path = relative(header.name, 'name');
+          if (path === undefined) {
+            if (type !== 'directory') throw refused(options.source, header.name, 'it should be a folder');
+            body.resume();
+            return;
+          }
+          const entry: TreeEntry = { path, type, mode: header.mode };
+          if (type === 'symlink') entry.linkname = header.linkname ?? '';
+          if (type === 'link') entry.linkname = relative(header.linkname ?? '', 'link target') ?? '';
+          if (type === 'file') await tree.add(entry, body as unknown as Readable);
+          else {
+            body.resume();
+            await tree.add(entry);
+          }
+          count++;
+        };
+        run().then(
+          () => next(),
+          (err: unknown) => {
+            body.resume();
+            next(err as Error);
+          },
+        );
+      });
+      await pipeline(stream, extract).catch((err: unknown) => {
+        throw isTarFormatError(err)
+          ? new DamError(
+              'ARCHIVE_INVALID',
+              `${options.source} is not a valid tar stream: ${(err as Error).message}.`,
+              'The archive is damaged or truncated.',
+            )
+          : err;
+      });
+    },
+    options,
+  );
   return { entries: count };
 }
 
 /** tar-stream's own errors: a bad header or a stream that ends inside an entry. */
 export function isTarFormatError(err: unknown): boolean {
-  return err instanceof Error && !(err instanceof DamError) && /^(Unexpected end of data|Invalid tar header)/.test(err.message);
+  return (
+    err instanceof Error &&
+    !(err instanceof DamError) &&
+    /^(Unexpected end of data|Invalid tar header)/.test(err.message)
+  );
 }
 
 /**
@@ -223,6 +281,9 @@ export function describeStreamFailure(err: unknown, invalid: (what: string) => D
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'Z_BUF_ERROR' || message === 'unexpected end of file') return invalid('the gzip stream is truncated');
   if (code?.startsWith('Z_')) return invalid(`the gzip data is corrupt (${message})`);
-  if (isTarFormatError(err)) return invalid(/^Unexpected end/.test(message) ? 'the tar stream is truncated' : `a tar header is corrupt (${message})`);
+  if (isTarFormatError(err))
+    return invalid(
+      /^Unexpected end/.test(message) ? 'the tar stream is truncated' : `a tar header is corrupt (${message})`,
+    );
   return err instanceof Error ? err : new Error(message);
 }

@@ -10,7 +10,8 @@ async function entriesOf(dir: string): Promise<string[] | undefined> {
     return await readdir(dir);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
-    if (errnoCode(err) === 'ENOTDIR') throw new DamError('CONFLICT', `'${dir}' is a file, not a folder.`, 'Give a folder for the new project.');
+    if (errnoCode(err) === 'ENOTDIR')
+      throw new DamError('CONFLICT', `'${dir}' is a file, not a folder.`, 'Give a folder for the new project.');
     throw err;
   }
 }
@@ -18,7 +19,11 @@ async function entriesOf(dir: string): Promise<string[] | undefined> {
 export async function writeProject(dir: string, shownAs: string, files: InitFile[], force: boolean): Promise<void> {
   const existing = await entriesOf(dir);
   if (existing?.length && !force) {
-    throw new DamError('CONFLICT', `The folder '${shownAs}' is not empty (${existing.length} entries).`, 'Choose an empty or new folder, or add --force to write the project files over it.');
+    throw new DamError(
+      'CONFLICT',
+      `The folder '${shownAs}' is not empty (${existing.length} entries).`,
+      'Choose an empty or new folder, or add --force to write the project files over it.',
+    );
   }
   for (const file of files) {
     const path = join(dir, file.path);

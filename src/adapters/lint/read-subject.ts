@@ -28,10 +28,18 @@ export async function readProjectSubject(dir: string, shownAs: string): Promise<
 export async function projectSubject(project: Project, dir: string): Promise<LintSubject> {
   const meta: Record<string, MetaFile> = {};
   for (const e of project.entries) {
-    if (e.type === 'file' && e.path.startsWith('meta/')) meta[e.path] = await metaFile(join(dir, e.path), e.mode, e.size);
+    if (e.type === 'file' && e.path.startsWith('meta/'))
+      meta[e.path] = await metaFile(join(dir, e.path), e.mode, e.size);
   }
   const { listing } = project;
-  return { kind: 'project', meta, metaIsDir: listing.metaIsDir, dockerfile: listing.dockerfile, environment: listing.environment, projectDirName: basename(dir) };
+  return {
+    kind: 'project',
+    meta,
+    metaIsDir: listing.metaIsDir,
+    dockerfile: listing.dockerfile,
+    environment: listing.environment,
+    projectDirName: basename(dir),
+  };
 }
 
 async function readTree(root: string, rel = ''): Promise<Record<string, MetaFile>> {
@@ -55,7 +63,9 @@ async function withTempMeta<T>(fn: (dest: string) => Promise<T>): Promise<T> {
 }
 
 /** NOT_FOUND for a missing /meta is a finding, not a failure: the subject then has no meta. */
-async function metaOrNone(read: (dest: string) => Promise<void>): Promise<{ meta: Record<string, MetaFile>; metaIsDir: boolean }> {
+async function metaOrNone(
+  read: (dest: string) => Promise<void>,
+): Promise<{ meta: Record<string, MetaFile>; metaIsDir: boolean }> {
   return withTempMeta(async (dest) => {
     try {
       await read(dest);
@@ -67,9 +77,18 @@ async function metaOrNone(read: (dest: string) => Promise<void>): Promise<{ meta
   });
 }
 
-export async function readImageSubject(engine: Engine, ref: string, labels: Record<string, string>): Promise<LintSubject> {
+export async function readImageSubject(
+  engine: Engine,
+  ref: string,
+  labels: Record<string, string>,
+): Promise<LintSubject> {
   const image = await engine.inspectImage(ref);
-  if (!image) throw new DamError('NOT_FOUND', `'${ref}' is neither a folder, a file, nor a local image.`, 'Give an app project folder, a .dam (or docker save) file, or an image in the local engine (dam install or docker pull it first).');
+  if (!image)
+    throw new DamError(
+      'NOT_FOUND',
+      `'${ref}' is neither a folder, a file, nor a local image.`,
+      'Give an app project folder, a .dam (or docker save) file, or an image in the local engine (dam install or docker pull it first).',
+    );
   const { meta, metaIsDir } = await metaOrNone(async (dest) => {
     await copyMetaFromImage(engine, image.id, dest, { labels });
   });
@@ -81,7 +100,12 @@ export async function readArchiveSubject(path: string, shownAs: string): Promise
   const { meta, metaIsDir } = await metaOrNone(async (dest) => {
     info = await extractMetaFromLayers(path, dest);
   });
-  if (!info) throw new DamError('NOT_FOUND', `The image in archive '${shownAs}' has no /meta folder.`, 'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.');
+  if (!info)
+    throw new DamError(
+      'NOT_FOUND',
+      `The image in archive '${shownAs}' has no /meta folder.`,
+      'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.',
+    );
   return { kind: 'archive', meta, metaIsDir, labels: info.info.labels, tags: info.info.tags };
 }
 

@@ -20,8 +20,17 @@ export interface CopyMetaOptions {
  * ARCHIVE_INVALID when an entry would escape the folder or is a device or FIFO. The temporary container is
  * removed whatever happens.
  */
-export async function copyMetaFromImage(engine: Engine, imageRef: string, destDir: string, options: CopyMetaOptions = {}): Promise<{ entries: number }> {
-  const id = await engine.createContainer({ image: imageRef, labels: { ...options.labels, [TEMPORARY_LABEL]: 'true' }, cmd: [''] });
+export async function copyMetaFromImage(
+  engine: Engine,
+  imageRef: string,
+  destDir: string,
+  options: CopyMetaOptions = {},
+): Promise<{ entries: number }> {
+  const id = await engine.createContainer({
+    image: imageRef,
+    labels: { ...options.labels, [TEMPORARY_LABEL]: 'true' },
+    cmd: [''],
+  });
   let failed = false;
   try {
     let stream;
@@ -29,11 +38,20 @@ export async function copyMetaFromImage(engine: Engine, imageRef: string, destDi
       stream = await engine.copyFromContainer(id, '/meta');
     } catch (err) {
       if (isDamError(err, 'NOT_FOUND')) {
-        throw new DamError('NOT_FOUND', `The image '${imageRef}' has no /meta folder.`, 'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.', { cause: err });
+        throw new DamError(
+          'NOT_FOUND',
+          `The image '${imageRef}' has no /meta folder.`,
+          'A DAM app image carries /meta/install and /meta/uninstall; build it with `dam create`.',
+          { cause: err },
+        );
       }
       throw err;
     }
-    return await safeExtract(stream, destDir, { strip: 'meta', replace: options.replace, source: `the /meta folder of image '${imageRef}'` });
+    return await safeExtract(stream, destDir, {
+      strip: 'meta',
+      replace: options.replace,
+      source: `the /meta folder of image '${imageRef}'`,
+    });
   } catch (err) {
     failed = true;
     throw err;

@@ -4,5 +4,9 @@ import type { FaultPoints } from '../../core/ports/host.js';
 
 /** Kills this process when the operation reaches `step`; with no step, does nothing. */
 export function killAtStep(step: string | undefined): FaultPoints {
-  return { reached: (at) => { if (step !== undefined && at === step) process.kill(process.pid, 'SIGKILL'); } };
+  return {
+    reached: (at) => {
+      if (step !== undefined && at === step) process.kill(process.pid, 'SIGKILL');
+    },
+  };
 }

@@ -4,10 +4,23 @@ import { TokenCache, isLoopbackHost, mayReceiveCredentials, parseChallenge } fro
 
 test('WWW-Authenticate challenges', () => {
   const cases: [string | undefined, ReturnType<typeof parseChallenge>][] = [
-    ['Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"', { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' } }],
+    [
+      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"',
+      {
+        scheme: 'bearer',
+        params: {
+          realm: 'https://auth.docker.io/token',
+          service: 'registry.docker.io',
+          scope: 'repository:library/nginx:pull',
+        },
+      },
+    ],
     ['Basic realm="Registry Realm"', { scheme: 'basic', params: { realm: 'Registry Realm' } }],
     ['bearer realm=https://x/t, service=svc', { scheme: 'bearer', params: { realm: 'https://x/t', service: 'svc' } }],
-    ['Bearer realm="a\\"b",scope="repository:a:pull,push"', { scheme: 'bearer', params: { realm: 'a"b', scope: 'repository:a:pull,push' } }],
+    [
+      'Bearer realm="a\\"b",scope="repository:a:pull,push"',
+      { scheme: 'bearer', params: { realm: 'a"b', scope: 'repository:a:pull,push' } },
+    ],
     ['Negotiate abc', undefined],
     [undefined, undefined],
   ];
@@ -29,7 +42,8 @@ test('credentials go to a token realm only over HTTPS, or plain HTTP on the same
     ['http://other.lab/token', 'http://registry.lab:5000', false],
     ['ftp://registry.lab/token', 'http://registry.lab', false],
   ];
-  for (const [realm, registry, expected] of cases) assert.equal(mayReceiveCredentials(new URL(realm), new URL(registry)), expected, `${realm} for ${registry}`);
+  for (const [realm, registry, expected] of cases)
+    assert.equal(mayReceiveCredentials(new URL(realm), new URL(registry)), expected, `${realm} for ${registry}`);
 });
 
 test('tokens are cached per scope, shared by concurrent callers, and renewed when expired', async () => {
@@ -41,6 +55,14 @@ test('tokens are cached per scope, shared by concurrent callers, and renewed whe
   assert.equal(b, 't1');
   assert.equal(await cache.get('s2', fetch, 0), 't2');
   assert.equal(await cache.get('s1', fetch, 2000), 't3', 'expired');
-  await assert.rejects(cache.get('s3', async () => { throw new Error('boom'); }, 0));
+  await assert.rejects(
+    cache.get(
+      's3',
+      async () => {
+        throw new Error('boom');
+      },
+      0,
+    ),
+  );
   assert.equal(await cache.get('s3', fetch, 0), 't4', 'a failed fetch is not cached');
 });

@@ -38,7 +38,11 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function mayReceiveCredentials(realm: URL, registryOrigin: URL): boolean {
   if (realm.protocol === 'https:') return true;
-  return realm.protocol === 'http:' && registryOrigin.protocol === 'http:' && (realm.hostname === registryOrigin.hostname || isLoopbackHost(realm.hostname));
+  return (
+    realm.protocol === 'http:' &&
+    registryOrigin.protocol === 'http:' &&
+    (realm.hostname === registryOrigin.hostname || isLoopbackHost(realm.hostname))
+  );
 }
 
 export interface Token {

@@ -29,7 +29,10 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
 
 /** `https://host:port/v1/` and `host:port` name the same registry in config.json. */
 function hostOf(key: string): string {
-  return key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return key
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
 }
 
 function sameRegistry(key: string, host: string): boolean {
@@ -49,7 +52,11 @@ async function readConfig(path: string): Promise<DockerConfig | undefined> {
     const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null ? (parsed as DockerConfig) : undefined;
   } catch {
-    throw new DamError('IO_ERROR', `The Docker client config ${path} is not valid JSON.`, 'Fix or remove it, or store credentials in DAM with dam modifyrepo ID --username NAME --password-stdin.');
+    throw new DamError(
+      'IO_ERROR',
+      `The Docker client config ${path} is not valid JSON.`,
+      'Fix or remove it, or store credentials in DAM with dam modifyrepo ID --username NAME --password-stdin.',
+    );
   }
 }
 
@@ -61,15 +68,27 @@ function fromAuths(config: DockerConfig, host: string): RegistryCredentials | un
       const colon = decoded.indexOf(':');
       if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
     }
-    if (typeof entry.username === 'string' && typeof entry.password === 'string') return { username: entry.username, password: entry.password };
+    if (typeof entry.username === 'string' && typeof entry.password === 'string')
+      return { username: entry.username, password: entry.password };
   }
   return undefined;
 }
 
 /** Runs `docker-credential-<helper> get`; undefined when the helper has nothing for this server. */
-export function credentialHelperGet(helper: string, serverUrl: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000): Promise<RegistryCredentials | undefined> {
+export function credentialHelperGet(
+  helper: string,
+  serverUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 10_000,
+): Promise<RegistryCredentials | undefined> {
   if (!/^[A-Za-z0-9_.-]+$/.test(helper)) {
-    return Promise.reject(new DamError('IO_ERROR', `The Docker credential helper name '${helper}' is not valid.`, `Fix credHelpers/credsStore in ${dockerConfigPath(env)}.`));
+    return Promise.reject(
+      new DamError(
+        'IO_ERROR',
+        `The Docker credential helper name '${helper}' is not valid.`,
+        `Fix credHelpers/credsStore in ${dockerConfigPath(env)}.`,
+      ),
+    );
   }
   const program = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
@@ -78,7 +97,14 @@ export function credentialHelperGet(helper: string, serverUrl: string, env: Node
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.resume();
     child.on('error', (err) => {
-      if (errnoCode(err) === 'ENOENT') reject(new DamError('REGISTRY_AUTH', `The Docker credential helper '${program}' named in ${dockerConfigPath(env)} is not installed.`, 'Install it, or store credentials in DAM with dam modifyrepo ID --username NAME --password-stdin.'));
+      if (errnoCode(err) === 'ENOENT')
+        reject(
+          new DamError(
+            'REGISTRY_AUTH',
+            `The Docker credential helper '${program}' named in ${dockerConfigPath(env)} is not installed.`,
+            'Install it, or store credentials in DAM with dam modifyrepo ID --username NAME --password-stdin.',
+          ),
+        );
       else reject(err);
     });
     child.on('close', (code) => {
@@ -86,10 +112,17 @@ export function credentialHelperGet(helper: string, serverUrl: string, env: Node
       if (code !== 0) return resolve(undefined);
       try {
         const parsed = JSON.parse(out) as { Username?: unknown; Secret?: unknown };
-        if (typeof parsed.Username === 'string' && typeof parsed.Secret === 'string' && parsed.Secret !== '') resolve({ username: parsed.Username, password: parsed.Secret });
+        if (typeof parsed.Username === 'string' && typeof parsed.Secret === 'string' && parsed.Secret !== '')
+          resolve({ username: parsed.Username, password: parsed.Secret });
         else resolve(undefined);
       } catch {
-        reject(new DamError('REGISTRY_AUTH', `The Docker credential helper '${program}' printed something that is not JSON.`, 'Check the helper with: echo SERVER | ' + program + ' get'));
+        reject(
+          new DamError(
+            'REGISTRY_AUTH',
+            `The Docker credential helper '${program}' printed something that is not JSON.`,
+            'Check the helper with: echo SERVER | ' + program + ' get',
+          ),
+        );
       }
     });
     child.stdin.end(serverUrl);
@@ -100,13 +133,17 @@ export function credentialHelperGet(helper: string, serverUrl: string, env: Node
  * The credentials `docker login` stored for a registry host (`host[:port]`; any Docker Hub host name
  * means Docker Hub), or undefined. Throws only when the config is unreadable or a helper is broken.
  */
-export async function dockerConfigCredentials(host: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistryCredentials | undefined> {
+export async function dockerConfigCredentials(
+  host: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RegistryCredentials | undefined> {
   const wanted = host.toLowerCase();
   const config = await readConfig(dockerConfigPath(env));
   if (!config) return undefined;
   const isHub = HUB_HOSTS.has(wanted);
   const serverUrl = isHub ? DOCKER_HUB_CONFIG_KEY : wanted;
-  const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => sameRegistry(key, wanted))?.[1] ?? config.credsStore;
+  const helper =
+    Object.entries(config.credHelpers ?? {}).find(([key]) => sameRegistry(key, wanted))?.[1] ?? config.credsStore;
   if (typeof helper === 'string' && helper !== '') {
     const found = await credentialHelperGet(helper, serverUrl, env);
     if (found) return found;

@@ -4,7 +4,11 @@ import type { RegistryAuth } from '../../core/ports/engine.js';
 import { OFFICIAL_REPO_ID, type Credentials, type Repo } from '../../core/state.js';
 import { dockerConfigCredentials, DOCKER_HUB_CONFIG_KEY } from './docker-config.js';
 
-export async function registryAuthFor(repo: Repo, credentials: Credentials, env: NodeJS.ProcessEnv): Promise<RegistryAuth | undefined> {
+export async function registryAuthFor(
+  repo: Repo,
+  credentials: Credentials,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryAuth | undefined> {
   const serveraddress = repo.id === OFFICIAL_REPO_ID ? DOCKER_HUB_CONFIG_KEY : repo.server;
   const password = credentials.passwords[String(repo.id)];
   if (repo.username && password !== undefined) return { serveraddress, username: repo.username, password };

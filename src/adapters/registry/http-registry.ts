@@ -1,9 +1,24 @@
 // The Distribution API v2 over HTTP: catalog, tags, manifests and blobs of one registry.
 import type { Readable } from 'node:stream';
 import { DamError, errnoCode } from '../../core/errors.js';
-import type { ImageManifest, Platform, RawManifest, Registry, RegistryWriter, RemoteImageConfig } from '../../core/ports/registry.js';
+import type {
+  ImageManifest,
+  Platform,
+  RawManifest,
+  Registry,
+  RegistryWriter,
+  RemoteImageConfig,
+} from '../../core/ports/registry.js';
 import { printable } from '../../core/validate.js';
-import { DIGEST_RE, DigestVerifier, MANIFEST_ACCEPT, hostPlatform, parseManifest, pickPlatform, sha256Digest } from './manifest.js';
+import {
+  DIGEST_RE,
+  DigestVerifier,
+  MANIFEST_ACCEPT,
+  hostPlatform,
+  parseManifest,
+  pickPlatform,
+  sha256Digest,
+} from './manifest.js';
 import { MAX_PAGE_SIZE, collectPages, nextLink, parseJson, stringList } from './pager.js';
 import type { RegistrySession } from './session.js';
 import { RegistryUploads } from './uploads.js';
@@ -55,15 +70,37 @@ export class HttpRegistry implements Registry {
 
   async getManifest(name: string, ref: string, platform: Platform = this.platform): Promise<ImageManifest> {
     const first = await this.fetchManifest(name, ref);
-    if (first.parsed.kind === 'image') return { mediaType: first.parsed.mediaType, digest: first.digest, config: first.parsed.config, layers: first.parsed.layers };
+    if (first.parsed.kind === 'image')
+      return {
+        mediaType: first.parsed.mediaType,
+        digest: first.digest,
+        config: first.parsed.config,
+        layers: first.parsed.layers,
+      };
     const entry = pickPlatform(first.parsed.manifests, platform);
     if (!entry) {
-      const offered = first.parsed.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : '?')).join(', ');
-      throw new DamError('NOT_FOUND', `The ${this.label} has '${printable(name)}:${printable(ref)}' only for ${offered || 'no platform'}, not ${platform.os}/${platform.architecture}.`, 'Push an image built for this platform.');
+      const offered = first.parsed.manifests
+        .map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : '?'))
+        .join(', ');
+      throw new DamError(
+        'NOT_FOUND',
+        `The ${this.label} has '${printable(name)}:${printable(ref)}' only for ${offered || 'no platform'}, not ${platform.os}/${platform.architecture}.`,
+        'Push an image built for this platform.',
+      );
     }
     const child = await this.fetchManifest(name, entry.digest);
-    if (child.parsed.kind !== 'image') throw new DamError('REGISTRY_ERROR', `The ${this.label} nests a manifest list inside another for '${printable(name)}:${printable(ref)}'.`, 'Push the image again.');
-    return { mediaType: child.parsed.mediaType, digest: child.digest, config: child.parsed.config, layers: child.parsed.layers };
+    if (child.parsed.kind !== 'image')
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The ${this.label} nests a manifest list inside another for '${printable(name)}:${printable(ref)}'.`,
+        'Push the image again.',
+      );
+    return {
+      mediaType: child.parsed.mediaType,
+      digest: child.digest,
+      config: child.parsed.config,
+      layers: child.parsed.layers,
+    };
   }
 
   async getImageConfig(name: string, ref: string, platform?: Platform): Promise<RemoteImageConfig> {
@@ -75,12 +112,22 @@ export class HttpRegistry implements Registry {
       size += (chunk as Buffer).length;
       if (size > MAX_CONFIG_BYTES) {
         stream.destroy();
-        throw new DamError('REGISTRY_ERROR', `The config of '${printable(name)}:${printable(ref)}' on the ${this.label} is larger than ${MAX_CONFIG_BYTES} bytes.`);
+        throw new DamError(
+          'REGISTRY_ERROR',
+          `The config of '${printable(name)}:${printable(ref)}' on the ${this.label} is larger than ${MAX_CONFIG_BYTES} bytes.`,
+        );
       }
       chunks.push(chunk as Buffer);
     }
-    const body = parseJson(Buffer.concat(chunks).toString('utf8'), this.label, `the config of '${printable(name)}:${printable(ref)}'`);
-    const config = (typeof body.config === 'object' && body.config !== null ? body.config : {}) as { Labels?: unknown; Env?: unknown };
+    const body = parseJson(
+      Buffer.concat(chunks).toString('utf8'),
+      this.label,
+      `the config of '${printable(name)}:${printable(ref)}'`,
+    );
+    const config = (typeof body.config === 'object' && body.config !== null ? body.config : {}) as {
+      Labels?: unknown;
+      Env?: unknown;
+    };
     const labels: Record<string, string> = {};
     if (typeof config.Labels === 'object' && config.Labels !== null) {
       for (const [k, v] of Object.entries(config.Labels)) if (typeof v === 'string') labels[k] = v;
@@ -98,11 +145,34 @@ export class HttpRegistry implements Registry {
   }
 
   async openBlob(name: string, digest: string): Promise<Readable> {
-    if (!DIGEST_RE.test(digest)) throw new DamError('INVALID_REFERENCE', `'${printable(digest)}' is not a sha256 digest.`);
+    if (!DIGEST_RE.test(digest))
+      throw new DamError('INVALID_REFERENCE', `'${printable(digest)}' is not a sha256 digest.`);
     const full = this.fullName(name);
-    const res = await this.session.get(`/v2/${full}/blobs/${digest}`, { scope: `repository:${full}:pull`, what: `blob ${digest} of '${printable(name)}'`, stream: true });
-    const verifier = new DigestVerifier(digest, (actual) => new DamError('REGISTRY_ERROR', `The ${this.label} sent blob ${digest} of '${printable(name)}' with content ${actual}.`, 'The download was corrupted or the registry is damaged; try again.'));
-    res.body.on('error', (err) => verifier.destroy(err instanceof DamError ? err : new DamError('REGISTRY_ERROR', `Reading blob ${digest} of '${printable(name)}' from the ${this.label} failed (${errnoCode(err) ?? err.message}).`, 'Check the network and try again; a slow registry may need a larger --timeout.')));
+    const res = await this.session.get(`/v2/${full}/blobs/${digest}`, {
+      scope: `repository:${full}:pull`,
+      what: `blob ${digest} of '${printable(name)}'`,
+      stream: true,
+    });
+    const verifier = new DigestVerifier(
+      digest,
+      (actual) =>
+        new DamError(
+          'REGISTRY_ERROR',
+          `The ${this.label} sent blob ${digest} of '${printable(name)}' with content ${actual}.`,
+          'The download was corrupted or the registry is damaged; try again.',
+        ),
+    );
+    res.body.on('error', (err) =>
+      verifier.destroy(
+        err instanceof DamError
+          ? err
+          : new DamError(
+              'REGISTRY_ERROR',
+              `Reading blob ${digest} of '${printable(name)}' from the ${this.label} failed (${errnoCode(err) ?? err.message}).`,
+              'Check the network and try again; a slow registry may need a larger --timeout.',
+            ),
+      ),
+    );
     return res.body.pipe(verifier);
   }
 
@@ -117,31 +187,63 @@ export class HttpRegistry implements Registry {
 
   private fullName(name: string): string {
     const full = this.dockerHub && !name.includes('/') ? `library/${name}` : `${this.namespace}${name}`;
-    if (!NAME_RE.test(full) || full.length > 255) throw new DamError('INVALID_REFERENCE', `'${printable(name)}' is not a valid image name.`, 'Image names use lower-case letters, digits and separators (`.`, `_`, `-`, `/`).');
+    if (!NAME_RE.test(full) || full.length > 255)
+      throw new DamError(
+        'INVALID_REFERENCE',
+        `'${printable(name)}' is not a valid image name.`,
+        'Image names use lower-case letters, digits and separators (`.`, `_`, `-`, `/`).',
+      );
     return full;
   }
 
   private async list(path: string, key: 'repositories' | 'tags', scope: string, what: string): Promise<string[]> {
     const origin = await this.session.origin();
     const first = new URL(`${path}?n=${this.pageSize}`, origin);
-    return collectPages(first, async (url, budget) => {
-      const res = await this.session.get(url.href, { scope, what: `the ${what}`, accept: 'application/json' });
-      const text = await res.text(budget.maxBytes);
-      const body = parseJson(text, this.label, `the ${what}`);
-      return { items: stringList(body[key], this.label, `the ${what}`), next: nextLink(res), bytes: Buffer.byteLength(text) };
-    }, this.label);
+    return collectPages(
+      first,
+      async (url, budget) => {
+        const res = await this.session.get(url.href, { scope, what: `the ${what}`, accept: 'application/json' });
+        const text = await res.text(budget.maxBytes);
+        const body = parseJson(text, this.label, `the ${what}`);
+        return {
+          items: stringList(body[key], this.label, `the ${what}`),
+          next: nextLink(res),
+          bytes: Buffer.byteLength(text),
+        };
+      },
+      this.label,
+    );
   }
 
   private async fetchManifest(name: string, ref: string) {
     const full = this.fullName(name);
-    if (!TAG_RE.test(ref) && !DIGEST_RE.test(ref)) throw new DamError('INVALID_REFERENCE', `'${printable(ref)}' is neither a tag nor a sha256 digest.`, 'Give a tag such as 1.0 or a digest sha256:...');
+    if (!TAG_RE.test(ref) && !DIGEST_RE.test(ref))
+      throw new DamError(
+        'INVALID_REFERENCE',
+        `'${printable(ref)}' is neither a tag nor a sha256 digest.`,
+        'Give a tag such as 1.0 or a digest sha256:...',
+      );
     const what = `the manifest of '${printable(name)}:${printable(ref)}'`;
-    const res = await this.session.get(`/v2/${full}/manifests/${ref}`, { scope: `repository:${full}:pull`, what, accept: MANIFEST_ACCEPT });
+    const res = await this.session.get(`/v2/${full}/manifests/${ref}`, {
+      scope: `repository:${full}:pull`,
+      what,
+      accept: MANIFEST_ACCEPT,
+    });
     const raw = await res.bytes(4 * 1024 * 1024);
     const digest = sha256Digest(raw);
     const text = raw.toString('utf8');
-    if (DIGEST_RE.test(ref) && digest !== ref) throw new DamError('REGISTRY_ERROR', `The ${this.label} sent ${what} with content ${digest}.`, 'The registry is damaged or an intermediary changed the response.');
-    const parsed = parseManifest(parseJson(text, this.label, what), headerValue(res, 'content-type') ?? '', this.label, what);
+    if (DIGEST_RE.test(ref) && digest !== ref)
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The ${this.label} sent ${what} with content ${digest}.`,
+        'The registry is damaged or an intermediary changed the response.',
+      );
+    const parsed = parseManifest(
+      parseJson(text, this.label, what),
+      headerValue(res, 'content-type') ?? '',
+      this.label,
+      what,
+    );
     return { digest, parsed, raw };
   }
 }

@@ -7,12 +7,33 @@ import { Readable } from 'node:stream';
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 
 test('an image manifest and an index are told apart and validated', () => {
-  const image = parseManifest({ schemaVersion: 2, config: { mediaType: 'c', digest: d('a'), size: 10 }, layers: [{ mediaType: 'l', digest: d('b'), size: 20 }] }, 'application/vnd.oci.image.manifest.v1+json', 'reg', 'x');
+  const image = parseManifest(
+    {
+      schemaVersion: 2,
+      config: { mediaType: 'c', digest: d('a'), size: 10 },
+      layers: [{ mediaType: 'l', digest: d('b'), size: 20 }],
+    },
+    'application/vnd.oci.image.manifest.v1+json',
+    'reg',
+    'x',
+  );
   assert.equal(image.kind, 'image');
-  const index = parseManifest({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ digest: d('c'), size: 5, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }] }, '', 'reg', 'x');
+  const index = parseManifest(
+    {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ digest: d('c'), size: 5, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }],
+    },
+    '',
+    'reg',
+    'x',
+  );
   assert.equal(index.kind, 'index');
   assert.throws(() => parseManifest({ schemaVersion: 1 }, '', 'reg', 'x'), /schema 1/);
-  assert.throws(() => parseManifest({ schemaVersion: 2, config: { digest: 'md5:x', size: 1 }, layers: [] }, '', 'reg', 'x'), DamError);
+  assert.throws(
+    () => parseManifest({ schemaVersion: 2, config: { digest: 'md5:x', size: 1 }, layers: [] }, '', 'reg', 'x'),
+    DamError,
+  );
 });
 
 test('platform choice from an index', () => {

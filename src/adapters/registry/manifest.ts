@@ -27,12 +27,17 @@ export function hostPlatform(): Platform {
 }
 
 function invalid(label: string, what: string, why: string): DamError {
-  return new DamError('REGISTRY_ERROR', `The ${label} sent an invalid manifest for ${what}: ${why}.`, 'The image may have been pushed by a broken tool; push it again.');
+  return new DamError(
+    'REGISTRY_ERROR',
+    `The ${label} sent an invalid manifest for ${what}: ${why}.`,
+    'The image may have been pushed by a broken tool; push it again.',
+  );
 }
 
 function blobRef(value: unknown, label: string, what: string): BlobRef {
   const v = value as { mediaType?: unknown; digest?: unknown; size?: unknown } | null;
-  if (!v || typeof v.digest !== 'string' || !DIGEST_RE.test(v.digest) || typeof v.size !== 'number') throw invalid(label, what, 'a blob reference lacks a sha256 digest or size');
+  if (!v || typeof v.digest !== 'string' || !DIGEST_RE.test(v.digest) || typeof v.size !== 'number')
+    throw invalid(label, what, 'a blob reference lacks a sha256 digest or size');
   return { mediaType: typeof v.mediaType === 'string' ? v.mediaType : '', digest: v.digest, size: v.size };
 }
 
@@ -40,22 +45,39 @@ export type ParsedManifest =
   | { kind: 'image'; mediaType: string; config: BlobRef; layers: BlobRef[] }
   | { kind: 'index'; mediaType: string; manifests: (BlobRef & { platform?: Platform })[] };
 
-export function parseManifest(body: Record<string, unknown>, contentType: string, label: string, what: string): ParsedManifest {
-  const mediaType = typeof body.mediaType === 'string' ? body.mediaType : contentType.split(';')[0]?.trim() ?? '';
+export function parseManifest(
+  body: Record<string, unknown>,
+  contentType: string,
+  label: string,
+  what: string,
+): ParsedManifest {
+  const mediaType = typeof body.mediaType === 'string' ? body.mediaType : (contentType.split(';')[0]?.trim() ?? '');
   if (body.schemaVersion === 1) {
-    throw new DamError('REGISTRY_ERROR', `The ${label} has only a Docker schema 1 manifest for ${what}, which DAM does not read.`, 'Push the image again with a current Docker.');
+    throw new DamError(
+      'REGISTRY_ERROR',
+      `The ${label} has only a Docker schema 1 manifest for ${what}, which DAM does not read.`,
+      'Push the image again with a current Docker.',
+    );
   }
   if (Array.isArray(body.manifests)) {
     const manifests = body.manifests.map((m: unknown) => {
       const ref = blobRef(m, label, what);
       const p = (m as { platform?: { os?: unknown; architecture?: unknown; variant?: unknown } }).platform;
-      const platform = p && typeof p.os === 'string' && typeof p.architecture === 'string' ? { os: p.os, architecture: p.architecture, ...(typeof p.variant === 'string' ? { variant: p.variant } : {}) } : undefined;
+      const platform =
+        p && typeof p.os === 'string' && typeof p.architecture === 'string'
+          ? { os: p.os, architecture: p.architecture, ...(typeof p.variant === 'string' ? { variant: p.variant } : {}) }
+          : undefined;
       return platform ? { ...ref, platform } : ref;
     });
     return { kind: 'index', mediaType, manifests };
   }
   if (!Array.isArray(body.layers)) throw invalid(label, what, 'no layers');
-  return { kind: 'image', mediaType, config: blobRef(body.config, label, what), layers: body.layers.map((l: unknown) => blobRef(l, label, what)) };
+  return {
+    kind: 'image',
+    mediaType,
+    config: blobRef(body.config, label, what),
+    layers: body.layers.map((l: unknown) => blobRef(l, label, what)),
+  };
 }
 
 /** The index entry for a platform: exact variant first, then any variant of the os/architecture. */

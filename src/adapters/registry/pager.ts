@@ -44,7 +44,12 @@ export interface ListLimits {
  * and the bytes left for this listing, and returns how many it read. Throws REGISTRY_ERROR naming the
  * registry on a loop, on a next page on another origin, past `maxPages`, or past `maxBytes` in all.
  */
-export async function collectPages(first: URL, fetchPage: (url: URL, budget: PageBudget) => Promise<Page & { bytes: number }>, label: string, limits: ListLimits = {}): Promise<string[]> {
+export async function collectPages(
+  first: URL,
+  fetchPage: (url: URL, budget: PageBudget) => Promise<Page & { bytes: number }>,
+  label: string,
+  limits: ListLimits = {},
+): Promise<string[]> {
   const maxPages = limits.maxPages ?? MAX_PAGES;
   let left = limits.maxBytes ?? MAX_LIST_BYTES;
   const items: string[] = [];
@@ -53,16 +58,36 @@ export async function collectPages(first: URL, fetchPage: (url: URL, budget: Pag
   while (url) {
     // The remembered URLs count too: a server could make each `next` link as long as a header allows.
     left -= url.href.length;
-    if (left <= 0) throw new DamError('REGISTRY_ERROR', `The ${label} sent more than ${limits.maxBytes ?? MAX_LIST_BYTES} bytes in ${seen.size} pages for ${printable(first.pathname)}; DAM stopped there.`, 'Search with a mask, or ask the registry administrator why the list does not end.');
-    if (seen.has(url.href)) throw new DamError('REGISTRY_ERROR', `The ${label} sent a page list that loops back to ${printable(url.pathname + url.search)}.`, 'The registry is misbehaving; report it to its administrator.');
-    if (seen.size >= maxPages) throw new DamError('REGISTRY_ERROR', `The ${label} sent more than ${maxPages} pages for ${printable(first.pathname)}; DAM stopped there.`, 'Search with a mask, or ask the registry administrator why the list does not end.');
+    if (left <= 0)
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The ${label} sent more than ${limits.maxBytes ?? MAX_LIST_BYTES} bytes in ${seen.size} pages for ${printable(first.pathname)}; DAM stopped there.`,
+        'Search with a mask, or ask the registry administrator why the list does not end.',
+      );
+    if (seen.has(url.href))
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The ${label} sent a page list that loops back to ${printable(url.pathname + url.search)}.`,
+        'The registry is misbehaving; report it to its administrator.',
+      );
+    if (seen.size >= maxPages)
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The ${label} sent more than ${maxPages} pages for ${printable(first.pathname)}; DAM stopped there.`,
+        'Search with a mask, or ask the registry administrator why the list does not end.',
+      );
     seen.add(url.href);
     const page = await fetchPage(url, { maxBytes: left });
     left -= page.bytes;
     items.push(...page.items);
     if (!page.next) break;
     const next: URL = new URL(page.next, url);
-    if (next.origin !== first.origin) throw new DamError('REGISTRY_ERROR', `The ${label} sent a next page on another server (${printable(next.origin)}); DAM does not follow it.`, 'The registry is misconfigured; report it to its administrator.');
+    if (next.origin !== first.origin)
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The ${label} sent a next page on another server (${printable(next.origin)}); DAM does not follow it.`,
+        'The registry is misconfigured; report it to its administrator.',
+      );
     url = next;
   }
   return items;
@@ -72,7 +97,11 @@ export async function collectPages(first: URL, fetchPage: (url: URL, budget: Pag
 export function stringList(value: unknown, label: string, what: string): string[] {
   if (value === null || value === undefined) return [];
   return fieldReader((path, problem) => {
-    throw new DamError('REGISTRY_ERROR', `The ${label} sent ${what} that is not a list of names (${path} ${problem}).`, 'Check that the server address points at a Docker registry (dam listrepos).');
+    throw new DamError(
+      'REGISTRY_ERROR',
+      `The ${label} sent ${what} that is not a list of names (${path} ${problem}).`,
+      'Check that the server address points at a Docker registry (dam listrepos).',
+    );
   }).stringList(value, 'the list');
 }
 
@@ -83,5 +112,9 @@ export function parseJson(text: string, label: string, what: string): Record<str
   } catch {
     // reported below
   }
-  throw new DamError('REGISTRY_ERROR', `The ${label} sent ${what} that is not a JSON object.`, 'Check that the server address points at a Docker registry (dam listrepos).');
+  throw new DamError(
+    'REGISTRY_ERROR',
+    `The ${label} sent ${what} that is not a JSON object.`,
+    'Check that the server address points at a Docker registry (dam listrepos).',
+  );
 }

@@ -15,12 +15,14 @@ test('https URLs use HTTPS_PROXY, http URLs HTTP_PROXY; upper case first; no sch
 
 test('localhost and loopback addresses never go through a proxy', () => {
   const env = { HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1' };
-  for (const url of ['http://localhost:5000/', 'https://127.0.0.1:5000/', 'http://127.8.0.1/', 'https://[::1]:5000/']) assert.equal(via(env, url), undefined, url);
+  for (const url of ['http://localhost:5000/', 'https://127.0.0.1:5000/', 'http://127.8.0.1/', 'https://[::1]:5000/'])
+    assert.equal(via(env, url), undefined, url);
   assert.equal(via(env, 'http://10.0.0.5:5000/'), 'http://p:1/');
 });
 
 test('NO_PROXY: *, domains with and without a leading dot, ports, IPs and CIDRs', () => {
-  const proxied = (noProxy: string, url: string) => via({ HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1', NO_PROXY: noProxy }, url) !== undefined;
+  const proxied = (noProxy: string, url: string) =>
+    via({ HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1', NO_PROXY: noProxy }, url) !== undefined;
   assert.equal(proxied('*', 'https://any.where/'), false);
   assert.equal(proxied('corp.example', 'https://corp.example/'), false);
   assert.equal(proxied('corp.example', 'https://reg.corp.example/'), false);
@@ -39,6 +41,12 @@ test('NO_PROXY: *, domains with and without a leading dot, ports, IPs and CIDRs'
 });
 
 test('a proxy DAM cannot use is a usage error naming the variable', () => {
-  assert.throws(() => proxySettings({ HTTPS_PROXY: 'socks5://p:1080' }), (e) => isDamError(e, 'USAGE') && e.message.includes('HTTPS_PROXY'));
-  assert.throws(() => proxySettings({ http_proxy: 'http://' }), (e) => isDamError(e, 'USAGE') && e.message.includes('http_proxy'));
+  assert.throws(
+    () => proxySettings({ HTTPS_PROXY: 'socks5://p:1080' }),
+    (e) => isDamError(e, 'USAGE') && e.message.includes('HTTPS_PROXY'),
+  );
+  assert.throws(
+    () => proxySettings({ http_proxy: 'http://' }),
+    (e) => isDamError(e, 'USAGE') && e.message.includes('http_proxy'),
+  );
 });

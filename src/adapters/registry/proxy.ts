@@ -39,8 +39,18 @@ function parseProxyUrl(value: string, name: string): URL {
   } catch {
     url = undefined;
   }
-  if (!url || url.hostname === '') throw new DamError('USAGE', `${name} '${printable(value)}' is not a proxy URL.`, `Set ${name} to http://HOST:PORT (or unset it).`);
-  if (url.protocol !== 'http:') throw new DamError('USAGE', `${name} '${printable(value)}' uses ${printable(url.protocol)}, a proxy scheme DAM does not support.`, `Use an http:// proxy in ${name} (HTTPS is tunnelled through it with CONNECT).`);
+  if (!url || url.hostname === '')
+    throw new DamError(
+      'USAGE',
+      `${name} '${printable(value)}' is not a proxy URL.`,
+      `Set ${name} to http://HOST:PORT (or unset it).`,
+    );
+  if (url.protocol !== 'http:')
+    throw new DamError(
+      'USAGE',
+      `${name} '${printable(value)}' uses ${printable(url.protocol)}, a proxy scheme DAM does not support.`,
+      `Use an http:// proxy in ${name} (HTTPS is tunnelled through it with CONNECT).`,
+    );
   return url;
 }
 
@@ -101,7 +111,10 @@ export function useProxy(noProxy: NoProxy, hostname: string, port: string): bool
     if (noProxy.cidrs.check(host, family === 6 ? 'ipv6' : 'ipv4')) return false;
     if (noProxy.ips.some((m) => m.ip === host && (m.port === '' || m.port === port))) return false;
   }
-  return !noProxy.domains.some((m) => (host.endsWith(m.suffix) || (m.matchHost && host === m.suffix.slice(1))) && (m.port === '' || m.port === port));
+  return !noProxy.domains.some(
+    (m) =>
+      (host.endsWith(m.suffix) || (m.matchHost && host === m.suffix.slice(1))) && (m.port === '' || m.port === port),
+  );
 }
 
 /** The proxy for this URL, or undefined to connect directly. */

@@ -50,8 +50,14 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
     if (!agent) {
       agent = (async () => {
         const tls = await tlsSettings({ host, caFile: repo.caFile, insecure: repo.insecure === true });
-        const tunnel = proxies.https ? new TunnelAgent({ keepAlive: true, ...tls, proxy: proxies.https, timeoutMs: DEFAULT_TIMEOUT_MS }) : undefined;
-        return { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...tls }), ...(tunnel ? { tunnel } : {}) };
+        const tunnel = proxies.https
+          ? new TunnelAgent({ keepAlive: true, ...tls, proxy: proxies.https, timeoutMs: DEFAULT_TIMEOUT_MS })
+          : undefined;
+        return {
+          http: new HttpAgent({ keepAlive: true }),
+          https: new HttpsAgent({ keepAlive: true, ...tls }),
+          ...(tunnel ? { tunnel } : {}),
+        };
       })();
       agent.catch(() => agents.delete(key));
       agents.set(key, agent);
@@ -64,17 +70,25 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
       ? `dam modifyrepo ${repo.id} --username NAME --password-stdin (or docker login)`
       : `dam modifyrepo ${repo.id} --username NAME --password-stdin (or docker login ${host})`;
 
-  const credentialsFor = (access: RegistryAccess, host: string) => async (): Promise<RegistryCredentials | undefined> => {
-    const { repo, password } = access;
-    if (repo.username && password !== undefined) return { username: repo.username, password };
-    return dockerConfigCredentials(repo.id === OFFICIAL_REPO_ID ? 'index.docker.io' : host, env);
-  };
+  const credentialsFor =
+    (access: RegistryAccess, host: string) => async (): Promise<RegistryCredentials | undefined> => {
+      const { repo, password } = access;
+      if (repo.username && password !== undefined) return { username: repo.username, password };
+      return dockerConfigCredentials(repo.id === OFFICIAL_REPO_ID ? 'index.docker.io' : host, env);
+    };
 
-  const label = (repo: Repo, host: string) => `registry '${repo.name}' (${repo.id === OFFICIAL_REPO_ID ? 'Docker Hub' : host})`;
+  const label = (repo: Repo, host: string) =>
+    `registry '${repo.name}' (${repo.id === OFFICIAL_REPO_ID ? 'Docker Hub' : host})`;
 
   const transport = (access: RegistryAccess, host: string) => {
     const timeoutMs = access.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Transport({ label: label(access.repo, host), agents: () => agentFor(host, access.repo), timeoutMs, signal: access.signal, proxies });
+    return new Transport({
+      label: label(access.repo, host),
+      agents: () => agentFor(host, access.repo),
+      timeoutMs,
+      signal: access.signal,
+      proxies,
+    });
   };
 
   const session = (access: RegistryAccess): RegistrySession => {
@@ -97,7 +111,13 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
 
   const registry = (access: RegistryAccess): Registry => {
     const a = address(access.repo, env);
-    return new HttpRegistry({ session: session(access), pageSize: access.pageSize, platform: access.platform, namespace: a.namespace, dockerHub: access.repo.id === OFFICIAL_REPO_ID });
+    return new HttpRegistry({
+      session: session(access),
+      pageSize: access.pageSize,
+      platform: access.platform,
+      namespace: a.namespace,
+      dockerHub: access.repo.id === OFFICIAL_REPO_ID,
+    });
   };
 
   const catalog = (access: RegistryAccess): AppCatalog => {
@@ -106,7 +126,12 @@ export function createRegistries(env: NodeJS.ProcessEnv): Registries {
       return { label: r.label, findApps: () => r.catalog(), listTags: (name) => r.tags(name) };
     }
     const hubApi = new URL(env.DAM_HUB_URL || 'https://hub.docker.com');
-    return new HubCatalog({ transport: transport(access, hubApi.host), baseUrl: hubApi.origin, credentials: credentialsFor(access, hubApi.host), credentialsHint: credentialsHint(access.repo, hubApi.host) });
+    return new HubCatalog({
+      transport: transport(access, hubApi.host),
+      baseUrl: hubApi.origin,
+      credentials: credentialsFor(access, hubApi.host),
+      credentialsHint: credentialsHint(access.repo, hubApi.host),
+    });
   };
 
   return {

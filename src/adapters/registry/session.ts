@@ -4,7 +4,14 @@
 import type { Readable } from 'node:stream';
 import { DamError } from '../../core/errors.js';
 import { printable } from '../../core/validate.js';
-import { TokenCache, basicAuthorization, mayReceiveCredentials, parseChallenge, type Challenge, type Token } from './auth.js';
+import {
+  TokenCache,
+  basicAuthorization,
+  mayReceiveCredentials,
+  parseChallenge,
+  type Challenge,
+  type Token,
+} from './auth.js';
 import type { RegistryCredentials } from './docker-config.js';
 import { statusError } from './status.js';
 import { headerValue, isConnectFailure, type HttpResponse, type Transport } from './transport.js';
@@ -73,14 +80,26 @@ export class RegistrySession {
     const url = new URL(path, base.origin);
     const headers = { ...options.headers, ...(options.accept ? { accept: options.accept } : {}) };
     const send = async (authorization: string | undefined) =>
-      this.o.transport.send({ url, method: options.method, headers, body: options.body, authorization, authOrigin: base.origin.origin, stream: options.stream });
+      this.o.transport.send({
+        url,
+        method: options.method,
+        headers,
+        body: options.body,
+        authorization,
+        authOrigin: base.origin.origin,
+        stream: options.stream,
+      });
     let authorization = await this.authorization(base, options.scope, false);
     let res = await send(authorization);
     if (res.status === 401) {
       // The registry may ask for a scope we did not foresee, or an old token may have been revoked.
       const challenge = parseChallenge(headerValue(res, 'www-authenticate'));
       // Basic credentials already refused are not sent a second time.
-      if (challenge && !(challenge.scheme === 'basic' && authorization) && (options.body === undefined || typeof options.body === 'string')) {
+      if (
+        challenge &&
+        !(challenge.scheme === 'basic' && authorization) &&
+        (options.body === undefined || typeof options.body === 'string')
+      ) {
         res.body.resume();
         base.challenge = challenge;
         const scope = challenge.params.scope ?? options.scope;
@@ -90,7 +109,12 @@ export class RegistrySession {
       }
     }
     if ((res.status >= 200 && res.status < 300) || options.accepted?.includes(res.status)) return res;
-    throw await statusError(res, { label: this.label, what: options.what, username: authorization ? (await this.credentials())?.username : undefined, credentialsHint: this.o.credentialsHint });
+    throw await statusError(res, {
+      label: this.label,
+      what: options.what,
+      username: authorization ? (await this.credentials())?.username : undefined,
+      credentialsHint: this.o.credentialsHint,
+    });
   }
 
   private credentials(): Promise<RegistryCredentials | undefined> {
@@ -104,7 +128,11 @@ export class RegistrySession {
   }
 
   private async findBase(): Promise<Base> {
-    const candidates = this.o.baseUrl ? [this.o.baseUrl] : this.o.allowHttp ? [`https://${this.o.host}`, `http://${this.o.host}`] : [`https://${this.o.host}`];
+    const candidates = this.o.baseUrl
+      ? [this.o.baseUrl]
+      : this.o.allowHttp
+        ? [`https://${this.o.host}`, `http://${this.o.host}`]
+        : [`https://${this.o.host}`];
     let firstError: unknown;
     for (const candidate of candidates) {
       const origin = new URL(candidate);
@@ -118,15 +146,26 @@ export class RegistrySession {
       }
       if (res.status === 200 || res.status === 401) {
         res.body.resume();
-        return { origin, challenge: res.status === 401 ? parseChallenge(headerValue(res, 'www-authenticate')) : undefined };
+        return {
+          origin,
+          challenge: res.status === 401 ? parseChallenge(headerValue(res, 'www-authenticate')) : undefined,
+        };
       }
       // An HTTPS server that refused our TLS answers plain HTTP with 400: its TLS error is the one to report.
       if (firstError && res.status === 400) throw firstError;
       if (res.status === 404) {
         res.body.resume();
-        throw new DamError('NOT_FOUND', `The ${this.label} does not serve the registry API at ${origin.origin}/v2/.`, 'Check the server address (dam listrepos): it must point at a Docker registry (Distribution API v2).');
+        throw new DamError(
+          'NOT_FOUND',
+          `The ${this.label} does not serve the registry API at ${origin.origin}/v2/.`,
+          'Check the server address (dam listrepos): it must point at a Docker registry (Distribution API v2).',
+        );
       }
-      throw await statusError(res, { label: this.label, what: 'the API root /v2/', credentialsHint: this.o.credentialsHint });
+      throw await statusError(res, {
+        label: this.label,
+        what: 'the API root /v2/',
+        credentialsHint: this.o.credentialsHint,
+      });
     }
     throw firstError;
   }
@@ -149,26 +188,52 @@ export class RegistrySession {
     try {
       realm = new URL(realmText);
     } catch {
-      throw new DamError('REGISTRY_AUTH', `The ${this.label} names an invalid token service '${printable(realmText)}'.`, "The registry's auth configuration is wrong; ask its administrator.");
+      throw new DamError(
+        'REGISTRY_AUTH',
+        `The ${this.label} names an invalid token service '${printable(realmText)}'.`,
+        "The registry's auth configuration is wrong; ask its administrator.",
+      );
     }
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
     if (scope) realm.searchParams.set('scope', scope);
     const creds = await this.credentials();
     if (creds && !mayReceiveCredentials(realm, base.origin)) {
-      throw new DamError('REGISTRY_AUTH', `The ${this.label} sends logins to ${realm.origin}, which is not HTTPS; DAM does not send credentials there.`, 'Configure the registry with an HTTPS token service.');
+      throw new DamError(
+        'REGISTRY_AUTH',
+        `The ${this.label} sends logins to ${realm.origin}, which is not HTTPS; DAM does not send credentials there.`,
+        'Configure the registry with an HTTPS token service.',
+      );
     }
-    const res = await this.o.transport.send({ url: realm, authorization: creds ? basicAuthorization(creds) : undefined, authOrigin: realm.origin });
+    const res = await this.o.transport.send({
+      url: realm,
+      authorization: creds ? basicAuthorization(creds) : undefined,
+      authOrigin: realm.origin,
+    });
     if (res.status !== 200) {
-      throw await statusError(res, { label: `token service of the ${this.label}`, what: `a token for ${printable(scope)}`, username: creds?.username, credentialsHint: this.o.credentialsHint });
+      throw await statusError(res, {
+        label: `token service of the ${this.label}`,
+        what: `a token for ${printable(scope)}`,
+        username: creds?.username,
+        credentialsHint: this.o.credentialsHint,
+      });
     }
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       body = JSON.parse(await res.text(1024 * 1024)) as typeof body;
     } catch {
-      throw new DamError('REGISTRY_AUTH', `The token service of the ${this.label} sent a response that is not JSON.`, "Check the registry's token service.");
+      throw new DamError(
+        'REGISTRY_AUTH',
+        `The token service of the ${this.label} sent a response that is not JSON.`,
+        "Check the registry's token service.",
+      );
     }
     const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof value !== 'string' || !value) throw new DamError('REGISTRY_AUTH', `The token service of the ${this.label} sent no token.`, "Check the registry's token service.");
+    if (typeof value !== 'string' || !value)
+      throw new DamError(
+        'REGISTRY_AUTH',
+        `The token service of the ${this.label} sent no token.`,
+        "Check the registry's token service.",
+      );
     const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
     return { value, expiresAt: Date.now() + Math.max(seconds - 5, 1) * 1000 };
   }

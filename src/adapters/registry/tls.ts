@@ -25,7 +25,12 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-export async function tlsSettings(options: { host: string; caFile?: string; insecure: boolean; certsDir?: string }): Promise<TlsSettings> {
+export async function tlsSettings(options: {
+  host: string;
+  caFile?: string;
+  insecure: boolean;
+  certsDir?: string;
+}): Promise<TlsSettings> {
   const dir = join(options.certsDir ?? DOCKER_CERTS_DIR, options.host);
   const extra: string[] = [];
   let names: string[] = [];
@@ -40,7 +45,12 @@ export async function tlsSettings(options: { host: string; caFile?: string; inse
   }
   if (options.caFile) {
     const pem = await readOptional(options.caFile);
-    if (pem === undefined) throw new DamError('NOT_FOUND', `The CA file '${options.caFile}' of the repository does not exist.`, 'Give the right file with dam modifyrepo ID --ca-file FILE, or forget it with --ca-file ""');
+    if (pem === undefined)
+      throw new DamError(
+        'NOT_FOUND',
+        `The CA file '${options.caFile}' of the repository does not exist.`,
+        'Give the right file with dam modifyrepo ID --ca-file FILE, or forget it with --ca-file ""',
+      );
     extra.push(pem);
   }
   const settings: TlsSettings = { rejectUnauthorized: !options.insecure };

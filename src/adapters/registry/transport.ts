@@ -98,9 +98,13 @@ export class Transport {
   constructor(options: TransportOptions) {
     this.options = options;
     this.label = options.label;
-    options.signal?.addEventListener('abort', () => {
-      for (const r of this.inFlight) r.destroy();
-    }, { once: true });
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        for (const r of this.inFlight) r.destroy();
+      },
+      { once: true },
+    );
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
@@ -113,10 +117,18 @@ export class Transport {
       res.body.resume();
       const location = headerValue(res, 'location');
       if (!location || hop >= MAX_REDIRECTS) {
-        throw new DamError('REGISTRY_ERROR', `The ${this.label} redirected ${url.pathname} ${location ? 'too many times' : 'without a Location'}.`, 'The registry or a proxy in front of it is misconfigured.');
+        throw new DamError(
+          'REGISTRY_ERROR',
+          `The ${this.label} redirected ${url.pathname} ${location ? 'too many times' : 'without a Location'}.`,
+          'The registry or a proxy in front of it is misconfigured.',
+        );
       }
       url = new URL(location, url);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DamError('REGISTRY_ERROR', `The ${this.label} redirected to an unsupported URL scheme '${printable(url.protocol)}'.`);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new DamError(
+          'REGISTRY_ERROR',
+          `The ${this.label} redirected to an unsupported URL scheme '${printable(url.protocol)}'.`,
+        );
     }
   }
 
@@ -133,7 +145,8 @@ export class Transport {
       const options = { method: req.method ?? 'GET', headers };
       const via = this.options.proxies && proxyFor(this.options.proxies, url);
       let r: ClientRequest;
-      if (url.protocol === 'https:') r = httpsRequest(url, { ...options, agent: (via && agents.tunnel) || agents.https });
+      if (url.protocol === 'https:')
+        r = httpsRequest(url, { ...options, agent: (via && agents.tunnel) || agents.https });
       // A new connection each time: proxies such as tinyproxy close the client's connection after each
       // answer without saying so, and a reused socket would then fail with ECONNRESET.
       else if (via) r = httpRequest({ ...options, ...proxiedHttp(via.proxy, url, headers), agent: false });
@@ -163,20 +176,26 @@ export class Transport {
             r.destroy();
           });
         } else res.once('close', done);
-        const bytes = (max = DEFAULT_MAX_BODY) => new Promise<Buffer>((ok, fail) => {
-          // A body already drained (resume()) or dropped has nothing more to give.
-          if (res.readableEnded || res.destroyed) return ok(Buffer.alloc(0));
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size <= max) return void chunks.push(chunk);
-            res.destroy();
-            fail(new DamError('REGISTRY_ERROR', `The ${this.label} sent more than ${max} bytes for ${printable(url.pathname)}.`));
+        const bytes = (max = DEFAULT_MAX_BODY) =>
+          new Promise<Buffer>((ok, fail) => {
+            // A body already drained (resume()) or dropped has nothing more to give.
+            if (res.readableEnded || res.destroyed) return ok(Buffer.alloc(0));
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size <= max) return void chunks.push(chunk);
+              res.destroy();
+              fail(
+                new DamError(
+                  'REGISTRY_ERROR',
+                  `The ${this.label} sent more than ${max} bytes for ${printable(url.pathname)}.`,
+                ),
+              );
+            });
+            res.once('end', () => ok(Buffer.concat(chunks, size)));
+            res.once('error', (err) => fail(this.failure(err, url, timedOut)));
           });
-          res.once('end', () => ok(Buffer.concat(chunks, size)));
-          res.once('error', (err) => fail(this.failure(err, url, timedOut)));
-        });
         const text = async (max?: number): Promise<string> => (await bytes(max)).toString('utf8');
         resolve({ status: res.statusCode ?? 0, headers: res.headers, url, body: res, text, bytes });
       });
@@ -191,26 +210,45 @@ export class Transport {
   private failure(err: unknown, url: URL, timedOut: boolean): unknown {
     if (err instanceof DamError) return err;
     const outer = this.options.signal;
-    if (outer?.aborted) return outer.reason instanceof Error ? outer.reason : new DamError('INTERRUPTED', 'Interrupted.');
+    if (outer?.aborted)
+      return outer.reason instanceof Error ? outer.reason : new DamError('INTERRUPTED', 'Interrupted.');
     const code = causeCode(err);
     const seconds = Math.round(this.options.timeoutMs / 100) / 10;
     if (timedOut) {
-      return new DamError('REGISTRY_ERROR', `The ${this.label} did not answer ${url.pathname} within ${seconds} s.`, 'Check that the registry is up and reachable, or allow more time with --timeout SECONDS.');
+      return new DamError(
+        'REGISTRY_ERROR',
+        `The ${this.label} did not answer ${url.pathname} within ${seconds} s.`,
+        'Check that the registry is up and reachable, or allow more time with --timeout SECONDS.',
+      );
     }
     const via = this.options.proxies && proxyFor(this.options.proxies, url);
     const where = `${url.protocol}//${url.host}${via ? ` through the proxy ${proxyDisplay(via.proxy)} (from ${via.from})` : ''}`;
     if (TLS_CODES.test(code)) {
-      return connectFailure(`TLS with the ${this.label} at ${where} failed (${code}).`, `If it uses a private CA, put the CA in /etc/docker/certs.d/${url.host}/ca.crt or give it with dam modifyrepo ID --ca-file FILE; for a plain-HTTP registry use --insecure.`);
+      return connectFailure(
+        `TLS with the ${this.label} at ${where} failed (${code}).`,
+        `If it uses a private CA, put the CA in /etc/docker/certs.d/${url.host}/ca.crt or give it with dam modifyrepo ID --ca-file FILE; for a plain-HTTP registry use --insecure.`,
+      );
     }
     // Only network failures (which carry a code) are about the registry; anything else is a bug to surface.
     if (!code) return err;
-    const hint = via ? `Check that the proxy runs and reaches the registry, or list ${url.hostname} in NO_PROXY.` : 'Check the server address (dam listrepos), the network and that the registry is running.';
+    const hint = via
+      ? `Check that the proxy runs and reaches the registry, or list ${url.hostname} in NO_PROXY.`
+      : 'Check the server address (dam listrepos), the network and that the registry is running.';
     return connectFailure(`Cannot reach the ${this.label} at ${where} (${printable(code)}).`, hint);
   }
 }
 
 /** A plain-HTTP request through a proxy: sent to the proxy, with the absolute URI as its target. */
-function proxiedHttp(proxy: URL, url: URL, headers: Record<string, string>): { host: string; port: number; path: string; headers: Record<string, string> } {
+function proxiedHttp(
+  proxy: URL,
+  url: URL,
+  headers: Record<string, string>,
+): { host: string; port: number; path: string; headers: Record<string, string> } {
   const auth = proxyAuthorization(proxy);
-  return { host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(proxy.port || 80), path: url.href, headers: { ...headers, host: url.host, ...(auth ? { 'proxy-authorization': auth } : {}) } };
+  return {
+    host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(proxy.port || 80),
+    path: url.href,
+    headers: { ...headers, host: url.host, ...(auth ? { 'proxy-authorization': auth } : {}) },
+  };
 }

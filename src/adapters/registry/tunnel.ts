@@ -31,24 +31,40 @@ function openTunnel(proxy: URL, target: string, timeoutMs: number): Promise<Sock
       socket.destroy();
       reject(err);
     };
-    socket.setTimeout(timeoutMs, () => fail(Object.assign(new Error(`the proxy ${proxyDisplay(proxy)} did not answer CONNECT`), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      fail(Object.assign(new Error(`the proxy ${proxyDisplay(proxy)} did not answer CONNECT`), { code: 'ETIMEDOUT' })),
+    );
     socket.once('error', fail);
     socket.once('connect', () => {
       const auth = proxyAuthorization(proxy);
-      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth ? `Proxy-Authorization: ${auth}\r\n` : ''}\r\n`);
+      socket.write(
+        `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth ? `Proxy-Authorization: ${auth}\r\n` : ''}\r\n`,
+      );
     });
     const onData = (chunk: Buffer) => {
       answer = Buffer.concat([answer, chunk]);
       const end = answer.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (answer.length > MAX_CONNECT_ANSWER) fail(new ProxyRefusal('REGISTRY_ERROR', `The proxy ${proxyDisplay(proxy)} sent an oversized answer to CONNECT ${target}.`));
+        if (answer.length > MAX_CONNECT_ANSWER)
+          fail(
+            new ProxyRefusal(
+              'REGISTRY_ERROR',
+              `The proxy ${proxyDisplay(proxy)} sent an oversized answer to CONNECT ${target}.`,
+            ),
+          );
         return;
       }
       socket.off('data', onData);
       const status = /^HTTP\/1\.[01] (\d{3})([^\r]*)/.exec(answer.subarray(0, end).toString('latin1'));
       if (!status || !status[1]?.startsWith('2')) {
         const said = status ? `${status[1]}${status[2] ?? ''}` : 'no HTTP status';
-        fail(new ProxyRefusal('REGISTRY_ERROR', `The proxy ${proxyDisplay(proxy)} refused to open a tunnel to ${target} (${printable(said.trim())}).`, 'Check HTTPS_PROXY and its credentials, or list the registry in NO_PROXY.'));
+        fail(
+          new ProxyRefusal(
+            'REGISTRY_ERROR',
+            `The proxy ${proxyDisplay(proxy)} refused to open a tunnel to ${target} (${printable(said.trim())}).`,
+            'Check HTTPS_PROXY and its credentials, or list the registry in NO_PROXY.',
+          ),
+        );
         return;
       }
       socket.setTimeout(0);
@@ -72,12 +88,23 @@ export class TunnelAgent extends HttpsAgent {
   }
 
   // Node's agents accept a socket handed to the callback later; this is how the tunnel is awaited.
-  override createConnection(request: RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): undefined {
+  override createConnection(
+    request: RequestOptions,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): undefined {
     const options = request as ConnectionOptions & { host?: string; port?: number; servername?: string };
     const host = options.host ?? 'localhost';
     const target = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 443}`;
     openTunnel(this.proxy, target, this.timeoutMs).then(
-      (raw) => callback?.(null, tlsConnect({ ...options, socket: raw, servername: options.servername ?? (host.includes(':') || /^[\d.]+$/.test(host) ? undefined : host) })),
+      (raw) =>
+        callback?.(
+          null,
+          tlsConnect({
+            ...options,
+            socket: raw,
+            servername: options.servername ?? (host.includes(':') || /^[\d.]+$/.test(host) ? undefined : host),
+          }),
+        ),
       (err: Error) => callback?.(err, undefined as unknown as Duplex),
     );
     return undefined;

@@ -20,7 +20,12 @@ export class RegistryUploads implements RegistryWriter {
 
   async hasBlob(name: string, digest: string): Promise<boolean> {
     const full = this.fullName(name);
-    const res = await this.session.send(`/v2/${full}/blobs/${digest}`, { method: 'HEAD', scope: this.scope(full), what: `blob ${digest} of '${printable(name)}'`, accepted: [404] });
+    const res = await this.session.send(`/v2/${full}/blobs/${digest}`, {
+      method: 'HEAD',
+      scope: this.scope(full),
+      what: `blob ${digest} of '${printable(name)}'`,
+      accepted: [404],
+    });
     res.body.resume();
     return res.status === 200;
   }
@@ -28,17 +33,33 @@ export class RegistryUploads implements RegistryWriter {
   async mountBlob(name: string, digest: string, from: string): Promise<boolean> {
     const full = this.fullName(name);
     const source = this.fullName(from);
-    const res = await this.session.send(`/v2/${full}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(source)}`, { method: 'POST', scope: `${this.scope(full)} repository:${source}:pull`, what: `a mount of blob ${digest} into '${printable(name)}'` });
+    const res = await this.session.send(
+      `/v2/${full}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(source)}`,
+      {
+        method: 'POST',
+        scope: `${this.scope(full)} repository:${source}:pull`,
+        what: `a mount of blob ${digest} into '${printable(name)}'`,
+      },
+    );
     res.body.resume();
     return res.status === 201;
   }
 
   /** A fresh upload session's URL, which also settles the token for the PUT that follows. */
   private async startUpload(full: string, name: string): Promise<URL> {
-    const res = await this.session.send(`/v2/${full}/blobs/uploads/`, { method: 'POST', scope: this.scope(full), what: `an upload to '${printable(name)}'` });
+    const res = await this.session.send(`/v2/${full}/blobs/uploads/`, {
+      method: 'POST',
+      scope: this.scope(full),
+      what: `an upload to '${printable(name)}'`,
+    });
     res.body.resume();
     const location = headerValue(res, 'location');
-    if (!location) throw new DamError('REGISTRY_ERROR', `The ${this.session.label} started an upload to '${printable(name)}' without a Location.`, 'The registry does not follow the Distribution API; check the server address.');
+    if (!location)
+      throw new DamError(
+        'REGISTRY_ERROR',
+        `The ${this.session.label} started an upload to '${printable(name)}' without a Location.`,
+        'The registry does not follow the Distribution API; check the server address.',
+      );
     return new URL(location, res.url);
   }
 

@@ -19,7 +19,14 @@ async function script(body: string, options: Partial<RunScriptOptions> & { mode?
   const text = options.shebang === false ? body : `#!/bin/sh\n${body}`;
   await writeFile(join(meta, 'install'), text, { mode: options.mode ?? 0o755 });
   const lines: string[] = [];
-  const result = runScript({ script: 'install', metaDir: meta, app, baseEnv: { PATH: process.env.PATH, HOME: '/root', DAM_HOME: '/secret', REGISTRY_PASSWORD: 'pw' }, onLine: (l) => lines.push(l), ...options });
+  const result = runScript({
+    script: 'install',
+    metaDir: meta,
+    app,
+    baseEnv: { PATH: process.env.PATH, HOME: '/root', DAM_HOME: '/secret', REGISTRY_PASSWORD: 'pw' },
+    onLine: (l) => lines.push(l),
+    ...options,
+  });
   return { result, lines };
 }
 
@@ -36,12 +43,23 @@ async function alive(pid: number): Promise<boolean> {
 test('the script runs in the meta copy with the contract environment and no secrets', async () => {
   const { result, lines } = await script('pwd; env | grep -E "^(DAM_|HOME=|REGISTRY)" | sort');
   const { output } = await result;
-  assert.deepEqual(lines, [meta, 'DAM_ACTION=install', 'DAM_APP_FAMILY=webfam', 'DAM_APP_NAME=web', 'DAM_APP_TAG=reg:5000/web:2.0', 'DAM_APP_VERSION=2.0', `DAM_INSTANCE=${instanceName('web', meta)}`, 'HOME=/root']);
+  assert.deepEqual(lines, [
+    meta,
+    'DAM_ACTION=install',
+    'DAM_APP_FAMILY=webfam',
+    'DAM_APP_NAME=web',
+    'DAM_APP_TAG=reg:5000/web:2.0',
+    'DAM_APP_VERSION=2.0',
+    `DAM_INSTANCE=${instanceName('web', meta)}`,
+    'HOME=/root',
+  ]);
   assert.equal(output, `${lines.join('\n')}\n`);
 });
 
 test('upgrade passes the old and new versions', async () => {
-  const { result, lines } = await script('echo "$DAM_ACTION $DAM_OLD_VERSION $DAM_NEW_VERSION"', { app: { ...app, action: 'upgrade', oldVersion: '1.0', newVersion: '2.0' } });
+  const { result, lines } = await script('echo "$DAM_ACTION $DAM_OLD_VERSION $DAM_NEW_VERSION"', {
+    app: { ...app, action: 'upgrade', oldVersion: '1.0', newVersion: '2.0' },
+  });
   await result;
   assert.deepEqual(lines, ['upgrade 1.0 2.0']);
 });
@@ -50,7 +68,12 @@ test('output is streamed line by line while the script runs, stdout and stderr b
   const started = Date.now();
   const seen: number[] = [];
   await writeFile(join(meta, 'install'), '#!/bin/sh\necho one\necho two >&2\nsleep 1\necho three\n', { mode: 0o755 });
-  await runScript({ script: 'install', metaDir: meta, app, onLine: (l) => seen.push(Date.now() - started) && l.length });
+  await runScript({
+    script: 'install',
+    metaDir: meta,
+    app,
+    onLine: (l) => seen.push(Date.now() - started) && l.length,
+  });
   assert.equal(seen.length, 3);
   assert.ok(seen[1]! < 900 && seen[2]! >= 900, `first lines came before the sleep ended: ${seen.join(',')}`);
 });
@@ -68,7 +91,9 @@ test('a script without a shebang or exec bit runs through /bin/sh', async () => 
 });
 
 test('a non-zero exit is SCRIPT_FAILED naming the script, the code and the last output', async () => {
-  const { result } = await script('i=0; while [ $i -lt 100 ]; do echo "line $i"; i=$((i+1)); done; echo "disk full" >&2; exit 3');
+  const { result } = await script(
+    'i=0; while [ $i -lt 100 ]; do echo "line $i"; i=$((i+1)); done; echo "disk full" >&2; exit 3',
+  );
   await assert.rejects(result, (err: unknown) => {
     assert.ok(err instanceof ScriptFailedError && isDamError(err, 'SCRIPT_FAILED'));
     assert.match(err.message, /^The install script of web:2\.0 \(.+\/install\) exited with code 3\.\nLast output:\n/);
@@ -83,15 +108,27 @@ test('a non-zero exit is SCRIPT_FAILED naming the script, the code and the last 
 test('a hanging script is killed at the timeout with its whole process group', async () => {
   const pidFile = join(meta, 'child.pid');
   const started = Date.now();
-  const { result } = await script(`sleep 300 & echo $! > ${pidFile}; echo started; wait`, { timeoutMs: 1000, killGraceMs: 500 });
-  await assert.rejects(result, (err: unknown) => err instanceof ScriptFailedError && err.details.timedOut && /timed out after 1 s and was killed with its process group\.\nLast output:\nstarted$/.test(err.message));
+  const { result } = await script(`sleep 300 & echo $! > ${pidFile}; echo started; wait`, {
+    timeoutMs: 1000,
+    killGraceMs: 500,
+  });
+  await assert.rejects(
+    result,
+    (err: unknown) =>
+      err instanceof ScriptFailedError &&
+      err.details.timedOut &&
+      /timed out after 1 s and was killed with its process group\.\nLast output:\nstarted$/.test(err.message),
+  );
   assert.ok(Date.now() - started < 5000);
   const child = Number(await readFile(pidFile, 'utf8'));
   assert.equal(await alive(child), false, `the background sleep ${child} was killed too`);
 });
 
 test('a script ignoring SIGTERM is killed with SIGKILL after the grace period', async () => {
-  const { result } = await script("trap '' TERM; echo ready; while true; do sleep 0.1; done", { timeoutMs: 500, killGraceMs: 300 });
+  const { result } = await script("trap '' TERM; echo ready; while true; do sleep 0.1; done", {
+    timeoutMs: 500,
+    killGraceMs: 300,
+  });
   await assert.rejects(result, (err: unknown) => err instanceof ScriptFailedError && err.details.timedOut);
 });
 
@@ -103,7 +140,10 @@ test('aborting (Ctrl-C) kills the script and reports INTERRUPTED', async () => {
 });
 
 test('a missing script is NOT_FOUND', async () => {
-  await assert.rejects(runScript({ script: 'uninstall', metaDir: meta, app }), (err: unknown) => isDamError(err, 'NOT_FOUND') && /uninstall script of web:2\.0/.test(err.message));
+  await assert.rejects(
+    runScript({ script: 'uninstall', metaDir: meta, app }),
+    (err: unknown) => isDamError(err, 'NOT_FOUND') && /uninstall script of web:2\.0/.test(err.message),
+  );
 });
 
 test('a script that leaves a daemon holding its output does not hang DAM', async () => {

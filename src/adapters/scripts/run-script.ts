@@ -40,7 +40,17 @@ export const OUTPUT_TAIL = 64 * 1024;
 
 /** SCRIPT_FAILED with what a caller may want to show or record. */
 export class ScriptFailedError extends DamError {
-  constructor(message: string, hint: string, readonly details: { script: string; exitCode: number | null; signal: string | null; timedOut: boolean; output: string }) {
+  constructor(
+    message: string,
+    hint: string,
+    readonly details: {
+      script: string;
+      exitCode: number | null;
+      signal: string | null;
+      timedOut: boolean;
+      output: string;
+    },
+  ) {
     super('SCRIPT_FAILED', message, hint);
   }
 }
@@ -50,12 +60,20 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
   const path = join(options.metaDir, options.script);
   const label = `The ${options.script} script of ${options.app.name}:${options.app.version}`;
   const [command, args] = await commandFor(path, label);
-  const env = scriptEnvironment(options.baseEnv ?? process.env, options.app, { DAM_INSTANCE: instanceName(options.app.name, options.metaDir), ...options.settings });
+  const env = scriptEnvironment(options.baseEnv ?? process.env, options.app, {
+    DAM_INSTANCE: instanceName(options.app.name, options.metaDir),
+    ...options.settings,
+  });
   const started = Date.now();
   // Detached: the script leads its own process group, so a timeout can kill everything it started. With a
   // terminal attached it must stay in DAM's (foreground) group or reading stdin would stop it (SIGTTIN).
   const detached = !options.interactive;
-  const child = spawn(command, args, { cwd: options.metaDir, env, detached, stdio: [options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.metaDir,
+    env,
+    detached,
+    stdio: [options.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+  });
   const tail = outputTail(options.onLine);
   child.stdout?.on('data', (c: Buffer) => tail.push(c, 'stdout'));
   child.stderr?.on('data', (c: Buffer) => tail.push(c, 'stderr'));
@@ -75,8 +93,17 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
     signalTree('SIGTERM');
     graceTimer ??= setTimeout(() => signalTree('SIGKILL'), options.killGraceMs ?? 5000);
   };
-  const timer = options.timeoutMs !== undefined ? setTimeout(() => { timedOut = true; kill(); }, options.timeoutMs) : undefined;
-  const onAbort = () => { aborted = true; kill(); };
+  const timer =
+    options.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, options.timeoutMs)
+      : undefined;
+  const onAbort = () => {
+    aborted = true;
+    kill();
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 
@@ -84,12 +111,28 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
     const { code, signal } = await waitForExit(child, label);
     // Kill stragglers only when we started killing; a script may leave a daemon running on purpose.
     if (timedOut || aborted) {
-      try { if (detached && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL'); } catch { /* group already gone */ }
+      try {
+        if (detached && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* group already gone */
+      }
     }
     tail.flush();
     if (aborted) throw new DamError('INTERRUPTED', `${label} was interrupted.`);
-    if (timedOut) throw failure(label, path, `timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was killed with its process group`, { code, signal, timedOut, output: tail.text() });
-    if (code !== 0) throw failure(label, path, signal ? `was killed by ${signal}` : `exited with code ${code}`, { code, signal, timedOut, output: tail.text() });
+    if (timedOut)
+      throw failure(
+        label,
+        path,
+        `timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was killed with its process group`,
+        { code, signal, timedOut, output: tail.text() },
+      );
+    if (code !== 0)
+      throw failure(label, path, signal ? `was killed by ${signal}` : `exited with code ${code}`, {
+        code,
+        signal,
+        timedOut,
+        output: tail.text(),
+      });
     return { durationMs: Date.now() - started, output: tail.text() };
   } finally {
     if (timer) clearTimeout(timer);
@@ -98,11 +141,22 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
   }
 }
 
-function failure(label: string, path: string, what: string, d: { code: number | null; signal: string | null; timedOut: boolean; output: string }): ScriptFailedError {
+function failure(
+  label: string,
+  path: string,
+  what: string,
+  d: { code: number | null; signal: string | null; timedOut: boolean; output: string },
+): ScriptFailedError {
   const lines = d.output.trimEnd().split('\n').slice(-20).join('\n');
   const shown = lines.length > 4096 ? lines.slice(-4096) : lines;
   const message = `${label} (${path}) ${what}.${shown ? `\nLast output:\n${shown}` : ' It printed nothing.'}`;
-  return new ScriptFailedError(message, 'Fix the script or the condition it reports; run with -x for details.', { script: path, exitCode: d.code, signal: d.signal, timedOut: d.timedOut, output: d.output });
+  return new ScriptFailedError(message, 'Fix the script or the condition it reports; run with -x for details.', {
+    script: path,
+    exitCode: d.code,
+    signal: d.signal,
+    timedOut: d.timedOut,
+    output: d.output,
+  });
 }
 
 /** Run directly when executable with a shebang (or a binary); otherwise through /bin/sh. */
@@ -110,10 +164,20 @@ async function commandFor(path: string, label: string): Promise<[string, string[
   let mode: number;
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new DamError('NOT_FOUND', `${label} (${path}) is not a file.`, 'The app image must carry /meta/install and /meta/uninstall as files.');
+    if (!s.isFile())
+      throw new DamError(
+        'NOT_FOUND',
+        `${label} (${path}) is not a file.`,
+        'The app image must carry /meta/install and /meta/uninstall as files.',
+      );
     mode = s.mode;
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `${label} (${path}) does not exist.`, 'The app image must carry /meta/install and /meta/uninstall.');
+    if (errnoCode(err) === 'ENOENT')
+      throw new DamError(
+        'NOT_FOUND',
+        `${label} (${path}) does not exist.`,
+        'The app image must carry /meta/install and /meta/uninstall.',
+      );
     throw err;
   }
   const handle = await open(path, 'r');
@@ -123,13 +187,27 @@ async function commandFor(path: string, label: string): Promise<[string, string[
   } finally {
     await handle.close();
   }
-  const direct = (mode & 0o111) !== 0 && (head.subarray(0, 2).toString() === '#!' || head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46])));
+  const direct =
+    (mode & 0o111) !== 0 &&
+    (head.subarray(0, 2).toString() === '#!' || head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46])));
   return direct ? [path, []] : ['/bin/sh', [path]];
 }
 
-function waitForExit(child: ReturnType<typeof spawn>, label: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function waitForExit(
+  child: ReturnType<typeof spawn>,
+  label: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    child.once('error', (err) => reject(new DamError('SCRIPT_FAILED', `${label} could not be started: ${err.message}.`, 'Check the script\'s shebang line and that its interpreter exists on this host.', { cause: err })));
+    child.once('error', (err) =>
+      reject(
+        new DamError(
+          'SCRIPT_FAILED',
+          `${label} could not be started: ${err.message}.`,
+          "Check the script's shebang line and that its interpreter exists on this host.",
+          { cause: err },
+        ),
+      ),
+    );
     child.once('exit', (code, signal) => {
       // Output may still be buffered in the pipes; wait for them to close, but not for background children
       // that inherited them and keep them open.
@@ -140,7 +218,10 @@ function waitForExit(child: ReturnType<typeof spawn>, label: string): Promise<{ 
         child.stderr?.destroy();
         done();
       }, 2000);
-      child.once('close', () => { clearTimeout(timer); done(); });
+      child.once('close', () => {
+        clearTimeout(timer);
+        done();
+      });
     });
   });
 }

@@ -22,7 +22,10 @@ export interface ArchiveTrustOptions extends AdmitFlags {
 }
 
 /** The detached signature of `path`: `--signature` when given, else `path.sig`; undefined when absent. */
-export async function readDetachedSignature(path: string, explicit?: string): Promise<{ text: string; source: string } | undefined> {
+export async function readDetachedSignature(
+  path: string,
+  explicit?: string,
+): Promise<{ text: string; source: string } | undefined> {
   const source = explicit ?? `${path}.sig`;
   try {
     return { text: (await readRegularFile(source, 'signature file', SIGNATURE_MAX)).toString('utf8'), source };
@@ -47,15 +50,30 @@ function claimedSubject(signature: { text: string; source: string } | undefined)
 }
 
 export function fileArchiveTrust(options: ArchiveTrustOptions): ArchiveTrust {
-  const verdictFor = async (path: string, measure: () => Promise<Subject>, productName?: string, apps?: string[]): Promise<Verdict> => {
+  const verdictFor = async (
+    path: string,
+    measure: () => Promise<Subject>,
+    productName?: string,
+    apps?: string[],
+  ): Promise<Verdict> => {
     const policy = await options.trust.read();
     const signature = await readDetachedSignature(path, options.signature);
     // With no key trusted and nothing to show, the file is not read a second time.
     if (!signature && policy.keys.length === 0) return { status: 'not-required' };
-    const input = { policy, subject: await measure(), archive: path, ...(signature ? { signature } : {}), ...(productName !== undefined ? { productName } : {}), ...(apps ? { apps } : {}) };
+    const input = {
+      policy,
+      subject: await measure(),
+      archive: path,
+      ...(signature ? { signature } : {}),
+      ...(productName !== undefined ? { productName } : {}),
+      ...(apps ? { apps } : {}),
+    };
     return evaluate(input);
   };
-  const wholeFile = (path: string) => async (): Promise<Subject> => ({ kind: 'file', ...(await fileSha256(path, options.signal)) });
+  const wholeFile = (path: string) => async (): Promise<Subject> => ({
+    kind: 'file',
+    ...(await fileSha256(path, options.signal)),
+  });
   const fileCheck = async (path: string): Promise<FileCheck> => {
     const policy = await options.trust.read();
     const signature = await readDetachedSignature(path, options.signature);
@@ -77,18 +95,32 @@ export function fileArchiveTrust(options: ArchiveTrustOptions): ArchiveTrust {
       const apps = contents.images.flatMap((image) => image.tags.map((tag) => appNameOf(parseRef(tag))));
       if (contents.kind === 'bundle' && contents.indexSha256 !== undefined) {
         const indexSha256 = contents.indexSha256;
-        return verdictFor(contents.path, () => Promise.resolve({ kind: 'bundle', indexSha256 }), contents.product.name, apps);
+        return verdictFor(
+          contents.path,
+          () => Promise.resolve({ kind: 'bundle', indexSha256 }),
+          contents.product.name,
+          apps,
+        );
       }
       // A 1.x export was hashed in the pass that opened it; its load checks that it reads the same bytes.
       const { file } = contents;
-      return verdictFor(contents.path, file ? () => Promise.resolve({ kind: 'file', ...file }) : wholeFile(contents.path), undefined, apps);
+      return verdictFor(
+        contents.path,
+        file ? () => Promise.resolve({ kind: 'file', ...file }) : wholeFile(contents.path),
+        undefined,
+        apps,
+      );
     },
     accepted: async (verdict) => {
       if (verdict.status !== 'trusted') return;
       const { product, sequence, signer } = verdict;
       const entry = { product, fingerprint: signer.fingerprint, sequence, acceptedAt: new Date().toISOString() };
-      const apps = (policy: TrustPolicy) => recordAcceptedApps(policy, verdict.apps ?? [], { ...entry, created: verdict.created ?? '' });
-      await options.trust.update('accept', (policy) => ({ policy: apps(recordAccepted(policy, entry)), result: undefined }));
+      const apps = (policy: TrustPolicy) =>
+        recordAcceptedApps(policy, verdict.apps ?? [], { ...entry, created: verdict.created ?? '' });
+      await options.trust.update('accept', (policy) => ({
+        policy: apps(recordAccepted(policy, entry)),
+        result: undefined,
+      }));
     },
   };
 }

@@ -16,7 +16,12 @@ export function fileKeyring(paths: KeyPaths): Keyring {
       try {
         return await readFile(path, 'utf8');
       } catch (err) {
-        if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The public key file '${shownAs}' does not exist.`, 'Get it from the publisher: dam key export-public NAME > NAME.pub');
+        if (errnoCode(err) === 'ENOENT')
+          throw new DamError(
+            'NOT_FOUND',
+            `The public key file '${shownAs}' does not exist.`,
+            'Get it from the publisher: dam key export-public NAME > NAME.pub',
+          );
         throw err;
       }
     },

@@ -32,14 +32,24 @@ export async function generateKey(paths: KeyPaths, name: string): Promise<KeyInf
   try {
     await writeNew(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
   } catch (err) {
-    if (errnoCode(err) === 'EEXIST') throw new DamError('CONFLICT', `The key '${name}' already exists (${keyFile}).`, 'Choose another name; DAM never overwrites a key.');
+    if (errnoCode(err) === 'EEXIST')
+      throw new DamError(
+        'CONFLICT',
+        `The key '${name}' already exists (${keyFile}).`,
+        'Choose another name; DAM never overwrites a key.',
+      );
     throw err;
   }
   try {
     await writeNew(pubFile, publicKey.export({ format: 'pem', type: 'spki' }).toString(), 0o644);
   } catch (err) {
     await rm(keyFile, { force: true });
-    if (errnoCode(err) === 'EEXIST') throw new DamError('CONFLICT', `A public key '${pubFile}' already exists.`, 'Choose another name; DAM never overwrites a key.');
+    if (errnoCode(err) === 'EEXIST')
+      throw new DamError(
+        'CONFLICT',
+        `A public key '${pubFile}' already exists.`,
+        'Choose another name; DAM never overwrites a key.',
+      );
     throw err;
   }
   await fsyncDir(dir);
@@ -59,7 +69,12 @@ export async function listKeys(paths: KeyPaths): Promise<KeyInfo[]> {
     const name = file.slice(0, -'.pub'.length);
     const publicKeyFile = join(paths.dir, file);
     const key = createPublicKey(await readFile(publicKeyFile, 'utf8'));
-    out.push({ name, fingerprint: fingerprintOfRaw(rawPublicKey(key)), publicKeyFile, private: names.includes(`${name}.key`) });
+    out.push({
+      name,
+      fingerprint: fingerprintOfRaw(rawPublicKey(key)),
+      publicKeyFile,
+      private: names.includes(`${name}.key`),
+    });
   }
   return out;
 }
@@ -69,7 +84,12 @@ export async function readPublicPem(paths: KeyPaths, name: string): Promise<stri
   try {
     return await readFile(join(paths.dir, `${name}.pub`), 'utf8');
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `There is no key named '${name}'.`, 'dam key list shows the keys; dam key generate NAME makes one.');
+    if (errnoCode(err) === 'ENOENT')
+      throw new DamError(
+        'NOT_FOUND',
+        `There is no key named '${name}'.`,
+        'dam key list shows the keys; dam key generate NAME makes one.',
+      );
     throw err;
   }
 }
@@ -83,7 +103,12 @@ export async function readPrivateKey(paths: KeyPaths, name: string): Promise<{ k
   try {
     pem = await readFile(file, 'utf8');
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `There is no private key '${name}' (${file}).`, 'dam key list shows the keys this host can sign with; dam key generate NAME makes one.');
+    if (errnoCode(err) === 'ENOENT')
+      throw new DamError(
+        'NOT_FOUND',
+        `There is no private key '${name}' (${file}).`,
+        'dam key list shows the keys this host can sign with; dam key generate NAME makes one.',
+      );
     throw err;
   }
   let key: KeyObject;
@@ -92,7 +117,8 @@ export async function readPrivateKey(paths: KeyPaths, name: string): Promise<{ k
   } catch {
     throw new DamError('USAGE', `'${file}' is not a PEM private key.`, 'Give a key made by dam key generate.');
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new DamError('USAGE', `'${file}' is not an Ed25519 key.`, 'Give a key made by dam key generate.');
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new DamError('USAGE', `'${file}' is not an Ed25519 key.`, 'Give a key made by dam key generate.');
   return { key, fingerprint: fingerprintOfRaw(rawPublicKey(createPublicKey(key))) };
 }
 

@@ -19,7 +19,10 @@ export type { MeasuredFile };
 export async function fileSha256(path: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of trackReads(path, createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) })) as AsyncIterable<Buffer>) {
+  for await (const chunk of trackReads(
+    path,
+    createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) }),
+  ) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
   }
@@ -28,9 +31,11 @@ export async function fileSha256(path: string, signal?: AbortSignal): Promise<{ 
 
 export async function checkRegularFile(path: string): Promise<void> {
   try {
-    if (!(await stat(path)).isFile()) throw new DamError('USAGE', `'${path}' is not a regular file.`, 'Give the path of a bundle or an archive file.');
+    if (!(await stat(path)).isFile())
+      throw new DamError('USAGE', `'${path}' is not a regular file.`, 'Give the path of a bundle or an archive file.');
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The file '${path}' does not exist.`, 'Check the path.');
+    if (errnoCode(err) === 'ENOENT')
+      throw new DamError('NOT_FOUND', `The file '${path}' does not exist.`, 'Check the path.');
     throw err;
   }
 }
@@ -39,19 +44,26 @@ export async function checkRegularFile(path: string): Promise<void> {
  * Measures a bundle, a DAM 1.x export or an image archive. With `withTag`, an image archive is verified
  * whole (ARCHIVE_INVALID when damaged) and its tag read, as signing needs.
  */
-export async function measureFile(path: string, options: { withTag?: boolean; signal?: AbortSignal } = {}): Promise<MeasuredFile> {
+export async function measureFile(
+  path: string,
+  options: { withTag?: boolean; signal?: AbortSignal } = {},
+): Promise<MeasuredFile> {
   await checkRegularFile(path);
   const { compression, head } = await sniff(path);
   if (compression !== 'none' || isTarHeader(head)) {
     // Format 2 (a plain tar whose first member is its index) first, then format 1.
-    const opened = (compression === 'none' ? await readIndex2(path) : undefined) ?? (await readIndex(path, compression));
+    const opened =
+      (compression === 'none' ? await readIndex2(path) : undefined) ?? (await readIndex(path, compression));
     if (opened) {
       const out: MeasuredFile = { kind: 'bundle', subject: { kind: 'bundle', indexSha256: opened.indexSha256 } };
       if (opened.index.product.name !== undefined) out.productName = opened.index.product.name;
       return out;
     }
   }
-  const first = compression === 'none' && isTarHeader(head) ? await firstMember(decompressedStream(path, 'none'), path, 0) : undefined;
+  const first =
+    compression === 'none' && isTarHeader(head)
+      ? await firstMember(decompressedStream(path, 'none'), path, 0)
+      : undefined;
   const dam1 = first !== undefined && (first.name === 'app_list' || first.name.endsWith('.dam'));
   const { sha256, size } = await fileSha256(path, options.signal);
   const subject: Subject = { kind: 'file', sha256, size };

@@ -26,7 +26,11 @@ export async function readTrust(paths: TrustPaths): Promise<TrustPolicy> {
   }
 }
 
-export async function updateTrust<T>(paths: TrustPaths, command: string, fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T }): Promise<T> {
+export async function updateTrust<T>(
+  paths: TrustPaths,
+  command: string,
+  fn: (policy: TrustPolicy) => { policy: TrustPolicy; result: T },
+): Promise<T> {
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   await chmod(paths.dir, 0o700);
   const lock = await acquireLock(paths.lock, command, 5000);

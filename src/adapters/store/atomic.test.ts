@@ -16,11 +16,17 @@ test('the atomic writer never follows a symlink planted at a temporary name, and
     assert.equal(await readFile(victim, 'utf8'), 'precious');
     assert.equal(await readFile(join(dir, 'out'), 'utf8'), 'new');
     // A temporary name that exists (a planted link) is refused by O_EXCL, never written through.
-    await assert.rejects(replaceAtomically(join(dir, 'out'), async (temp) => {
-      await symlink(victim, temp);
-      await writeFile(temp, 'evil', { flag: 'wx' });
-    }), /EEXIST/);
-    await assert.rejects(replaceAtomically(join(dir, 'out'), () => Promise.reject(new Error('failed'))), /failed/);
+    await assert.rejects(
+      replaceAtomically(join(dir, 'out'), async (temp) => {
+        await symlink(victim, temp);
+        await writeFile(temp, 'evil', { flag: 'wx' });
+      }),
+      /EEXIST/,
+    );
+    await assert.rejects(
+      replaceAtomically(join(dir, 'out'), () => Promise.reject(new Error('failed'))),
+      /failed/,
+    );
     assert.equal(await readFile(victim, 'utf8'), 'precious');
     assert.equal(await readFile(join(dir, 'out'), 'utf8'), 'new', 'a failed replacement leaves the old file');
     assert.deepEqual((await readdir(dir)).sort(), [`.out.${process.pid}.tmp`, 'out', 'victim']);

@@ -9,7 +9,12 @@ import { dirname, basename, join, resolve } from 'node:path';
 import { DamError, errnoCode } from '../../core/errors.js';
 
 /** Writes a file and fsyncs it. `flag` 'wx' refuses an existing file or symlink (EEXIST). */
-export async function writeFileSynced(path: string, data: string | Uint8Array, mode: number, flag: 'w' | 'wx' = 'w'): Promise<void> {
+export async function writeFileSynced(
+  path: string,
+  data: string | Uint8Array,
+  mode: number,
+  flag: 'w' | 'wx' = 'w',
+): Promise<void> {
   const handle = await open(path, flag, mode);
   try {
     await handle.writeFile(data);
@@ -103,5 +108,9 @@ export async function checkOutputLink(path: string, force: boolean): Promise<voi
   if (force || !info?.isSymbolicLink()) return;
   const target = resolve(dirname(path), await readlink(path));
   if (!(await sharedFolder(dirname(path))) && !(await sharedFolder(dirname(target)))) return;
-  throw new DamError('CONFLICT', `'${path}' is a symbolic link (to '${target}') in a folder others can write: it may have been planted there.`, 'Give the real path of the file to write, or add --force to replace the link with the new file.');
+  throw new DamError(
+    'CONFLICT',
+    `'${path}' is a symbolic link (to '${target}') in a folder others can write: it may have been planted there.`,
+    'Give the real path of the file to write, or add --force to replace the link with the new file.',
+  );
 }

@@ -58,7 +58,11 @@ export function checkHomeOwner(home: string, uid: number | undefined): void {
       throw err;
     }
     if (owner === 0) return;
-    throw new DamError('REFUSED', `The state directory ${home} ${dir === home ? 'is' : 'would be made in a folder'} owned by user ${owner}, not by root: DAM run as root does not use state another user controls.`, `Use a state directory of root's own (--home DIR, DAM_HOME, default /var/lib/dam), or if ${dir} is meant for root: chown -R root: ${dir}`);
+    throw new DamError(
+      'REFUSED',
+      `The state directory ${home} ${dir === home ? 'is' : 'would be made in a folder'} owned by user ${owner}, not by root: DAM run as root does not use state another user controls.`,
+      `Use a state directory of root's own (--home DIR, DAM_HOME, default /var/lib/dam), or if ${dir} is meant for root: chown -R root: ${dir}`,
+    );
   }
 }
 
@@ -83,7 +87,10 @@ export class FileStore implements Store {
     return text === undefined ? emptyCredentials() : parseCredentials(text, this.paths.credentials);
   }
 
-  async update<T>(command: string, fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>): Promise<T> {
+  async update<T>(
+    command: string,
+    fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>,
+  ): Promise<T> {
     return this.transaction(command, async (tx) => {
       const out = await fn(tx.state, tx.credentials);
       if (out.state || out.credentials) await tx.write(out.state ?? tx.state, out.credentials);
@@ -141,7 +148,10 @@ export class FileStore implements Store {
         throw err;
       });
       const apps = files.apps === undefined ? 0 : importLegacyDb('', files.apps).state.apps.length;
-      if (apps > 0) notice(`A DAM 1.x database with ${apps} installed app(s) is at ${dir}: run 'dam migrate' to take it over (dam migrate --dry-run shows the plan).`);
+      if (apps > 0)
+        notice(
+          `A DAM 1.x database with ${apps} installed app(s) is at ${dir}: run 'dam migrate' to take it over (dam migrate --dry-run shows the plan).`,
+        );
     }
     return { state: initialState(), credentials: emptyCredentials() };
   }

@@ -25,7 +25,11 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-export async function appendHistory(paths: HistoryPaths, entry: HistoryEntry, maxBytes = HISTORY_MAX_BYTES): Promise<void> {
+export async function appendHistory(
+  paths: HistoryPaths,
+  entry: HistoryEntry,
+  maxBytes = HISTORY_MAX_BYTES,
+): Promise<void> {
   const lock = await acquireLock(paths.lock, 'history', 5000);
   try {
     if ((await sizeOf(paths.current)) >= maxBytes) await rename(paths.current, paths.rotated);

@@ -3,7 +3,14 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { newJournal, parseJournal, type Effect, type Journal, type Operation, type SignatureNote } from '../../core/journal.js';
+import {
+  newJournal,
+  parseJournal,
+  type Effect,
+  type Journal,
+  type Operation,
+  type SignatureNote,
+} from '../../core/journal.js';
 import { errnoCode } from '../../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
 

@@ -20,7 +20,12 @@ test('marking moves Apps aside, never over an earlier backup, and reads back as 
     await copyFile(join(dir, first.backup), join(dir, 'Apps'));
     const second = await markTakenOver(dir, new Date('2026-01-02T00:00:00Z'));
     assert.equal(second.backup, 'Apps.taken-over-by-dam2.2');
-    assert.deepEqual((await readdir(dir)).sort(), ['Apps', 'Apps.taken-over-by-dam2', 'Apps.taken-over-by-dam2.2', 'Repos']);
+    assert.deepEqual((await readdir(dir)).sort(), [
+      'Apps',
+      'Apps.taken-over-by-dam2',
+      'Apps.taken-over-by-dam2.2',
+      'Repos',
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

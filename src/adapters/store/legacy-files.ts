@@ -38,7 +38,12 @@ export async function readLegacyFolder(dir: string): Promise<LegacyFiles> {
     if (errnoCode(err) === 'ENOENT') return undefined;
     throw err;
   });
-  if (folder && !folder.isDirectory()) throw new DamError('NOT_FOUND', `'${dir}' is not a folder: a DAM 1.x database is a folder holding Repos and Apps.`, 'Give the folder with --from DIR, e.g. ~/.cache/dam.');
+  if (folder && !folder.isDirectory())
+    throw new DamError(
+      'NOT_FOUND',
+      `'${dir}' is not a folder: a DAM 1.x database is a folder holding Repos and Apps.`,
+      'Give the folder with --from DIR, e.g. ~/.cache/dam.',
+    );
   return readLegacyFiles(dir);
 }
 

@@ -39,16 +39,18 @@ test('20 concurrent writers, with and without a stale lock: one holder at a time
         const top = Math.max(0, ...(await readdir(path)).filter((n) => /^\d+$/.test(n)).map(Number));
         await writeFile(join(path, String(top + 1)), staleOwner());
       }
-      await Promise.all(Array.from({ length: 20 }, async () => {
-        const lock = await acquireLock(path, 'test', 20_000);
-        holders++;
-        most = Math.max(most, holders);
-        const n = Number(await readFile(counter, 'utf8'));
-        await new Promise((r) => setImmediate(r));
-        await writeFile(counter, String(n + 1));
-        holders--;
-        await lock.release();
-      }));
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const lock = await acquireLock(path, 'test', 20_000);
+          holders++;
+          most = Math.max(most, holders);
+          const n = Number(await readFile(counter, 'utf8'));
+          await new Promise((r) => setImmediate(r));
+          await writeFile(counter, String(n + 1));
+          holders--;
+          await lock.release();
+        }),
+      );
     }
     assert.equal(most, 1, 'never two holders at once');
     assert.equal(Number(await readFile(counter, 'utf8')), ROUNDS * 20, 'no update lost');
@@ -62,7 +64,10 @@ test('a live holder keeps the lock: the waiter gives up naming it', async () => 
   const dir = await mkdtemp(join(tmpdir(), 'damtest-lock-'));
   try {
     const lock = await acquireLock(join(dir, 'lock'), 'first', 1000);
-    await assert.rejects(acquireLock(join(dir, 'lock'), 'second', 200), (e) => isDamError(e, 'STATE_LOCKED') && e.message.includes(`process ${process.pid} (dam first`));
+    await assert.rejects(
+      acquireLock(join(dir, 'lock'), 'second', 200),
+      (e) => isDamError(e, 'STATE_LOCKED') && e.message.includes(`process ${process.pid} (dam first`),
+    );
     await lock.release();
     await (await acquireLock(join(dir, 'lock'), 'third', 200)).release();
     // A damaged generation (a crash while the system went down) is stale, not a lock forever.

@@ -50,7 +50,9 @@ function isAlive(owner: LockOwner): boolean {
 function parseOwner(text: string): LockOwner | undefined {
   try {
     const parsed = JSON.parse(text) as LockOwner;
-    return typeof parsed === 'object' && parsed !== null && Number.isSafeInteger(parsed.pid) && parsed.pid > 0 ? parsed : undefined;
+    return typeof parsed === 'object' && parsed !== null && Number.isSafeInteger(parsed.pid) && parsed.pid > 0
+      ? parsed
+      : undefined;
   } catch {
     return undefined;
   }
@@ -63,7 +65,10 @@ const ignoreMissing = (err: unknown) => {
 /** Generation numbers present, highest first; names that are not generations (temporary files) are skipped. */
 async function generations(dir: string): Promise<number[]> {
   const names = await readdir(dir);
-  return names.filter((n) => /^\d{1,15}$/.test(n)).map(Number).sort((a, b) => b - a);
+  return names
+    .filter((n) => /^\d{1,15}$/.test(n))
+    .map(Number)
+    .sort((a, b) => b - a);
 }
 
 async function readGeneration(dir: string, n: number): Promise<Generation | undefined> {
@@ -113,7 +118,9 @@ async function lockDir(path: string): Promise<{ ready: true } | { heldBy: LockOw
   const owner = parseOwner(await readFile(path, 'utf8').catch(() => ''));
   if (owner && isAlive(owner)) return { heldBy: owner };
   // unlink cannot remove a folder, so a racer that made the folder meanwhile is safe from this.
-  await unlink(path).catch((e: unknown) => { if (!['ENOENT', 'EISDIR', 'EPERM'].includes(errnoCode(e) ?? '')) throw e; });
+  await unlink(path).catch((e: unknown) => {
+    if (!['ENOENT', 'EISDIR', 'EPERM'].includes(errnoCode(e) ?? '')) throw e;
+  });
   return lockDir(path);
 }
 
@@ -142,7 +149,8 @@ async function prune(dir: string, keep: number): Promise<void> {
   for (const name of await readdir(dir)) {
     const tmpOf = /^\.tmp-(\d+)-/.exec(name)?.[1];
     const old = /^\d{1,15}$/.test(name) && Number(name) < keep;
-    if (old || (tmpOf !== undefined && !isAlive({ pid: Number(tmpOf), startTime: '', command: '', since: '' }))) await unlink(join(dir, name)).catch(ignoreMissing);
+    if (old || (tmpOf !== undefined && !isAlive({ pid: Number(tmpOf), startTime: '', command: '', since: '' })))
+      await unlink(join(dir, name)).catch(ignoreMissing);
   }
 }
 
@@ -154,7 +162,12 @@ async function release(dir: string, mine: number): Promise<void> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function acquireLock(path: string, command: string, waitMs: number): Promise<Lock> {
-  const me: LockOwner = { pid: process.pid, startTime: processStartTime(process.pid) ?? '', command, since: new Date().toISOString() };
+  const me: LockOwner = {
+    pid: process.pid,
+    startTime: processStartTime(process.pid) ?? '',
+    command,
+    since: new Date().toISOString(),
+  };
   const deadline = Date.now() + waitMs;
   let delay = 2;
   for (;;) {
@@ -163,7 +176,11 @@ export async function acquireLock(path: string, command: string, waitMs: number)
     if (Date.now() >= deadline) {
       const owner = got.heldBy;
       const who = owner ? `process ${owner.pid} (dam ${owner.command}, since ${owner.since})` : 'another process';
-      throw new DamError('STATE_LOCKED', `The DAM state is locked by ${who} (${path}).`, 'Wait for it to finish and try again.');
+      throw new DamError(
+        'STATE_LOCKED',
+        `The DAM state is locked by ${who} (${path}).`,
+        'Wait for it to finish and try again.',
+      );
     }
     if (got.heldBy) {
       // Short, jittered polls: a release is noticed within a few ms, and waiters do not wake in step.

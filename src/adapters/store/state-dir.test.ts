@@ -28,17 +28,57 @@ test('the state directory keeps every file under the names and modes docs/format
     const { raw } = parsePublicKeyPem(await keys.publicPem('release'), 'release.pub');
     assert.deepEqual(await keys.names(), ['release']);
     const trust = await dir.trust();
-    await trust.update('test', (policy) => ({ policy: addTrustedKey(policy, { name: 'x', fingerprint: made.fingerprint, publicKey: raw.toString('base64'), addedAt: '2026-01-01T00:00:00.000Z' }), result: undefined }));
-    assert.deepEqual((await trust.read()).keys.map((k) => k.name), ['x']);
+    await trust.update('test', (policy) => ({
+      policy: addTrustedKey(policy, {
+        name: 'x',
+        fingerprint: made.fingerprint,
+        publicKey: raw.toString('base64'),
+        addedAt: '2026-01-01T00:00:00.000Z',
+      }),
+      result: undefined,
+    }));
+    assert.deepEqual(
+      (await trust.read()).keys.map((k) => k.name),
+      ['x'],
+    );
 
-    const entry: HistoryEntry = { format: HISTORY_FORMAT, start: 's', end: 'e', user: 'u', uid: 1, commandLine: ['list'], command: 'list', result: 'ok', exitCode: 0, changes: [], overrides: [] };
+    const entry: HistoryEntry = {
+      format: HISTORY_FORMAT,
+      start: 's',
+      end: 'e',
+      user: 'u',
+      uid: 1,
+      commandLine: ['list'],
+      command: 'list',
+      result: 'ok',
+      exitCode: 0,
+      changes: [],
+      overrides: [],
+    };
     await dir.history().append(entry);
-    assert.deepEqual((await dir.history().read()).map((e) => e.command), ['list']);
+    assert.deepEqual(
+      (await dir.history().read()).map((e) => e.command),
+      ['list'],
+    );
 
     assert.equal(dir.appMetaDir(3), join(home, 'apps', '3', 'meta'));
     assert.equal(dir.appDir(3), join(home, 'apps', '3'));
-    assert.deepEqual(dir.describe(), { dir: home, stateFile: join(home, 'state.json'), journalDir: join(home, 'journal') });
-    assert.deepEqual((await readdir(home)).sort(), ['credentials.json', 'history.jsonl', 'history.lock', 'journal', 'keys', 'lock', 'state.json', 'trust.json', 'trust.lock']);
+    assert.deepEqual(dir.describe(), {
+      dir: home,
+      stateFile: join(home, 'state.json'),
+      journalDir: join(home, 'journal'),
+    });
+    assert.deepEqual((await readdir(home)).sort(), [
+      'credentials.json',
+      'history.jsonl',
+      'history.lock',
+      'journal',
+      'keys',
+      'lock',
+      'state.json',
+      'trust.json',
+      'trust.lock',
+    ]);
     assert.deepEqual((await readdir(join(home, 'journal'))).sort(), [journal.journal.id, `${journal.journal.id}.json`]);
     assert.deepEqual((await readdir(join(home, 'keys'))).sort(), ['release.key', 'release.pub']);
     assert.equal((await stat(join(home, 'keys', 'release.key'))).mode & 0o777, 0o600);

@@ -50,7 +50,12 @@ export class StateDir implements StateDirectory {
   }
 
   private newStore(options: StateDirOptions): FileStore {
-    const files = { dir: this.dir, state: this.file('state.json'), credentials: this.file('credentials.json'), lock: this.file('lock') };
+    const files = {
+      dir: this.dir,
+      state: this.file('state.json'),
+      credentials: this.file('credentials.json'),
+      lock: this.file('lock'),
+    };
     return new FileStore({ ...options, files });
   }
 
@@ -101,8 +106,15 @@ export class StateDir implements StateDirectory {
 
   /** The operations log `history.jsonl`, rotated to `history.jsonl.1`, appended under `history.lock`. */
   history(): HistoryLog {
-    const paths = { current: this.file('history.jsonl'), rotated: this.file('history.jsonl.1'), lock: this.file('history.lock') };
-    return { append: (entry, maxBytes = HISTORY_MAX_BYTES) => appendHistory(paths, entry, maxBytes), read: () => readHistory(paths) };
+    const paths = {
+      current: this.file('history.jsonl'),
+      rotated: this.file('history.jsonl.1'),
+      lock: this.file('history.lock'),
+    };
+    return {
+      append: (entry, maxBytes = HISTORY_MAX_BYTES) => appendHistory(paths, entry, maxBytes),
+      read: () => readHistory(paths),
+    };
   }
 
   /** Permission bits of the directory, or undefined when it does not exist yet. */

@@ -33,7 +33,10 @@ export class FakeEngine implements Engine {
   }
 
   private tagsOf(id: string): string[] {
-    return [...this.tags].filter(([, target]) => target === id).map(([ref]) => ref).sort();
+    return [...this.tags]
+      .filter(([, target]) => target === id)
+      .map(([ref]) => ref)
+      .sort();
   }
 
   /** Images and their tags, sorted: what a test compares before and after. */
@@ -46,22 +49,50 @@ export class FakeEngine implements Engine {
     for (const tag of tags) this.tags.set(tag, image.id);
   }
 
-  info = () => Promise.resolve({ version: 'fake', apiVersion: '1.41', storageDriver: 'memory', rootDir: '/fake', os: 'linux', architecture: 'x86_64' });
+  info = () =>
+    Promise.resolve({
+      version: 'fake',
+      apiVersion: '1.41',
+      storageDriver: 'memory',
+      rootDir: '/fake',
+      os: 'linux',
+      architecture: 'x86_64',
+    });
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     this.check('inspectImage');
     const image = this.resolve(ref);
     if (!image) return undefined;
-    return { id: image.id, repoTags: this.tagsOf(image.id), repoDigests: [], labels: { ...image.labels }, size: 0, created: '1970-01-01T00:00:00Z', layers: [], os: 'linux', architecture: 'amd64' };
+    return {
+      id: image.id,
+      repoTags: this.tagsOf(image.id),
+      repoDigests: [],
+      labels: { ...image.labels },
+      size: 0,
+      created: '1970-01-01T00:00:00Z',
+      layers: [],
+      os: 'linux',
+      architecture: 'amd64',
+    };
   }
 
   async listImages(options: { labels?: string[] } = {}): Promise<ImageSummary[]> {
     this.check('listImages');
-    const wanted = (labels: Record<string, string>) => (options.labels ?? []).every((f) => {
-      const [key, value] = f.split('=', 2) as [string, string | undefined];
-      return key in labels && (value === undefined || labels[key] === value);
-    });
-    return [...this.images.values()].filter((i) => wanted(i.labels)).map((i) => ({ id: i.id, repoTags: this.tagsOf(i.id), labels: { ...i.labels }, size: 0, created: '', containers: 0 }));
+    const wanted = (labels: Record<string, string>) =>
+      (options.labels ?? []).every((f) => {
+        const [key, value] = f.split('=', 2) as [string, string | undefined];
+        return key in labels && (value === undefined || labels[key] === value);
+      });
+    return [...this.images.values()]
+      .filter((i) => wanted(i.labels))
+      .map((i) => ({
+        id: i.id,
+        repoTags: this.tagsOf(i.id),
+        labels: { ...i.labels },
+        size: 0,
+        created: '',
+        containers: 0,
+      }));
   }
 
   async tagImage(source: string, ref: string): Promise<void> {
@@ -80,7 +111,8 @@ export class FakeEngine implements Engine {
       if (this.tagsOf(image.id).length === 0) this.images.delete(image.id);
       return;
     }
-    if (this.tagsOf(image.id).length > 1 && !options.force) throw new DamError('CONFLICT', `The image ${ref} is referenced in multiple repositories.`);
+    if (this.tagsOf(image.id).length > 1 && !options.force)
+      throw new DamError('CONFLICT', `The image ${ref} is referenced in multiple repositories.`);
     for (const tag of this.tagsOf(image.id)) this.tags.delete(tag);
     this.images.delete(image.id);
   }

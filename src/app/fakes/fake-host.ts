@@ -61,7 +61,12 @@ export function fakeMeta(fs: FakeFs, images: Map<string, Record<string, string>>
       if (await fs.exists(destDir)) throw new Error(`${destDir} exists`);
       for (const [name, content] of Object.entries(files)) fs.write(`${destDir}/${name}`, content);
     },
-    digests: async (dir) => Object.fromEntries([...fs.files].filter(([p]) => p.startsWith(`${dir}/`)).map(([p, c]) => [p.slice(dir.length + 1), `len:${c.length}`])),
+    digests: async (dir) =>
+      Object.fromEntries(
+        [...fs.files]
+          .filter(([p]) => p.startsWith(`${dir}/`))
+          .map(([p, c]) => [p.slice(dir.length + 1), `len:${c.length}`]),
+      ),
   };
 }
 
@@ -84,10 +89,16 @@ export class FakeScripts implements Scripts {
     const label = `The ${run.script} script of ${run.app.name}:${run.app.version}`;
     if (run.signal?.aborted) throw new DamError('INTERRUPTED', `${label} was interrupted.`);
     const text = this.fs.files.get(path);
-    if (text === undefined) throw new DamError('NOT_FOUND', `${label} (${path}) does not exist.`, 'The app image must carry /meta/install and /meta/uninstall.');
+    if (text === undefined)
+      throw new DamError(
+        'NOT_FOUND',
+        `${label} (${path}) does not exist.`,
+        'The app image must carry /meta/install and /meta/uninstall.',
+      );
     this.runs.push(run);
     const code = Number(/^exit (\d+)/m.exec(text)?.[1] ?? 0);
-    if (code !== 0) throw new DamError('SCRIPT_FAILED', `${label} (${path}) exited with code ${code}.`, 'See its output above.');
+    if (code !== 0)
+      throw new DamError('SCRIPT_FAILED', `${label} (${path}) exited with code ${code}.`, 'See its output above.');
   }
 
   settings(): Record<string, string> {

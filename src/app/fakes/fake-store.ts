@@ -23,7 +23,8 @@ export class FakeStore implements Store {
   }
 
   async transaction<T>(command: string, fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    if (this.locked !== undefined) throw new DamError('STATE_LOCKED', `The state is locked by 'dam ${this.locked}'.`, 'Wait for it to finish.');
+    if (this.locked !== undefined)
+      throw new DamError('STATE_LOCKED', `The state is locked by 'dam ${this.locked}'.`, 'Wait for it to finish.');
     this.locked = command;
     try {
       const tx = {
@@ -42,7 +43,10 @@ export class FakeStore implements Store {
     }
   }
 
-  async update<T>(command: string, fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>): Promise<T> {
+  async update<T>(
+    command: string,
+    fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>,
+  ): Promise<T> {
     return this.transaction(command, async (tx) => {
       const out = await fn(tx.state, tx.credentials);
       if (out.state || out.credentials) await tx.write(out.state ?? tx.state, out.credentials);
@@ -63,7 +67,9 @@ export class FakeJournals implements Journals {
   }
 
   private open(journal: Journal): ActiveJournal {
-    const save = async () => { this.saved.set(journal.id, copy(journal)); };
+    const save = async () => {
+      this.saved.set(journal.id, copy(journal));
+    };
     const workDir = `/fake/journal/${journal.id}`;
     return {
       journal,
@@ -72,11 +78,23 @@ export class FakeJournals implements Journals {
         const entry = { effect, done: false };
         journal.entries.push(entry);
         await save();
-        return async () => { entry.done = true; await save(); };
+        return async () => {
+          entry.done = true;
+          await save();
+        };
       },
-      noteSignature: async (note: SignatureNote) => { journal.signatures = [...(journal.signatures ?? []), note]; await save(); },
-      committing: async () => { journal.phase = 'committing'; await save(); },
-      close: async () => { await this.fs?.remove(workDir); this.saved.delete(journal.id); },
+      noteSignature: async (note: SignatureNote) => {
+        journal.signatures = [...(journal.signatures ?? []), note];
+        await save();
+      },
+      committing: async () => {
+        journal.phase = 'committing';
+        await save();
+      },
+      close: async () => {
+        await this.fs?.remove(workDir);
+        this.saved.delete(journal.id);
+      },
     };
   }
 

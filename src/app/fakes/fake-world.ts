@@ -44,30 +44,57 @@ export function fakeWorld(): FakeWorld {
   const quiet = () => undefined;
   let images = 0;
   const world: FakeWorld = {
-    engine, store, journals, fs, scripts,
+    engine,
+    store,
+    journals,
+    fs,
+    scripts,
     failAt: undefined,
     deps: {
-      engine, store, journals, scripts,
+      engine,
+      store,
+      journals,
+      scripts,
       dirs: fs,
       meta: fakeMeta(fs, metas),
-      archives: { verifyAndLoad: () => Promise.reject(new Error('the fake world has no archives')), save: () => Promise.reject(new Error('the fake world has no archives')) },
+      archives: {
+        verifyAndLoad: () => Promise.reject(new Error('the fake world has no archives')),
+        save: () => Promise.reject(new Error('the fake world has no archives')),
+      },
       registryAuth: async () => undefined,
       listTags: async () => [],
       report: { info: quiet, warn: quiet, success: quiet },
       progress: () => ({ listener: quiet, done: quiet }),
       signal: new AbortController().signal,
       appFolders: { dir: (id) => `/fake/state/apps/${id}`, meta: (id) => `/fake/state/apps/${id}/meta` },
-      faults: { reached: (step) => { if (step === world.failAt) throw new Error(`fault injected at ${step}`); } },
+      faults: {
+        reached: (step) => {
+          if (step === world.failAt) throw new Error(`fault injected at ${step}`);
+        },
+      },
     },
     publish: (name, version, o = {}) => {
       const tag = `${REGISTRY}/${name}:${version}`;
       const id = `sha256:${String(++images).padStart(64, '0')}`;
-      const labels = { [LABEL_FAMILY]: o.family ?? name, [LABEL_MULTIVERSION]: o.multiversion ? 'true' : 'false', [LABEL_SERVERS]: o.servers ?? '' };
+      const labels = {
+        [LABEL_FAMILY]: o.family ?? name,
+        [LABEL_MULTIVERSION]: o.multiversion ? 'true' : 'false',
+        [LABEL_SERVERS]: o.servers ?? '',
+      };
       engine.registry.set(tag, { id, labels });
-      metas.set(id, { install: o.install ?? 'exit 0', uninstall: o.uninstall ?? 'exit 0', DESCRIPTION: `${name} ${version}` });
+      metas.set(id, {
+        install: o.install ?? 'exit 0',
+        uninstall: o.uninstall ?? 'exit 0',
+        DESCRIPTION: `${name} ${version}`,
+      });
       return tag;
     },
-    snapshot: () => JSON.stringify({ engine: engine.snapshot(), state: store.state, files: fs.snapshot(), journals: [...journals.saved.keys()] }, null, 1),
+    snapshot: () =>
+      JSON.stringify(
+        { engine: engine.snapshot(), state: store.state, files: fs.snapshot(), journals: [...journals.saved.keys()] },
+        null,
+        1,
+      ),
   };
   return world;
 }

@@ -8,7 +8,11 @@ function refOf(tag: string, source: string): ImageRef {
     return parseRef(tag);
   } catch (err) {
     if (!isDamError(err)) throw err;
-    throw new DamError('ARCHIVE_INVALID', `The archive '${source}' tags its image '${tag}', which is not a valid app tag.`, 'Save the app again with dam save, or docker save NAME:VERSION.');
+    throw new DamError(
+      'ARCHIVE_INVALID',
+      `The archive '${source}' tags its image '${tag}', which is not a valid app tag.`,
+      'Save the app again with dam save, or docker save NAME:VERSION.',
+    );
   }
 }
 
@@ -18,7 +22,11 @@ export function checkOneAppTags(tags: readonly string[], source: string): void {
   if (!first) return;
   for (const ref of rest) {
     if (ref.path !== first.path || ref.tag !== first.tag) {
-      throw new DamError('ARCHIVE_INVALID', `The archive '${source}' holds ${formatRef(first)} but also tags it ${formatRef(ref)}, which is another app or version.`, 'An app archive tags its image with the app\'s own name and version only; save it again with dam save APP.');
+      throw new DamError(
+        'ARCHIVE_INVALID',
+        `The archive '${source}' holds ${formatRef(first)} but also tags it ${formatRef(ref)}, which is another app or version.`,
+        "An app archive tags its image with the app's own name and version only; save it again with dam save APP.",
+      );
     }
   }
 }

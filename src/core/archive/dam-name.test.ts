@@ -15,7 +15,8 @@ test('crc32 matches zlib.crc32 (CRC-32/IEEE) on known vectors', () => {
 test('crc32 is incremental: chunks in order give the checksum of the whole', () => {
   const data = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 31) & 0xff));
   const whole = crc32(data);
-  for (const cut of [0, 1, 511, 5000, 9999, 10_000]) assert.equal(crc32(data.subarray(cut), crc32(data.subarray(0, cut))), whole);
+  for (const cut of [0, 1, 511, 5000, 9999, 10_000])
+    assert.equal(crc32(data.subarray(cut), crc32(data.subarray(0, cut))), whole);
   const c = createCrc32();
   for (let i = 0; i < data.length; i += 777) c.update(data.subarray(i, i + 777));
   assert.equal(c.value, whole);
@@ -50,7 +51,11 @@ test('parseDamName: 1.x names and what is not one', () => {
 
 test('parseDamName takes the base name only, so `..` and `--` in folders do not matter (1.x bug)', () => {
   const path = '/media/my--usb/../x/my-app-1.0.0.639533ca.dam';
-  assert.deepEqual(parseDamName(path.slice(path.lastIndexOf('/') + 1)), { name: 'my-app', version: '1.0.0', crc32: '639533ca' });
+  assert.deepEqual(parseDamName(path.slice(path.lastIndexOf('/') + 1)), {
+    name: 'my-app',
+    version: '1.0.0',
+    crc32: '639533ca',
+  });
 });
 
 test('the table-driven CRC-32 (for a Node without zlib.crc32) gives the same answers as crc32', () => {

@@ -45,9 +45,15 @@ export interface Crc32 {
 export function createCrc32(): Crc32 {
   let value = 0;
   return {
-    update: (chunk) => { value = crc32(chunk, value); },
-    get value() { return value; },
-    get hex() { return crc32Hex(value); },
+    update: (chunk) => {
+      value = crc32(chunk, value);
+    },
+    get value() {
+      return value;
+    },
+    get hex() {
+      return crc32Hex(value);
+    },
   };
 }
 

@@ -51,7 +51,11 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const BLOB_PATH = /^blobs\/sha256\/([0-9a-f]{64})$/;
 
 function invalid(source: string, what: string): DamError {
-  return new DamError('ARCHIVE_INVALID', `The archive '${source}' is not a valid docker-save archive: ${what}.`, 'Create it again with `dam save` or `docker save`; the file may be damaged or incomplete.');
+  return new DamError(
+    'ARCHIVE_INVALID',
+    `The archive '${source}' is not a valid docker-save archive: ${what}.`,
+    'Create it again with `dam save` or `docker save`; the file may be damaged or incomplete.',
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -61,7 +65,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function memberPath(source: string, field: string, value: unknown): string {
   if (typeof value !== 'string') throw invalid(source, `${field} is not a string`);
   const p = normalizeEntryName(value);
-  if (p.kind !== 'path') throw invalid(source, `${field} '${value}' ${p.kind === 'invalid' ? p.reason : 'names the root folder'}`);
+  if (p.kind !== 'path')
+    throw invalid(source, `${field} '${value}' ${p.kind === 'invalid' ? p.reason : 'names the root folder'}`);
   return p.path;
 }
 
@@ -89,9 +94,18 @@ export function parseLegacyManifest(json: unknown, source: string): ManifestEntr
   });
 }
 
-function descriptor(source: string, where: string, value: unknown): { digest: string; mediaType: string; annotations: Record<string, unknown> } {
-  if (!isRecord(value) || typeof value.digest !== 'string' || !DIGEST.test(value.digest)) throw invalid(source, `${where} has no valid sha256 digest`);
-  return { digest: value.digest, mediaType: typeof value.mediaType === 'string' ? value.mediaType : '', annotations: isRecord(value.annotations) ? value.annotations : {} };
+function descriptor(
+  source: string,
+  where: string,
+  value: unknown,
+): { digest: string; mediaType: string; annotations: Record<string, unknown> } {
+  if (!isRecord(value) || typeof value.digest !== 'string' || !DIGEST.test(value.digest))
+    throw invalid(source, `${where} has no valid sha256 digest`);
+  return {
+    digest: value.digest,
+    mediaType: typeof value.mediaType === 'string' ? value.mediaType : '',
+    annotations: isRecord(value.annotations) ? value.annotations : {},
+  };
 }
 
 export function blobPath(digest: string): string {
@@ -104,7 +118,10 @@ export function digestFromBlobPath(path: string): string | undefined {
   return m ? `sha256:${m[1]}` : undefined;
 }
 
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
 
 /**
  * The OCI layout without `manifest.json`: `index.json` lists image manifests (or nested indexes), each a
@@ -125,7 +142,8 @@ export function parseOciIndex(index: unknown, readBlob: (digest: string) => unkn
         visit(blob, `index ${d.digest}`, depth + 1, tags);
         return;
       }
-      if (!isRecord(blob) || !Array.isArray(blob.layers)) throw invalid(source, `manifest ${d.digest} has no layers list`);
+      if (!isRecord(blob) || !Array.isArray(blob.layers))
+        throw invalid(source, `manifest ${d.digest} has no layers list`);
       const config = descriptor(source, `manifest ${d.digest} config`, blob.config);
       entries.push({
         config: blobPath(config.digest),
@@ -143,9 +161,11 @@ export function parseOciIndex(index: unknown, readBlob: (digest: string) => unkn
 export function parseImageConfig(json: unknown, source: string, path: string): ImageConfig {
   if (!isRecord(json)) throw invalid(source, `config ${path} is not a JSON object`);
   const rootfs = json.rootfs;
-  if (!isRecord(rootfs) || !Array.isArray(rootfs.diff_ids)) throw invalid(source, `config ${path} has no rootfs.diff_ids`);
+  if (!isRecord(rootfs) || !Array.isArray(rootfs.diff_ids))
+    throw invalid(source, `config ${path} has no rootfs.diff_ids`);
   const diffIds = rootfs.diff_ids.map((d, i) => {
-    if (typeof d !== 'string' || !DIGEST.test(d)) throw invalid(source, `config ${path} diff_id ${i} is not a sha256 digest`);
+    if (typeof d !== 'string' || !DIGEST.test(d))
+      throw invalid(source, `config ${path} diff_id ${i} is not a sha256 digest`);
     return d;
   });
   const labels: Record<string, string> = {};
@@ -162,7 +182,10 @@ export function parseImageConfig(json: unknown, source: string, path: string): I
 /** Joins a manifest entry with its config; `configDigest` is the digest of the config member's bytes. */
 export function planImage(entry: ManifestEntry, config: ImageConfig, configDigest: string, source: string): ImagePlan {
   if (entry.layers.length !== config.diffIds.length) {
-    throw invalid(source, `manifest lists ${entry.layers.length} layers but config ${entry.config} has ${config.diffIds.length} diff_ids`);
+    throw invalid(
+      source,
+      `manifest lists ${entry.layers.length} layers but config ${entry.config} has ${config.diffIds.length} diff_ids`,
+    );
   }
   const named = /^(?:blobs\/sha256\/)?([0-9a-f]{64})(?:\.json)?$/.exec(entry.config);
   if (named && `sha256:${named[1]}` !== configDigest) {
@@ -200,7 +223,9 @@ export function verifyImagePlan(plan: ImagePlan, observed: (path: string) => Obs
     }
     const contentDigest = seen.uncompressedDigest ?? seen.digest;
     if (contentDigest !== layer.diffId) {
-      problems.push(`layer ${i + 1} (${layer.path}) has content digest ${contentDigest}, but the config says ${layer.diffId}`);
+      problems.push(
+        `layer ${i + 1} (${layer.path}) has content digest ${contentDigest}, but the config says ${layer.diffId}`,
+      );
     }
   });
   return problems;
@@ -208,5 +233,7 @@ export function verifyImagePlan(plan: ImagePlan, observed: (path: string) => Obs
 
 /** The legacy `manifest.json` every Docker's load reads: one `{Config, RepoTags, Layers}` per image. */
 export function saveManifestJson(images: { config: string; tags: string[]; layers: string[] }[]): Buffer {
-  return Buffer.from(JSON.stringify(images.map((img) => ({ Config: img.config, RepoTags: img.tags, Layers: img.layers }))));
+  return Buffer.from(
+    JSON.stringify(images.map((img) => ({ Config: img.config, RepoTags: img.tags, Layers: img.layers }))),
+  );
 }

@@ -45,7 +45,9 @@ function isUnder(path: string, dir: string): boolean {
 export function concernsRoot(path: string, root: string): boolean {
   if (path === root || isUnder(path, root)) return true;
   const base = path.slice(path.lastIndexOf('/') + 1);
-  return base.startsWith(WHITEOUT) && (root === parentOf(path) || isUnder(root, parentOf(path)) || parentOf(path) === '');
+  return (
+    base.startsWith(WHITEOUT) && (root === parentOf(path) || isUnder(root, parentOf(path)) || parentOf(path) === '')
+  );
 }
 
 /** Turns whiteout files into markers: `d/.wh.x` hides `d/x`, `d/.wh..wh..opq` makes `d` opaque. */
@@ -53,20 +55,25 @@ export function classify<E extends MergeableEntry>(entry: E): LayerItem<E> {
   const dir = parentOf(entry.path);
   const base = entry.path.slice(dir.length === 0 ? 0 : dir.length + 1);
   if (base === OPAQUE) return { path: dir, type: 'opaque' };
-  if (base.startsWith(WHITEOUT)) return { path: dir === '' ? base.slice(WHITEOUT.length) : `${dir}/${base.slice(WHITEOUT.length)}`, type: 'whiteout' };
+  if (base.startsWith(WHITEOUT))
+    return {
+      path: dir === '' ? base.slice(WHITEOUT.length) : `${dir}/${base.slice(WHITEOUT.length)}`,
+      type: 'whiteout',
+    };
   return entry;
 }
 
 export type MergeResult<E extends MergeableEntry = LayerEntry> =
-  | { kind: 'found'; entries: E[] }
-  | { kind: 'missing' }
-  | { kind: 'not-a-folder'; type: string };
+  { kind: 'found'; entries: E[] } | { kind: 'missing' } | { kind: 'not-a-folder'; type: string };
 
 /**
  * The content of `root` in the image made of these layers (bottom first). Entries come back relative to
  * `root`, parents before children.
  */
-export function mergeLayers<E extends MergeableEntry = LayerEntry>(layers: LayerItem<E>[][], root: string): MergeResult<E> {
+export function mergeLayers<E extends MergeableEntry = LayerEntry>(
+  layers: LayerItem<E>[][],
+  root: string,
+): MergeResult<E> {
   const visible = new Map<string, E>();
   const deleted: string[] = [];
   const opaque: string[] = [];
@@ -84,7 +91,8 @@ export function mergeLayers<E extends MergeableEntry = LayerEntry>(layers: Layer
     const newOpaque: string[] = [];
     for (const item of layer) {
       if (isMarker(item)) (item.type === 'whiteout' ? newDeleted : newOpaque).push(item.path);
-      else if (!hiddenBelow(item.path) && !visible.has(item.path) && !shadowedByUpperFile(item.path)) visible.set(item.path, item);
+      else if (!hiddenBelow(item.path) && !visible.has(item.path) && !shadowedByUpperFile(item.path))
+        visible.set(item.path, item);
     }
     deleted.push(...newDeleted);
     opaque.push(...newOpaque);

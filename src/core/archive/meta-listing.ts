@@ -28,7 +28,10 @@ export const META_ROOT = 'meta';
 
 /** The /meta of these layers (bottom first) merged by core's rule; no entries when there is no /meta folder. */
 export function listingOf(layers: LayerScan[]): MetaListing {
-  const merged = mergeLayers(layers.map((l) => l.items), META_ROOT);
+  const merged = mergeLayers(
+    layers.map((l) => l.items),
+    META_ROOT,
+  );
   if (merged.kind !== 'found') return { entries: [] };
   const description = merged.entries.find((e) => e.path === 'DESCRIPTION' && e.type === 'file')?.text;
   const entries = merged.entries.map(({ text: _text, ...e }) => e);

@@ -35,12 +35,14 @@ export function memberBlocks(name: string, data: Buffer | string, type = '0'): B
 
 /** A PAX extended header (`x`) or global header (`g`) carrying these records. */
 export function paxBlocks(records: Record<string, string>, type: 'x' | 'g' = 'x'): Buffer {
-  const body = Object.entries(records).map(([k, v]) => {
-    const rest = ` ${k}=${v}\n`;
-    let len = rest.length + 1;
-    while (`${len}${rest}`.length !== len) len++;
-    return `${len}${rest}`;
-  }).join('');
+  const body = Object.entries(records)
+    .map(([k, v]) => {
+      const rest = ` ${k}=${v}\n`;
+      let len = rest.length + 1;
+      while (`${len}${rest}`.length !== len) len++;
+      return `${len}${rest}`;
+    })
+    .join('');
   return memberBlocks('././@PaxHeader', body, type);
 }
 

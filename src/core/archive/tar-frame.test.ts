@@ -14,18 +14,52 @@ const a = memberBlocks('a.json', '{"a":1}');
 const b = memberBlocks('b', 'x'.repeat(700));
 
 test('a plain tar frames, whatever the chunking; what it declares is counted', () => {
-  for (const chunk of [1, 100, 512, 4096]) assert.equal(frame(Buffer.concat([a, b, END_OF_ARCHIVE]), undefined, chunk).declared, a.length + b.length);
-  frame(Buffer.concat([paxBlocks({ path: 'long/'.repeat(30) }), a, gnuLongName('x'.repeat(200)), b, END_OF_ARCHIVE, Buffer.alloc(8192)]));
+  for (const chunk of [1, 100, 512, 4096])
+    assert.equal(frame(Buffer.concat([a, b, END_OF_ARCHIVE]), undefined, chunk).declared, a.length + b.length);
+  frame(
+    Buffer.concat([
+      paxBlocks({ path: 'long/'.repeat(30) }),
+      a,
+      gnuLongName('x'.repeat(200)),
+      b,
+      END_OF_ARCHIVE,
+      Buffer.alloc(8192),
+    ]),
+  );
 });
 
 test('what the engine reads differently is refused', () => {
   const cases: [string, Buffer, RegExp][] = [
-    ['member after the end marker', Buffer.concat([a, END_OF_ARCHIVE, b, END_OF_ARCHIVE]), /data after the end-of-archive marker/],
-    ['member after one zero block', Buffer.concat([a, Buffer.alloc(512), b, END_OF_ARCHIVE]), /data after the end-of-archive marker/],
-    ['PAX global header', Buffer.concat([paxBlocks({ path: 'manifest.json' }, 'g'), a, END_OF_ARCHIVE]), /PAX global header/],
-    ['GNU long name and PAX path', Buffer.concat([gnuLongName('x.json'), paxBlocks({ path: 'manifest.json' }), a, END_OF_ARCHIVE]), /both a GNU long name and a PAX path/],
-    ['two PAX headers', Buffer.concat([paxBlocks({ path: 'p' }), paxBlocks({ path: 'q' }), a, END_OF_ARCHIVE]), /two headers of the same kind/],
-    ['symlink with data', Buffer.concat([headerBlock('l', '2', 512, 'x'), Buffer.alloc(512, 1), END_OF_ARCHIVE]), /declares data/],
+    [
+      'member after the end marker',
+      Buffer.concat([a, END_OF_ARCHIVE, b, END_OF_ARCHIVE]),
+      /data after the end-of-archive marker/,
+    ],
+    [
+      'member after one zero block',
+      Buffer.concat([a, Buffer.alloc(512), b, END_OF_ARCHIVE]),
+      /data after the end-of-archive marker/,
+    ],
+    [
+      'PAX global header',
+      Buffer.concat([paxBlocks({ path: 'manifest.json' }, 'g'), a, END_OF_ARCHIVE]),
+      /PAX global header/,
+    ],
+    [
+      'GNU long name and PAX path',
+      Buffer.concat([gnuLongName('x.json'), paxBlocks({ path: 'manifest.json' }), a, END_OF_ARCHIVE]),
+      /both a GNU long name and a PAX path/,
+    ],
+    [
+      'two PAX headers',
+      Buffer.concat([paxBlocks({ path: 'p' }), paxBlocks({ path: 'q' }), a, END_OF_ARCHIVE]),
+      /two headers of the same kind/,
+    ],
+    [
+      'symlink with data',
+      Buffer.concat([headerBlock('l', '2', 512, 'x'), Buffer.alloc(512, 1), END_OF_ARCHIVE]),
+      /declares data/,
+    ],
     ['sparse entry', Buffer.concat([headerBlock('s', 'S', 0), END_OF_ARCHIVE]), /type 'S'/],
     ['no end marker', Buffer.concat([a, b]), /truncated/],
     ['cut inside a member', b.subarray(0, 700), /truncated/],

@@ -25,13 +25,19 @@ export function parseSizeField(block: Uint8Array): number | undefined {
     for (let i = 1; i < field.length; i++) n = n * 256 + field[i]!;
     return Number.isSafeInteger(n) ? n : undefined;
   }
-  const text = Buffer.from(field).toString('latin1').replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const text = Buffer.from(field)
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   if (text === '') return 0;
   return /^[0-7]+$/.test(text) ? parseInt(text, 8) : undefined;
 }
 
 function checksumOk(block: Uint8Array): boolean {
-  const field = Buffer.from(block.subarray(148, 156)).toString('latin1').replace(/[\0 ]+$/, '').trim();
+  const field = Buffer.from(block.subarray(148, 156))
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (!/^[0-7]{1,8}$/.test(field)) return false;
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;
@@ -45,7 +51,8 @@ function paxKeys(data: Buffer): Map<string, string> {
   while (at < data.length && data[at] !== 0) {
     const space = data.indexOf(0x20, at);
     const len = space > at ? Number(data.subarray(at, space).toString('latin1')) : NaN;
-    if (!Number.isSafeInteger(len) || len <= space - at || at + len > data.length) throw new TarFrameError('a PAX header is malformed');
+    if (!Number.isSafeInteger(len) || len <= space - at || at + len > data.length)
+      throw new TarFrameError('a PAX header is malformed');
     const record = data.subarray(space + 1, at + len - 1).toString('utf8');
     const eq = record.indexOf('=');
     if (eq <= 0) throw new TarFrameError('a PAX header is malformed');
@@ -92,7 +99,10 @@ export class TarFramer {
         continue;
       }
       const n = Math.min(BLOCK - this.header.length, chunk.length - at);
-      this.header = this.header.length === 0 && n === BLOCK ? chunk.subarray(at, at + n) : Buffer.concat([this.header, chunk.subarray(at, at + n)]);
+      this.header =
+        this.header.length === 0 && n === BLOCK
+          ? chunk.subarray(at, at + n)
+          : Buffer.concat([this.header, chunk.subarray(at, at + n)]);
       at += n;
       if (this.header.length === BLOCK) {
         const block = this.header;
@@ -103,7 +113,8 @@ export class TarFramer {
   }
 
   end(): void {
-    if (this.zeroBlocks < 2 || this.skip > 0 || this.header.length > 0) throw new TarFrameError('the tar stream is truncated (no end-of-archive marker)');
+    if (this.zeroBlocks < 2 || this.skip > 0 || this.header.length > 0)
+      throw new TarFrameError('the tar stream is truncated (no end-of-archive marker)');
   }
 
   private onHeader(block: Buffer): void {
@@ -120,7 +131,8 @@ export class TarFramer {
     if (type === 'x' || type === 'L' || type === 'K') {
       if (size > LONG_HEADER_MAX) throw new TarFrameError('a long-name or PAX header is too large');
       const repeated = (type === 'x' && this.pax) || (type === 'L' && this.gnuName) || (type === 'K' && this.gnuLink);
-      if (repeated) throw new TarFrameError('one entry has two headers of the same kind, which tar readers resolve differently');
+      if (repeated)
+        throw new TarFrameError('one entry has two headers of the same kind, which tar readers resolve differently');
       this.account(BLOCK + roundUp(size));
       this.long = { type, need: size, chunks: [] };
       this.skip = roundUp(size);
@@ -141,7 +153,8 @@ export class TarFramer {
   private onEntry(type: string, headerSize: number): void {
     const pax = this.pax;
     if (this.gnuName && pax?.has('path')) throw new TarFrameError('an entry has both a GNU long name and a PAX path');
-    if (this.gnuLink && pax?.has('linkpath')) throw new TarFrameError('an entry has both a GNU long link name and a PAX linkpath');
+    if (this.gnuLink && pax?.has('linkpath'))
+      throw new TarFrameError('an entry has both a GNU long link name and a PAX linkpath');
     this.gnuName = false;
     this.gnuLink = false;
     this.pax = undefined;
@@ -178,7 +191,13 @@ export const UNPACK_FLOOR = 1024 * 1024 * 1024;
  * `ratio` times its size (and at least UNPACK_FLOOR, so small apps with sparse files still load); never
  * more than the engine's free space, when known.
  */
-export function unpackBound(fileBytes: number, compressed: boolean, options: { freeBytes?: number; ratio?: number } = {}): number {
-  const bound = compressed ? Math.max(UNPACK_FLOOR, fileBytes * (options.ratio ?? UNPACK_RATIO)) : Number.MAX_SAFE_INTEGER;
+export function unpackBound(
+  fileBytes: number,
+  compressed: boolean,
+  options: { freeBytes?: number; ratio?: number } = {},
+): number {
+  const bound = compressed
+    ? Math.max(UNPACK_FLOOR, fileBytes * (options.ratio ?? UNPACK_RATIO))
+    : Number.MAX_SAFE_INTEGER;
   return options.freeBytes === undefined ? bound : Math.min(bound, options.freeBytes);
 }

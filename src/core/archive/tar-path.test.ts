@@ -31,7 +31,8 @@ test('resolveSymlinkTarget: relative to the link, never out of the root', () => 
     ['a/link', '', undefined],
     ['abc/layer.tar', '../def/layer.tar', 'def/layer.tar'],
   ];
-  for (const [path, target, expected] of cases) assert.equal(resolveSymlinkTarget(path, target), expected, `${path} -> ${target}`);
+  for (const [path, target, expected] of cases)
+    assert.equal(resolveSymlinkTarget(path, target), expected, `${path} -> ${target}`);
 });
 
 test('underSymlink finds a linked ancestor', () => {
@@ -46,7 +47,8 @@ test('safeEntryType refuses devices and FIFOs', () => {
   assert.equal(safeEntryType('file'), 'file');
   assert.equal(safeEntryType('contiguous-file'), 'file');
   assert.equal(safeEntryType('symlink'), 'symlink');
-  for (const t of ['character-device', 'block-device', 'fifo', 'gnu-long-path']) assert.equal(safeEntryType(t), undefined, t);
+  for (const t of ['character-device', 'block-device', 'fifo', 'gnu-long-path'])
+    assert.equal(safeEntryType(t), undefined, t);
 });
 
 test('safeMode keeps rwx and drops setuid, setgid and sticky', () => {

@@ -1,10 +1,7 @@
 // Pure rules for the names and link targets of tar entries. Every archive DAM reads goes through these,
 // so no entry can name a place outside the folder it is unpacked into.
 
-export type EntryPath =
-  | { kind: 'root' }
-  | { kind: 'path'; path: string }
-  | { kind: 'invalid'; reason: string };
+export type EntryPath = { kind: 'root' } | { kind: 'path'; path: string } | { kind: 'invalid'; reason: string };
 
 /**
  * Normalises an entry name to `a/b/c`. Accepts DAM 1.x's quirks: a leading `/` (its names were

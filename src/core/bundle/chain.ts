@@ -7,7 +7,8 @@ export function chainIds(diffIds: readonly string[]): string[] {
   const out: string[] = [];
   let previous: string | undefined;
   for (const diffId of diffIds) {
-    previous = previous === undefined ? diffId : `sha256:${createHash('sha256').update(`${previous} ${diffId}`).digest('hex')}`;
+    previous =
+      previous === undefined ? diffId : `sha256:${createHash('sha256').update(`${previous} ${diffId}`).digest('hex')}`;
     out.push(previous);
   }
   return out;
@@ -46,7 +47,11 @@ export function planLayers(images: ReadonlyArray<readonly string[]>, targetChain
  * The omitted layers an engine holding `engineChains` lacks for these images: diff ids the bundle does not
  * carry whose chain (that layer over the ones below it in some image) the engine does not have. Sorted.
  */
-export function lackingLayers(images: ReadonlyArray<readonly string[]>, carried: ReadonlySet<string>, engineChains: ReadonlySet<string>): string[] {
+export function lackingLayers(
+  images: ReadonlyArray<readonly string[]>,
+  carried: ReadonlySet<string>,
+  engineChains: ReadonlySet<string>,
+): string[] {
   const missing = new Set<string>();
   for (const layers of images) {
     const chains = chainIds(layers);

@@ -17,11 +17,16 @@ export interface AppSummary {
   description: string | null;
 }
 
-const imagesOf = (contents: BundleContents, tag: string): BundleImage[] => contents.images.filter((img) => img.tags.includes(tag));
+const imagesOf = (contents: BundleContents, tag: string): BundleImage[] =>
+  contents.images.filter((img) => img.tags.includes(tag));
 
 export function summarizeApps(contents: BundleContents): AppSummary[] {
   const apps = contents.product.apps.map((app) => {
-    const tag = app.tag ?? contents.images.find((img) => img.tags.some((t) => t === `${app.name}:${app.version}` || t.endsWith(`/${app.name}:${app.version}`)))?.tags[0];
+    const tag =
+      app.tag ??
+      contents.images.find((img) =>
+        img.tags.some((t) => t === `${app.name}:${app.version}` || t.endsWith(`/${app.name}:${app.version}`)),
+      )?.tags[0];
     return { app, tag, images: tag === undefined ? [] : imagesOf(contents, tag) };
   });
   return apps.map(({ app, tag, images }) => {

@@ -64,23 +64,32 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 function invalid(source: string, field: string, what: string): DamError {
-  return new DamError('ARCHIVE_INVALID', `The bundle '${source}' has an invalid index: ${field} ${what}.`, 'The bundle is damaged or was not written by dam export --all; export it again.');
+  return new DamError(
+    'ARCHIVE_INVALID',
+    `The bundle '${source}' has an invalid index: ${field} ${what}.`,
+    'The bundle is damaged or was not written by dam export --all; export it again.',
+  );
 }
 
 type Obj = Record<string, unknown>;
 
 /** The one field reader (json-fields.ts), failing with ARCHIVE_INVALID naming the bundle and the field. */
-const reader = (source: string) => fieldReader((path, problem) => {
-  throw invalid(source, path, problem);
-});
+const reader = (source: string) =>
+  fieldReader((path, problem) => {
+    throw invalid(source, path, problem);
+  });
 
-const object = (source: string, field: string, value: unknown, keys: readonly string[]): Obj => reader(source).object(value, field, keys);
+const object = (source: string, field: string, value: unknown, keys: readonly string[]): Obj =>
+  reader(source).object(value, field, keys);
 const list = (source: string, field: string, value: unknown): unknown[] => reader(source).list(value, field);
-const str = (source: string, field: string, value: unknown, pattern?: RegExp): string => reader(source).asString(value, field, pattern);
-const int = (source: string, field: string, value: unknown, max?: number): number => reader(source).asWhole(value, field, max);
+const str = (source: string, field: string, value: unknown, pattern?: RegExp): string =>
+  reader(source).asString(value, field, pattern);
+const int = (source: string, field: string, value: unknown, max?: number): number =>
+  reader(source).asWhole(value, field, max);
 
 /** A /meta listing as an index holds it; ARCHIVE_INVALID naming `field` otherwise. */
-export const parseMetaListing = (source: string, field: string, value: unknown): Record<string, MetaEntry> => parseMeta(source, field, value);
+export const parseMetaListing = (source: string, field: string, value: unknown): Record<string, MetaEntry> =>
+  parseMeta(source, field, value);
 
 function parseMeta(source: string, field: string, value: unknown): Record<string, MetaEntry> {
   const raw = object(source, field, value, Object.keys(value ?? {}));
@@ -92,7 +101,12 @@ function parseMeta(source: string, field: string, value: unknown): Record<string
     const e = object(source, at, v, ['type', 'mode', 'size', 'sha256', 'target']);
     if (e.type === 'file') {
       object(source, at, v, ['type', 'mode', 'size', 'sha256']);
-      meta[path] = { type: 'file', mode: int(source, `${at}.mode`, e.mode, 0o7777), size: int(source, `${at}.size`, e.size), sha256: str(source, `${at}.sha256`, e.sha256, HEX) };
+      meta[path] = {
+        type: 'file',
+        mode: int(source, `${at}.mode`, e.mode, 0o7777),
+        size: int(source, `${at}.size`, e.size),
+        sha256: str(source, `${at}.sha256`, e.sha256, HEX),
+      };
     } else if (e.type === 'directory') {
       object(source, at, v, ['type', 'mode']);
       meta[path] = { type: 'directory', mode: int(source, `${at}.mode`, e.mode, 0o7777) };
@@ -109,7 +123,8 @@ function parseImage(source: string, i: number, value: unknown): IndexImage {
   const o = object(source, at, value, ['imageId', 'tags', 'config', 'layers', 'meta']);
   const imageId = str(source, `${at}.imageId`, o.imageId, DIGEST);
   const config = str(source, `${at}.config`, o.config);
-  if (`sha256:${sha256Hex(config)}` !== imageId) throw invalid(source, `${at}.config`, `does not hash to its imageId ${imageId}`);
+  if (`sha256:${sha256Hex(config)}` !== imageId)
+    throw invalid(source, `${at}.config`, `does not hash to its imageId ${imageId}`);
   let parsedConfig: unknown;
   try {
     parsedConfig = JSON.parse(config);
@@ -118,8 +133,11 @@ function parseImage(source: string, i: number, value: unknown): IndexImage {
   }
   const layers = list(source, `${at}.layers`, o.layers).map((l, j) => str(source, `${at}.layers[${j}]`, l, DIGEST));
   const diffIds = parseImageConfig(parsedConfig, source, `${at}.config`).diffIds;
-  if (diffIds.join() !== layers.join()) throw invalid(source, `${at}.layers`, 'differs from the diff ids of its config');
-  const tags = list(source, `${at}.tags`, o.tags).map((t, j) => str(source, `${at}.tags[${j}]`, t, /^[^\s\p{Cc}]{1,255}$/u));
+  if (diffIds.join() !== layers.join())
+    throw invalid(source, `${at}.layers`, 'differs from the diff ids of its config');
+  const tags = list(source, `${at}.tags`, o.tags).map((t, j) =>
+    str(source, `${at}.tags[${j}]`, t, /^[^\s\p{Cc}]{1,255}$/u),
+  );
   if (tags.length === 0) throw invalid(source, `${at}.tags`, 'is empty');
   return { imageId, tags, config, layers, meta: parseMeta(source, `${at}.meta`, o.meta) };
 }
@@ -144,16 +162,24 @@ export function parseBundleIndex(bytes: Uint8Array, source: string): BundleIndex
   }
   const top = object(source, 'the index', raw, ['format', 'product', 'images', 'blobs', 'omittedLayers']);
   if (typeof top.format === 'number' && top.format > BUNDLE_FORMAT) {
-    throw new DamError('STATE_TOO_NEW', `The bundle '${source}' has an index of format ${top.format}, which this DAM does not read.`, 'Import it with a newer DAM, or export it again with this one.');
+    throw new DamError(
+      'STATE_TOO_NEW',
+      `The bundle '${source}' has an index of format ${top.format}, which this DAM does not read.`,
+      'Import it with a newer DAM, or export it again with this one.',
+    );
   }
-  if (top.format !== BUNDLE_FORMAT) throw invalid(source, 'format', `is ${JSON.stringify(top.format)}, not ${BUNDLE_FORMAT}`);
+  if (top.format !== BUNDLE_FORMAT)
+    throw invalid(source, 'format', `is ${JSON.stringify(top.format)}, not ${BUNDLE_FORMAT}`);
   const product = parseProductJson(JSON.stringify(top.product ?? null), `${source} (product in the index)`);
   const images = list(source, 'images', top.images).map((v, i) => parseImage(source, i, v));
   const blobs = list(source, 'blobs', top.blobs).map((v, i) => parseBlob(source, i, v));
-  const omittedLayers = list(source, 'omittedLayers', top.omittedLayers).map((v, i) => str(source, `omittedLayers[${i}]`, v, DIGEST));
+  const omittedLayers = list(source, 'omittedLayers', top.omittedLayers).map((v, i) =>
+    str(source, `omittedLayers[${i}]`, v, DIGEST),
+  );
   const index: BundleIndex = { format: BUNDLE_FORMAT, product, images, blobs, omittedLayers };
   checkConsistency(index, source);
-  if (!Buffer.from(bytes).equals(formatBundleIndex(index))) throw invalid(source, INDEX_MEMBER, 'is not in canonical form (sorted keys, no spaces)');
+  if (!Buffer.from(bytes).equals(formatBundleIndex(index)))
+    throw invalid(source, INDEX_MEMBER, 'is not in canonical form (sorted keys, no spaces)');
   return index;
 }
 
@@ -175,18 +201,22 @@ function checkConsistency(index: BundleIndex, source: string): void {
     carried.add(`sha256:${b.sha256}`);
   });
   const sorted = [...new Set(index.omittedLayers)].sort();
-  if (sorted.join() !== index.omittedLayers.join()) throw invalid(source, 'omittedLayers', 'is not sorted and distinct');
+  if (sorted.join() !== index.omittedLayers.join())
+    throw invalid(source, 'omittedLayers', 'is not sorted and distinct');
   const used = new Set(index.images.flatMap((img) => img.layers));
   for (const d of index.omittedLayers) {
     if (carried.has(d)) throw invalid(source, 'omittedLayers', `lists ${d}, which the bundle carries`);
     if (!used.has(d)) throw invalid(source, 'omittedLayers', `lists ${d}, which no image uses`);
   }
-  for (const d of used) if (!carried.has(d) && !index.omittedLayers.includes(d)) throw invalid(source, 'blobs', `has no blob for layer ${d}, and omittedLayers does not list it`);
+  for (const d of used)
+    if (!carried.has(d) && !index.omittedLayers.includes(d))
+      throw invalid(source, 'blobs', `has no blob for layer ${d}, and omittedLayers does not list it`);
   for (const d of carried) if (!used.has(d)) throw invalid(source, 'blobs', `carries ${d}, which no image uses`);
   index.product.apps.forEach((app, i) => {
     if (app.tag === undefined) throw invalid(source, `product.apps[${i}].tag`, 'is missing');
     const id = tags.get(app.tag);
     if (id === undefined) throw invalid(source, `product.apps[${i}].tag`, `names ${app.tag}, which no image carries`);
-    if (app.imageId !== undefined && app.imageId !== id) throw invalid(source, `product.apps[${i}].imageId`, `is not the id of the image tagged ${app.tag}`);
+    if (app.imageId !== undefined && app.imageId !== id)
+      throw invalid(source, `product.apps[${i}].imageId`, `is not the id of the image tagged ${app.tag}`);
   });
 }

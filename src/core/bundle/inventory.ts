@@ -33,7 +33,13 @@ export function buildInventory(apps: InventoryApp[], imageLayers: ReadonlyArray<
     for (const d of l) layers.add(d);
     for (const c of chainIds(l)) chains.add(c);
   }
-  return { format: INVENTORY_FORMAT, kind: INVENTORY_KIND, apps, layers: [...layers].sort(), chains: [...chains].sort() };
+  return {
+    format: INVENTORY_FORMAT,
+    kind: INVENTORY_KIND,
+    apps,
+    layers: [...layers].sort(),
+    chains: [...chains].sort(),
+  };
 }
 
 export function formatInventory(inventory: Inventory): string {
@@ -43,14 +49,20 @@ export function formatInventory(inventory: Inventory): string {
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 function bad(source: string, field: string, what: string): never {
-  throw new DamError('ARCHIVE_INVALID', `The inventory '${source}' is invalid: ${field} ${what}.`, 'Write it again on the target host with dam inventory -o FILE.');
+  throw new DamError(
+    'ARCHIVE_INVALID',
+    `The inventory '${source}' is invalid: ${field} ${what}.`,
+    'Write it again on the target host with dam inventory -o FILE.',
+  );
 }
 
 /** The one field reader (json-fields.ts), failing with ARCHIVE_INVALID naming the inventory and the field. */
 const reader = (source: string) => fieldReader((path, problem) => bad(source, path, problem));
 
 function digests(source: string, field: string, value: unknown): string[] {
-  return reader(source).list(value, field).map((v, i) => (typeof v === 'string' && DIGEST.test(v) ? v : bad(source, at(field, i), 'is not a sha256 digest')));
+  return reader(source)
+    .list(value, field)
+    .map((v, i) => (typeof v === 'string' && DIGEST.test(v) ? v : bad(source, at(field, i), 'is not a sha256 digest')));
 }
 
 export function parseInventory(text: string, source: string): Inventory {
@@ -64,7 +76,11 @@ export function parseInventory(text: string, source: string): Inventory {
   const o = raw as Record<string, unknown>;
   if (o.kind !== INVENTORY_KIND) bad(source, 'kind', `is not '${INVENTORY_KIND}' (is this file from dam inventory?)`);
   if (typeof o.format === 'number' && o.format > INVENTORY_FORMAT) {
-    throw new DamError('STATE_TOO_NEW', `The inventory '${source}' has format ${o.format}, which this DAM does not read.`, 'Use the same DAM version on both hosts.');
+    throw new DamError(
+      'STATE_TOO_NEW',
+      `The inventory '${source}' has format ${o.format}, which this DAM does not read.`,
+      'Use the same DAM version on both hosts.',
+    );
   }
   if (o.format !== INVENTORY_FORMAT) bad(source, 'format', `is ${JSON.stringify(o.format)}, not ${INVENTORY_FORMAT}`);
   if (!Array.isArray(o.apps)) bad(source, 'apps', 'is not a list');
@@ -74,5 +90,11 @@ export function parseInventory(text: string, source: string): Inventory {
     const field = (k: string) => r.string(e, k, at('apps', i));
     return { name: field('name'), version: field('version'), tag: field('tag'), imageId: field('imageId') };
   });
-  return { format: INVENTORY_FORMAT, kind: INVENTORY_KIND, apps, layers: digests(source, 'layers', o.layers), chains: digests(source, 'chains', o.chains) };
+  return {
+    format: INVENTORY_FORMAT,
+    kind: INVENTORY_KIND,
+    apps,
+    layers: digests(source, 'layers', o.layers),
+    chains: digests(source, 'chains', o.chains),
+  };
 }

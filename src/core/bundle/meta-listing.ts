@@ -11,7 +11,13 @@ export function metaListing(layers: LayerItem[][]): Record<string, MetaEntry> {
   const out: Record<string, MetaEntry> = {};
   if (merged.kind !== 'found') return out;
   for (const e of merged.entries) {
-    if (e.type === 'file') out[e.path] = { type: 'file', mode: e.mode & 0o7777, size: e.data?.length ?? 0, sha256: sha256Hex(e.data ?? Buffer.alloc(0)) };
+    if (e.type === 'file')
+      out[e.path] = {
+        type: 'file',
+        mode: e.mode & 0o7777,
+        size: e.data?.length ?? 0,
+        sha256: sha256Hex(e.data ?? Buffer.alloc(0)),
+      };
     else if (e.type === 'directory') out[e.path] = { type: 'directory', mode: e.mode & 0o7777 };
     else out[e.path] = { type: 'symlink', target: e.linkname ?? '' };
   }

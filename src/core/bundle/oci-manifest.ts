@@ -40,7 +40,15 @@ export function layerCompression(mediaType: string): 'gzip' | 'zstd' | 'none' {
 
 function descriptor(value: unknown, where: string, bad: (what: string) => DamError): Descriptor {
   const v = value as { mediaType?: unknown; digest?: unknown; size?: unknown } | null;
-  if (!v || typeof v.digest !== 'string' || !DIGEST.test(v.digest) || typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0) throw bad(`${where} lacks a sha256 digest or size`);
+  if (
+    !v ||
+    typeof v.digest !== 'string' ||
+    !DIGEST.test(v.digest) ||
+    typeof v.size !== 'number' ||
+    !Number.isSafeInteger(v.size) ||
+    v.size < 0
+  )
+    throw bad(`${where} lacks a sha256 digest or size`);
   return { mediaType: typeof v.mediaType === 'string' ? v.mediaType : '', digest: v.digest, size: v.size };
 }
 
@@ -53,10 +61,16 @@ export function parseImageManifest(bytes: string, bad: (what: string) => DamErro
     throw bad('the manifest is not JSON');
   }
   const o = raw as { schemaVersion?: unknown; mediaType?: unknown; config?: unknown; layers?: unknown };
-  if (typeof o !== 'object' || o === null || o.schemaVersion !== 2 || !Array.isArray(o.layers)) throw bad('the manifest is not a schema 2 image manifest');
+  if (typeof o !== 'object' || o === null || o.schemaVersion !== 2 || !Array.isArray(o.layers))
+    throw bad('the manifest is not a schema 2 image manifest');
   const mediaType = typeof o.mediaType === 'string' ? o.mediaType : MEDIA_TYPES.ociManifest;
-  if (mediaType !== MEDIA_TYPES.dockerManifest && mediaType !== MEDIA_TYPES.ociManifest) throw bad(`the manifest's media type '${mediaType}' is not an image manifest`);
-  return { mediaType, config: descriptor(o.config, 'its config', bad), layers: o.layers.map((l, i) => descriptor(l, `its layer ${i}`, bad)) };
+  if (mediaType !== MEDIA_TYPES.dockerManifest && mediaType !== MEDIA_TYPES.ociManifest)
+    throw bad(`the manifest's media type '${mediaType}' is not an image manifest`);
+  return {
+    mediaType,
+    config: descriptor(o.config, 'its config', bad),
+    layers: o.layers.map((l, i) => descriptor(l, `its layer ${i}`, bad)),
+  };
 }
 
 /** The manifest DAM writes for an image it packs from the engine: OCI, layers compressed as said. */
@@ -76,6 +90,11 @@ export interface IndexEntry {
 export function buildPlatformIndex(entries: IndexEntry[]): { mediaType: string; bytes: string } {
   const docker = entries.every((e) => e.manifest.mediaType === MEDIA_TYPES.dockerManifest);
   const mediaType = docker ? MEDIA_TYPES.dockerList : MEDIA_TYPES.ociIndex;
-  const manifests = entries.map((e) => ({ mediaType: e.manifest.mediaType, digest: e.manifest.digest, size: e.manifest.size, platform: e.platform }));
+  const manifests = entries.map((e) => ({
+    mediaType: e.manifest.mediaType,
+    digest: e.manifest.digest,
+    size: e.manifest.size,
+    platform: e.platform,
+  }));
   return { mediaType, bytes: JSON.stringify({ schemaVersion: 2, mediaType, manifests }) };
 }

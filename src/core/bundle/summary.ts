@@ -23,7 +23,8 @@ export interface BundleSummary {
 export function summarizeBundle2(index: BundleIndex2, images: ResolvedImage2[]): BundleSummary {
   const sizes = new Map(index.blobs.map((b) => [b.digest, b.size]));
   const usedBy = new Map<string, Set<string>>();
-  for (const img of images) for (const l of img.parsed.layers) usedBy.set(l.digest, (usedBy.get(l.digest) ?? new Set()).add(img.tags[0]!));
+  for (const img of images)
+    for (const l of img.parsed.layers) usedBy.set(l.digest, (usedBy.get(l.digest) ?? new Set()).add(img.tags[0]!));
   const apps = new Map<string, AppSummary>();
   const counted = new Map<string, Set<string>>();
   for (const img of images) {

@@ -14,7 +14,15 @@ test('the COPY/ADD of meta to /meta is found', () => {
     'COPY --from=build /src/meta /meta',
     'COPY meta /meta\r\n',
   ];
-  const no = ['# COPY meta /meta', 'COPY meta /metadata', 'RUN echo COPY meta /meta', 'COPY meta /opt/meta', 'COPY meta', 'FROM scratch', 'COPY meta /meta/x'];
+  const no = [
+    '# COPY meta /meta',
+    'COPY meta /metadata',
+    'RUN echo COPY meta /meta',
+    'COPY meta /opt/meta',
+    'COPY meta',
+    'FROM scratch',
+    'COPY meta /meta/x',
+  ];
   for (const d of yes) assert.equal(copiesMeta(d), true, d);
   for (const d of no) assert.equal(copiesMeta(d), false, d);
 });
@@ -30,7 +38,12 @@ test('labels become one LABEL line, quoted and escaped; line breaks are left to 
 });
 
 test('the base images: ARG defaults and build args expanded, stages and scratch left out', () => {
-  assert.deepEqual(baseImages('ARG BASE=debian:12\nFROM ${BASE} AS build\nFROM build\nFROM scratch\nFROM --platform=linux/amd64 busybox:1\n'), ['debian:12', 'busybox:1']);
+  assert.deepEqual(
+    baseImages(
+      'ARG BASE=debian:12\nFROM ${BASE} AS build\nFROM build\nFROM scratch\nFROM --platform=linux/amd64 busybox:1\n',
+    ),
+    ['debian:12', 'busybox:1'],
+  );
   assert.deepEqual(baseImages('ARG BASE=a:1\nFROM $BASE\n', { BASE: 'b:2' }), ['b:2']);
   assert.deepEqual(baseImages('FROM ${UNSET}\n'), []);
 });

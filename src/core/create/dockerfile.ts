@@ -53,7 +53,8 @@ export interface LabelledDockerfile {
  */
 export function withLabelInstruction(dockerfile: string, labels: Record<string, string>): LabelledDockerfile {
   const escape = escapeCharacter(dockerfile);
-  const quote = (s: string) => `"${s.replace(/[\\`"$]/g, (c) => (c === escape || c === '"' || c === '$' ? `${escape}${c}` : c))}"`;
+  const quote = (s: string) =>
+    `"${s.replace(/[\\`"$]/g, (c) => (c === escape || c === '"' || c === '$' ? `${escape}${c}` : c))}"`;
   const pairs: string[] = [];
   const rest: Record<string, string> = {};
   for (const [key, value] of Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -86,12 +87,16 @@ export function baseImages(dockerfile: string, buildArgs: Record<string, string>
     if (!from) continue;
     seenFrom = true;
     let unknown = false;
-    const image = (from[1] ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a?: string, b?: string) => {
-      const value = args[a ?? b ?? ''];
-      if (value === undefined) unknown = true;
-      return value ?? '';
-    });
-    if (!unknown && image !== '' && image.toLowerCase() !== 'scratch' && !stages.has(image.toLowerCase())) bases.push(image);
+    const image = (from[1] ?? '').replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (_, a?: string, b?: string) => {
+        const value = args[a ?? b ?? ''];
+        if (value === undefined) unknown = true;
+        return value ?? '';
+      },
+    );
+    if (!unknown && image !== '' && image.toLowerCase() !== 'scratch' && !stages.has(image.toLowerCase()))
+      bases.push(image);
     if (from[2]) stages.add(from[2].toLowerCase());
   }
   return [...new Set(bases)];

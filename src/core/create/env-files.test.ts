@@ -35,14 +35,25 @@ test('Dockerfile ENV lines as DAM 1.x reads them', () => {
 });
 
 test('only DAM_* variables of the process environment, full names kept', () => {
-  assert.deepEqual(damEnvironment({ DAM_PWD: '/x', HOME: '/root', DAMX: '1', DAM_APP_NAME: 'a', DAM_U: undefined }), { DAM_PWD: '/x', DAM_APP_NAME: 'a' });
+  assert.deepEqual(damEnvironment({ DAM_PWD: '/x', HOME: '/root', DAMX: '1', DAM_APP_NAME: 'a', DAM_U: undefined }), {
+    DAM_PWD: '/x',
+    DAM_APP_NAME: 'a',
+  });
 });
 
 test('sources listed first win', () => {
-  assert.deepEqual(mergeVars({ A: 'flag' }, { A: 'envfile', B: 'envfile' }, { B: 'dockerfile', C: 'dockerfile' }, { C: 'os', D: 'os' }), {
-    A: 'flag',
-    B: 'envfile',
-    C: 'dockerfile',
-    D: 'os',
-  });
+  assert.deepEqual(
+    mergeVars(
+      { A: 'flag' },
+      { A: 'envfile', B: 'envfile' },
+      { B: 'dockerfile', C: 'dockerfile' },
+      { C: 'os', D: 'os' },
+    ),
+    {
+      A: 'flag',
+      B: 'envfile',
+      C: 'dockerfile',
+      D: 'os',
+    },
+  );
 });

@@ -10,14 +10,28 @@ const project: ProjectListing = {
   environment: 'DAM_APP_VERSION=2.0\n',
   metaFiles: ['meta/install.exp', 'meta/uninstall', 'meta/DESCRIPTION.exp'],
   ignoredMetaFiles: [],
-  texts: { 'meta/install.exp': '#!/bin/sh\necho ${DAM_APP_TAG} ${PORT} ${DAM_UNSET}\n', 'meta/DESCRIPTION.exp': 'The ${DAM_APP_NAME} app.\n' },
+  texts: {
+    'meta/install.exp': '#!/bin/sh\necho ${DAM_APP_TAG} ${PORT} ${DAM_UNSET}\n',
+    'meta/DESCRIPTION.exp': 'The ${DAM_APP_NAME} app.\n',
+  },
 };
-const input: CreateInput = { project, projectDirName: 'proj', flags: { name: 'web' }, env: {}, defaultServer: '', userLabels: {}, now: '2026-01-02T03:04:05.000Z' };
+const input: CreateInput = {
+  project,
+  projectDirName: 'proj',
+  flags: { name: 'web' },
+  env: {},
+  defaultServer: '',
+  userLabels: {},
+  now: '2026-01-02T03:04:05.000Z',
+};
 
 test('a plan: variables, rendered templates, labels and warnings', () => {
   const plan = planCreate(input);
   assert.equal(plan.tag, 'web:2.0');
-  assert.deepEqual(plan.rendered, { 'meta/DESCRIPTION': 'The web app.\n', 'meta/install': '#!/bin/sh\necho web:2.0 80 ${DAM_UNSET}\n' });
+  assert.deepEqual(plan.rendered, {
+    'meta/DESCRIPTION': 'The web app.\n',
+    'meta/install': '#!/bin/sh\necho web:2.0 80 ${DAM_UNSET}\n',
+  });
   assert.deepEqual(plan.warnings, ['meta/install.exp: ${DAM_UNSET} has no value in any source; it is left as it is.']);
   assert.deepEqual(plan.labels, {
     DAM_APP_FAMILY: 'web',
@@ -43,8 +57,15 @@ test('layout checks in 1.x order, naming the path', () => {
     [{ dockerfile: undefined }, /no Dockerfile 'proj\/Dockerfile'/],
     [{ metaFiles: ['meta/uninstall'] }, /Neither 'proj\/meta\/install' nor 'proj\/meta\/install.exp'/],
     [{ metaFiles: ['meta/install'] }, /Neither 'proj\/meta\/uninstall' nor/],
-    [{ metaFiles: ['meta/install'], ignoredMetaFiles: ['meta/uninstall'] }, /'proj\/meta\/uninstall' is left out of the build by 'proj\/.dockerignore'/],
-    [{ dockerfile: 'FROM x\n# COPY meta /meta\n' }, /Dockerfile 'proj\/Dockerfile' has no COPY or ADD of meta to \/meta/],
+    [
+      { metaFiles: ['meta/install'], ignoredMetaFiles: ['meta/uninstall'] },
+      /'proj\/meta\/uninstall' is left out of the build by 'proj\/.dockerignore'/,
+    ],
+    [
+      { dockerfile: 'FROM x\n# COPY meta /meta\n' },
+      /Dockerfile 'proj\/Dockerfile' has no COPY or ADD of meta to \/meta/,
+    ],
   ];
-  for (const [over, re] of cases) assert.throws(() => planCreate({ ...input, project: { ...project, ...over } }), re, JSON.stringify(over));
+  for (const [over, re] of cases)
+    assert.throws(() => planCreate({ ...input, project: { ...project, ...over } }), re, JSON.stringify(over));
 });

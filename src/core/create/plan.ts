@@ -49,14 +49,35 @@ export function planCreate(input: CreateInput): CreatePlan {
     if (target === undefined) continue;
     const out = renderTemplate(project.texts[path] ?? '', app.vars);
     rendered[target] = out.text;
-    for (const key of out.missing) warnings.push(`${path}: \${${key}} has no value in any source; it is left as it is.`);
+    for (const key of out.missing)
+      warnings.push(`${path}: \${${key}} has no value in any source; it is left as it is.`);
     for (const key of out.empty) warnings.push(`${path}: \${${key}} is empty.`);
   }
   const description = (rendered['meta/DESCRIPTION'] ?? project.texts['meta/DESCRIPTION'] ?? '').trim();
   const labels = withUserLabels(
-    appLabels({ name: app.name, version: app.version, family: app.family, multiversion: app.multiversion, servers: app.servers, created: input.now, description }),
+    appLabels({
+      name: app.name,
+      version: app.version,
+      family: app.family,
+      multiversion: app.multiversion,
+      servers: app.servers,
+      created: input.now,
+      description,
+    }),
     input.userLabels,
   );
   const built = withLabelInstruction(project.dockerfile ?? '', labels);
-  return { name: app.name, version: app.version, family: app.family, multiversion: app.multiversion, tag: app.tag, servers: app.servers, labels, rendered, dockerfile: built.dockerfile, buildLabels: built.rest, warnings };
+  return {
+    name: app.name,
+    version: app.version,
+    family: app.family,
+    multiversion: app.multiversion,
+    tag: app.tag,
+    servers: app.servers,
+    labels,
+    rendered,
+    dockerfile: built.dockerfile,
+    buildLabels: built.rest,
+    warnings,
+  };
 }

@@ -14,7 +14,8 @@ test('DAM_APP_SERVERS normalised as DAM 1.x does', () => {
     ['b,a', 'a', 'a,b'],
     [',', 'x', 'x,'],
   ];
-  for (const [label, server, want] of cases) assert.equal(formatServers(addServer(parseServers(label), server)), want, `${label} + ${server}`);
+  for (const [label, server, want] of cases)
+    assert.equal(formatServers(addServer(parseServers(label), server)), want, `${label} + ${server}`);
 });
 
 test('parse alone keeps the set sorted and the official flag', () => {
@@ -24,7 +25,11 @@ test('parse alone keeps the set sorted and the official flag', () => {
 
 test('servers with spaces, semicolons or over 120 characters are refused', () => {
   for (const bad of ['a b', 'a;b', 'x'.repeat(121), 'tab\there']) {
-    assert.throws(() => validateServers(parseServers(bad), 'ENVIRONMENT'), (e: Error) => e.message.includes('ENVIRONMENT'), bad);
+    assert.throws(
+      () => validateServers(parseServers(bad), 'ENVIRONMENT'),
+      (e: Error) => e.message.includes('ENVIRONMENT'),
+      bad,
+    );
   }
   assert.doesNotThrow(() => validateServers(parseServers('x'.repeat(120) + ',registry.corp:5000,'), 'x'));
 });

@@ -33,7 +33,11 @@ export function addServer(servers: Servers, server: string): Servers {
 export function validateServers(servers: Servers, source: string): Servers {
   for (const s of servers.servers) {
     if (s.length > 120 || /[,;\s\p{Cc}]/u.test(s)) {
-      throw new DamError('INVALID_NAME', `The server '${printable(s)}' in DAM_APP_SERVERS (${source}) is not valid.`, 'A server is a registry address such as registry.corp:5000: up to 120 characters, no spaces, `;` or control characters.');
+      throw new DamError(
+        'INVALID_NAME',
+        `The server '${printable(s)}' in DAM_APP_SERVERS (${source}) is not valid.`,
+        'A server is a registry address such as registry.corp:5000: up to 120 characters, no spaces, `;` or control characters.',
+      );
     }
   }
   return servers;

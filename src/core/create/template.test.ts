@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderTemplate, templateTarget } from './template.js';
 
-const vars = { DAM_APP_NAME: 'web', DAM_APP_VERSION: '1.0', PORT: '8080', NESTED: '${DAM_APP_NAME}', DAM_EMPTY: '', 'SPACED ': 'sp' };
+const vars = {
+  DAM_APP_NAME: 'web',
+  DAM_APP_VERSION: '1.0',
+  PORT: '8080',
+  NESTED: '${DAM_APP_NAME}',
+  DAM_EMPTY: '',
+  'SPACED ': 'sp',
+};
 
 test('templates render as 1.x for known keys, once, and keep the rest', () => {
   const cases: [string, string][] = [

@@ -2,12 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type VariableSources, resolveVariables } from './variables.js';
 
-const base: VariableSources = { flags: {}, environmentFile: {}, dockerfileEnv: {}, processEnv: {}, projectDirName: 'myproj', defaultServer: '' };
+const base: VariableSources = {
+  flags: {},
+  environmentFile: {},
+  dockerfileEnv: {},
+  processEnv: {},
+  projectDirName: 'myproj',
+  defaultServer: '',
+};
 const resolve = (over: Partial<VariableSources>) => resolveVariables({ ...base, ...over });
 
 test('defaults: folder name, SNAPSHOT, family = name, not multiversion, Docker Hub servers', () => {
   const v = resolve({});
-  assert.deepEqual([v.name, v.version, v.family, v.multiversion, v.tag, v.servers], ['myproj', 'SNAPSHOT', 'myproj', false, 'myproj:SNAPSHOT', ',']);
+  assert.deepEqual(
+    [v.name, v.version, v.family, v.multiversion, v.tag, v.servers],
+    ['myproj', 'SNAPSHOT', 'myproj', false, 'myproj:SNAPSHOT', ','],
+  );
 });
 
 test('precedence: flags, then ENVIRONMENT, then Dockerfile ENV, then DAM_* environment', () => {
@@ -15,7 +25,15 @@ test('precedence: flags, then ENVIRONMENT, then Dockerfile ENV, then DAM_* envir
   const cases: [Partial<VariableSources>, string, string][] = [
     [{ processEnv: { DAM_APP_NAME: 'os' } }, 'os', 'SNAPSHOT'],
     [{ processEnv: { DAM_APP_NAME: 'os' }, dockerfileEnv: { DAM_APP_NAME: 'df' } }, 'df', 'SNAPSHOT'],
-    [{ processEnv: { DAM_APP_NAME: 'os' }, dockerfileEnv: { DAM_APP_NAME: 'df' }, environmentFile: { DAM_APP_NAME: 'ef' } }, 'ef', 'SNAPSHOT'],
+    [
+      {
+        processEnv: { DAM_APP_NAME: 'os' },
+        dockerfileEnv: { DAM_APP_NAME: 'df' },
+        environmentFile: { DAM_APP_NAME: 'ef' },
+      },
+      'ef',
+      'SNAPSHOT',
+    ],
     [{ processEnv: all, dockerfileEnv: all, environmentFile: all, flags: { name: 'fl', version: '9' } }, 'fl', '9'],
     // An empty flag does not override (1.x); an empty higher source does, and then the default applies.
     [{ environmentFile: { DAM_APP_NAME: 'ef' }, flags: { name: '' } }, 'ef', 'SNAPSHOT'],
@@ -29,7 +47,10 @@ test('precedence: flags, then ENVIRONMENT, then Dockerfile ENV, then DAM_* envir
 
 test('family falls back to the name; the flag wins', () => {
   assert.equal(resolve({ flags: { name: 'web' } }).family, 'web');
-  assert.equal(resolve({ flags: { name: 'web', family: 'servers' }, environmentFile: { DAM_APP_FAMILY: 'x' } }).family, 'servers');
+  assert.equal(
+    resolve({ flags: { name: 'web', family: 'servers' }, environmentFile: { DAM_APP_FAMILY: 'x' } }).family,
+    'servers',
+  );
   assert.equal(resolve({ dockerfileEnv: { DAM_APP_FAMILY: 'df' } }).family, 'df');
 });
 
@@ -43,11 +64,17 @@ test('DAM_APP_MULTIVERSION comes from any source (1.x: only the flag)', () => {
     [{ environmentFile: { DAM_APP_MULTIVERSION: '' } }, false],
   ];
   for (const [over, want] of cases) assert.equal(resolve(over).multiversion, want, JSON.stringify(over));
-  assert.throws(() => resolve({ environmentFile: { DAM_APP_MULTIVERSION: 'yes' } }), /DAM_APP_MULTIVERSION is 'yes' \(from ENVIRONMENT\)/);
+  assert.throws(
+    () => resolve({ environmentFile: { DAM_APP_MULTIVERSION: 'yes' } }),
+    /DAM_APP_MULTIVERSION is 'yes' \(from ENVIRONMENT\)/,
+  );
 });
 
 test('DAM_APP_TAG is always computed from the default repo', () => {
-  assert.equal(resolve({ flags: { name: 'web', version: '1.0' }, environmentFile: { DAM_APP_TAG: 'ignored:1' } }).tag, 'web:1.0');
+  assert.equal(
+    resolve({ flags: { name: 'web', version: '1.0' }, environmentFile: { DAM_APP_TAG: 'ignored:1' } }).tag,
+    'web:1.0',
+  );
   const v = resolve({ flags: { name: 'web', version: '1.0' }, defaultServer: 'localhost:5000' });
   assert.equal(v.tag, 'localhost:5000/web:1.0');
   assert.equal(v.vars.DAM_APP_TAG, 'localhost:5000/web:1.0');
@@ -67,7 +94,11 @@ test('DAM_APP_SERVERS: supplied value plus the default repo, normalised (1.x exa
 });
 
 test('the template variables hold every source and the resolved reserved values', () => {
-  const v = resolve({ environmentFile: { PORT: '80', DAM_APP_NAME: 'web' }, processEnv: { DAM_EXTRA: 'e' }, flags: { multiversion: true } });
+  const v = resolve({
+    environmentFile: { PORT: '80', DAM_APP_NAME: 'web' },
+    processEnv: { DAM_EXTRA: 'e' },
+    flags: { multiversion: true },
+  });
   assert.deepEqual(v.vars, {
     PORT: '80',
     DAM_EXTRA: 'e',
@@ -89,5 +120,10 @@ test('names, versions and families are validated, naming the source', () => {
     [{ processEnv: { DAM_APP_FAMILY: 'f\u0007' } }, /family 'f\\x07' is not valid \(from the environment\)/],
     [{ flags: { name: 'Web' } }, /app name 'Web'/],
   ];
-  for (const [over, re] of cases) assert.throws(() => resolve(over), (e: Error & { code?: string }) => re.test(e.message) && e.code === 'INVALID_NAME', JSON.stringify(over));
+  for (const [over, re] of cases)
+    assert.throws(
+      () => resolve(over),
+      (e: Error & { code?: string }) => re.test(e.message) && e.code === 'INVALID_NAME',
+      JSON.stringify(over),
+    );
 });

@@ -95,5 +95,9 @@ function parseBoolean(text: string, source: string): boolean {
   const lower = text.trim().toLowerCase();
   if (lower === '' || lower === 'false') return false;
   if (lower === 'true') return true;
-  throw new DamError('INVALID_NAME', `DAM_APP_MULTIVERSION is '${printable(text)}' (from ${source}); it must be true or false.`, 'Write DAM_APP_MULTIVERSION=true or false, or use --multiversion.');
+  throw new DamError(
+    'INVALID_NAME',
+    `DAM_APP_MULTIVERSION is '${printable(text)}' (from ${source}); it must be true or false.`,
+    'Write DAM_APP_MULTIVERSION=true or false, or use --multiversion.',
+  );
 }

@@ -51,8 +51,8 @@ export function description(what: string): InitFile {
 export function scriptHeader(script: 'install' | 'uninstall', purpose: string): string {
   const when =
     script === 'install'
-      ? '# Run by `dam install` (and by `dam upgrade` after the old version\'s uninstall).'
-      : '# Run by `dam remove`, by `dam upgrade` before the new version\'s install, and to roll back a failed install.';
+      ? "# Run by `dam install` (and by `dam upgrade` after the old version's uninstall)."
+      : "# Run by `dam remove`, by `dam upgrade` before the new version's install, and to roll back a failed install.";
   return `#!/bin/sh
 # ${purpose}
 ${when}

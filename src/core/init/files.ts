@@ -1,6 +1,15 @@
 // `dam init --kind files`: install drops a configuration file (rendered by `dam create` from a template)
 // onto the host and records what it wrote; uninstall removes exactly that, and the folder if it made it.
-import { type InitFile, type InitInput, EXECUTABLE, REGULAR, description, dockerfileHeader, environmentFile, scriptHeader } from './common.js';
+import {
+  type InitFile,
+  type InitInput,
+  EXECUTABLE,
+  REGULAR,
+  description,
+  dockerfileHeader,
+  environmentFile,
+  scriptHeader,
+} from './common.js';
 
 export function filesProject({ name, base }: InitInput): InitFile[] {
   const dockerfile = `${dockerfileHeader('files', base)}COPY meta /meta
@@ -36,7 +45,14 @@ greeting=hello from \${DAM_APP_NAME}
 `;
   return [
     { path: 'Dockerfile', text: dockerfile, mode: REGULAR },
-    { path: 'ENVIRONMENT', text: environmentFile(name, `# Where install writes ${name}.conf unless DAM_CONF_DIR is set when installing.\nDEFAULT_CONF_DIR=/etc/${name}\n`), mode: REGULAR },
+    {
+      path: 'ENVIRONMENT',
+      text: environmentFile(
+        name,
+        `# Where install writes ${name}.conf unless DAM_CONF_DIR is set when installing.\nDEFAULT_CONF_DIR=/etc/${name}\n`,
+      ),
+      mode: REGULAR,
+    },
     description('configuration files; install puts them on the host, uninstall removes them.'),
     { path: 'meta/install.exp', text: install, mode: EXECUTABLE },
     { path: 'meta/uninstall.exp', text: uninstall, mode: EXECUTABLE },

@@ -1,6 +1,16 @@
 // `dam init --kind service`: a long-running container with a port and a data volume, both named after the
 // app so that two apps never clash; busybox httpd serves a page so the service visibly answers.
-import { type InitFile, type InitInput, EXECUTABLE, REGULAR, TAG_LINES, description, dockerfileHeader, environmentFile, scriptHeader } from './common.js';
+import {
+  type InitFile,
+  type InitInput,
+  EXECUTABLE,
+  REGULAR,
+  TAG_LINES,
+  description,
+  dockerfileHeader,
+  environmentFile,
+  scriptHeader,
+} from './common.js';
 
 export function serviceProject({ name, base }: InitInput): InitFile[] {
   const dockerfile = `${dockerfileHeader('service', base)}COPY www /www
@@ -19,7 +29,7 @@ docker run -d --name "$name" --restart unless-stopped --label dam.app='\${DAM_AP
   -p "$port:8080" -v "$volume:/data" "$tag" >/dev/null
 echo "\${DAM_APP_NAME} \${DAM_APP_VERSION} is serving on port $port (container $name)"
 `;
-  const uninstall = `${scriptHeader('uninstall', 'Stops and removes the service\'s container; the data volume too, except during an upgrade.')}name='dam-\${DAM_APP_NAME}'
+  const uninstall = `${scriptHeader('uninstall', "Stops and removes the service's container; the data volume too, except during an upgrade.")}name='dam-\${DAM_APP_NAME}'
 volume='dam-\${DAM_APP_NAME}-data'
 
 docker rm -f "$name" >/dev/null 2>&1 || true
@@ -31,10 +41,21 @@ echo "removed container $name"
 `;
   return [
     { path: 'Dockerfile', text: dockerfile, mode: REGULAR },
-    { path: 'ENVIRONMENT', text: environmentFile(name, '# The host port the service publishes unless PORT is set when installing.\nDEFAULT_PORT=8080\n'), mode: REGULAR },
+    {
+      path: 'ENVIRONMENT',
+      text: environmentFile(
+        name,
+        '# The host port the service publishes unless PORT is set when installing.\nDEFAULT_PORT=8080\n',
+      ),
+      mode: REGULAR,
+    },
     description('a web service in a container; install starts it, uninstall stops and removes it.'),
     { path: 'meta/install.exp', text: install, mode: EXECUTABLE },
     { path: 'meta/uninstall.exp', text: uninstall, mode: EXECUTABLE },
-    { path: 'www/index.html', text: `<!doctype html>\n<title>${name}</title>\n<h1>${name} is running</h1>\n`, mode: REGULAR },
+    {
+      path: 'www/index.html',
+      text: `<!doctype html>\n<title>${name}</title>\n<h1>${name} is running</h1>\n`,
+      mode: REGULAR,
+    },
   ];
 }

@@ -1,14 +1,24 @@
 // `dam init --kind tool`: the tool lives in the image; install puts a shim on the host that runs it in a
 // throw-away container, and records the shim's path in the kept meta copy so that uninstall removes
 // exactly that file.
-import { type InitFile, type InitInput, EXECUTABLE, REGULAR, TAG_LINES, description, dockerfileHeader, environmentFile, scriptHeader } from './common.js';
+import {
+  type InitFile,
+  type InitInput,
+  EXECUTABLE,
+  REGULAR,
+  TAG_LINES,
+  description,
+  dockerfileHeader,
+  environmentFile,
+  scriptHeader,
+} from './common.js';
 
 export function toolProject({ name, base }: InitInput): InitFile[] {
   const dockerfile = `${dockerfileHeader('tool', base)}COPY tool /usr/local/bin/tool
 COPY meta /meta
 ENTRYPOINT ["/usr/local/bin/tool"]
 `;
-  const install = `${scriptHeader('install', 'Puts a shim on the host that runs the tool in a container with the caller\'s arguments.')}${TAG_LINES}# DAM_BIN_DIR chooses the folder when installing; else DEFAULT_BIN_DIR of ENVIRONMENT.
+  const install = `${scriptHeader('install', "Puts a shim on the host that runs the tool in a container with the caller's arguments.")}${TAG_LINES}# DAM_BIN_DIR chooses the folder when installing; else DEFAULT_BIN_DIR of ENVIRONMENT.
 bin_dir=\${DAM_BIN_DIR:-\${DEFAULT_BIN_DIR}}
 shim="$bin_dir/\${DAM_APP_NAME}"
 
@@ -42,8 +52,17 @@ echo "${name} runs in a container; arguments: $*"
 `;
   return [
     { path: 'Dockerfile', text: dockerfile, mode: REGULAR },
-    { path: 'ENVIRONMENT', text: environmentFile(name, '# Where install puts the shim unless DAM_BIN_DIR is set when installing.\nDEFAULT_BIN_DIR=/usr/local/bin\n'), mode: REGULAR },
-    description('a command-line tool; install puts a shim on the host that runs it in a container, uninstall removes the shim.'),
+    {
+      path: 'ENVIRONMENT',
+      text: environmentFile(
+        name,
+        '# Where install puts the shim unless DAM_BIN_DIR is set when installing.\nDEFAULT_BIN_DIR=/usr/local/bin\n',
+      ),
+      mode: REGULAR,
+    },
+    description(
+      'a command-line tool; install puts a shim on the host that runs it in a container, uninstall removes the shim.',
+    ),
     { path: 'meta/install.exp', text: install, mode: EXECUTABLE },
     { path: 'meta/uninstall.exp', text: uninstall, mode: EXECUTABLE },
     { path: 'tool', text: tool, mode: EXECUTABLE },

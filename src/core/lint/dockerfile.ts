@@ -18,10 +18,28 @@ export function dockerfileRules(s: LintSubject): Finding[] {
     const eq = rest?.indexOf('=') ?? -1;
     if (rest !== undefined && eq > 0 && /\s[A-Za-z_][A-Za-z0-9_]*=/.test(rest.slice(eq + 1))) {
       const key = rest.slice(0, eq);
-      out.push(finding('dockerfile-env-pairs', 'error', 'Dockerfile', line, `'${text}' sets several variables; dam create (like DAM 1.x) reads it as ${key}='${rest.slice(eq + 1)}'.`, 'Write one variable per ENV line: ENV A=1, then ENV B=2.'));
+      out.push(
+        finding(
+          'dockerfile-env-pairs',
+          'error',
+          'Dockerfile',
+          line,
+          `'${text}' sets several variables; dam create (like DAM 1.x) reads it as ${key}='${rest.slice(eq + 1)}'.`,
+          'Write one variable per ENV line: ENV A=1, then ENV B=2.',
+        ),
+      );
     }
     if (/^#\s*syntax\s*=/i.test(text)) {
-      out.push(finding('dockerfile-buildkit', 'error', 'Dockerfile', line, 'A `# syntax=` directive selects a BuildKit frontend; the classic builder DAM uses cannot honour it.', 'Remove the line, and any syntax that needs it.'));
+      out.push(
+        finding(
+          'dockerfile-buildkit',
+          'error',
+          'Dockerfile',
+          line,
+          'A `# syntax=` directive selects a BuildKit frontend; the classic builder DAM uses cannot honour it.',
+          'Remove the line, and any syntax that needs it.',
+        ),
+      );
     }
   }
   for (const { line, text } of logicalLines(s.dockerfile)) {
@@ -29,7 +47,16 @@ export function dockerfileRules(s: LintSubject): Finding[] {
       const m = re.exec(text);
       if (!m) continue;
       const name = what.replace('$1', m[1] ?? '');
-      out.push(finding('dockerfile-buildkit', 'error', 'Dockerfile', line, `${name} needs BuildKit; the classic builder DAM uses refuses it.`, 'Use plain RUN, COPY and ADD: e.g. RUN chmod after COPY, a script file instead of a heredoc.'));
+      out.push(
+        finding(
+          'dockerfile-buildkit',
+          'error',
+          'Dockerfile',
+          line,
+          `${name} needs BuildKit; the classic builder DAM uses refuses it.`,
+          'Use plain RUN, COPY and ADD: e.g. RUN chmod after COPY, a script file instead of a heredoc.',
+        ),
+      );
     }
   }
   return out;

@@ -9,11 +9,53 @@ import { type Finding, type LintSubject, finding } from './types.js';
 import { undoRules } from './undo.js';
 
 function layoutRules(s: LintSubject): Finding[] {
-  if (s.kind !== 'project') return s.metaIsDir ? [] : [finding('project-layout', 'error', '/meta', null, 'The image has no /meta folder, so it is not a DAM app.', 'Build it with `dam create` from a project whose Dockerfile copies meta/ to /meta.')];
+  if (s.kind !== 'project')
+    return s.metaIsDir
+      ? []
+      : [
+          finding(
+            'project-layout',
+            'error',
+            '/meta',
+            null,
+            'The image has no /meta folder, so it is not a DAM app.',
+            'Build it with `dam create` from a project whose Dockerfile copies meta/ to /meta.',
+          ),
+        ];
   const out: Finding[] = [];
-  if (!s.metaIsDir) out.push(finding('project-layout', 'error', 'meta', null, 'There is no meta/ folder.', 'An app project has a meta/ folder holding install and uninstall (dam init writes one).'));
-  if (s.dockerfile === undefined) out.push(finding('project-layout', 'error', 'Dockerfile', null, 'There is no Dockerfile.', 'Add a Dockerfile that copies meta/ to /meta (dam init writes one).'));
-  else if (!copiesMeta(s.dockerfile)) out.push(finding('project-layout', 'error', 'Dockerfile', null, 'The Dockerfile has no COPY or ADD of meta to /meta.', 'Add the line: COPY meta /meta'));
+  if (!s.metaIsDir)
+    out.push(
+      finding(
+        'project-layout',
+        'error',
+        'meta',
+        null,
+        'There is no meta/ folder.',
+        'An app project has a meta/ folder holding install and uninstall (dam init writes one).',
+      ),
+    );
+  if (s.dockerfile === undefined)
+    out.push(
+      finding(
+        'project-layout',
+        'error',
+        'Dockerfile',
+        null,
+        'There is no Dockerfile.',
+        'Add a Dockerfile that copies meta/ to /meta (dam init writes one).',
+      ),
+    );
+  else if (!copiesMeta(s.dockerfile))
+    out.push(
+      finding(
+        'project-layout',
+        'error',
+        'Dockerfile',
+        null,
+        'The Dockerfile has no COPY or ADD of meta to /meta.',
+        'Add the line: COPY meta /meta',
+      ),
+    );
   return out;
 }
 

@@ -30,8 +30,28 @@ function appOf(s: LintSubject): AppVariables {
 
 function dam1Checks(file: string, name: string | undefined, family: string | undefined): Finding[] {
   const out: Finding[] = [];
-  if (name !== undefined && /^-?\d+$/.test(name)) out.push(finding('name-rejected', 'error', file, null, `The app name '${name}' is a number; DAM 1.x hosts take it for an app id and refuse it.`, 'Give the app a name with at least one letter.'));
-  if (family !== undefined && !/[a-z0-9]/.test(family)) out.push(finding('name-rejected', 'error', file, null, `The family '${family}' has no lower-case letter or digit; DAM 1.x hosts refuse it.`, 'Use a lower-case family, e.g. DAM_APP_FAMILY=web.'));
+  if (name !== undefined && /^-?\d+$/.test(name))
+    out.push(
+      finding(
+        'name-rejected',
+        'error',
+        file,
+        null,
+        `The app name '${name}' is a number; DAM 1.x hosts take it for an app id and refuse it.`,
+        'Give the app a name with at least one letter.',
+      ),
+    );
+  if (family !== undefined && !/[a-z0-9]/.test(family))
+    out.push(
+      finding(
+        'name-rejected',
+        'error',
+        file,
+        null,
+        `The family '${family}' has no lower-case letter or digit; DAM 1.x hosts refuse it.`,
+        'Use a lower-case family, e.g. DAM_APP_FAMILY=web.',
+      ),
+    );
   return out;
 }
 
@@ -46,7 +66,16 @@ export function nameRules(s: LintSubject): Finding[] {
       return dam1Checks('ENVIRONMENT', app.name, app.family);
     } catch (err) {
       if (!isDamError(err, 'INVALID_NAME')) throw err;
-      return [finding('name-rejected', 'error', /from a Dockerfile ENV/.test(err.message) ? 'Dockerfile' : 'ENVIRONMENT', null, message(err), err.hint ?? 'Fix the name.')];
+      return [
+        finding(
+          'name-rejected',
+          'error',
+          /from a Dockerfile ENV/.test(err.message) ? 'Dockerfile' : 'ENVIRONMENT',
+          null,
+          message(err),
+          err.hint ?? 'Fix the name.',
+        ),
+      ];
     }
   }
   const labels = s.labels ?? {};
@@ -63,7 +92,16 @@ export function nameRules(s: LintSubject): Finding[] {
       check(value);
     } catch (err) {
       if (!isDamError(err, 'INVALID_NAME')) throw err;
-      out.push(finding('name-rejected', 'error', 'labels', null, `Label ${label}: ${message(err)}`, err.hint ?? 'Rebuild the image with a valid value.'));
+      out.push(
+        finding(
+          'name-rejected',
+          'error',
+          'labels',
+          null,
+          `Label ${label}: ${message(err)}`,
+          err.hint ?? 'Rebuild the image with a valid value.',
+        ),
+      );
     }
   }
   return [...out, ...dam1Checks('labels', labels[LABEL_NAME], labels[LABEL_FAMILY])];

@@ -52,6 +52,13 @@ export interface LintSubject {
   tags?: string[];
 }
 
-export function finding(rule: RuleId, severity: Severity, file: string, line: number | null, message: string, hint: string): Finding {
+export function finding(
+  rule: RuleId,
+  severity: Severity,
+  file: string,
+  line: number | null,
+  message: string,
+  hint: string,
+): Finding {
   return { rule, severity, file, line, message, hint };
 }

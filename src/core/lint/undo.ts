@@ -44,15 +44,20 @@ function assignments(text: string): Map<string, string> {
 }
 
 function undone(c: Created, uninstall: string, values: Map<string, string>): boolean {
-  const remover = c.what === 'container' ? /\bdocker\s+(?:container\s+)?(?:rm|stop|kill)\b|\bdocker\s+compose\s+down\b/ : /(?:^|[\s;&|])rm\s/;
+  const remover =
+    c.what === 'container'
+      ? /\bdocker\s+(?:container\s+)?(?:rm|stop|kill)\b|\bdocker\s+compose\s+down\b/
+      : /(?:^|[\s;&|])rm\s/;
   const wanted = [c.token, values.get(c.token)].filter((t): t is string => !!t);
   const uninstallValues = assignments(uninstall);
   return logicalLines(uninstall).some(({ text }) => {
     if (!remover.test(text)) return false;
-    return simpleCommands(text).flat().some((w) => {
-      const word = unquote(w);
-      return wanted.includes(word) || wanted.includes(uninstallValues.get(word) ?? '');
-    });
+    return simpleCommands(text)
+      .flat()
+      .some((w) => {
+        const word = unquote(w);
+        return wanted.includes(word) || wanted.includes(uninstallValues.get(word) ?? '');
+      });
   });
 }
 
@@ -67,7 +72,21 @@ export function undoRules(s: LintSubject): Finding[] {
     .filter((c) => !undone(c, uninstall, values))
     .map((c) =>
       c.what === 'container'
-        ? finding('uninstall-undo', 'warning', installPath, c.line, `install starts a container named ${c.token}, which ${uninstallPath} does not remove.`, `Add to ${uninstallPath}: docker rm -f ${c.token} >/dev/null 2>&1 || true`)
-        : finding('uninstall-undo', 'warning', installPath, c.line, `install puts ${c.token} on the host, which ${uninstallPath} does not remove.`, `Add to ${uninstallPath}: rm -f ${c.token} (record the path in a file of the working directory if it can vary).`),
+        ? finding(
+            'uninstall-undo',
+            'warning',
+            installPath,
+            c.line,
+            `install starts a container named ${c.token}, which ${uninstallPath} does not remove.`,
+            `Add to ${uninstallPath}: docker rm -f ${c.token} >/dev/null 2>&1 || true`,
+          )
+        : finding(
+            'uninstall-undo',
+            'warning',
+            installPath,
+            c.line,
+            `install puts ${c.token} on the host, which ${uninstallPath} does not remove.`,
+            `Add to ${uninstallPath}: rm -f ${c.token} (record the path in a file of the working directory if it can vary).`,
+          ),
     );
 }

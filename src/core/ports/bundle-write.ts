@@ -66,15 +66,41 @@ export interface BundleWriter {
   /** What the file at `path` is, when an export wrote it; undefined otherwise. */
   recognize(path: string): Promise<ExportKind | undefined>;
   /** A format 1 bundle of local images (each read from the engine twice: to measure, then to copy). */
-  write(engine: Engine, product: Product, images: ExportImage[], options: { out: string; compress: Compression; delta?: Inventory; signal?: AbortSignal }): Promise<WrittenBundle>;
+  write(
+    engine: Engine,
+    product: Product,
+    images: ExportImage[],
+    options: { out: string; compress: Compression; delta?: Inventory; signal?: AbortSignal },
+  ): Promise<WrittenBundle>;
   /** A DAM 1.x export archive: `app_list` and one `.dam` per app. */
-  writeDam1(engine: Engine, product: Product, apps: Dam1ExportApp[], options: { out: string; signal?: AbortSignal; onApp?: (tag: string) => void }): Promise<WrittenDam1Export>;
+  writeDam1(
+    engine: Engine,
+    product: Product,
+    apps: Dam1ExportApp[],
+    options: { out: string; signal?: AbortSignal; onApp?: (tag: string) => void },
+  ): Promise<WrittenDam1Export>;
   /** Stages local images (ids with their tags) next to `out` for a format 2 bundle. */
-  stage(engine: Engine, wanted: Array<{ id: string; tags: string[] }>, out: string, compress: Compression, signal?: AbortSignal): Promise<StagedImages>;
+  stage(
+    engine: Engine,
+    wanted: Array<{ id: string; tags: string[] }>,
+    out: string,
+    compress: Compression,
+    signal?: AbortSignal,
+  ): Promise<StagedImages>;
   /** Writes a format 2 bundle of `index`; its size in bytes. */
-  writeFormat2(index: BundleIndex2, images: ResolvedImage2[], openLayer: (blob: Blob2) => Promise<Readable>, options: { out: string; signal?: AbortSignal | undefined; onProgress?: (bytes: number) => void }): Promise<number>;
+  writeFormat2(
+    index: BundleIndex2,
+    images: ResolvedImage2[],
+    openLayer: (blob: Blob2) => Promise<Readable>,
+    options: { out: string; signal?: AbortSignal | undefined; onProgress?: (bytes: number) => void },
+  ): Promise<number>;
   /** DAM's executable for `target` (`damBinary` when given); NOT_FOUND when there is none. */
-  findExecutable(options: { target: TargetPlatform; version: string; damBinary?: string; host: TargetPlatform | undefined }): Promise<DamExecutable>;
+  findExecutable(options: {
+    target: TargetPlatform;
+    version: string;
+    damBinary?: string;
+    host: TargetPlatform | undefined;
+  }): Promise<DamExecutable>;
   /** Writes `out` from the executable and the bundle at `bundle`, then removes `bundle` (also on failure); `out`'s size. */
   selfContained(exe: DamExecutable, bundle: string, out: string): Promise<number>;
 }

@@ -96,5 +96,11 @@ export interface BundlePushing {
   /** The bundle's index (its images and digest); undefined for a file of another kind. NOT_FOUND when missing, USAGE for no regular file. */
   open(path: string): Promise<{ images: unknown[]; indexSha256: string } | undefined>;
   /** Pushes every blob, then the manifests and tags; `targetOf` maps a bundle tag to where it goes. */
-  push(path: string, indexSha256: string, writer: RegistryWriter, targetOf: (tag: string) => PushTarget, signal?: AbortSignal): Promise<PushedBundle>;
+  push(
+    path: string,
+    indexSha256: string,
+    writer: RegistryWriter,
+    targetOf: (tag: string) => PushTarget,
+    signal?: AbortSignal,
+  ): Promise<PushedBundle>;
 }

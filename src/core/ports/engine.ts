@@ -101,7 +101,12 @@ export interface Engine {
   /** Loads a `docker save` tar (plain or gzip) and returns what the engine reports as loaded (tags or ids). */
   load(tar: Readable, options?: StreamOptions): Promise<string[]>;
   /** Creates (never starts) a container. */
-  createContainer(options: { image: string; labels?: Record<string, string>; name?: string; cmd?: string[] }): Promise<string>;
+  createContainer(options: {
+    image: string;
+    labels?: Record<string, string>;
+    name?: string;
+    cmd?: string[];
+  }): Promise<string>;
   /** A tar stream of `path` inside the container. NOT_FOUND when the path does not exist. */
   copyFromContainer(id: string, path: string): Promise<Readable>;
   /** Force-removes a container and its anonymous volumes. Idempotent. */

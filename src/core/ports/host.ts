@@ -68,7 +68,13 @@ export interface Archives {
    * With `sha256`, the file's hash is computed from the same bytes, so `beforeLoad` can check a signature
    * against what is loaded. ARCHIVE_INVALID naming the file for a bad archive (a decompression bomb too).
    */
-  verifyAndLoad(path: string, metaDir: string, beforeLoad: (image: ArchiveImage) => Promise<void>, signal: AbortSignal, options?: { sha256?: boolean }): Promise<ArchiveImage>;
+  verifyAndLoad(
+    path: string,
+    metaDir: string,
+    beforeLoad: (image: ArchiveImage) => Promise<void>,
+    signal: AbortSignal,
+    options?: { sha256?: boolean },
+  ): Promise<ArchiveImage>;
   /**
    * Saves `imageRef` (a tag or id of a local image) as a `.dam` file. NOT_FOUND when the image is not local.
    * The file appears complete or not at all (written under a temporary name, renamed after fsync); an

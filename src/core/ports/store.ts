@@ -17,7 +17,10 @@ export interface Store {
    * once at its commit point). Waits a few seconds for another writer, then STATE_LOCKED naming it.
    */
   transaction<T>(command: string, fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  update<T>(command: string, fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>): Promise<T>;
+  update<T>(
+    command: string,
+    fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>,
+  ): Promise<T>;
 }
 
 /** What a long operation sees while it holds the write lock. */

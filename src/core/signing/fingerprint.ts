@@ -19,16 +19,28 @@ export function rawPublicKey(key: KeyObject): Buffer {
 /** A public key from PEM text (SPKI); USAGE naming `source` when it is not an Ed25519 public key. */
 export function parsePublicKeyPem(pem: string, source: string): { key: KeyObject; raw: Buffer; fingerprint: string } {
   if (/PRIVATE KEY-----/.test(pem)) {
-    throw new DamError('USAGE', `'${source}' holds a private key.`, 'Give the public key only (dam key export-public NAME); keep the private key on the signing machine.');
+    throw new DamError(
+      'USAGE',
+      `'${source}' holds a private key.`,
+      'Give the public key only (dam key export-public NAME); keep the private key on the signing machine.',
+    );
   }
   let key: KeyObject;
   try {
     key = createPublicKey(pem);
   } catch {
-    throw new DamError('USAGE', `'${source}' is not a PEM public key.`, 'Give a file written by dam key export-public NAME (or keys/NAME.pub in the signer\'s state directory).');
+    throw new DamError(
+      'USAGE',
+      `'${source}' is not a PEM public key.`,
+      "Give a file written by dam key export-public NAME (or keys/NAME.pub in the signer's state directory).",
+    );
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new DamError('USAGE', `'${source}' is a ${key.asymmetricKeyType ?? 'unknown'} key, not an Ed25519 key.`, 'DAM signs with Ed25519 keys made by dam key generate.');
+    throw new DamError(
+      'USAGE',
+      `'${source}' is a ${key.asymmetricKeyType ?? 'unknown'} key, not an Ed25519 key.`,
+      'DAM signs with Ed25519 keys made by dam key generate.',
+    );
   }
   const raw = rawPublicKey(key);
   return { key, raw, fingerprint: fingerprintOfRaw(raw) };
@@ -36,5 +48,8 @@ export function parsePublicKeyPem(pem: string, source: string): { key: KeyObject
 
 /** The public key object for raw bytes stored in trust.json. */
 export function publicKeyFromRaw(raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') },
+    format: 'jwk',
+  });
 }

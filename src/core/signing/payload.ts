@@ -46,7 +46,11 @@ const signedBytes = (payloadText: string) => Buffer.from(DOMAIN + payloadText, '
 
 export function signPayload(payload: Payload, privateKey: KeyObject): SignatureFile {
   const text = encodePayload(payload);
-  return { format: SIGNATURE_FORMAT, payload: text, signature: sign(null, signedBytes(text), privateKey).toString('base64') };
+  return {
+    format: SIGNATURE_FORMAT,
+    payload: text,
+    signature: sign(null, signedBytes(text), privateKey).toString('base64'),
+  };
 }
 
 export function verifySignature(file: SignatureFile, publicKey: KeyObject): boolean {
@@ -58,14 +62,25 @@ export function formatSignatureFile(file: SignatureFile): string {
 }
 
 function bad(source: string, what: string): DamError {
-  return new DamError('ARCHIVE_INVALID', `The signature file '${source}' is invalid: ${what}.`, 'Sign the file again (dam sign KEY FILE) or copy its .sig again.');
+  return new DamError(
+    'ARCHIVE_INVALID',
+    `The signature file '${source}' is invalid: ${what}.`,
+    'Sign the file again (dam sign KEY FILE) or copy its .sig again.',
+  );
 }
 
 function parseSubject(v: unknown, source: string): Subject {
   const s = v as Record<string, unknown>;
   if (typeof s !== 'object' || s === null) throw bad(source, 'subject is not an object');
-  if (s.kind === 'bundle' && typeof s.indexSha256 === 'string' && HEX.test(s.indexSha256)) return { kind: 'bundle', indexSha256: s.indexSha256 };
-  if (s.kind === 'file' && typeof s.sha256 === 'string' && HEX.test(s.sha256) && Number.isSafeInteger(s.size) && (s.tag === undefined || typeof s.tag === 'string')) {
+  if (s.kind === 'bundle' && typeof s.indexSha256 === 'string' && HEX.test(s.indexSha256))
+    return { kind: 'bundle', indexSha256: s.indexSha256 };
+  if (
+    s.kind === 'file' &&
+    typeof s.sha256 === 'string' &&
+    HEX.test(s.sha256) &&
+    Number.isSafeInteger(s.size) &&
+    (s.tag === undefined || typeof s.tag === 'string')
+  ) {
     const out: Subject = { kind: 'file', sha256: s.sha256, size: s.size as number };
     if (typeof s.tag === 'string') out.tag = s.tag;
     return out;
@@ -87,20 +102,41 @@ export function parseSignatureFile(text: string, source: string): { file: Signat
   const o = raw as Record<string, unknown>;
   if (typeof o !== 'object' || o === null) throw bad(source, 'it is not an object');
   if (typeof o.format === 'number' && o.format > SIGNATURE_FORMAT) {
-    throw new DamError('STATE_TOO_NEW', `The signature file '${source}' has format ${o.format}, which this DAM does not read.`, 'Verify it with a newer DAM.');
+    throw new DamError(
+      'STATE_TOO_NEW',
+      `The signature file '${source}' has format ${o.format}, which this DAM does not read.`,
+      'Verify it with a newer DAM.',
+    );
   }
-  if (o.format !== SIGNATURE_FORMAT || typeof o.payload !== 'string' || typeof o.signature !== 'string') throw bad(source, 'format, payload or signature is missing');
+  if (o.format !== SIGNATURE_FORMAT || typeof o.payload !== 'string' || typeof o.signature !== 'string')
+    throw bad(source, 'format, payload or signature is missing');
   let p: Record<string, unknown>;
   try {
     p = JSON.parse(o.payload) as Record<string, unknown>;
   } catch {
     throw bad(source, 'its payload is not JSON');
   }
-  if (typeof p !== 'object' || p === null || p.format !== SIGNATURE_FORMAT) throw bad(source, 'its payload has no known format');
-  if (typeof p.product !== 'string' || p.product === '' || !Number.isSafeInteger(p.sequence) || (p.sequence as number) < 0) throw bad(source, 'its payload has no product name or sequence');
-  if (typeof p.signer !== 'string' || !FINGERPRINT.test(p.signer) || typeof p.created !== 'string') throw bad(source, 'its payload has no signer fingerprint');
-  const payload: Payload = { format: SIGNATURE_FORMAT, subject: parseSubject(p.subject, source), product: p.product, sequence: p.sequence as number, signer: p.signer, created: p.created };
-  if (encodePayload(payload) !== o.payload) throw bad(source, 'its payload is not in canonical form or has unknown fields');
+  if (typeof p !== 'object' || p === null || p.format !== SIGNATURE_FORMAT)
+    throw bad(source, 'its payload has no known format');
+  if (
+    typeof p.product !== 'string' ||
+    p.product === '' ||
+    !Number.isSafeInteger(p.sequence) ||
+    (p.sequence as number) < 0
+  )
+    throw bad(source, 'its payload has no product name or sequence');
+  if (typeof p.signer !== 'string' || !FINGERPRINT.test(p.signer) || typeof p.created !== 'string')
+    throw bad(source, 'its payload has no signer fingerprint');
+  const payload: Payload = {
+    format: SIGNATURE_FORMAT,
+    subject: parseSubject(p.subject, source),
+    product: p.product,
+    sequence: p.sequence as number,
+    signer: p.signer,
+    created: p.created,
+  };
+  if (encodePayload(payload) !== o.payload)
+    throw bad(source, 'its payload is not in canonical form or has unknown fields');
   return { file: { format: SIGNATURE_FORMAT, payload: o.payload, signature: o.signature }, payload };
 }
 
@@ -108,6 +144,7 @@ export function parseSignatureFile(text: string, source: string): { file: Signat
 export function parseSequence(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw usageError(`--sequence takes a non-negative integer, not '${String(value)}'.`, 'Example: --sequence 42');
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw usageError(`--sequence takes a non-negative integer, not '${String(value)}'.`, 'Example: --sequence 42');
   return n;
 }

@@ -7,7 +7,8 @@ import { publicKeyFromRaw } from './fingerprint.js';
 import { acceptedApp, highestAccepted, olderThan, type TrustPolicy } from './trust.js';
 import { appNameOf, parseRef } from '../ref.js';
 
-export type RefusalReason = 'unsigned' | 'unknown-key' | 'bad-signature' | 'digest-mismatch' | 'product-mismatch' | 'rollback';
+export type RefusalReason =
+  'unsigned' | 'unknown-key' | 'bad-signature' | 'digest-mismatch' | 'product-mismatch' | 'rollback';
 
 export interface Signer {
   fingerprint: string;
@@ -18,8 +19,25 @@ export interface Signer {
 export type Verdict =
   /** No key is trusted on this host: signatures are not required (one may still be present). */
   | { status: 'not-required'; signer?: Signer; product?: string; sequence?: number }
-  | { status: 'trusted'; signer: Signer & { trustedAs: string }; product: string; sequence: number; highestAccepted?: number; signedTag?: string; created?: string; apps?: string[] }
-  | { status: 'refused'; reason: RefusalReason; message: string; signer?: Signer; product?: string; sequence?: number; highestAccepted?: number };
+  | {
+      status: 'trusted';
+      signer: Signer & { trustedAs: string };
+      product: string;
+      sequence: number;
+      highestAccepted?: number;
+      signedTag?: string;
+      created?: string;
+      apps?: string[];
+    }
+  | {
+      status: 'refused';
+      reason: RefusalReason;
+      message: string;
+      signer?: Signer;
+      product?: string;
+      sequence?: number;
+      highestAccepted?: number;
+    };
 
 export interface VerdictInput {
   policy: TrustPolicy;
@@ -55,7 +73,13 @@ export function evaluate(input: VerdictInput): Verdict {
   const { policy, archive } = input;
   const required = policy.keys.length > 0;
   if (!input.signature) {
-    return required ? { status: 'refused', reason: 'unsigned', message: `${archive} is not signed (no detached signature found), and this host requires a signature from a trusted key.` } : { status: 'not-required' };
+    return required
+      ? {
+          status: 'refused',
+          reason: 'unsigned',
+          message: `${archive} is not signed (no detached signature found), and this host requires a signature from a trusted key.`,
+        }
+      : { status: 'not-required' };
   }
   let parsed: ReturnType<typeof parseSignatureFile>;
   try {
@@ -70,11 +94,24 @@ export function evaluate(input: VerdictInput): Verdict {
   const about = { product: payload.product, sequence: payload.sequence };
   if (!key) {
     const signer = { fingerprint: payload.signer };
-    return required ? { status: 'refused', reason: 'unknown-key', message: `${archive} is signed by the key ${payload.signer}, which this host does not trust.`, signer, ...about } : { status: 'not-required', signer, ...about };
+    return required
+      ? {
+          status: 'refused',
+          reason: 'unknown-key',
+          message: `${archive} is signed by the key ${payload.signer}, which this host does not trust.`,
+          signer,
+          ...about,
+        }
+      : { status: 'not-required', signer, ...about };
   }
   const signer = { fingerprint: key.fingerprint, trustedAs: key.name };
   if (!verifySignature(file, publicKeyFromRaw(Buffer.from(key.publicKey, 'base64')))) {
-    return { status: 'refused', reason: 'bad-signature', message: `The signature ${input.signature.source} does not verify with the trusted key '${key.name}' (${key.fingerprint}): it or its payload was altered.`, signer };
+    return {
+      status: 'refused',
+      reason: 'bad-signature',
+      message: `The signature ${input.signature.source} does not verify with the trusted key '${key.name}' (${key.fingerprint}): it or its payload was altered.`,
+      signer,
+    };
   }
   return checkSigned(input, payload, signer);
 }
@@ -83,22 +120,52 @@ function checkSigned(input: VerdictInput, payload: Payload, signer: Signer & { t
   const about = { signer, product: payload.product, sequence: payload.sequence };
   if (!sameSubject(payload.subject, input.subject)) {
     const what = input.subject.kind === 'bundle' ? 'bundle index' : 'file';
-    return { status: 'refused', reason: 'digest-mismatch', message: `The signature ${input.signature?.source ?? ''} is valid but for another ${what}: ${input.archive} is not what '${signer.trustedAs}' signed (changed, or a different release).`, ...about };
+    return {
+      status: 'refused',
+      reason: 'digest-mismatch',
+      message: `The signature ${input.signature?.source ?? ''} is valid but for another ${what}: ${input.archive} is not what '${signer.trustedAs}' signed (changed, or a different release).`,
+      ...about,
+    };
   }
   if (input.productName !== undefined && input.productName !== payload.product) {
-    return { status: 'refused', reason: 'product-mismatch', message: `${input.archive} carries the product '${input.productName}', but its signature names '${payload.product}'.`, ...about };
+    return {
+      status: 'refused',
+      reason: 'product-mismatch',
+      message: `${input.archive} carries the product '${input.productName}', but its signature names '${payload.product}'.`,
+      ...about,
+    };
   }
   const highest = highestAccepted(input.policy, payload.product, signer.fingerprint);
   if (highest !== undefined && payload.sequence < highest) {
-    return { status: 'refused', reason: 'rollback', message: `${input.archive} is '${payload.product}' sequence ${payload.sequence}, older than sequence ${highest} this host already accepted from '${signer.trustedAs}'.`, ...about, highestAccepted: highest };
+    return {
+      status: 'refused',
+      reason: 'rollback',
+      message: `${input.archive} is '${payload.product}' sequence ${payload.sequence}, older than sequence ${highest} this host already accepted from '${signer.trustedAs}'.`,
+      ...about,
+      highestAccepted: highest,
+    };
   }
   const apps = appsOf(input, payload);
-  const newer = apps.map((app) => acceptedApp(input.policy, app, signer.fingerprint)).find((entry) => entry && olderThan(entry, payload));
+  const newer = apps
+    .map((app) => acceptedApp(input.policy, app, signer.fingerprint))
+    .find((entry) => entry && olderThan(entry, payload));
   if (newer) {
-    return { status: 'refused', reason: 'rollback', message: `${input.archive} ('${payload.product}' sequence ${payload.sequence}, signed ${payload.created}) would take back the app '${newer.app}', which the newer release '${newer.product}' sequence ${newer.sequence} (signed ${newer.created}) from '${signer.trustedAs}' installed.`, ...about };
+    return {
+      status: 'refused',
+      reason: 'rollback',
+      message: `${input.archive} ('${payload.product}' sequence ${payload.sequence}, signed ${payload.created}) would take back the app '${newer.app}', which the newer release '${newer.product}' sequence ${newer.sequence} (signed ${newer.created}) from '${signer.trustedAs}' installed.`,
+      ...about,
+    };
   }
   const tag = payload.subject.kind === 'file' ? payload.subject.tag : undefined;
-  return { status: 'trusted', ...about, created: payload.created, apps, ...(highest !== undefined ? { highestAccepted: highest } : {}), ...(tag !== undefined ? { signedTag: tag } : {}) };
+  return {
+    status: 'trusted',
+    ...about,
+    created: payload.created,
+    apps,
+    ...(highest !== undefined ? { highestAccepted: highest } : {}),
+    ...(tag !== undefined ? { signedTag: tag } : {}),
+  };
 }
 
 export interface AdmitFlags {
@@ -118,11 +185,16 @@ export function admit(verdict: Verdict, flags: AdmitFlags): Admission {
   if (verdict.status !== 'refused') return { verdict };
   if (verdict.reason === 'rollback') {
     if (flags.allowDowngrade) return { verdict, override: '--allow-downgrade' };
-    throw new DamError('REFUSED', `Refused (rollback): ${verdict.message}`, 'A replayed older release is refused. If you mean to go back, add --allow-downgrade.');
+    throw new DamError(
+      'REFUSED',
+      `Refused (rollback): ${verdict.message}`,
+      'A replayed older release is refused. If you mean to go back, add --allow-downgrade.',
+    );
   }
   if (flags.insecureAllowUnsigned) return { verdict, override: '--insecure-allow-unsigned' };
   const hints: Record<Exclude<RefusalReason, 'rollback'>, string> = {
-    unsigned: 'Get the signed file and its .sig from the publisher (dam sign KEY FILE), or pass --insecure-allow-unsigned to accept it anyway (recorded in the journal).',
+    unsigned:
+      'Get the signed file and its .sig from the publisher (dam sign KEY FILE), or pass --insecure-allow-unsigned to accept it anyway (recorded in the journal).',
     'unknown-key': `If you trust that key, add it: dam trust add PUBKEY_FILE (check its fingerprint ${verdict.signer?.fingerprint ?? ''} with the publisher first).`,
     'bad-signature': 'Copy the file and its .sig again from the publisher; do not use this copy.',
     'digest-mismatch': 'The file or its .sig was swapped or changed: copy both again from the publisher.',
@@ -134,8 +206,14 @@ export function admit(verdict: Verdict, flags: AdmitFlags): Admission {
 /** One line for people: who signed, and whether this host trusts them. */
 export function describeVerdict(verdict: Verdict): string {
   const release = verdict.product !== undefined ? ` ('${verdict.product}' sequence ${verdict.sequence ?? '?'})` : '';
-  if (verdict.status === 'trusted') return `signed by '${verdict.signer.trustedAs}' (${verdict.signer.fingerprint})${release}: trusted by this host`;
-  if (verdict.status === 'not-required') return verdict.signer ? `signed by ${verdict.signer.fingerprint}${release}: not checked (this host trusts no key)` : 'not signed (this host trusts no key, so no signature is required)';
-  const who = verdict.signer ? `signed by ${verdict.signer.trustedAs ? `'${verdict.signer.trustedAs}' ` : ''}(${verdict.signer.fingerprint})${release}` : 'not signed';
+  if (verdict.status === 'trusted')
+    return `signed by '${verdict.signer.trustedAs}' (${verdict.signer.fingerprint})${release}: trusted by this host`;
+  if (verdict.status === 'not-required')
+    return verdict.signer
+      ? `signed by ${verdict.signer.fingerprint}${release}: not checked (this host trusts no key)`
+      : 'not signed (this host trusts no key, so no signature is required)';
+  const who = verdict.signer
+    ? `signed by ${verdict.signer.trustedAs ? `'${verdict.signer.trustedAs}' ` : ''}(${verdict.signer.fingerprint})${release}`
+    : 'not signed';
   return `${who}: REFUSED (${verdict.reason})`;
 }
