@@ -146,6 +146,25 @@ test('push to the default repo uses the image when it already carries the repo t
 });
 
 test(
+  'push of a reference under a configured repository, without --repo, goes to that repository',
+  { skip },
+  async () => {
+    const { home: h, cleanup } = await tempHome();
+    cleanups.push(cleanup);
+    // lab is not the default (Docker Hub is): the reference alone names it, as install and info read it.
+    assert.equal((await dam(['addrepo', '--name', 'lab', '--server', plain.host], { home: h })).code, 0);
+    const name = uniqueName('byref');
+    const tag = await createApp(name, h);
+    await testEngine().tagImage(tag, `${plain.host}/${name}:1.0`);
+    const out = await dam(['push', `${plain.host}/${name}:1.0`, '--json'], { home: h });
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(JSON.parse(out.stdout).repository, 'lab');
+    assert.equal(JSON.parse(out.stdout).tagged, false);
+    assert.deepEqual(await registryTags(plain, name), ['1.0']);
+  },
+);
+
+test(
   "push with the repo's credentials to an HTTPS registry with basic auth; a wrong password is refused clearly",
   { skip },
   async () => {

@@ -4,6 +4,7 @@ import { DamError } from '../core/errors.js';
 import { LABEL_FAMILY } from '../core/app-labels.js';
 import { appNameOf, formatRef, isBareAppRef, resolveAppRef } from '../core/ref.js';
 import { findRepo } from '../core/repos.js';
+import { configuredRepoFor } from '../core/repo-resolution.js';
 import { defaultRepo, repoPrefix, type Repo } from '../core/state.js';
 import type { Engine, ProgressListener, RegistryAuth } from '../core/ports/engine.js';
 import type { Store } from '../core/ports/store.js';
@@ -30,12 +31,15 @@ export interface PushResult {
 
 const REFUSALS = new Set(['REGISTRY_AUTH', 'ENGINE_ERROR', 'NOT_FOUND']);
 
-/** Pushes the app `text` (name:version or a full tag) to the repo named `repoName`, else the default one. */
+/** Pushes the app `text` (name:version or a full tag) to the repo named `repoName`, else the one its reference names, else the default one. */
 export async function pushApp(ports: PushPorts, text: string, repoName: string | undefined): Promise<PushResult> {
   const { report } = ports;
   const state = await ports.store.read();
-  const repo = repoName === undefined ? defaultRepo(state) : findRepo(state, repoName);
   const ref = resolveAppRef(text, repoPrefix(defaultRepo(state)));
+  // Without --repo, a reference under a configured repository's server goes there (as install and info
+  // read it); a bare name:version goes to the default repository.
+  const repo =
+    repoName !== undefined ? findRepo(state, repoName) : (configuredRepoFor(state, ref)?.repo ?? defaultRepo(state));
   const candidates = [...new Set([formatRef(ref), ...(isBareAppRef(text) ? [text] : [])])];
   const engine = await ports.engine();
   let image;
