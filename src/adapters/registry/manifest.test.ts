@@ -34,6 +34,21 @@ test('an image manifest and an index are told apart and validated', () => {
     () => parseManifest({ schemaVersion: 2, config: { digest: 'md5:x', size: 1 }, layers: [] }, '', 'reg', 'x'),
     DamError,
   );
+  // A wrong field is named by its path in the manifest.
+  assert.throws(
+    () =>
+      parseManifest(
+        { schemaVersion: 2, config: { digest: d('a'), size: 1 }, layers: [{ digest: d('b') }] },
+        '',
+        'reg',
+        'x',
+      ),
+    /invalid manifest for x: layers\[0\]\.size is not a whole number/,
+  );
+  assert.throws(
+    () => parseManifest({ schemaVersion: 2, config: { digest: d('a'), size: 1 } }, '', 'reg', 'x'),
+    /layers is not a list/,
+  );
 });
 
 test('platform choice from an index', () => {

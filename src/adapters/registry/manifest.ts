@@ -5,6 +5,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { DamError } from '../../core/errors.js';
 import type { BlobRef, Platform } from '../../core/ports/registry.js';
 import { enginePlatform } from '../../core/platform.js';
+import { at, fieldReader, type FieldReader } from '../../core/json-fields.js';
 
 export const MEDIA = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -34,11 +35,20 @@ function invalid(label: string, what: string, why: string): DamError {
   );
 }
 
-function blobRef(value: unknown, label: string, what: string): BlobRef {
-  const v = value as { mediaType?: unknown; digest?: unknown; size?: unknown } | null;
-  if (!v || typeof v.digest !== 'string' || !DIGEST_RE.test(v.digest) || typeof v.size !== 'number')
-    throw invalid(label, what, 'a blob reference lacks a sha256 digest or size');
-  return { mediaType: typeof v.mediaType === 'string' ? v.mediaType : '', digest: v.digest, size: v.size };
+/** The field reader of one manifest: a wrong field is REGISTRY_ERROR naming its path (`layers[2].digest`). */
+function manifestFields(label: string, what: string): FieldReader {
+  return fieldReader((path, problem) => {
+    throw invalid(label, what, `${path} ${problem}`);
+  });
+}
+
+function blobRef(f: FieldReader, value: unknown, path: string): BlobRef {
+  const v = f.object(value, path);
+  return {
+    mediaType: f.optString(v, 'mediaType', path) ?? '',
+    digest: f.string(v, 'digest', path, DIGEST_RE),
+    size: f.whole(v, 'size', path),
+  };
 }
 
 export type ParsedManifest =
@@ -59,9 +69,10 @@ export function parseManifest(
       'Push the image again with a current Docker.',
     );
   }
+  const f = manifestFields(label, what);
   if (Array.isArray(body.manifests)) {
-    const manifests = body.manifests.map((m: unknown) => {
-      const ref = blobRef(m, label, what);
+    const manifests = body.manifests.map((m: unknown, i) => {
+      const ref = blobRef(f, m, at('manifests', i));
       const p = (m as { platform?: { os?: unknown; architecture?: unknown; variant?: unknown } }).platform;
       const platform =
         p && typeof p.os === 'string' && typeof p.architecture === 'string'
@@ -71,12 +82,11 @@ export function parseManifest(
     });
     return { kind: 'index', mediaType, manifests };
   }
-  if (!Array.isArray(body.layers)) throw invalid(label, what, 'no layers');
   return {
     kind: 'image',
     mediaType,
-    config: blobRef(body.config, label, what),
-    layers: body.layers.map((l: unknown) => blobRef(l, label, what)),
+    config: blobRef(f, body.config, 'config'),
+    layers: f.list(body.layers, 'layers').map((l, i) => blobRef(f, l, at('layers', i))),
   };
 }
 
