@@ -6,6 +6,7 @@ import { sign, verify, type KeyObject } from 'node:crypto';
 import { DamError, usageError } from '../errors.js';
 import { canonicalJson } from '../bundle/canonical-json.js';
 import { FINGERPRINT } from './fingerprint.js';
+import { at, fieldReader, type FieldReader, type Json } from '../json-fields.js';
 
 export const SIGNATURE_FORMAT = 1;
 const DOMAIN = 'dam-signature-v1\n';
@@ -69,23 +70,21 @@ function bad(source: string, what: string): DamError {
   );
 }
 
-function parseSubject(v: unknown, source: string): Subject {
-  const s = v as Record<string, unknown>;
-  if (typeof s !== 'object' || s === null) throw bad(source, 'subject is not an object');
-  if (s.kind === 'bundle' && typeof s.indexSha256 === 'string' && HEX.test(s.indexSha256))
-    return { kind: 'bundle', indexSha256: s.indexSha256 };
-  if (
-    s.kind === 'file' &&
-    typeof s.sha256 === 'string' &&
-    HEX.test(s.sha256) &&
-    Number.isSafeInteger(s.size) &&
-    (s.tag === undefined || typeof s.tag === 'string')
-  ) {
-    const out: Subject = { kind: 'file', sha256: s.sha256, size: s.size as number };
-    if (typeof s.tag === 'string') out.tag = s.tag;
-    return out;
-  }
-  throw bad(source, 'subject is neither a bundle index nor a file digest');
+/** The field reader of one signature file: a wrong field is ARCHIVE_INVALID naming its path (`payload.sequence`). */
+function signatureFields(source: string): FieldReader {
+  return fieldReader((path, problem) => {
+    throw bad(source, `${path} ${problem}`);
+  });
+}
+
+function parseSubject(f: FieldReader, v: unknown, path: string, source: string): Subject {
+  const s = f.object(v, path);
+  if (s.kind === 'bundle') return { kind: 'bundle', indexSha256: f.string(s, 'indexSha256', path, HEX) };
+  if (s.kind !== 'file') throw bad(source, `${at(path, 'kind')} is neither 'bundle' nor 'file'`);
+  const out: Subject = { kind: 'file', sha256: f.string(s, 'sha256', path, HEX), size: f.whole(s, 'size', path) };
+  const tag = f.optString(s, 'tag', path);
+  if (tag !== undefined) out.tag = tag;
+  return out;
 }
 
 /**
@@ -99,8 +98,9 @@ export function parseSignatureFile(text: string, source: string): { file: Signat
   } catch {
     throw bad(source, 'it is not JSON');
   }
-  const o = raw as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null) throw bad(source, 'it is not an object');
+  const f = signatureFields(source);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad(source, 'it is not an object');
+  const o = raw as Json;
   if (typeof o.format === 'number' && o.format > SIGNATURE_FORMAT) {
     throw new DamError(
       'STATE_TOO_NEW',
@@ -108,36 +108,29 @@ export function parseSignatureFile(text: string, source: string): { file: Signat
       'Verify it with a newer DAM.',
     );
   }
-  if (o.format !== SIGNATURE_FORMAT || typeof o.payload !== 'string' || typeof o.signature !== 'string')
-    throw bad(source, 'format, payload or signature is missing');
-  let p: Record<string, unknown>;
+  if (o.format !== SIGNATURE_FORMAT) throw bad(source, `format is not ${SIGNATURE_FORMAT}`);
+  const payloadText = f.string(o, 'payload', '');
+  const signature = f.string(o, 'signature', '');
+  let parsed: unknown;
   try {
-    p = JSON.parse(o.payload) as Record<string, unknown>;
+    parsed = JSON.parse(payloadText);
   } catch {
     throw bad(source, 'its payload is not JSON');
   }
-  if (typeof p !== 'object' || p === null || p.format !== SIGNATURE_FORMAT)
-    throw bad(source, 'its payload has no known format');
-  if (
-    typeof p.product !== 'string' ||
-    p.product === '' ||
-    !Number.isSafeInteger(p.sequence) ||
-    (p.sequence as number) < 0
-  )
-    throw bad(source, 'its payload has no product name or sequence');
-  if (typeof p.signer !== 'string' || !FINGERPRINT.test(p.signer) || typeof p.created !== 'string')
-    throw bad(source, 'its payload has no signer fingerprint');
+  const p = f.object(parsed, 'payload');
+  if (p.format !== SIGNATURE_FORMAT) throw bad(source, 'its payload has no known format');
+  const product = f.string(p, 'product', 'payload', /./);
   const payload: Payload = {
     format: SIGNATURE_FORMAT,
-    subject: parseSubject(p.subject, source),
-    product: p.product,
-    sequence: p.sequence as number,
-    signer: p.signer,
-    created: p.created,
+    subject: parseSubject(f, p.subject, 'payload.subject', source),
+    product,
+    sequence: f.whole(p, 'sequence', 'payload'),
+    signer: f.string(p, 'signer', 'payload', FINGERPRINT),
+    created: f.string(p, 'created', 'payload'),
   };
-  if (encodePayload(payload) !== o.payload)
+  if (encodePayload(payload) !== payloadText)
     throw bad(source, 'its payload is not in canonical form or has unknown fields');
-  return { file: { format: SIGNATURE_FORMAT, payload: o.payload, signature: o.signature }, payload };
+  return { file: { format: SIGNATURE_FORMAT, payload: payloadText, signature }, payload };
 }
 
 /** `--sequence N`: a non-negative integer given as digits; undefined when not given. */

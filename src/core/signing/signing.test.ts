@@ -106,6 +106,14 @@ test('a .sig with a re-encoded, extended or newer payload is refused', () => {
     () => parseSignatureFile('{', 's'),
     (e) => isDamError(e, 'ARCHIVE_INVALID'),
   );
+  // A wrong field is named by its path.
+  const negative = { ...file, payload: JSON.stringify({ ...JSON.parse(file.payload), sequence: -1 }) };
+  assert.throws(
+    () => parseSignatureFile(JSON.stringify(negative), 's'),
+    /invalid: payload\.sequence is not a whole number/,
+  );
+  const noSig = { format: file.format, payload: file.payload };
+  assert.throws(() => parseSignatureFile(JSON.stringify(noSig), 's'), /invalid: signature is not a string/);
 });
 
 test('no key trusted: nothing required, a signature still reported', () => {
