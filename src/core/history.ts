@@ -1,6 +1,8 @@
 // The operations log, like apt's history.log: one JSON object per line, appended when an operation ends
 // (docs/formats.md, "history.jsonl"). Pure: the entry's shape, how a line is read, what counts as an override.
 
+import { fieldReader } from './json-fields.js';
+
 export const HISTORY_FORMAT = 1;
 
 /** An app whose installed version an operation changed: `from` null when installed, `to` null when removed. */
@@ -49,24 +51,22 @@ export function overridesOf(opts: Record<string, unknown>): string[] {
 
 /** Reads one line; undefined for a line that is not an entry (a line cut by a crash), which readers skip. */
 export function parseHistoryLine(line: string): HistoryEntry | undefined {
-  let raw: unknown;
   try {
-    raw = JSON.parse(line);
+    const o = lineFields.object(JSON.parse(line), 'entry');
+    if (o.format !== HISTORY_FORMAT) return undefined;
+    lineFields.string(o, 'start', 'entry');
+    lineFields.stringList(o.commandLine, 'entry.commandLine');
+    return {
+      ...o,
+      changes: Array.isArray(o.changes) ? o.changes : [],
+      overrides: Array.isArray(o.overrides) ? o.overrides : [],
+    } as unknown as HistoryEntry;
   } catch {
     return undefined;
   }
-  const o = raw as Partial<HistoryEntry> | null;
-  if (
-    typeof o !== 'object' ||
-    o === null ||
-    o.format !== HISTORY_FORMAT ||
-    typeof o.start !== 'string' ||
-    !Array.isArray(o.commandLine)
-  )
-    return undefined;
-  return {
-    ...o,
-    changes: Array.isArray(o.changes) ? o.changes : [],
-    overrides: Array.isArray(o.overrides) ? o.overrides : [],
-  } as HistoryEntry;
 }
+
+/** The one field reader; any wrong field makes the line one to skip. */
+const lineFields = fieldReader((path, problem) => {
+  throw new Error(`${path} ${problem}`);
+});
