@@ -28,6 +28,7 @@ import { UNKNOWN_REPO_ID } from '../src/core/state.js';
 import { DAM_BIN, tempHome, uniqueName, TEST_LABEL } from '../test/harness/dam.js';
 import { startPlainRegistry, type TestRegistry } from '../test/harness/registries.js';
 import { startSecondEngine, type SecondEngine } from '../test/harness/second-engine.js';
+import { imageManifest } from '../test/harness/oci-images.js';
 import { cpuSeconds, hostFileList, median, PEAK, peakRssMb, timed } from './lib.js';
 
 const sh = promisify(execFile);
@@ -133,20 +134,7 @@ async function pushProduct(reg: TestRegistry, work: string, names: string[]): Pr
       { mediaType: '', digest: sha(config), size: Buffer.byteLength(config) },
       Readable.from([Buffer.from(config)]),
     );
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha(config),
-        size: Buffer.byteLength(config),
-      },
-      layers: layers.map((l) => ({
-        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-        digest: l.digest,
-        size: l.size,
-      })),
-    });
+    const manifest = imageManifest(config, layers);
     await writer.putManifest(name, '1.0', 'application/vnd.oci.image.manifest.v1+json', Buffer.from(manifest));
   }
   await registries.close();

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { dam, tempHome, uniqueName, TEST_LABEL, type DamResult } from './harness/dam.js';
 import { buildTestApp, removeTestImages } from './harness/apps.js';
 import { engineAvailable, testEngine } from './harness/engine.js';
-import { makeLayer, push, putManifest } from './harness/oci-images.js';
+import { imageManifest, makeLayer, push, putManifest } from './harness/oci-images.js';
 import { startPlainRegistry, startTlsRegistry, type TestRegistry } from './harness/registries.js';
 
 const skip = !(await engineAvailable()) && 'no Docker engine answers';
@@ -65,20 +65,10 @@ test(
     });
     for (const l of layers) await push(plain.url, app, l.digest, l.gz);
     await push(plain.url, app, sha(config), Buffer.from(config));
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha(config),
-        size: Buffer.byteLength(config),
-      },
-      layers: layers.map((l) => ({
-        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-        digest: l.digest,
-        size: l.gz.length,
-      })),
-    });
+    const manifest = imageManifest(
+      config,
+      layers.map((l) => ({ digest: l.digest, size: l.gz.length })),
+    );
     await putManifest(plain.url, app, '1.0', 'application/vnd.oci.image.manifest.v1+json', manifest);
 
     const out = await run(['info', `${plain.host}/${app}:1.0`, '--json']);

@@ -57,6 +57,24 @@ export function baseLayer(bytes: number): Promise<Layer> {
 const logLine = (script: string) =>
   `echo "${script} $DAM_ACTION $DAM_APP_NAME $DAM_APP_VERSION $(uname -m)" >> "$DAMTEST_LOG"`;
 
+/** An OCI image manifest of `config` (its JSON text) and gzip'd `layers`, as the JSON text a registry takes. */
+export function imageManifest(config: string, layers: Array<{ digest: string; size: number }>): string {
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: sha(config),
+      size: Buffer.byteLength(config),
+    },
+    layers: layers.map((l) => ({
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      digest: l.digest,
+      size: l.size,
+    })),
+  });
+}
+
 export async function push(url: string, path: string, digest: string, data: Buffer): Promise<void> {
   const head = await fetch(`${url}/v2/${path}/blobs/${digest}`, { method: 'HEAD' });
   if (head.status === 200) return;
@@ -117,20 +135,10 @@ export async function pushMultiArchApp(
     });
     for (const l of layers) await push(url, name, l.digest, l.gz);
     await push(url, name, sha(config), Buffer.from(config));
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha(config),
-        size: Buffer.byteLength(config),
-      },
-      layers: layers.map((l) => ({
-        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-        digest: l.digest,
-        size: l.gz.length,
-      })),
-    });
+    const manifest = imageManifest(
+      config,
+      layers.map((l) => ({ digest: l.digest, size: l.gz.length })),
+    );
     await putManifest(url, name, sha(manifest), 'application/vnd.oci.image.manifest.v1+json', manifest);
     entries.push({
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
