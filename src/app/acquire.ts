@@ -10,6 +10,7 @@ import type { Candidate } from '../core/install-rules.js';
 import { classifyArgument, repoForInstall } from '../core/repo-resolution.js';
 import type { ActiveJournal } from '../core/ports/host.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
+import { intendLoad } from './steps.js';
 import { admitArchive, checkSignedArchive, confirmSignature } from './signatures.js';
 import { checkPullable } from './missing-app.js';
 import type { Admission } from '../core/signing/verdict.js';
@@ -139,19 +140,8 @@ async function fromArchive(
         }
         app = describe(state, parseRef(first), archive.imageId, archive.labels, stagedMeta, 'archive');
         await check(app);
-        await journal.intend({
-          kind: 'image',
-          imageId: archive.imageId,
-          existedBefore: (await deps.engine.inspectImage(archive.imageId)) !== undefined,
-        });
         // Exactly the tags the load will set (DAM writes the manifest the engine reads): rollback restores each.
-        for (const tag of archive.tags)
-          await journal.intend({
-            kind: 'tag',
-            ref: tag,
-            target: archive.imageId,
-            previous: (await deps.engine.inspectImage(tag))?.id ?? null,
-          });
+        await intendLoad(deps, journal, archive.imageId, archive.tags);
         faultPoint(deps, 'before-load');
       },
       deps.signal,

@@ -16,7 +16,7 @@ import type { ActiveJournal } from '../core/ports/host.js';
 import { acquire, addServerTags, checkScripts, type AcquiredApp } from './acquire.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
-import { commit, installStep, journaled, setAsideStep, uninstallStep } from './steps.js';
+import { commit, installStep, intendLoad, journaled, setAsideStep, uninstallStep } from './steps.js';
 import { admitArchive, rememberAccepted } from './signatures.js';
 import type { Verdict } from '../core/signing/verdict.js';
 import type { Platform } from '../core/ports/registry.js';
@@ -156,20 +156,7 @@ async function loadBundle(deps: ImportDeps, journal: ActiveJournal, bundle: Bund
       'Free some space (dam purge, docker system prune) and import again; nothing was changed.',
     );
   }
-  for (const image of bundle.images) {
-    await journal.intend({
-      kind: 'image',
-      imageId: image.imageId,
-      existedBefore: (await deps.engine.inspectImage(image.imageId)) !== undefined,
-    });
-    for (const tag of image.tags)
-      await journal.intend({
-        kind: 'tag',
-        ref: tag,
-        target: image.imageId,
-        previous: (await deps.engine.inspectImage(tag))?.id ?? null,
-      });
-  }
+  for (const image of bundle.images) await intendLoad(deps, journal, image.imageId, image.tags);
   faultPoint(deps, 'before-load');
   // load checks every blob's size and sha256 and every /meta file as it streams, and holds back the end of
   // the archive until all passed: a damaged bundle leaves the engine as it was (decision 0005).

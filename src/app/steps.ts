@@ -26,6 +26,30 @@ export function metaDirOf(deps: LifecycleDeps, appId: number): string {
   return deps.appFolders.meta(appId);
 }
 
+/**
+ * Journals a load before it happens: whether the image was already there, and the image each of the tags
+ * the load will set pointed at, so that rollback removes or restores exactly those.
+ */
+export async function intendLoad(
+  deps: Pick<LifecycleDeps, 'engine'>,
+  journal: ActiveJournal,
+  imageId: string,
+  tags: readonly string[],
+): Promise<void> {
+  await journal.intend({
+    kind: 'image',
+    imageId,
+    existedBefore: (await deps.engine.inspectImage(imageId)) !== undefined,
+  });
+  for (const tag of tags)
+    await journal.intend({
+      kind: 'tag',
+      ref: tag,
+      target: imageId,
+      previous: (await deps.engine.inspectImage(tag))?.id ?? null,
+    });
+}
+
 /** Runs `fn` in a journal; on any failure rolls back, then rethrows with what the rollback could not undo. */
 export async function journaled<T>(
   deps: LifecycleDeps,
