@@ -13,6 +13,7 @@ import { acquireLock } from './lock.js';
 import { writeFileAtomic } from './atomic.js';
 import { readText } from './read-text.js';
 import { readLegacyFiles } from './legacy-files.js';
+import { updateInTransaction } from '../../core/store-update.js';
 
 /** The files a FileStore uses; given by the state directory (state-dir.ts), which owns the names. */
 export interface StoreFiles {
@@ -91,11 +92,7 @@ export class FileStore implements Store {
     command: string,
     fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>,
   ): Promise<T> {
-    return this.transaction(command, async (tx) => {
-      const out = await fn(tx.state, tx.credentials);
-      if (out.state || out.credentials) await tx.write(out.state ?? tx.state, out.credentials);
-      return out.result;
-    });
+    return updateInTransaction(this, command, fn);
   }
 
   async transaction<T>(command: string, fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -6,6 +6,7 @@ import { newJournal, type Effect, type Journal, type Operation, type SignatureNo
 import type { Store, StoreTransaction, StoreUpdate } from '../../core/ports/store.js';
 import type { ActiveJournal, Journals } from '../../core/ports/host.js';
 import type { FakeFs } from './fake-host.js';
+import { updateInTransaction } from '../../core/store-update.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -47,11 +48,7 @@ export class FakeStore implements Store {
     command: string,
     fn: (state: State, credentials: Credentials) => Promise<StoreUpdate<T>> | StoreUpdate<T>,
   ): Promise<T> {
-    return this.transaction(command, async (tx) => {
-      const out = await fn(tx.state, tx.credentials);
-      if (out.state || out.credentials) await tx.write(out.state ?? tx.state, out.credentials);
-      return out.result;
-    });
+    return updateInTransaction(this, command, fn);
   }
 }
 
