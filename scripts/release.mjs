@@ -10,6 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { TARGETS, nodeBinary, npmPackage, releaseConfig } from './release-node.mjs';
 import { buildDeb } from '../packaging/deb.mjs';
+import { lazyBuiltins, lazyRequires } from './lazy-builtins.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const outArg = process.argv.indexOf('--out');
@@ -44,8 +45,10 @@ async function bundle(entry, outfile, version) {
     // Whitespace and syntax only: names stay, so a stack trace in a bug report still reads.
     minifyWhitespace: true,
     minifySyntax: true,
+    plugins: [lazyBuiltins],
     logLevel: 'warning',
   });
+  writeFileSync(outfile, lazyRequires(readFileSync(outfile, 'utf8')));
 }
 
 /**

@@ -1,6 +1,7 @@
 // Journal files under <state>/journal/<id>.json, each rewritten atomically as effects are recorded, plus a
 // work directory <id>/ for staging (meta copies in transit). Used only while the state lock is held.
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -77,7 +78,8 @@ export class JournalFiles {
   async pendingNames(): Promise<string[]> {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      // Synchronous, as readText: a folder of a few names, and no thread pool started for it.
+      names = readdirSync(this.dir);
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return [];
       throw err;

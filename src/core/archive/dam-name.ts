@@ -17,11 +17,11 @@ const TABLE = (() => {
  * `crc32(b, crc32(a)) === crc32(a ++ b)`.
  */
 export function crc32(data: Uint8Array, previous = 0): number {
-  return nativeCrc32 ? nativeCrc32(data, previous) : tableCrc32(data, previous);
+  // Node's own (20.15 and newer, 22.2 and newer): about ten times the table's speed. Looked up at the call, so
+  // that loading this module does not load zlib (the executable's start-up snapshot leaves it out).
+  const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+  return native ? native(data, previous) : tableCrc32(data, previous);
 }
-
-/** Node's own (20.15 and newer, 22.2 and newer): about ten times the table's speed. */
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 /** The table-driven CRC-32, for a Node without zlib.crc32; exported so tests hold both to the same answers. */
 export function tableCrc32(data: Uint8Array, previous = 0): number {
