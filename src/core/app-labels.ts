@@ -5,6 +5,8 @@ import { printable } from './validate.js';
 
 /** Set on the containers DAM creates only to read an image (never started, always removed). */
 export const TEMPORARY_LABEL = 'dam.temporary';
+/** On those containers: `<host name>/<process id>` of the dam that made it, so a later dam can tell a dead one's. */
+export const TEMPORARY_OWNER_LABEL = 'dam.temporary.owner';
 export const LABEL_FAMILY = 'DAM_APP_FAMILY';
 export const LABEL_MULTIVERSION = 'DAM_APP_MULTIVERSION';
 export const LABEL_SERVERS = 'DAM_APP_SERVERS';

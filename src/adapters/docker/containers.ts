@@ -1,7 +1,9 @@
 // Container calls of the Engine API. DAM only creates containers to copy files out of an image; it never
 // starts them.
+import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
-import { isDamError } from '../../core/errors.js';
+import { TEMPORARY_LABEL, TEMPORARY_OWNER_LABEL } from '../../core/app-labels.js';
+import { errnoCode, isDamError } from '../../core/errors.js';
 import type { ContainerSummary } from '../../core/ports/engine.js';
 import { array, object, optString, string, stringMap, strings } from './check.js';
 import { pathPart, type EngineHttp } from './http.js';
@@ -18,12 +20,17 @@ export interface CreateContainerOptions {
 const PLACEHOLDER_CMD = ['/dam-container-is-never-started'];
 
 export async function createContainer(http: EngineHttp, options: CreateContainerOptions): Promise<string> {
+  let labels = options.labels ?? {};
+  if (labels[TEMPORARY_LABEL] === 'true') {
+    await removeDeadOwnersTemporaries(http);
+    labels = { [TEMPORARY_OWNER_LABEL]: `${hostname()}/${process.pid}`, ...labels };
+  }
   const create = async (cmd: string[] | undefined) => {
     const answer = await http.json({
       method: 'POST',
       path: '/containers/create',
       query: { name: options.name },
-      body: { Image: options.image, Labels: options.labels ?? {}, Cmd: cmd, NetworkDisabled: true },
+      body: { Image: options.image, Labels: labels, Cmd: cmd, NetworkDisabled: true },
       subject: `image '${options.image}'`,
     });
     return string(object(answer, 'POST /containers/create'), 'Id', 'POST /containers/create');
@@ -35,6 +42,36 @@ export async function createContainer(http: EngineHttp, options: CreateContainer
     if (options.cmd === undefined && isDamError(err, 'ENGINE_ERROR') && /no command specified/i.test(err.message))
       return create(PLACEHOLDER_CMD);
     throw err;
+  }
+}
+
+/** Whether this host runs a process with this id (one of another user still counts). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoCode(err) === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary containers that a dam on this host made and could not remove because it was killed
+ * (each is removed in a `finally`, which SIGKILL skips). Only those whose owner process is gone: another
+ * dam at work on the same engine keeps its own. Best effort: a failure here never stops the caller.
+ */
+async function removeDeadOwnersTemporaries(http: EngineHttp): Promise<void> {
+  try {
+    const here = `${hostname()}/`;
+    for (const c of await listContainers(http, { all: true, labels: [`${TEMPORARY_LABEL}=true`] })) {
+      const owner = c.labels[TEMPORARY_OWNER_LABEL];
+      if (!owner?.startsWith(here)) continue;
+      const pid = Number(owner.slice(here.length));
+      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !running(pid))
+        await removeContainer(http, c.id);
+    }
+  } catch {
+    // Left for the next dam: this one's work does not depend on it.
   }
 }
 
