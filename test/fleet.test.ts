@@ -1,8 +1,9 @@
 // Rolling a signed product out to a site of three hosts with Ansible (real ansible-core, real SSH on
 // loopback, one engine and one DAM state per host): check mode first, then the rollout, a second run that
-// changes nothing, an upgrade, an app changed behind DAM's back (dam verify fails and is reported), a host
-// whose engine is down (left as it was, reported, the others converge), max_fail_percentage stopping the
-// play, the modules' idempotence and errors, and ansible-lint.
+// changes nothing and sends no bundle again, a damaged copy replaced, an upgrade, an app changed behind
+// DAM's back (dam verify fails and is reported), a host whose engine is down (left as it was, reported, the
+// others converge), max_fail_percentage stopping the play, a bundle missing on the controller, the modules'
+// idempotence and errors, and ansible-lint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -288,6 +289,21 @@ test(
       'line3 is in a later batch: never touched',
     );
     assert.equal(recap(out.out).line3, undefined, out.out);
+  },
+);
+
+test(
+  'a bundle missing on the controller fails each host with a message naming it, and changes nothing',
+  { skip },
+  async () => {
+    const missing = join(site.dir, 'no-such-release.bundle');
+    const before = await Promise.all(site.hosts.map(hostApps));
+    const out = await rollout(missing);
+    assert.notEqual(out.code, 0, out.out);
+    assert.deepEqual(await Promise.all(site.hosts.map(hostApps)), before);
+    const error = (await report('line1')).error as { message: string };
+    assert.match(error.message, /the file to copy, .*no-such-release\.bundle, is not on the controller/);
+    assert.equal(out.out.includes('Traceback'), false, out.out);
   },
 );
 

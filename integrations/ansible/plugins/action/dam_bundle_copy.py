@@ -25,6 +25,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
+from ansible_collections.dam.fleet.plugins.module_utils.files import sha256_of
 
 MODULE = "dam.fleet.dam_bundle_copy"
 
@@ -55,14 +56,11 @@ def sha256_once(path):
         except IOError as err:
             if err.errno != errno.ENOENT:
                 raise
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1024 * 1024), b""):
-                digest.update(block)
+        digest = sha256_of(path)
         with open(cache + ".part", "w") as f:
-            f.write(digest.hexdigest())
+            f.write(digest)
         os.rename(cache + ".part", cache)
-        return digest.hexdigest()
+        return digest
 
 
 class ActionModule(ActionBase):

@@ -67,22 +67,12 @@ files:
 
 import errno
 import glob
-import hashlib
 import os
 import shutil
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-
-CHUNK = 1024 * 1024
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from ansible_collections.dam.fleet.plugins.module_utils.files import sha256_of
 
 
 def same_file(path, size, sha256):
@@ -154,7 +144,11 @@ def place(dest, files):
             # Sent as the login user into Ansible's temporary folder (become): copied next to its final name first,
             # so that the rename stays on one file system.
             temp = temporary(dest, f["name"])
-            shutil.copyfile(f["temp"], temp)
+            try:
+                shutil.copyfile(f["temp"], temp)
+            except (IOError, OSError):
+                discard([temp])
+                raise
             os.unlink(f["temp"])
         os.chmod(temp, 0o644)
         os.rename(temp, os.path.join(dest, f["name"]))
