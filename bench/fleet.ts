@@ -130,7 +130,7 @@ function print(f: Figures, hosts: number, load: string[]): void {
   line(
     "Ansible's overhead per host (converged rollout)",
     f.converged,
-    "each host's whole run, in parallel: checksums, 4 module calls, DAM with nothing to do",
+    "each host's whole run, in parallel: the bundle's hashes, 3 module calls, DAM with nothing to do",
   );
   line("  of which Ansible's start-up (an empty play)", f.startup, '');
   line(

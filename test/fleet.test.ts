@@ -1,13 +1,14 @@
 // Rolling a signed product out to a site of three hosts with Ansible (real ansible-core, real SSH on
 // loopback, one engine and one DAM state per host): check mode first, then the rollout, a second run that
-// changes nothing, an upgrade, an app changed behind DAM's back (dam verify fails and is reported), a host
-// whose engine is down (left as it was, reported, the others converge), max_fail_percentage stopping the
-// play, the modules' idempotence and errors, and ansible-lint.
+// changes nothing and sends no bundle again, a damaged copy replaced, an upgrade, an app changed behind
+// DAM's back (dam verify fails and is reported), a host whose engine is down (left as it was, reported, the
+// others converge), max_fail_percentage stopping the play, a bundle missing on the controller, the modules'
+// idempotence and errors, and ansible-lint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { buildTestApp, removeTestImages } from './harness/apps.js';
 import {
@@ -163,11 +164,51 @@ test(
   },
 );
 
-test('a second run changes nothing on any host', { skip }, async () => {
+/** The product and its signature as they are in each host's folder: inode and mtime, which a new copy changes. */
+async function copies(): Promise<string[]> {
+  const names = [basename(bundles.v1!), `${basename(bundles.v1!)}.sig`];
+  return Promise.all(
+    site.hosts.flatMap((h) =>
+      names.map(async (n) => {
+        const s = await stat(join(h.bundleDir, n));
+        return `${h.name}/${n} ${s.ino} ${s.mtimeMs}`;
+      }),
+    ),
+  );
+}
+
+test('a second run changes nothing on any host and does not send the bundle again', { skip }, async () => {
+  const before = await copies();
   const out = await rollout(bundles.v1!);
   assert.equal(out.code, 0, out.out);
   const hosts = recap(out.out);
   for (const h of site.hosts) assert.equal(hosts[h.name]?.changed, 0, `${h.name} reported changes:\n${out.out}`);
+  assert.deepEqual(await copies(), before, 'a host that had the same bytes was sent them again');
+});
+
+test('a copy that differs by one byte is replaced, and no partial file is left in the folder', { skip }, async () => {
+  const line2 = site.hosts[1]!;
+  const copy = join(line2.bundleDir, basename(bundles.v1!));
+  const bytes = await readFile(copy);
+  const middle = bytes.length >> 1;
+  bytes[middle] = bytes[middle]! ^ 0xff;
+  await writeFile(copy, bytes);
+  // What an interrupted copy leaves: a temporary name, never the final one.
+  const leftover = join(site.hosts[0]!.bundleDir, `.${basename(bundles.v1!)}.dam-part-x1y2z3`);
+  await writeFile(leftover, 'half a bundle');
+  const out = await rollout(bundles.v1!);
+  assert.equal(out.code, 0, out.out);
+  const copyTask = out.out.split('\nTASK [').find((t) => t.startsWith('dam.fleet.dam_rollout : Copy the product'));
+  assert.match(copyTask ?? '', /^changed: \[line2\]$/m, out.out);
+  assert.match(copyTask ?? '', /^ok: \[line1\]$/m, out.out);
+  assert.deepEqual(await readFile(copy), await readFile(bundles.v1!), 'the damaged copy was not replaced');
+  assert.equal(recap(out.out).line1?.changed, 0, out.out);
+  for (const h of site.hosts)
+    assert.deepEqual(
+      (await readdir(h.bundleDir)).filter((f) => f.startsWith('.')),
+      [],
+      `${h.name}: a temporary file is left`,
+    );
 });
 
 test('the next release upgrades every host', { skip }, async () => {
@@ -248,6 +289,21 @@ test(
       'line3 is in a later batch: never touched',
     );
     assert.equal(recap(out.out).line3, undefined, out.out);
+  },
+);
+
+test(
+  'a bundle missing on the controller fails each host with a message naming it, and changes nothing',
+  { skip },
+  async () => {
+    const missing = join(site.dir, 'no-such-release.bundle');
+    const before = await Promise.all(site.hosts.map(hostApps));
+    const out = await rollout(missing);
+    assert.notEqual(out.code, 0, out.out);
+    assert.deepEqual(await Promise.all(site.hosts.map(hostApps)), before);
+    const error = (await report('line1')).error as { message: string };
+    assert.match(error.message, /the file to copy, .*no-such-release\.bundle, is not on the controller/);
+    assert.equal(out.out.includes('Traceback'), false, out.out);
   },
 );
 
