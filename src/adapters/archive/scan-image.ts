@@ -23,6 +23,7 @@ import {
 } from '../../core/archive/docker-save.js';
 import type { LayerItem } from '../../core/archive/layer-merge.js';
 import { TarBoundError, TarFramer, TarFrameError } from '../../core/archive/tar-frame.js';
+import { unpackRefused, type UnpackBudget } from '../../core/archive/unpack-budget.js';
 import { normalizeEntryName, resolveSymlinkTarget, safeEntryType, underSymlink } from '../../core/archive/tar-path.js';
 import { followLinks, JSON_MEMBER_MAX, scanMember, type MemberRecord, type ScanBudget } from './member-scan.js';
 import { describeStreamFailure } from '../fs/safe-extract.js';
@@ -51,6 +52,8 @@ export interface ScanImageOptions {
   sha256?: boolean;
   /** Forward each layer into this stream as it is read. */
   forward?: SaveStream;
+  /** Counts what gzip'd members inflate to (a layer stored compressed), named by member: a bomb inside. */
+  unpack?: UnpackBudget;
   signal?: AbortSignal | undefined;
 }
 
@@ -114,11 +117,7 @@ export async function scanImage(raw: Readable, options: ScanImageOptions): Promi
 
 function frameFailure(source: string, err: unknown): Error {
   if (err instanceof TarBoundError) {
-    return new DamError(
-      'ARCHIVE_INVALID',
-      `The archive '${source}' is refused: ${err.message}, more than DAM allows for it (64 times its compressed size, at least 1 GiB, and no more than the engine's free space). Nothing was loaded.`,
-      'This looks like a decompression bomb. If the archive is genuine, free space where the engine keeps its images, or raise the ratio with DAM_MAX_UNPACK_RATIO.',
-    );
+    return unpackRefused('archive', source, err.message);
   }
   if (err instanceof TarFrameError) return archiveInvalid(source, err.message);
   return describeStreamFailure(err, (what) => archiveInvalid(source, what));
@@ -195,11 +194,22 @@ async function readRegular(
   const isLayerCandidate = /\.tar$/.test(name) || name.startsWith('blobs/');
   const forward = options.forward && isLayerCandidate ? options.forward : undefined;
   let sink: ReturnType<SaveStream['layer']> | undefined;
+  let refused: unknown;
+  const { unpack } = options;
+  const inflated = (bytes: number) => {
+    try {
+      unpack!.add(name, bytes);
+    } catch (err) {
+      refused = err;
+      throw err;
+    }
+  };
   const record = await scanMember(body, name, {
     maybeJson: name.endsWith('.json') || name.startsWith('blobs/'),
     ...(options.meta && isLayerCandidate ? { metaRoot: META_ROOT } : {}),
     budget,
     source: options.source,
+    ...(unpack ? { count: { inflated } } : {}),
     // Small JSON members (configs, OCI manifests) stay in memory; everything else that may be a layer streams on.
     ...(forward
       ? {
@@ -208,6 +218,8 @@ async function readRegular(
         }
       : {}),
   });
+  // Raised whether or not the scan reads /meta: a layer that failed to inflate is otherwise reported later.
+  if (refused !== undefined) throw refused;
   const expected = digestFromBlobPath(name);
   if (expected && record.digest !== expected)
     throw archiveInvalid(options.source, `member '${name}' has digest ${record.digest}, not the one in its name`);
