@@ -60,7 +60,12 @@ export function bombLayer(zeroMiB: number): BombLayer {
   }
   const block = deflateRawSync(zeros, fullFlush);
   const body = [deflateRawSync(prefix, fullFlush), ...Array.from({ length: zeroMiB }, () => block)];
-  const gz = Buffer.concat([gzipHeader, ...body, deflateRawSync(end), trailer(crc32(end, crc), prefix.length + zeroMiB * MIB + 1024)]);
+  const gz = Buffer.concat([
+    gzipHeader,
+    ...body,
+    deflateRawSync(end),
+    trailer(crc32(end, crc), prefix.length + zeroMiB * MIB + 1024),
+  ]);
   const lyingGz = Buffer.concat([
     gzipHeader,
     ...body,
@@ -68,7 +73,12 @@ export function bombLayer(zeroMiB: number): BombLayer {
     trailer(crc, prefix.length + zeroMiB * MIB),
     gzipSync(end),
   ]);
-  return { gz, lyingGz, diffId: `sha256:${hash.update(end).digest('hex')}`, unpacked: prefix.length + zeroMiB * MIB + 1024 };
+  return {
+    gz,
+    lyingGz,
+    diffId: `sha256:${hash.update(end).digest('hex')}`,
+    unpacked: prefix.length + zeroMiB * MIB + 1024,
+  };
 }
 
 /**
