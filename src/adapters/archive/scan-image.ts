@@ -65,6 +65,8 @@ export interface ImageScan {
   layerMeta: LayerItem[][];
   /** The bytes as read: their count, CRC-32 (when asked) and sha256 (when asked). */
   raw: { size: number; crc32?: string; sha256?: string };
+  /** The bytes the tar stream declared (what it unpacked to, when gzip'd). */
+  tarBytes: number;
   /** With `forward`: the config's bytes and the forwarded names of the layers, bottom first. */
   load?: { config: Buffer; layers: string[] };
 }
@@ -112,6 +114,7 @@ export async function scanImage(raw: Readable, options: ScanImageOptions): Promi
   }
   const scan = planOf(members, options);
   scan.raw = { size, ...(crc ? { crc32: crc.hex } : {}), ...(hash ? { sha256: hash.digest('hex') } : {}) };
+  scan.tarBytes = framer.declared;
   return scan;
 }
 
@@ -194,22 +197,13 @@ async function readRegular(
   const isLayerCandidate = /\.tar$/.test(name) || name.startsWith('blobs/');
   const forward = options.forward && isLayerCandidate ? options.forward : undefined;
   let sink: ReturnType<SaveStream['layer']> | undefined;
-  let refused: unknown;
   const { unpack } = options;
-  const inflated = (bytes: number) => {
-    try {
-      unpack!.add(name, bytes);
-    } catch (err) {
-      refused = err;
-      throw err;
-    }
-  };
   const record = await scanMember(body, name, {
     maybeJson: name.endsWith('.json') || name.startsWith('blobs/'),
     ...(options.meta && isLayerCandidate ? { metaRoot: META_ROOT } : {}),
     budget,
     source: options.source,
-    ...(unpack ? { count: { inflated } } : {}),
+    ...(unpack ? { count: { inflated: (bytes: number) => unpack.add(name, bytes) } } : {}),
     // Small JSON members (configs, OCI manifests) stay in memory; everything else that may be a layer streams on.
     ...(forward
       ? {
@@ -219,7 +213,7 @@ async function readRegular(
       : {}),
   });
   // Raised whether or not the scan reads /meta: a layer that failed to inflate is otherwise reported later.
-  if (refused !== undefined) throw refused;
+  if (unpack?.refusal) throw unpack.refusal;
   const expected = digestFromBlobPath(name);
   if (expected && record.digest !== expected)
     throw archiveInvalid(options.source, `member '${name}' has digest ${record.digest}, not the one in its name`);
@@ -296,6 +290,7 @@ function planOf(members: Members, options: ScanImageOptions): ImageScan {
     layerSizes: records.map((r) => r.size),
     layerMeta: records.map((r, i) => layerMetaOf(r, plan.layers[i]!.path, options)),
     raw: { size: 0 },
+    tarBytes: 0,
   };
   if (options.forward) {
     scan.load = {

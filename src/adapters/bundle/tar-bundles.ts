@@ -97,11 +97,11 @@ export class TarBundles implements Bundles {
     signal?: AbortSignal,
     stageMeta?: (imageId: string) => string,
   ): Promise<string[]> {
+    const freeBytes = await this.options.freeBytes?.();
     if (contents.kind === 'dam1-export') {
-      await loadDam1Export(contents, this.engine, signal);
+      await loadDam1Export(contents, this.engine, signal, freeBytes);
       return [];
     }
-    const freeBytes = await this.options.freeBytes?.();
     if (contents.format === 2) {
       const oci = await readIndex2(contents.path);
       if (!oci || oci.indexSha256 !== contents.indexSha256)
@@ -169,7 +169,8 @@ function contents2(path: string, opened: OpenedIndex2): BundleContents {
 }
 
 /** A format 1 bundle's blobs are uncompressed layer tars: their sizes are what a load unpacks. */
-const statedBlobSizes = (index: BundleIndex) => index.blobs.map((b) => ({ layer: `sha256:${b.sha256}`, bytes: b.size }));
+const statedBlobSizes = (index: BundleIndex) =>
+  index.blobs.map((b) => ({ layer: `sha256:${b.sha256}`, bytes: b.size }));
 
 function indexShaOf(contents: BundleContents): string {
   if (contents.indexSha256 === undefined) throw new Error('a bundle without its index digest');

@@ -59,5 +59,7 @@ export async function statedLayerSizes(
     path,
     layers.filter((l) => layerCompression(l.mediaType) === 'gzip'),
   );
-  return { hints, sizes: layers.map((l) => ({ layer: l.digest, bytes: l.unpackedSize ?? hints.get(l.digest) })) };
+  const stated = (l: Blob2) =>
+    l.unpackedSize ?? (layerCompression(l.mediaType) === 'none' ? l.size : hints.get(l.digest));
+  return { hints, sizes: layers.map((l) => ({ layer: l.digest, bytes: stated(l) })) };
 }

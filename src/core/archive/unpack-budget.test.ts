@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstOverBound, unpackBudget } from './unpack-budget.js';
+import { firstOverBound, passedAt, unpackBudget, unpackRefused } from './unpack-budget.js';
 import { unpackBound, UNPACK_FLOOR } from './tar-frame.js';
 
 class Refused extends Error {
@@ -56,4 +56,27 @@ test('the bound follows the archive rule: the ratio, the floor and the free spac
   assert.equal(firstOverBound(unpackBound(file, true), [{ layer: 'x', bytes: 64 * file }]), undefined);
   assert.equal(firstOverBound(unpackBound(file, true, { ratio: 2 }), [{ layer: 'x', bytes: UNPACK_FLOOR + 1 }]), 'x');
   assert.equal(firstOverBound(unpackBound(file, true, { freeBytes: 5000 }), [{ layer: 'x', bytes: 5001 }]), 'x');
+});
+
+test('the refusal is kept once thrown, for a stream that reports the failure later; one wording for both kinds', () => {
+  const budget = unpackBudget(10, refuse);
+  assert.equal(budget.refusal === undefined, true);
+  assert.throws(() => budget.add('sha256:a', 11), Refused);
+  assert.ok(budget.refusal instanceof Refused);
+  assert.throws(
+    () => budget.add('sha256:b', 1),
+    (err) => err === budget.refusal,
+    'the first refusal stands',
+  );
+  for (const kind of ['archive', 'bundle'] as const) {
+    const err = unpackRefused(kind, '/x/f', passedAt(1024, 'sha256:abc'));
+    assert.equal(err.code, 'ARCHIVE_INVALID');
+    assert.match(
+      err.message,
+      new RegExp(
+        `^The ${kind} '/x/f' is refused: it unpacks to more than 1024 bytes \\(passed at its layer sha256:abc\\), more than DAM allows`,
+      ),
+    );
+    assert.match(err.hint ?? '', new RegExp(`decompression bomb\\. If the ${kind} is genuine, .*DAM_MAX_UNPACK_RATIO`));
+  }
 });

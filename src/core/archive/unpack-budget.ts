@@ -29,18 +29,24 @@ export interface UnpackBudget {
   readonly used: number;
   /** Counts `bytes` more inflated out of `layer`; throws the refusal once the total passes the bound. */
   add(layer: string, bytes: number): void;
+  /** The refusal `add` threw, if it did: for a caller whose stream reports a failure only later, or not at all. */
+  readonly refusal: Error | undefined;
 }
 
 export function unpackBudget(bound: number, refuse: UnpackRefusal): UnpackBudget {
   let used = 0;
+  let refusal: Error | undefined;
   return {
     bound,
     get used() {
       return used;
     },
+    get refusal() {
+      return refusal;
+    },
     add(layer, bytes) {
       used += bytes;
-      if (used > bound) throw refuse(layer, bound);
+      if (used > bound) throw (refusal ??= refuse(layer, bound));
     },
   };
 }
