@@ -2,7 +2,8 @@
 // that inflates to a little over 1 GiB of zeros (the bound for a bundle of that size is the 1 GiB floor).
 // Where the index or the gzip trailer says so, DAM refuses it before the engine is asked to load; where the
 // trailer lies (two gzip members, the last one small), DAM stops while counting what it inflates. Either way
-// the engine, DAM's state and the host are as before. The same bundle with a small layer imports.
+// the engine, DAM's state and the host are as before. The same bundle with a small layer imports. Format 1:
+// an index stating a huge blob, and a blob that is itself gzip'd.
 import { test, before, after } from 'node:test';
 import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
@@ -11,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dam, tempHome, uniqueName, TEST_LABEL, type DamResult } from './harness/dam.js';
 import { engineView, hasStackTrace, removeLabelledImages, stateView } from './harness/hostile.js';
-import { bombLayer, writeBombBundle, type BombLayer } from './harness/bomb-bundle.js';
+import { bombLayer, writeBombBundle, writeFormat1Bomb, type BombLayer } from './harness/bomb-bundle.js';
+import { testEngine } from './harness/engine.js';
+import { isDamError } from '../src/core/errors.js';
+import { createBundles } from '../src/adapters/bundle/tar-bundles.js';
 
 const run = uniqueName('bomb');
 const labels = { [TEST_LABEL]: run };
@@ -101,6 +105,25 @@ test('a bomb whose trailer lies small is stopped while its inflated bytes are co
   assert.equal(info.code, 0, info.stderr);
   const out = await refusedAsBomb('import', ['import', bundles.lying, '--yes'], bundles.lying);
   assert.match(out.stderr, /Verifying and loading/, 'the plan was applied: the bomb shows only as it inflates');
+});
+
+test('format 1: a blob the index states past the bound is refused when opened; a gzip blob, while it inflates', async () => {
+  const stated = join(dir, 'stated-1.bundle');
+  await writeFormat1Bomb(stated, { tag, blob: layer.gz, labels, statedSize: layer.unpacked, gzip: true });
+  await refusedAsBomb('import', ['import', stated, '--yes'], stated);
+  await refusedAsBomb('info', ['info', stated], stated);
+  // A blob is an uncompressed layer tar; one that is gzip'd would be inflated by the /meta scan and the engine.
+  const nested = join(dir, 'nested-1.bundle');
+  await writeFormat1Bomb(nested, { tag, blob: layer.gz, labels });
+  const out = await refusedAsBomb('import', ['import', nested, '--yes'], nested);
+  assert.match(out.stderr, /Verifying and loading/, 'opened and planned: the bomb shows only as it inflates');
+  const bundles = createBundles(testEngine());
+  const contents = await bundles.open(nested);
+  assert.ok(contents);
+  await assert.rejects(
+    bundles.verify(contents),
+    (err) => isDamError(err, 'ARCHIVE_INVALID') && /is refused: it unpacks to more than/.test(err.message),
+  );
 });
 
 test('the same bundle with a small layer (and a lying trailer) imports: the rule refuses bombs only', async () => {

@@ -1,11 +1,12 @@
 // Decompression bombs in bundles of format 2, built without ever holding the inflated bytes: a layer tar of
 // /meta scripts and one file of zeros, its deflate stream made of one compressed 1 MiB block of zeros repeated
 // (a deflate block that only refers back into its own output decodes the same anywhere), so a layer of about a
-// GiB is about a MB of gzip. Its diff id and CRC-32 are computed over the zeros chunk by chunk.
+// GiB is about a MB of gzip. Its diff id and CRC-32 are computed over the zeros chunk by chunk. And bundles
+// of format 1 that state a bomb in their index, or carry one as a gzip'd blob.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { constants, crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import { constants, crc32, createGzip, deflateRawSync, gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { headerBlock, memberBlocks } from '../../src/core/archive/tar-blocks.test-helper.js';
 import {
@@ -16,6 +17,7 @@ import {
   resolveImage,
   type Image2,
 } from '../../src/core/bundle/index-format2.js';
+import { formatBundleIndex, layerBlobName } from '../../src/core/bundle/index-format.js';
 import { imageManifest } from './oci-images.js';
 
 const MIB = 1024 * 1024;
@@ -123,6 +125,48 @@ export async function writeBombBundle(
   tar.entry({ name: 'oci-layout' }, '{"imageLayoutVersion":"1.0.0"}');
   tar.entry({ name: 'index.json' }, ociMembers([resolved]).indexJson);
   for (const b of blobs) tar.entry({ name: blobMember(b.digest) }, bytes.get(b.digest)!);
+  tar.finalize();
+  await writing;
+}
+
+/**
+ * Writes a bundle of format 1 of one image `tag` whose one blob is `blob` (its sha256 the image's diff id),
+ * the index stating `statedSize` for it when given (and then holding the index only: opening reads no
+ * further), the whole tar gzip'd when `gzip`.
+ */
+export async function writeFormat1Bomb(
+  path: string,
+  options: { tag: string; blob: Buffer; labels: Record<string, string>; statedSize?: number; gzip?: boolean },
+): Promise<void> {
+  const name = options.tag.slice(0, options.tag.lastIndexOf(':'));
+  const diffId = sha(options.blob);
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    config: {
+      Labels: { DAM_APP_FAMILY: name, DAM_APP_MULTIVERSION: 'false', DAM_APP_SERVERS: ',', ...options.labels },
+    },
+    rootfs: { type: 'layers', diff_ids: [diffId] },
+  });
+  const version = options.tag.slice(options.tag.lastIndexOf(':') + 1);
+  const blob = {
+    name: layerBlobName(diffId),
+    sha256: diffId.slice(7),
+    size: options.statedSize ?? options.blob.length,
+  };
+  const index = formatBundleIndex({
+    format: 1,
+    product: { format: 1, name: `${name}-product`, apps: [{ name, version, tag: options.tag }] },
+    images: [{ imageId: sha(config), tags: [options.tag], config, layers: [diffId], meta: {} }],
+    blobs: [blob],
+    omittedLayers: [],
+  });
+  const tar = pack();
+  const writing = options.gzip
+    ? pipeline(tar, createGzip(), createWriteStream(path))
+    : pipeline(tar, createWriteStream(path));
+  tar.entry({ name: 'dam-bundle.json' }, index);
+  if (options.statedSize === undefined) tar.entry({ name: blob.name }, options.blob);
   tar.finalize();
   await writing;
 }
