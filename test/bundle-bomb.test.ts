@@ -3,19 +3,22 @@
 // Where the index or the gzip trailer says so, DAM refuses it before the engine is asked to load; where the
 // trailer lies (two gzip members, the last one small), DAM stops while counting what it inflates. Either way
 // the engine, DAM's state and the host are as before. The same bundle with a small layer imports. Format 1:
-// an index stating a huge blob, and a blob that is itself gzip'd.
+// an index stating a huge blob, and a blob that is itself gzip'd. A DAM 1.x export whose .dam holds a bomb.
 import { test, before, after } from 'node:test';
 import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { dam, tempHome, uniqueName, TEST_LABEL, type DamResult } from './harness/dam.js';
 import { engineView, hasStackTrace, removeLabelledImages, stateView } from './harness/hostile.js';
 import { bombLayer, writeBombBundle, writeFormat1Bomb, type BombLayer } from './harness/bomb-bundle.js';
 import { testEngine } from './harness/engine.js';
 import { isDamError } from '../src/core/errors.js';
 import { createBundles } from '../src/adapters/bundle/tar-bundles.js';
+import { legacyMembers, tarOf } from '../src/adapters/archive/fixtures.test-helper.js';
+import { crc32, formatDamName } from '../src/core/archive/dam-name.js';
 
 const run = uniqueName('bomb');
 const labels = { [TEST_LABEL]: run };
@@ -68,7 +71,9 @@ async function refusedAsBomb(what: string, args: string[], file: string, kind = 
   assert.equal(hasStackTrace(out.stderr + out.stdout), false, `${what}: no stack trace: ${out.stderr}`);
   assert.match(
     out.stderr,
-    new RegExp(`error: The ${kind} '${file}' is refused: it unpacks to more than 1073741824 bytes`),
+    new RegExp(
+      `error: The ${kind} '${file}' is refused: (it unpacks|its \\.dam members unpack) to more than 1073741824 bytes`,
+    ),
   );
   assert.match(out.stderr, /decompression bomb/);
   assert.match(
@@ -124,6 +129,22 @@ test('format 1: a blob the index states past the bound is refused when opened; a
     bundles.verify(contents),
     (err) => isDamError(err, 'ARCHIVE_INVALID') && /is refused: it unpacks to more than/.test(err.message),
   );
+});
+
+test('a DAM 1.x export whose .dam carries a gzip bomb layer is refused, its members bounded together', async () => {
+  const damFile = gzipSync(await tarOf(legacyMembers({ layers: [layer.gz], labels, repoTags: [tag] })));
+  const exported = join(dir, 'export-1x.tar');
+  const member = `/${formatDamName(name, '1.0', crc32(damFile))}`;
+  await writeFile(
+    exported,
+    await tarOf([
+      { name: '', type: 'directory' },
+      { name: '/app_list', data: `${tag}\n` },
+      { name: member, data: damFile },
+    ]),
+  );
+  const out = await refusedAsBomb('import', ['import', exported, '--yes'], exported);
+  assert.match(out.stderr, /its \.dam members unpack to more than 1073741824 bytes in all/);
 });
 
 test('the same bundle with a small layer (and a lying trailer) imports: the rule refuses bombs only', async () => {

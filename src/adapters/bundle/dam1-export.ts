@@ -13,7 +13,7 @@ import { trackReads } from '../fs/read-position.js';
 import { parseTextList, type Product } from '../../core/product.js';
 import { parseDamName } from '../../core/archive/dam-name.js';
 import { appNameOf, parseRef } from '../../core/ref.js';
-import { passedAt, unpackBudget, unpackRefused, type UnpackBudget } from '../../core/archive/unpack-budget.js';
+import { unpackBudget, unpackRefused, type UnpackBudget } from '../../core/archive/unpack-budget.js';
 import { unpackLimit } from '../archive/engine-space.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
 import type { BundleContents, BundleImage } from '../../core/ports/bundle.js';
@@ -50,8 +50,8 @@ async function walkExport(
   freeBytes?: number,
 ): Promise<{ product: Product; dams: DamMember[]; file: Dam1Scan['file'] }> {
   // Every .dam has its own bound; together they may not unpack to more than the export's (unpack-budget.ts).
-  const unpack = unpackBudget(unpackLimit((await stat(path)).size, true, freeBytes), (layer, bound) =>
-    unpackRefused('bundle', path, passedAt(bound, layer)),
+  const unpack = unpackBudget(unpackLimit((await stat(path)).size, true, freeBytes), (where, bound) =>
+    unpackRefused('bundle', path, `its .dam members unpack to more than ${bound} bytes in all (passed at ${where})`),
   );
   let list: string | undefined;
   const seen = new Set<string>();
@@ -94,7 +94,7 @@ async function walkExport(
       if (n.path.includes('/') || !n.path.endsWith('.dam'))
         throw bundleInvalid(path, `member '${n.path}' is neither app_list nor a .dam file`);
       const scan = await scanDam(path, n.path, header.size ?? 0, body, { signal, save, unpack });
-      unpack.add(`member ${n.path}`, scan.tarBytes);
+      unpack.add(`member '${n.path}'`, scan.tarBytes);
       dams.push({ name: n.path, scan });
     });
   } finally {

@@ -7,7 +7,9 @@
 // for layers DAM compressed, the gzip trailer for others (gzip-trailer.ts); a layer whose trailer proves
 // wrong makes the load start again with that layer sent as stored (the engine inflates gzip itself; zstd,
 // which the 20.10 engine refuses, needs the index's size). The end-of-archive marker is only sent once every
-// blob of the bundle has checked, so a bad blob leaves the engine as it was (decision 0005).
+// blob of the bundle has checked, so a bad blob leaves the engine as it was (decision 0005). What the load
+// inflates is bounded as an archive's is (unpack-limit.ts): the sizes the index and the trailers state before
+// the engine is asked, then every byte inflated as it streams.
 import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
