@@ -58,15 +58,25 @@ after(async () => {
   await cleanupHome();
 });
 
+/** A refusal from the stated sizes: no layer is read, let alone inflated. */
+const QUICK = { seconds: 10 };
 const onHost = (args: string[]) => dam(args, { home, cwd: dir, env: { DAMTEST_LOG: log } });
 
-/** Runs `args`: refused as a decompression bomb naming `file`, fast, with nothing changed. */
-async function refusedAsBomb(what: string, args: string[], file: string, kind = 'bundle'): Promise<DamResult> {
+/**
+ * Runs `args`: refused as a decompression bomb naming `file`, with nothing changed; within `seconds` (a
+ * refusal from the sizes the file states reads no layer; one while counting inflates up to the bound).
+ */
+async function refusedAsBomb(
+  what: string,
+  args: string[],
+  file: string,
+  { kind = 'bundle', seconds = 60 } = {},
+): Promise<DamResult> {
   const engineBefore = await engineView([tag], labelFilter);
   const stateBefore = await stateView(home);
   const started = Date.now();
   const out = await onHost(args);
-  const seconds = (Date.now() - started) / 1000;
+  const took = (Date.now() - started) / 1000;
   assert.equal(out.code, 1, `${what}: exit code (stderr: ${out.stderr})`);
   assert.equal(hasStackTrace(out.stderr + out.stdout), false, `${what}: no stack trace: ${out.stderr}`);
   assert.match(
@@ -81,7 +91,7 @@ async function refusedAsBomb(what: string, args: string[], file: string, kind = 
     /hint: .*free space where the engine keeps its images, or raise the ratio with DAM_MAX_UNPACK_RATIO/,
   );
   assert.match(out.stderr, /code: ARCHIVE_INVALID/);
-  assert.ok(seconds < 15, `${what}: refused in ${seconds} s`);
+  assert.ok(took < seconds, `${what}: refused in ${took} s`);
   assert.equal(await readFile(log, 'utf8'), '', `${what}: no script ran`);
   assert.equal(await engineView([tag], labelFilter), engineBefore, `${what}: the engine's images are as before`);
   assert.deepEqual(await stateView(home), stateBefore, `${what}: DAM's state is byte for byte as before`);
@@ -90,18 +100,18 @@ async function refusedAsBomb(what: string, args: string[], file: string, kind = 
 
 test('a bomb whose index states its unpacked size is refused before any load: import, install and info', async () => {
   const digest = `sha256:${createHash('sha256').update(layer.gz).digest('hex')}`;
-  const out = await refusedAsBomb('import', ['import', bundles.stated, '--yes'], bundles.stated);
+  const out = await refusedAsBomb('import', ['import', bundles.stated, '--yes'], bundles.stated, QUICK);
   assert.match(out.stderr, new RegExp(`passed at its layer ${digest}\\)`), 'the layer is named by its digest');
   assert.doesNotMatch(out.stderr, /Verifying and loading/, 'refused when opened, before the plan is applied');
-  await refusedAsBomb('info', ['info', bundles.stated], bundles.stated);
+  await refusedAsBomb('info', ['info', bundles.stated], bundles.stated, QUICK);
   // `dam install` reads the file as an image archive (its OCI layout): the nested gzip layer is counted too.
-  await refusedAsBomb('install', ['install', bundles.stated], bundles.stated, 'archive');
+  await refusedAsBomb('install', ['install', bundles.stated], bundles.stated, { kind: 'archive' });
 });
 
 test('a bomb sized only by its gzip trailer is refused before any load', async () => {
-  const out = await refusedAsBomb('import', ['import', bundles.trailer, '--yes'], bundles.trailer);
+  const out = await refusedAsBomb('import', ['import', bundles.trailer, '--yes'], bundles.trailer, QUICK);
   assert.doesNotMatch(out.stderr, /Verifying and loading/);
-  await refusedAsBomb('info', ['info', bundles.trailer], bundles.trailer);
+  await refusedAsBomb('info', ['info', bundles.trailer], bundles.trailer, QUICK);
 });
 
 test('a bomb whose trailer lies small is stopped while its inflated bytes are counted', async () => {
@@ -115,18 +125,18 @@ test('a bomb whose trailer lies small is stopped while its inflated bytes are co
 test('format 1: a blob the index states past the bound is refused when opened; a gzip blob, while it inflates', async () => {
   const stated = join(dir, 'stated-1.bundle');
   await writeFormat1Bomb(stated, { tag, blob: layer.gz, labels, statedSize: layer.unpacked, gzip: true });
-  await refusedAsBomb('import', ['import', stated, '--yes'], stated);
-  await refusedAsBomb('info', ['info', stated], stated);
+  await refusedAsBomb('import', ['import', stated, '--yes'], stated, QUICK);
+  await refusedAsBomb('info', ['info', stated], stated, QUICK);
   // A blob is an uncompressed layer tar; one that is gzip'd would be inflated by the /meta scan and the engine.
   const nested = join(dir, 'nested-1.bundle');
   await writeFormat1Bomb(nested, { tag, blob: layer.gz, labels });
   const out = await refusedAsBomb('import', ['import', nested, '--yes'], nested);
   assert.match(out.stderr, /Verifying and loading/, 'opened and planned: the bomb shows only as it inflates');
-  const bundles = createBundles(testEngine());
-  const contents = await bundles.open(nested);
+  const port = createBundles(testEngine());
+  const contents = await port.open(nested);
   assert.ok(contents);
   await assert.rejects(
-    bundles.verify(contents),
+    port.verify(contents),
     (err) => isDamError(err, 'ARCHIVE_INVALID') && /is refused: it unpacks to more than/.test(err.message),
   );
 });
