@@ -131,7 +131,7 @@ async function importDeps(ctx: Context, stateDir: StateDir, flags: LifecycleFlag
   ]);
   return {
     ...base,
-    bundles: createBundles(base.engine),
+    bundles: createBundles(base.engine, { freeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST) }),
     missingLayers: (c) => missingLayers(c, base.engine),
     engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST),
     metaContent,

@@ -2,6 +2,16 @@
 // loading an archive may unpack to, at most.
 import { statfs } from 'node:fs/promises';
 import type { Engine } from '../../core/ports/engine.js';
+import { unpackBound } from '../../core/archive/tar-frame.js';
+
+/** unpackBound with the ratio DAM_MAX_UNPACK_RATIO sets, if any (read when used, not at load). */
+export function unpackLimit(fileBytes: number, compressed: boolean, freeBytes?: number): number {
+  const ratio = Number(process.env.DAM_MAX_UNPACK_RATIO) || undefined;
+  return unpackBound(fileBytes, compressed, {
+    ...(freeBytes !== undefined ? { freeBytes } : {}),
+    ...(ratio ? { ratio } : {}),
+  });
+}
 
 export async function engineFreeBytes(engine: Engine, dockerHost: string | undefined): Promise<number | undefined> {
   if (dockerHost && !dockerHost.startsWith('unix://')) return undefined;

@@ -3,7 +3,7 @@
 // entries of one folder (`meta`) so that it can be read without the engine. Nothing large is buffered.
 import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -43,6 +43,11 @@ export interface ScanOptions {
    * chunk as it is read (the read waits for it).
    */
   forward?: (looksJson: boolean) => ((chunk: Buffer) => Promise<void>) | undefined;
+  /**
+   * Told the bytes of the member as they are read, and those a gzip'd member inflates to; each may throw to
+   * stop a decompression bomb (see unpack-budget.ts), which fails the scan.
+   */
+  count?: { read?: (bytes: number) => void; inflated?: (bytes: number) => void };
 }
 
 async function write(stream: Writable, chunk: Buffer): Promise<void> {
@@ -73,6 +78,7 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
       if (gzip || (options.metaRoot !== undefined && !json)) inner = startInner(gzip, name, options);
       forward = options.forward?.(json !== undefined);
     }
+    options.count?.read?.(chunk.length);
     if (forward) await forward(chunk);
     hash.update(chunk);
     size += chunk.length;
@@ -104,13 +110,25 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
 }
 
 function startInner(gzip: boolean, name: string, options: ScanOptions) {
-  const input = gzip ? createGunzip() : new PassThrough();
+  // 256 KiB chunks, as the bundle readers use: with the 16 KiB default, the stream stages after it cost twice.
+  const input = gzip ? createGunzip({ chunkSize: 1 << 18 }) : new PassThrough();
   const innerHash = gzip ? createHash('sha256') : undefined;
   const stages: NodeJS.ReadWriteStream[] = [];
   if (innerHash) {
-    const tap = new PassThrough();
-    tap.on('data', (c: Buffer) => innerHash.update(c));
-    stages.push(tap);
+    const count = options.count?.inflated;
+    stages.push(
+      new Transform({
+        transform(c: Buffer, _enc, cb) {
+          try {
+            count?.(c.length);
+          } catch (err) {
+            return cb(err as Error);
+          }
+          innerHash.update(c);
+          cb(null, c);
+        },
+      }),
+    );
   }
   const state: { input: Writable; done: Promise<void>; error?: Error; digest?: () => string; meta?: LayerItem[] } = {
     input,
@@ -150,6 +168,9 @@ function metaCollector(
       'The image is unsafe or damaged; rebuild it without such entries.',
     );
   extract.on('entry', (header, body, next) => {
+    // A failure upstream (a corrupt or refused inflate) destroys the entry's body with it; the pipeline
+    // reports it once, and a body skipped here must not raise it again as an uncaught error.
+    body.on('error', () => undefined);
     const run = async (): Promise<void> => {
       const n = normalizeEntryName(header.name);
       if (n.kind !== 'path' || !concernsRoot(n.path, root)) return void body.resume();

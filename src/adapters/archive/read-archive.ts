@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 import { DamError, errnoCode, isDamError } from '../../core/errors.js';
 import { createCrc32, parseDamName } from '../../core/archive/dam-name.js';
 import { mergeLayers } from '../../core/archive/layer-merge.js';
-import { unpackBound } from '../../core/archive/tar-frame.js';
+import { passedAt, unpackBudget, unpackRefused } from '../../core/archive/unpack-budget.js';
+import { unpackLimit } from './engine-space.js';
 import { writeTreeAtomically } from '../fs/safe-extract.js';
 import { trackReads } from '../fs/read-position.js';
 import { archiveInvalid, META_ROOT, scanImage, type ImageScan } from './scan-image.js';
@@ -101,16 +102,16 @@ async function scanArchive(
   // One open for the whole pass: the bytes sniffed, sized and streamed are those of one file, read once.
   const { handle, size, compressed } = await openArchive(path);
   const named = parseDamName(basename(path));
-  const ratio = Number(process.env.DAM_MAX_UNPACK_RATIO) || undefined;
   let scan: ImageScan;
   try {
     scan = await scanImage(trackReads(path, handle.createReadStream({ highWaterMark: 1 << 20, start: 0 })), {
       source: path,
       compressed,
-      maxTarBytes: unpackBound(size, compressed, {
-        ...(options.freeBytes !== undefined ? { freeBytes: options.freeBytes } : {}),
-        ...(ratio ? { ratio } : {}),
-      }),
+      maxTarBytes: unpackLimit(size, compressed, options.freeBytes),
+      // A layer stored gzip'd inside (an OCI layout) inflates too: the rule holds for those bytes as well.
+      unpack: unpackBudget(unpackLimit(size, true, options.freeBytes), (layer, bound) =>
+        unpackRefused('archive', path, passedAt(bound, `'${layer}'`)),
+      ),
       meta: options.meta,
       crc: named !== undefined,
       sha256: options.sha256 === true,

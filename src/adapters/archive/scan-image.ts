@@ -23,6 +23,7 @@ import {
 } from '../../core/archive/docker-save.js';
 import type { LayerItem } from '../../core/archive/layer-merge.js';
 import { TarBoundError, TarFramer, TarFrameError } from '../../core/archive/tar-frame.js';
+import { unpackRefused, type UnpackBudget } from '../../core/archive/unpack-budget.js';
 import { normalizeEntryName, resolveSymlinkTarget, safeEntryType, underSymlink } from '../../core/archive/tar-path.js';
 import { followLinks, JSON_MEMBER_MAX, scanMember, type MemberRecord, type ScanBudget } from './member-scan.js';
 import { describeStreamFailure } from '../fs/safe-extract.js';
@@ -51,6 +52,8 @@ export interface ScanImageOptions {
   sha256?: boolean;
   /** Forward each layer into this stream as it is read. */
   forward?: SaveStream;
+  /** Counts what gzip'd members inflate to (a layer stored compressed), named by member: a bomb inside. */
+  unpack?: UnpackBudget;
   signal?: AbortSignal | undefined;
 }
 
@@ -62,6 +65,8 @@ export interface ImageScan {
   layerMeta: LayerItem[][];
   /** The bytes as read: their count, CRC-32 (when asked) and sha256 (when asked). */
   raw: { size: number; crc32?: string; sha256?: string };
+  /** The bytes the tar stream declared (what it unpacked to, when gzip'd). */
+  tarBytes: number;
   /** With `forward`: the config's bytes and the forwarded names of the layers, bottom first. */
   load?: { config: Buffer; layers: string[] };
 }
@@ -109,16 +114,13 @@ export async function scanImage(raw: Readable, options: ScanImageOptions): Promi
   }
   const scan = planOf(members, options);
   scan.raw = { size, ...(crc ? { crc32: crc.hex } : {}), ...(hash ? { sha256: hash.digest('hex') } : {}) };
+  scan.tarBytes = framer.declared;
   return scan;
 }
 
 function frameFailure(source: string, err: unknown): Error {
   if (err instanceof TarBoundError) {
-    return new DamError(
-      'ARCHIVE_INVALID',
-      `The archive '${source}' is refused: ${err.message}, more than DAM allows for it (64 times its compressed size, at least 1 GiB, and no more than the engine's free space). Nothing was loaded.`,
-      'This looks like a decompression bomb. If the archive is genuine, free space where the engine keeps its images, or raise the ratio with DAM_MAX_UNPACK_RATIO.',
-    );
+    return unpackRefused('archive', source, err.message);
   }
   if (err instanceof TarFrameError) return archiveInvalid(source, err.message);
   return describeStreamFailure(err, (what) => archiveInvalid(source, what));
@@ -195,11 +197,13 @@ async function readRegular(
   const isLayerCandidate = /\.tar$/.test(name) || name.startsWith('blobs/');
   const forward = options.forward && isLayerCandidate ? options.forward : undefined;
   let sink: ReturnType<SaveStream['layer']> | undefined;
+  const { unpack } = options;
   const record = await scanMember(body, name, {
     maybeJson: name.endsWith('.json') || name.startsWith('blobs/'),
     ...(options.meta && isLayerCandidate ? { metaRoot: META_ROOT } : {}),
     budget,
     source: options.source,
+    ...(unpack ? { count: { inflated: (bytes: number) => unpack.add(name, bytes) } } : {}),
     // Small JSON members (configs, OCI manifests) stay in memory; everything else that may be a layer streams on.
     ...(forward
       ? {
@@ -208,6 +212,8 @@ async function readRegular(
         }
       : {}),
   });
+  // Raised whether or not the scan reads /meta: a layer that failed to inflate is otherwise reported later.
+  if (unpack?.refusal) throw unpack.refusal;
   const expected = digestFromBlobPath(name);
   if (expected && record.digest !== expected)
     throw archiveInvalid(options.source, `member '${name}' has digest ${record.digest}, not the one in its name`);
@@ -284,6 +290,7 @@ function planOf(members: Members, options: ScanImageOptions): ImageScan {
     layerSizes: records.map((r) => r.size),
     layerMeta: records.map((r, i) => layerMetaOf(r, plan.layers[i]!.path, options)),
     raw: { size: 0 },
+    tarBytes: 0,
   };
   if (options.forward) {
     scan.load = {

@@ -6,13 +6,15 @@
 // engine gets the end of it only once every `.dam`, the file's hash and the images match what was opened.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { DamError } from '../../core/errors.js';
 import { trackReads } from '../fs/read-position.js';
 import { parseTextList, type Product } from '../../core/product.js';
 import { parseDamName } from '../../core/archive/dam-name.js';
 import { appNameOf, parseRef } from '../../core/ref.js';
-import { unpackBound } from '../../core/archive/tar-frame.js';
+import { unpackBudget, unpackRefused, type UnpackBudget } from '../../core/archive/unpack-budget.js';
+import { unpackLimit } from '../archive/engine-space.js';
 import { normalizeEntryName } from '../../core/archive/tar-path.js';
 import type { BundleContents, BundleImage } from '../../core/ports/bundle.js';
 import type { Engine } from '../../core/ports/engine.js';
@@ -45,7 +47,12 @@ async function walkExport(
   path: string,
   signal: AbortSignal | undefined,
   save?: SaveStream,
+  freeBytes?: number,
 ): Promise<{ product: Product; dams: DamMember[]; file: Dam1Scan['file'] }> {
+  // Every .dam has its own bound; together they may not unpack to more than the export's (unpack-budget.ts).
+  const unpack = unpackBudget(unpackLimit((await stat(path)).size, true, freeBytes), (where, bound) =>
+    unpackRefused('bundle', path, `its .dam members unpack to more than ${bound} bytes in all (passed at ${where})`),
+  );
   let list: string | undefined;
   const seen = new Set<string>();
   const dams: DamMember[] = [];
@@ -86,7 +93,9 @@ async function walkExport(
       }
       if (n.path.includes('/') || !n.path.endsWith('.dam'))
         throw bundleInvalid(path, `member '${n.path}' is neither app_list nor a .dam file`);
-      dams.push({ name: n.path, scan: await scanDam(path, n.path, header.size ?? 0, body, signal, save) });
+      const scan = await scanDam(path, n.path, header.size ?? 0, body, { signal, save, unpack });
+      unpack.add(`member '${n.path}'`, scan.tarBytes);
+      dams.push({ name: n.path, scan });
     });
   } finally {
     read.destroy();
@@ -112,18 +121,18 @@ async function scanDam(
   name: string,
   size: number,
   body: Readable,
-  signal: AbortSignal | undefined,
-  save?: SaveStream,
+  options: { signal: AbortSignal | undefined; save: SaveStream | undefined; unpack: UnpackBudget },
 ): Promise<ImageScan> {
   const named = parseDamName(name);
-  const ratio = Number(process.env.DAM_MAX_UNPACK_RATIO) || undefined;
+  const { signal, save, unpack } = options;
   const scan = await scanImage(body, {
     source: `${path}: member ${name}`,
     compressed: true,
-    maxTarBytes: unpackBound(size, true, ratio ? { ratio } : {}),
+    maxTarBytes: Math.min(unpackLimit(size, true), unpack.bound - unpack.used),
     meta: false,
     crc: named !== undefined,
     signal,
+    unpack,
     ...(save ? { forward: save } : {}),
   });
   if (named && scan.raw.crc32 !== named.crc32) {
@@ -158,13 +167,14 @@ export async function loadDam1Export(
   contents: BundleContents,
   engine: Engine,
   signal?: AbortSignal,
+  freeBytes?: number,
 ): Promise<string[]> {
   const held = new HeldBackStream(1 << 20);
   const save = new SaveStream((chunk) => held.write(chunk));
   const loading = engine.load(held.readable, signal ? { signal } : {});
   loading.catch((err: unknown) => held.abandon(err instanceof Error ? err : new Error(String(err))));
   try {
-    const { dams, file } = await walkExport(contents.path, signal, save);
+    const { dams, file } = await walkExport(contents.path, signal, save, freeBytes);
     if (contents.file && (file.sha256 !== contents.file.sha256 || file.size !== contents.file.size)) {
       throw new DamError(
         'CONFLICT',

@@ -9,6 +9,7 @@ import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
 import type { BundleIndex } from '../../core/bundle/index-format.js';
 import type { Engine } from '../../core/ports/engine.js';
+import type { UnpackBudget } from '../../core/archive/unpack-budget.js';
 import type { Compression } from './compression.js';
 import { walkBundle } from './bundle-reader.js';
 import { metaChecker } from './verify-bundle.js';
@@ -97,11 +98,12 @@ export async function loadBundle(
   engine: Engine,
   signal?: AbortSignal,
   stageMeta?: (imageId: string) => string,
+  unpack?: UnpackBudget,
 ): Promise<string[]> {
   return loadSaveStream(engine, path, index.images, signal, async (pack) => {
     for (const img of index.images) await addEntry(pack, `${hex(img.imageId)}.json`, Buffer.from(img.config, 'utf8'));
     await addEntry(pack, 'manifest.json', saveManifest(index));
-    const checker = metaChecker(path);
+    const checker = metaChecker(path, unpack);
     await walkBundle(path, compression, indexSha256, { signal }, async (blob, body) => {
       const entry = pack.entry({ name: `${blob.sha256}/layer.tar`, size: blob.size, mode: 0o644, mtime: new Date(0) });
       const tee = checker.tee(blob);

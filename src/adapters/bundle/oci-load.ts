@@ -7,17 +7,20 @@
 // for layers DAM compressed, the gzip trailer for others (gzip-trailer.ts); a layer whose trailer proves
 // wrong makes the load start again with that layer sent as stored (the engine inflates gzip itself; zstd,
 // which the 20.10 engine refuses, needs the index's size). The end-of-archive marker is only sent once every
-// blob of the bundle has checked, so a bad blob leaves the engine as it was (decision 0005).
+// blob of the bundle has checked, so a bad blob leaves the engine as it was (decision 0005). What the load
+// inflates is bounded as an archive's is (unpack-limit.ts): the sizes the index and the trailers state before
+// the engine is asked, then every byte inflated as it streams.
 import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import type { Engine } from '../../core/ports/engine.js';
+import type { UnpackBudget } from '../../core/archive/unpack-budget.js';
 import { layerCompression } from '../../core/bundle/oci-manifest.js';
-import { blobMember, type Blob2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
+import { blobMember, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { metaChecker } from './verify-bundle.js';
 import { zstdInflater } from './compression.js';
-import { gzipTrailerSizes } from './gzip-trailer.js';
+import { bundleBudget, checkStatedSizes, statedLayerSizes } from './unpack-limit.js';
 import { walkBundle2 } from './oci-read.js';
 import { loadSaveStream } from './load-bundle.js';
 import { bundleInvalid } from './tar-walk.js';
@@ -57,17 +60,16 @@ export async function loadBundle2(
   engine: Engine,
   signal?: AbortSignal,
   stageMeta?: (imageId: string) => string,
+  freeBytes?: number,
 ): Promise<string[]> {
   const images = chosen.filter((img) => imageIds.includes(img.imageId));
-  const layers = new Map<string, Blob2>();
-  for (const img of images) for (const l of img.parsed.layers) layers.set(l.digest, l);
-  const hints = await gzipTrailerSizes(
-    path,
-    [...layers.values()].filter((l) => layerCompression(l.mediaType) === 'gzip'),
-  );
+  const { hints, sizes } = await statedLayerSizes(path, images);
+  // A bomb the index or the trailers already show is refused before the engine is asked to load.
+  checkStatedSizes(path, await bundleBudget(path, freeBytes), sizes);
   for (;;) {
     try {
-      return await loadOnce(path, indexSha256, images, engine, { hints, signal, stageMeta });
+      const unpack = await bundleBudget(path, freeBytes);
+      return await loadOnce(path, indexSha256, images, engine, { hints, signal, stageMeta, unpack });
     } catch (err) {
       if (!(err instanceof SizeHintMissed) || !hints.delete(err.digest)) throw err;
     }
@@ -79,6 +81,8 @@ interface LoadOptions {
   hints: Map<string, number>;
   signal?: AbortSignal | undefined;
   stageMeta?: ((imageId: string) => string) | undefined;
+  /** Counts every byte inflated (what the /meta scan reads of each layer), the attempt's own. */
+  unpack: UnpackBudget;
 }
 
 async function loadOnce(
@@ -90,7 +94,7 @@ async function loadOnce(
 ): Promise<string[]> {
   const diffOf = new Map<string, string>();
   for (const img of images) img.parsed.layers.forEach((l, i) => diffOf.set(l.digest, img.layers[i]!));
-  const checker = metaChecker(path);
+  const checker = metaChecker(path, options.unpack);
   // A failure inside a layer is raised after the walk: a damaged blob is reported by its digest, the precise fault.
   let failure: unknown;
   return loadSaveStream(engine, path, images, options.signal, async (pack) => {
@@ -120,7 +124,7 @@ async function loadOnce(
       if (compression === 'none' || unpacked === undefined) {
         const entry = pack.entry({ name, size: blob.size, mode: 0o644, mtime: new Date(0) });
         const side = compression === 'gzip' ? createGunzip({ chunkSize: CHUNK }) : new PassThrough();
-        const scanned = checker.scan(layer, side).then(
+        const scanned = checker.scan(layer, side, blob.digest).then(
           () => undefined,
           (err: unknown) => void (failure ??= err),
         );
@@ -132,7 +136,7 @@ async function loadOnce(
           ? zstdInflater(`The layer ${blob.digest} of '${path}'`)
           : createGunzip({ chunkSize: CHUNK });
       const entry = pack.entry({ name, size: unpacked, mode: 0o644, mtime: new Date(0) });
-      const tee = checker.tee(layer);
+      const tee = checker.tee(layer, blob.digest);
       const sending = pipeline(
         inflate,
         sizeGuard(unpacked, () =>

@@ -13,9 +13,19 @@ import { verifyBundle } from './verify-bundle.js';
 import { readIndex2, verifyBundle2, type OpenedIndex2 } from './oci-read.js';
 import { loadBundle2 } from './oci-load.js';
 import { bundleInvalid, firstMember, isTarHeader } from './tar-walk.js';
+import { bundleBudget, checkStatedSizes, statedLayerSizes } from './unpack-limit.js';
+import type { BundleIndex } from '../../core/bundle/index-format.js';
+
+export interface TarBundlesOptions {
+  /** Free bytes where the engine keeps its images, when the engine is on this host: a load may not unpack more. */
+  freeBytes?: () => Promise<number | undefined>;
+}
 
 export class TarBundles implements Bundles {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: TarBundlesOptions = {},
+  ) {}
 
   async open(path: string, signal?: AbortSignal): Promise<BundleContents | undefined> {
     await regularFile(path);
@@ -23,11 +33,15 @@ export class TarBundles implements Bundles {
     if (compression === 'none' && !isTarHeader(head)) return undefined;
     if (compression === 'none') {
       const oci = await readIndex2(path);
-      if (oci) return contents2(path, oci);
+      if (oci) {
+        checkStatedSizes(path, await bundleBudget(path), (await statedLayerSizes(path, oci.images)).sizes);
+        return contents2(path, oci);
+      }
     }
     const opened = await readIndex(path, compression);
     if (opened) {
       const { index, indexSha256 } = opened;
+      checkStatedSizes(path, await bundleBudget(path), statedBlobSizes(index));
       return {
         path,
         kind: 'bundle',
@@ -74,7 +88,8 @@ export class TarBundles implements Bundles {
       return;
     }
     if (contents.format === 2) return verifyBundle2(contents.path, indexShaOf(contents), signal);
-    await verifyBundle(contents.path, contents.compression, indexShaOf(contents), signal);
+    const unpack = await bundleBudget(contents.path);
+    await verifyBundle(contents.path, contents.compression, indexShaOf(contents), signal, unpack);
   }
 
   async load(
@@ -82,8 +97,9 @@ export class TarBundles implements Bundles {
     signal?: AbortSignal,
     stageMeta?: (imageId: string) => string,
   ): Promise<string[]> {
+    const freeBytes = await this.options.freeBytes?.();
     if (contents.kind === 'dam1-export') {
-      await loadDam1Export(contents, this.engine, signal);
+      await loadDam1Export(contents, this.engine, signal, freeBytes);
       return [];
     }
     if (contents.format === 2) {
@@ -102,6 +118,7 @@ export class TarBundles implements Bundles {
         this.engine,
         signal,
         stageMeta,
+        freeBytes,
       );
     }
     const opened = await readIndex(contents.path, contents.compression);
@@ -111,6 +128,8 @@ export class TarBundles implements Bundles {
         'its index changed since the bundle was opened',
         'Do not change the file while DAM reads it; run the command again.',
       );
+    const unpack = await bundleBudget(contents.path, freeBytes);
+    checkStatedSizes(contents.path, unpack, statedBlobSizes(opened.index));
     return loadBundle(
       contents.path,
       contents.compression,
@@ -119,6 +138,7 @@ export class TarBundles implements Bundles {
       this.engine,
       signal,
       stageMeta,
+      unpack,
     );
   }
 }
@@ -148,6 +168,10 @@ function contents2(path: string, opened: OpenedIndex2): BundleContents {
   };
 }
 
+/** A format 1 bundle's blobs are uncompressed layer tars: their sizes are what a load unpacks. */
+const statedBlobSizes = (index: BundleIndex) =>
+  index.blobs.map((b) => ({ layer: `sha256:${b.sha256}`, bytes: b.size }));
+
 function indexShaOf(contents: BundleContents): string {
   if (contents.indexSha256 === undefined) throw new Error('a bundle without its index digest');
   return contents.indexSha256;
@@ -169,6 +193,6 @@ async function regularFile(path: string): Promise<void> {
   }
 }
 
-export function createBundles(engine: Engine): Bundles {
-  return new TarBundles(engine);
+export function createBundles(engine: Engine, options: TarBundlesOptions = {}): Bundles {
+  return new TarBundles(engine, options);
 }

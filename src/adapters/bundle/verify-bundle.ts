@@ -9,18 +9,30 @@ import { writeTreeAtomically } from '../fs/safe-extract.js';
 import type { BundleIndex, IndexBlob } from '../../core/bundle/index-format.js';
 import { META_ROOT, metaDifferences, metaListing } from '../../core/bundle/meta-listing.js';
 import { scanMember, type ScanBudget } from '../archive/member-scan.js';
+import type { UnpackBudget } from '../../core/archive/unpack-budget.js';
 import type { Compression } from './compression.js';
 import { walkBundle, type ObservedBlob } from './bundle-reader.js';
 import { bundleInvalid } from './tar-walk.js';
 
-/** Collects each layer's /meta entries as it streams past, then checks the index's listings. */
-export function metaChecker(path: string) {
+/**
+ * Collects each layer's /meta entries as it streams past, then checks the index's listings. With `unpack`,
+ * every byte of a layer it reads (DAM inflated it, or the engine will keep it) and every byte it inflates
+ * inside one is counted against that budget, the layer named by `layer` (its diff id unless given).
+ */
+export function metaChecker(path: string, unpack?: UnpackBudget) {
   const meta = new Map<string, LayerItem[]>();
   const budget: ScanBudget = { jsonBytes: 0, metaBytes: 64 * 1024 * 1024 };
   return {
     /** Reads a layer's /meta entries from `body`, which it consumes. */
-    async scan(blob: IndexBlob, body: Readable): Promise<ObservedBlob> {
-      const record = await scanMember(body, blob.name, { maybeJson: false, metaRoot: META_ROOT, budget, source: path });
+    async scan(blob: IndexBlob, body: Readable, layer = `sha256:${blob.sha256}`): Promise<ObservedBlob> {
+      const count = unpack && ((bytes: number) => unpack.add(layer, bytes));
+      const record = await scanMember(body, blob.name, {
+        maybeJson: false,
+        metaRoot: META_ROOT,
+        budget,
+        source: path,
+        ...(count ? { count: { read: count, inflated: count } } : {}),
+      });
       const sha256 = record.digest.slice('sha256:'.length);
       // A damaged blob is reported by its digest, the precise fault, rather than by what it broke inside.
       if (sha256 !== blob.sha256)
@@ -36,7 +48,7 @@ export function metaChecker(path: string) {
      * A pass-through that also feeds `scan`, for a blob that goes elsewhere (the engine). `done` settles
      * when the scan has read everything.
      */
-    tee(blob: IndexBlob): { stream: Transform; done: Promise<ObservedBlob> } {
+    tee(blob: IndexBlob, layer?: string): { stream: Transform; done: Promise<ObservedBlob> } {
       const side = new PassThrough();
       const stream = new Transform({
         transform(chunk: Buffer, _enc, cb) {
@@ -52,7 +64,7 @@ export function metaChecker(path: string) {
       stream.once('close', () => {
         if (!side.writableEnded) side.destroy(new Error('the layer stream was cut off'));
       });
-      const done = this.scan(blob, side).catch((err: unknown) => {
+      const done = this.scan(blob, side, layer).catch((err: unknown) => {
         stream.destroy(err as Error);
         throw err;
       });
@@ -110,8 +122,9 @@ export async function verifyBundle(
   compression: Compression,
   indexSha256: string,
   signal?: AbortSignal,
+  unpack?: UnpackBudget,
 ): Promise<BundleIndex> {
-  const checker = metaChecker(path);
+  const checker = metaChecker(path, unpack);
   const index = await walkBundle(path, compression, indexSha256, { signal }, (blob, body) => checker.scan(blob, body));
   checker.check(index);
   return index;
