@@ -15,9 +15,10 @@ import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import type { Engine } from '../../core/ports/engine.js';
+import { isDamError } from '../../core/errors.js';
 import type { UnpackBudget } from '../../core/archive/unpack-budget.js';
 import { layerCompression } from '../../core/bundle/oci-manifest.js';
-import { blobMember, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
+import { blobMember, type Blob2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { metaChecker } from './verify-bundle.js';
 import { zstdInflater } from './compression.js';
 import { bundleBudget, checkStatedSizes, statedLayerSizes } from './unpack-limit.js';
@@ -106,9 +107,19 @@ async function loadOnce(
     }));
     await addEntry(pack, 'manifest.json', Buffer.from(JSON.stringify(manifest)));
     const sent = new Set<string>();
-    await walkBundle2(path, indexSha256, { signal: options.signal }, async (blob, body) => {
+    const sends = (blob: Blob2) => {
       const diffId = diffOf.get(blob.digest);
-      if (diffId === undefined || sent.has(diffId) || failure !== undefined) return drain(body);
+      return diffId !== undefined && !sent.has(diffId) && failure === undefined ? diffId : undefined;
+    };
+    // A layer sent inflated is held to its diff id (from the verified config) as it streams, and only those
+    // inflated bytes reach the engine: the walk need not hash its compressed bytes as well (one pass less).
+    const inflated = (blob: Blob2) =>
+      sends(blob) !== undefined &&
+      layerCompression(blob.mediaType) !== 'none' &&
+      (blob.unpackedSize ?? options.hints.get(blob.digest)) !== undefined;
+    await walkBundle2(path, indexSha256, { signal: options.signal, checkedByHandler: inflated }, async (blob, body) => {
+      const diffId = sends(blob);
+      if (diffId === undefined) return drain(body);
       sent.add(diffId);
       // The layer as the engine sees it is read here too: its diff id checked, its /meta kept for staging.
       const layer = { name: blobMember(blob.digest), size: blob.unpackedSize ?? 0, sha256: hex(diffId) };
@@ -147,8 +158,13 @@ async function loadOnce(
         tee.stream,
         entry as unknown as NodeJS.WritableStream,
       );
-      const caught = (err: unknown) => void (failure ??= err);
-      // The compressed bytes are read to their end whatever happens to the inflated side, so the walk still checks the blob's digest.
+      // Damaged compressed bytes show here (the walk does not hash them): named by the layer, not as zlib's error.
+      const caught = (err: unknown) =>
+        void (failure ??=
+          err instanceof SizeHintMissed || isDamError(err)
+            ? err
+            : bundleInvalid(path, `layer ${blob.digest} does not inflate (${(err as Error).message ?? String(err)})`));
+      // The compressed bytes are read to their end whatever happens to the inflated side.
       await Promise.all([pipeline(body, feed(inflate)), sending.catch(caught), tee.done.catch(caught)]);
     });
     if (failure !== undefined) throw failure;
