@@ -85,11 +85,19 @@ export function bombLayer(zeroMiB: number): BombLayer {
 
 /**
  * Writes a format 2 bundle of one image `tag` (labels of a DAM app plus `labels`) whose layer is `gz`, with
- * the index giving its unpacked size when `unpackedSize` is set.
+ * the index giving its unpacked size when `unpackedSize` is set. With `carried`, the bundle holds those bytes
+ * in the layer's place instead (a swapped blob: the index and the config still describe `gz`).
  */
 export async function writeBombBundle(
   path: string,
-  options: { tag: string; gz: Buffer; diffId: string; labels: Record<string, string>; unpackedSize?: number },
+  options: {
+    tag: string;
+    gz: Buffer;
+    diffId: string;
+    labels: Record<string, string>;
+    unpackedSize?: number;
+    carried?: Buffer;
+  },
 ): Promise<void> {
   const name = options.tag.slice(0, options.tag.lastIndexOf(':'));
   const config = JSON.stringify({
@@ -115,7 +123,7 @@ export async function writeBombBundle(
     omittedLayers: [],
   });
   const bytes = new Map<string, Buffer>([
-    [layer.digest, options.gz],
+    [layer.digest, options.carried ?? options.gz],
     [resolved.manifestDigest, Buffer.from(manifest)],
     [resolved.imageId, Buffer.from(config)],
   ]);
