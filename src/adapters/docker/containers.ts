@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import { TEMPORARY_LABEL, TEMPORARY_OWNER_LABEL } from '../../core/app-labels.js';
-import { errnoCode, isDamError } from '../../core/errors.js';
+import { isDamError } from '../../core/errors.js';
+import { processExists } from '../process/liveness.js';
 import type { ContainerSummary } from '../../core/ports/engine.js';
 import { array, object, optString, string, stringMap, strings } from './check.js';
 import { pathPart, type EngineHttp } from './http.js';
@@ -45,16 +46,6 @@ export async function createContainer(http: EngineHttp, options: CreateContainer
   }
 }
 
-/** Whether this host runs a process with this id (one of another user still counts). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
-  }
-}
-
 /**
  * Removes the temporary containers that a dam on this host made and could not remove because it was killed
  * (each is removed in a `finally`, which SIGKILL skips). Only those whose owner process is gone: another
@@ -67,7 +58,7 @@ async function removeDeadOwnersTemporaries(http: EngineHttp): Promise<void> {
       const owner = c.labels[TEMPORARY_OWNER_LABEL];
       if (!owner?.startsWith(here)) continue;
       const pid = Number(owner.slice(here.length));
-      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !running(pid))
+      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !processExists(pid))
         await removeContainer(http, c.id);
     }
   } catch {

@@ -10,6 +10,7 @@ import { link, lstat, mkdir, open, readFile, readdir, unlink } from 'node:fs/pro
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { processExists } from '../process/liveness.js';
 import { DamError, errnoCode } from '../../core/errors.js';
 
 export interface LockOwner {
@@ -38,11 +39,7 @@ function processStartTime(pid: number): string | undefined {
 }
 
 function isAlive(owner: LockOwner): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    if (errnoCode(err) === 'ESRCH') return false;
-  }
+  if (!processExists(owner.pid)) return false;
   const start = processStartTime(owner.pid);
   return start === undefined || owner.startTime === '' || start === owner.startTime;
 }
