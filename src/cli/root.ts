@@ -129,11 +129,14 @@ async function importDeps(ctx: Context, stateDir: StateDir, flags: LifecycleFlag
     import('../adapters/fs/meta-digests.js'),
     import('../adapters/archive/engine-space.js'),
   ]);
+  // Measured once per import: the plan's space check and the load's unpack bound use the same figure.
+  let free: Promise<number | undefined> | undefined;
+  const freeBytes = () => (free ??= engineFreeBytes(base.engine, ctx.env.DOCKER_HOST));
   return {
     ...base,
-    bundles: createBundles(base.engine, { freeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST) }),
+    bundles: createBundles(base.engine, { freeBytes }),
     missingLayers: (c) => missingLayers(c, base.engine),
-    engineFreeBytes: () => engineFreeBytes(base.engine, ctx.env.DOCKER_HOST),
+    engineFreeBytes: freeBytes,
     metaContent,
   };
 }
