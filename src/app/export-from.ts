@@ -36,19 +36,23 @@ export interface ExportFromPorts extends RegistryPorts {
   };
 }
 
-export async function readProductFile(files: InputFiles, path: string): Promise<Product> {
-  let text: string;
+/** The text of an input file, or NOT_FOUND saying what `what` is missing and how to get one (`hint`). */
+export async function readInputFile(files: InputFiles, path: string, what: string, hint: string): Promise<string> {
   try {
-    text = await files.readText(path);
+    return await files.readText(path);
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT')
-      throw new DamError(
-        'NOT_FOUND',
-        `The product file '${path}' does not exist.`,
-        'Give an app list (name:version lines) or a JSON product file.',
-      );
+    if (errnoCode(err) === 'ENOENT') throw new DamError('NOT_FOUND', `The ${what} '${path}' does not exist.`, hint);
     throw err;
   }
+}
+
+export async function readProductFile(files: InputFiles, path: string): Promise<Product> {
+  const text = await readInputFile(
+    files,
+    path,
+    'product file',
+    'Give an app list (name:version lines) or a JSON product file.',
+  );
   return text.trimStart().startsWith('{') ? parseProductJson(text, path) : parseTextList(text, path);
 }
 

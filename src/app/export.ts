@@ -2,7 +2,7 @@
 // product and its images. The file is always replaced atomically (1.x wrote over it without truncating and
 // left stale bytes); an existing file that is not an export is kept unless --force.
 import { basename, dirname, join } from 'node:path';
-import { DamError, errnoCode } from '../core/errors.js';
+import { DamError } from '../core/errors.js';
 import { formatBytes } from '../core/bytes.js';
 import { formatProductJson, formatTextList, PRODUCT_FORMAT, type Product, type ProductApp } from '../core/product.js';
 import { parseInventory, type Inventory } from '../core/bundle/inventory.js';
@@ -13,7 +13,7 @@ import type { Compression, DamExecutable, ExportImage } from '../core/ports/bund
 import type { Platform } from '../core/ports/registry.js';
 import { formatPlatform, type TargetPlatform } from '../core/target-platform.js';
 import { exportDam1 } from './export-dam1.js';
-import { exportFromProduct, type ExportFromPorts, type Meter } from './export-from.js';
+import { exportFromProduct, readInputFile, type ExportFromPorts, type Meter } from './export-from.js';
 
 export interface ExportPorts extends ExportFromPorts {
   outputs: OutputFiles;
@@ -125,18 +125,7 @@ function productOf(state: State, name: string | undefined, images?: Map<number, 
 }
 
 async function readDelta(files: InputFiles, path: string): Promise<Inventory> {
-  let text: string;
-  try {
-    text = await files.readText(path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT')
-      throw new DamError(
-        'NOT_FOUND',
-        `The inventory '${path}' does not exist.`,
-        'Write it on the target host with dam inventory -o FILE.',
-      );
-    throw err;
-  }
+  const text = await readInputFile(files, path, 'inventory', 'Write it on the target host with dam inventory -o FILE.');
   return parseInventory(text, path);
 }
 
