@@ -16,7 +16,7 @@ import type { ActiveJournal } from '../core/ports/host.js';
 import { acquire, addServerTags, checkScripts, type AcquiredApp } from './acquire.js';
 import { checkInterrupted, faultPoint, type LifecycleDeps } from './lifecycle-deps.js';
 import { recoverPending } from './recover.js';
-import { commit, installStep, intendLoad, journaled, setAsideStep, uninstallStep } from './steps.js';
+import { commit, installedRecord, installStep, intendLoad, journaled, setAsideStep, uninstallStep } from './steps.js';
 import { admitArchive, rememberAccepted } from './signatures.js';
 import type { Verdict } from '../core/signing/verdict.js';
 import type { Platform } from '../core/ports/registry.js';
@@ -224,7 +224,7 @@ export async function applyImport(deps: ImportDeps, prepared: PreparedImport): P
           );
           state = app.state;
           await addServerTags(deps, journal, app);
-          future = { ...future, apps: [...future.apps, { ...placeholder(app), id: -1 - i }] };
+          future = { ...future, apps: [...future.apps, installedRecord(app, -1 - i, '')] };
           targets.push(from ? { app, replaces: from } : { app });
         } catch (err) {
           throw inStep(to, 'check', err);
@@ -276,18 +276,4 @@ function ownedBy(product: string | undefined, app: InstalledApp): InstalledApp {
   const rest = { ...app };
   delete rest.product;
   return product === undefined ? rest : { ...rest, product };
-}
-
-function placeholder(app: AcquiredApp): InstalledApp {
-  return {
-    id: -1,
-    name: app.name,
-    version: app.version,
-    tag: app.tag,
-    imageId: app.imageId,
-    repoId: app.repoId,
-    family: app.family,
-    multiversion: app.multiversion,
-    installedAt: '',
-  };
 }

@@ -73,6 +73,21 @@ export async function journaled<T>(
 }
 
 /** Places the staged meta as app `id` and runs its install script. Returns the record to commit. */
+/** The state's record of an acquired app, installed as `id` at `installedAt`. */
+export function installedRecord(app: AcquiredApp, id: number, installedAt: string): InstalledApp {
+  return {
+    id,
+    name: app.name,
+    version: app.version,
+    tag: app.tag,
+    imageId: app.imageId,
+    repoId: app.repoId,
+    family: app.family,
+    multiversion: app.multiversion,
+    installedAt,
+  };
+}
+
 export async function installStep(
   deps: LifecycleDeps,
   journal: ActiveJournal,
@@ -103,17 +118,7 @@ export async function installStep(
   });
   faultPoint(deps, 'after-install-script');
   checkInterrupted(deps);
-  const record: InstalledApp = {
-    id,
-    name: app.name,
-    version: app.version,
-    tag: app.tag,
-    imageId: app.imageId,
-    repoId: app.repoId,
-    family: app.family,
-    multiversion: app.multiversion,
-    installedAt: new Date().toISOString(),
-  };
+  const record = installedRecord(app, id, new Date().toISOString());
   if (replaces) record.previous = { version: replaces.version, tag: replaces.tag, imageId: replaces.imageId };
   record.scriptEnv = settings;
   record.metaDigests = await deps.meta.digests(metaDir);
