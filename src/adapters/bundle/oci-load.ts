@@ -66,13 +66,15 @@ export async function loadBundle2(
   const images = chosen.filter((img) => imageIds.includes(img.imageId));
   const { hints, sizes } = await statedLayerSizes(path, images);
   // A bomb the index or the trailers already show is refused before the engine is asked to load.
-  checkStatedSizes(path, await bundleBudget(path, freeBytes), sizes);
+  let unpack = await bundleBudget(path, freeBytes);
+  checkStatedSizes(path, unpack, sizes);
   for (;;) {
     try {
-      const unpack = await bundleBudget(path, freeBytes);
       return await loadOnce(path, indexSha256, images, engine, { hints, signal, stageMeta, unpack });
     } catch (err) {
       if (!(err instanceof SizeHintMissed) || !hints.delete(err.digest)) throw err;
+      // Each attempt counts afresh.
+      unpack = await bundleBudget(path, freeBytes);
     }
   }
 }
