@@ -11,7 +11,8 @@
 // A product of 4 apps sharing a base, BENCH_MB in all (default 500; e.g. BENCH_MB=60 for a quick run);
 // BENCH_DATA=host fills the layers with real host files instead of random bytes; BENCH_ONLY=import measures
 // the import alone (with the export it needs), for a quick loop;
-// BENCH_RUNS (default 3) import runs, alternated with `docker load`, medians compared.
+// BENCH_RUNS (default 3) import runs, alternated with `docker load`, medians compared; BENCH_NODE_ARGS are
+// given to the Node that runs each dam (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the time goes).
 import { execFile, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -141,7 +142,8 @@ async function pushProduct(reg: TestRegistry, work: string, names: string[]): Pr
 }
 
 function damTimed(args: string[], home: string, env: NodeJS.ProcessEnv = {}): { ms: number; rss: number } {
-  const r = timed(process.execPath, ['--import', PEAK, DAM_BIN, '--home', home, ...args], {
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const r = timed(process.execPath, [...nodeArgs, '--import', PEAK, DAM_BIN, '--home', home, ...args], {
     ...process.env,
     NO_COLOR: '1',
     ...env,

@@ -141,7 +141,7 @@ async function fromArchive(
         app = describe(state, parseRef(first), archive.imageId, archive.labels, stagedMeta, 'archive');
         await check(app);
         // Exactly the tags the load will set (DAM writes the manifest the engine reads): rollback restores each.
-        await intendLoad(deps, journal, archive.imageId, archive.tags);
+        await intendLoad(deps, journal, [archive]);
         faultPoint(deps, 'before-load');
       },
       deps.signal,

@@ -156,7 +156,7 @@ async function loadBundle(deps: ImportDeps, journal: ActiveJournal, bundle: Bund
       'Free some space (dam purge, docker system prune) and import again; nothing was changed.',
     );
   }
-  for (const image of bundle.images) await intendLoad(deps, journal, image.imageId, image.tags);
+  await intendLoad(deps, journal, bundle.images);
   faultPoint(deps, 'before-load');
   // load checks every blob's size and sha256 and every /meta file as it streams, and holds back the end of
   // the archive until all passed: a damaged bundle leaves the engine as it was (decision 0005).

@@ -2,7 +2,7 @@
 // journal before making it, so that `rollback` can undo it and recovery can finish or undo it after a crash.
 import { join } from 'node:path';
 import { DamError } from '../core/errors.js';
-import { wasCommitted } from '../core/journal.js';
+import { wasCommitted, type Effect } from '../core/journal.js';
 import type { InstalledApp, State } from '../core/state.js';
 import type { StoreTransaction } from '../core/ports/store.js';
 import type { ActiveJournal } from '../core/ports/host.js';
@@ -27,27 +27,24 @@ export function metaDirOf(deps: LifecycleDeps, appId: number): string {
 }
 
 /**
- * Journals a load before it happens: whether the image was already there, and the image each of the tags
+ * Journals a load before it happens: whether each image was already there, and the image each of the tags
  * the load will set pointed at, so that rollback removes or restores exactly those.
  */
 export async function intendLoad(
   deps: Pick<LifecycleDeps, 'engine'>,
   journal: ActiveJournal,
-  imageId: string,
-  tags: readonly string[],
+  images: ReadonlyArray<{ imageId: string; tags: readonly string[] }>,
 ): Promise<void> {
-  await journal.intend({
-    kind: 'image',
-    imageId,
-    existedBefore: (await deps.engine.inspectImage(imageId)) !== undefined,
-  });
-  for (const tag of tags)
-    await journal.intend({
-      kind: 'tag',
-      ref: tag,
-      target: imageId,
-      previous: (await deps.engine.inspectImage(tag))?.id ?? null,
-    });
+  // What the engine has now, asked all at once, then every intent in one durable write.
+  const refs = [...new Set(images.flatMap((i) => [i.imageId, ...i.tags]))];
+  const found = await Promise.all(refs.map((ref) => deps.engine.inspectImage(ref)));
+  const now = new Map(refs.map((ref, i) => [ref, found[i]]));
+  await journal.intendAll(
+    images.flatMap(({ imageId, tags }): Effect[] => [
+      { kind: 'image', imageId, existedBefore: now.get(imageId) !== undefined },
+      ...tags.map((tag): Effect => ({ kind: 'tag', ref: tag, target: imageId, previous: now.get(tag)?.id ?? null })),
+    ]),
+  );
 }
 
 /** Runs `fn` in a journal; on any failure rolls back, then rethrows with what the rollback could not undo. */

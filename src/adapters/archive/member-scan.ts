@@ -8,7 +8,6 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { DamError } from '../../core/errors.js';
-import { OffThreadSha256 } from '../fs/off-thread-hash.js';
 import type { ObservedMember } from '../../core/archive/docker-save.js';
 import { classify, concernsRoot, type LayerEntry, type LayerItem } from '../../core/archive/layer-merge.js';
 import { normalizeEntryName, safeEntryType } from '../../core/archive/tar-path.js';
@@ -65,7 +64,7 @@ async function write(stream: Writable, chunk: Buffer): Promise<void> {
 }
 
 export async function scanMember(body: Readable, name: string, options: ScanOptions): Promise<MemberRecord> {
-  const hash = new OffThreadSha256();
+  const hash = createHash('sha256');
   let size = 0;
   let json: Buffer[] | undefined;
   let inner:
@@ -81,7 +80,7 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
     }
     options.count?.read?.(chunk.length);
     if (forward) await forward(chunk);
-    if (!hash.update(chunk)) await hash.whenReady();
+    hash.update(chunk);
     size += chunk.length;
     if (json) {
       if (size > JSON_MEMBER_MAX || (options.budget.jsonBytes -= chunk.length) < 0) {
@@ -96,7 +95,7 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
     }
     if (inner && !inner.error) await write(inner.input, chunk);
   }
-  const record: MemberRecord = { size, digest: `sha256:${await hash.digest()}` };
+  const record: MemberRecord = { size, digest: `sha256:${hash.digest('hex')}` };
   if (json) record.json = Buffer.concat(json);
   if (inner) {
     inner.input.end();

@@ -48,14 +48,14 @@ export async function confirmLoaded(
   path: string,
   images: ReadonlyArray<{ imageId: string; tags: string[] }>,
 ): Promise<void> {
-  for (const img of images) {
-    if (!(await engine.inspectImage(img.imageId)))
-      throw new DamError(
-        'ENGINE_ERROR',
-        `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`,
-        'Check the engine log (journalctl -u docker) and the free disk space, then import again.',
-      );
-  }
+  const found = await Promise.all(images.map((img) => engine.inspectImage(img.imageId)));
+  const img = images[found.indexOf(undefined)];
+  if (img)
+    throw new DamError(
+      'ENGINE_ERROR',
+      `The engine accepted the bundle '${path}' but does not have image ${img.imageId} (${img.tags.join(', ')}).`,
+      'Check the engine log (journalctl -u docker) and the free disk space, then import again.',
+    );
 }
 
 /**

@@ -20,14 +20,13 @@ import type { UnpackBudget } from '../../core/archive/unpack-budget.js';
 import { layerCompression } from '../../core/bundle/oci-manifest.js';
 import { blobMember, type Blob2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { metaChecker } from './verify-bundle.js';
-import { zstdInflater } from './compression.js';
+import { CHUNK, zstdInflater } from './compression.js';
 import { bundleBudget, checkStatedSizes, statedLayerSizes } from './unpack-limit.js';
 import { walkBundle2 } from './oci-read.js';
 import { loadSaveStream } from './load-bundle.js';
 import { bundleInvalid } from './tar-walk.js';
 
 const hex = (digest: string) => digest.slice('sha256:'.length);
-const CHUNK = 256 * 1024;
 
 /** A layer inflated to another size than its gzip trailer said: loaded again, that layer sent as stored. */
 class SizeHintMissed extends Error {

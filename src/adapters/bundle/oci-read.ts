@@ -2,7 +2,7 @@
 // walks it once checking every member: the index is the one opened, `oci-layout` and `index.json` are what
 // the index implies, and every blob the index lists appears once, a regular file of its size and sha256.
 // Nothing else may be in the tar. Nothing is unpacked to disk.
-import { OffThreadSha256 } from '../fs/off-thread-hash.js';
+import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { INDEX_MAX_BYTES, INDEX_MEMBER, parseMetaListing, sha256Hex } from '../../core/bundle/index-format.js';
 import {
@@ -120,21 +120,21 @@ export async function walkBundle2(
     if (!blob) throw bundleInvalid(path, `member '${name}' is not listed in the index`);
     if (header.size !== blob.size)
       throw bundleInvalid(path, `member '${name}' is ${header.size ?? 0} bytes, the index says ${blob.size}`);
-    const hash = options.checkedByHandler?.(blob) ? undefined : new OffThreadSha256();
+    const hash = options.checkedByHandler?.(blob) ? undefined : createHash('sha256');
     let size = 0;
     // A tap, not a 'data' listener: the handler may wait (a HEAD request) before it reads.
     const tap = new Transform({
       transform(c: Buffer, _enc, cb) {
         size += c.length;
-        if (!hash || hash.update(c)) cb(null, c);
-        else void hash.whenReady().then(() => cb(null, c));
+        hash?.update(c);
+        cb(null, c);
       },
     });
     body.once('error', (err) => tap.destroy(err));
     body.pipe(tap);
     await onBlob(blob, tap);
     if (size !== blob.size) throw bundleInvalid(path, `member '${name}' is truncated: ${size} of ${blob.size} bytes`);
-    const digest = hash ? `sha256:${await hash.digest()}` : blob.digest;
+    const digest = hash ? `sha256:${hash.digest('hex')}` : blob.digest;
     if (digest !== blob.digest)
       throw bundleInvalid(path, `member '${name}' has content ${digest}, the index says ${blob.digest}`);
   });

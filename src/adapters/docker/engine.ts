@@ -22,6 +22,8 @@ import * as streams from './streams.js';
 
 export class DockerEngine implements Engine {
   private readonly http: EngineHttp;
+  /** The engine's answer, asked once per process: a command asks for its platform and for its data root. */
+  private infoAnswer: Promise<EngineInfo> | undefined;
 
   constructor(address: EngineAddress) {
     this.http = new EngineHttp(address);
@@ -31,7 +33,14 @@ export class DockerEngine implements Engine {
     return this.http.address.display;
   }
 
-  async info(): Promise<EngineInfo> {
+  info(): Promise<EngineInfo> {
+    this.infoAnswer ??= this.askInfo();
+    // A failure is not kept: the next call asks again.
+    this.infoAnswer.catch(() => (this.infoAnswer = undefined));
+    return this.infoAnswer;
+  }
+
+  private async askInfo(): Promise<EngineInfo> {
     const apiVersion = await this.http.apiVersion();
     const [versionAnswer, infoAnswer] = await Promise.all([
       this.http.json({ method: 'GET', path: '/version', subject: 'the engine version' }),

@@ -209,3 +209,29 @@ test('save streams with backpressure: the engine cannot push a whole image into 
   tar.destroy();
   fake.close();
 });
+
+test("the engine's version and info are asked once per process; a failed answer is asked again", async () => {
+  let fail = true;
+  const fake = await fakeEngine('1.41', (req, res) => {
+    if (req.url?.endsWith('/info') && fail) return json(res, 500, { message: 'busy' });
+    json(
+      res,
+      200,
+      req.url?.endsWith('/info')
+        ? { DockerRootDir: '/var/lib/docker', Driver: 'overlay2' }
+        : { Os: 'linux', Arch: 'amd64' },
+    );
+  });
+  try {
+    await assert.rejects(fake.engine.info(), (err) => isDamError(err));
+    fail = false;
+    const [a, b] = await Promise.all([fake.engine.info(), fake.engine.info()]);
+    assert.equal((await fake.engine.info()).rootDir, '/var/lib/docker');
+    assert.equal(a, b);
+    // The failed pair, then exactly one more pair.
+    assert.equal(fake.paths.filter((p) => p.endsWith('/info')).length, 2);
+    assert.equal(fake.paths.filter((p) => p.endsWith('/version')).length, 2);
+  } finally {
+    fake.close();
+  }
+});

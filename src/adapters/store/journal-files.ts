@@ -42,6 +42,11 @@ export class OpenJournal {
     };
   }
 
+  async intendAll(effects: readonly Effect[]): Promise<void> {
+    for (const effect of effects) this.journal.entries.push({ effect, done: false });
+    await this.save();
+  }
+
   async noteSignature(note: SignatureNote): Promise<void> {
     this.journal.signatures = [...(this.journal.signatures ?? []), note];
     await this.save();

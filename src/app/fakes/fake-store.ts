@@ -80,6 +80,10 @@ export class FakeJournals implements Journals {
           await save();
         };
       },
+      intendAll: async (effects: readonly Effect[]) => {
+        for (const effect of effects) journal.entries.push({ effect, done: false });
+        await save();
+      },
       noteSignature: async (note: SignatureNote) => {
         journal.signatures = [...(journal.signatures ?? []), note];
         await save();

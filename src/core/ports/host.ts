@@ -125,6 +125,8 @@ export interface ActiveJournal {
   readonly workDir: string;
   /** Records the intent to make an effect, durably; the returned function marks it done. */
   intend(effect: Effect): Promise<() => Promise<void>>;
+  /** Records the intents to make several effects in one durable write (none is marked done later). */
+  intendAll(effects: readonly Effect[]): Promise<void>;
   /** Records, durably, how an archive was admitted (who signed it, or which flag let it through). */
   noteSignature(note: SignatureNote): Promise<void>;
   /** Marks that the state is about to be written. */
