@@ -3,7 +3,7 @@
 // Bundled into the release's main bundle (scripts/release-bundle.mjs): loads the later bundle, which holds the
 // commands and adapters that `dam --version` and `dam list` do not use, when a dynamic import first needs it.
 // In a single executable it is the SEA asset LATER, compiled with the V8 code cache LATER_CACHE that the
-// target's own Node made at build time (an empty asset where there is none: the Windows executable); outside
+// executable itself made at build time (an empty asset where there is none: the Windows executable); outside
 // one (a test running dam.cjs with node) the file beside dam.cjs. Nothing here runs at start-up.
 
 const LATER = 'dam-later.cjs';
