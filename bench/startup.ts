@@ -3,7 +3,9 @@
 // within 30 ms of `node -e 0` for bin/dam (the machine's Node), and within 15 ms of the same Node 24's
 // `node -e 0` for the single executable (release/dam-<version>-linux-x64, or BENCH_EXE; it starts from a
 // V8 start-up snapshot). BENCH_EXE_CODE_CACHE and BENCH_EXE_NONE name the same executable built with
-// DAM_RELEASE_STARTUP=code-cache and =none, to show what the snapshot and the code cache save.
+// DAM_RELEASE_STARTUP=code-cache and =none, to show what the snapshot and the code cache save; BENCH_EXE_BASE
+// another build to compare with (e.g. main's). `listrepos` rows show a command of the later bundle
+// (docs/decisions/0022-split-release-bundle.md), which an executable compiles when such a command runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -58,6 +60,7 @@ const exes: Array<[string, string | undefined]> = [
   ['exe', existsSync(EXE) ? EXE : undefined],
   ['exe, code cache', process.env.BENCH_EXE_CODE_CACHE],
   ['exe, neither', process.env.BENCH_EXE_NONE],
+  ['base exe', process.env.BENCH_EXE_BASE],
 ];
 if (!existsSync(EXE)) console.log(`(no single executable at ${EXE}: run npm run release to measure it)`);
 if (existsSync(NODE24_BIN)) {
@@ -67,6 +70,7 @@ if (existsSync(NODE24_BIN)) {
     const limit = label === 'exe' ? 15 : undefined;
     cases[`${label} --version`] = { file, args: ['--version'], base: NODE24, limit };
     cases[`${label} list (100 apps)`] = { file, args: ['--home', home, 'list'], base: NODE24, limit };
+    cases[`${label} listrepos`] = { file, args: ['--home', home, 'listrepos'], base: NODE24 };
   }
 }
 const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));

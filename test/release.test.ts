@@ -130,6 +130,34 @@ test(
   },
 );
 
+test(
+  'the Linux executables load the later bundle with a code cache they accept; its DamErrors keep their code',
+  { timeout: 300_000 },
+  async () => {
+    // The later bundle (scripts/release-bundle.mjs) holds every command but list; DAM_RELEASE_LATER_CACHE is the
+    // release build's hook, which fails when V8 rejects the code cache the executable carries.
+    const env = bareEnv(join(dir, 'later-state'));
+    const runs = [
+      { file: release.linuxX64, prefix: [] as string[] },
+      { file: QEMU[0], prefix: [...QEMU.slice(1), release.linuxArm64] },
+    ];
+    for (const [i, { file, prefix }] of runs.entries()) {
+      const cache = join(dir, `later-${i}.cache`);
+      const run = (args: string[], extra: Record<string, string> = {}) =>
+        runBare(file, [...prefix, ...args], { ...env, ...extra }, { cwd: dir });
+      const cached = await run(['listrepos'], { DAM_RELEASE_LATER_CACHE: cache });
+      assert.equal(cached.code, 0, `${file}: ${cached.stderr}`);
+      assert.ok((await stat(cache)).size > 10_000, 'the hook wrote a code cache');
+      const missing = await run(['info', join(dir, 'no-such.dam'), '--json']);
+      assert.equal(missing.code, 1, missing.stderr);
+      assert.equal((JSON.parse(missing.stdout) as { error: { code: string } }).error.code, 'NOT_FOUND');
+      const usage = await run(['history', '--last', 'x']);
+      assert.equal(usage.code, 2, usage.stderr);
+      assert.doesNotMatch(usage.stderr, /Internal error/);
+    }
+  },
+);
+
 /** The PE header's machine field, and whether the file carries DAM's code and the set SEA fuse. */
 async function peFacts(file: string): Promise<{ machine: number; hasDam: boolean; fuseSet: boolean }> {
   const bytes = await readFile(file);
