@@ -12,9 +12,11 @@
 // BENCH_DATA=host fills the layers with real host files instead of random bytes; BENCH_ONLY=import measures
 // the import alone (with the export it needs), for a quick loop;
 // BENCH_RUNS (default 3) import runs, alternated with `docker load`, medians compared; BENCH_NODE_ARGS are
-// given to the Node that runs each dam (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the time goes).
+// given to the Node that runs each dam (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the time goes);
+// BENCH_DAM=exe runs the release's linux-x64 executable (Node 24, what a site runs) instead of bin/dam on the
+// machine's Node.
 import { execFile, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,13 +143,26 @@ async function pushProduct(reg: TestRegistry, work: string, names: string[]): Pr
   await registries.close();
 }
 
-function damTimed(args: string[], home: string, env: NodeJS.ProcessEnv = {}): { ms: number; rss: number } {
+/** The release's linux-x64 executable, for BENCH_DAM=exe (what a site runs; built by `npm run release`). */
+function releaseExecutable(): string {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  const exe = join(import.meta.dirname, '..', 'release', `dam-${pkg.version}-linux-x64`);
+  if (!existsSync(exe)) throw new Error(`BENCH_DAM=exe needs ${exe}: run npm run release first`);
+  return exe;
+}
+
+/** The command line of one dam run, printing its peak RSS on stderr (see peakRssMb). */
+function damCommand(args: string[]): [string, string[]] {
+  if (process.env.BENCH_DAM === 'exe')
+    // The executable ignores --import: GNU time prints the peak RSS in the same form.
+    return ['/usr/bin/time', ['-f', 'MAXRSS_KB=%M', releaseExecutable(), ...args]];
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const r = timed(process.execPath, [...nodeArgs, '--import', PEAK, DAM_BIN, '--home', home, ...args], {
-    ...process.env,
-    NO_COLOR: '1',
-    ...env,
-  });
+  return [process.execPath, [...nodeArgs, '--import', PEAK, DAM_BIN, ...args]];
+}
+
+function damTimed(args: string[], home: string, env: NodeJS.ProcessEnv = {}): { ms: number; rss: number } {
+  const [command, argv] = damCommand(['--home', home, ...args]);
+  const r = timed(command, argv, { ...process.env, NO_COLOR: '1', ...env });
   return { ms: r.ms, rss: peakRssMb(r.stderr) };
 }
 
