@@ -158,6 +158,11 @@ test('load reports what was loaded, and an errorDetail in its 200 stream is an e
     fake.engine.load(Readable.from([Buffer.from('tar')])),
     (e) => isDamError(e, 'ENGINE_ERROR') && /unexpected EOF/.test(e.message),
   );
+  // Progress bars are asked of the engine only by a caller that shows them.
+  assert.deepEqual(
+    fake.paths.map((p) => new URL(p, 'http://engine').searchParams.get('quiet')),
+    ['0', '1'],
+  );
   fake.close();
 });
 
