@@ -69,7 +69,6 @@ export async function journaled<T>(
   }
 }
 
-/** Places the staged meta as app `id` and runs its install script. Returns the record to commit. */
 /** The state's record of an acquired app, installed as `id` at `installedAt`. */
 export function installedRecord(app: AcquiredApp, id: number, installedAt: string): InstalledApp {
   return {
@@ -85,6 +84,7 @@ export function installedRecord(app: AcquiredApp, id: number, installedAt: strin
   };
 }
 
+/** Places the staged meta as app `id` and runs its install script. Returns the record to commit. */
 export async function installStep(
   deps: LifecycleDeps,
   journal: ActiveJournal,

@@ -110,7 +110,7 @@ export async function scanMember(body: Readable, name: string, options: ScanOpti
 }
 
 function startInner(gzip: boolean, name: string, options: ScanOptions) {
-  // 256 KiB chunks, as the bundle readers use: with the 16 KiB default, the stream stages after it cost twice.
+  // 256 KiB chunks: with the 16 KiB default, the stream stages after it cost twice.
   const input = gzip ? createGunzip({ chunkSize: 1 << 18 }) : new PassThrough();
   const innerHash = gzip ? createHash('sha256') : undefined;
   const stages: NodeJS.ReadWriteStream[] = [];
