@@ -26,7 +26,7 @@ import { walkTar } from '../src/adapters/bundle/tar-walk.js';
 import { dam, DAM_BIN, TEST_LABEL, tempHome, uniqueName } from '../test/harness/dam.js';
 import { baseImage, testEngine } from '../test/harness/engine.js';
 import { startSecondEngine, type SecondEngine } from '../test/harness/second-engine.js';
-import { hostFileList } from './lib.js';
+import { damEnv, hostFileList } from './lib.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
@@ -130,7 +130,7 @@ async function timed(
 ): Promise<{ seconds: number; rssKb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-f', '%e %M', cmd, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      env: damEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -6,7 +6,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { hostFileList, median, mb, PEAK, peakRssMb, timed, runBench } from './lib.js';
+import { damEnv, hostFileList, median, mb, PEAK, peakRssMb, timed, runBench } from './lib.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DAM = join(ROOT, 'bin', 'dam');
@@ -57,10 +57,7 @@ async function main(): Promise<void> {
   const signed: number[] = [];
   const rss: number[] = [];
   const install = (home: string) => {
-    const r = timed(process.execPath, ['--import', PEAK, DAM, '--home', home, 'install', file], {
-      ...process.env,
-      NO_COLOR: '1',
-    });
+    const r = timed(process.execPath, ['--import', PEAK, DAM, '--home', home, 'install', file], damEnv());
     if (!/was installed/.test(r.stderr)) throw new Error(`dam install failed: ${r.stderr}`);
     execFileSync(process.execPath, [DAM, '--home', home, 'remove', name], { stdio: 'ignore' });
     return r;

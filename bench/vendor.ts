@@ -32,7 +32,7 @@ import { DAM_BIN, tempHome, uniqueName, TEST_LABEL } from '../test/harness/dam.j
 import { startPlainRegistry, type TestRegistry } from '../test/harness/registries.js';
 import { startSecondEngine, type SecondEngine } from '../test/harness/second-engine.js';
 import { imageManifest } from '../test/harness/oci-images.js';
-import { cpuSeconds, hostFileList, median, PEAK, peakRssMb, timed } from './lib.js';
+import { cpuSeconds, damEnv, hostFileList, median, PEAK, peakRssMb, timed } from './lib.js';
 
 const sh = promisify(execFile);
 const TOTAL_MB = Number(process.env.BENCH_MB ?? 500);
@@ -162,7 +162,7 @@ function damCommand(args: string[]): [string, string[]] {
 
 function damTimed(args: string[], home: string, env: NodeJS.ProcessEnv = {}): { ms: number; rss: number } {
   const [command, argv] = damCommand(['--home', home, ...args]);
-  const r = timed(command, argv, { ...process.env, NO_COLOR: '1', ...env });
+  const r = timed(command, argv, damEnv(env));
   return { ms: r.ms, rss: peakRssMb(r.stderr) };
 }
 
@@ -312,21 +312,30 @@ async function main(): Promise<void> {
     // CPU seconds of the client and the engine together: a figure the other load on a shared machine moves less.
     const loadCpu: number[] = [];
     const importCpu: number[] = [];
-    const cpu = () => cpuSeconds('self') + cpuSeconds(second!.pid ?? 0);
+    const clientCpu = { load: [] as number[], import: [] as number[] };
+    const cpu = () => [cpuSeconds('self'), cpuSeconds(second!.pid ?? 0)] as const;
+    const spent = (before: readonly [number, number], into: number[], client: number[]) => {
+      const [c, e] = cpu();
+      into.push(c - before[0] + e - before[1]);
+      client.push(c - before[0]);
+    };
     for (let run = 0; run < RUNS; run++) {
       let before = cpu();
       loads.push(timed('docker', ['-H', second.host, 'load', '-i', saved]).ms);
-      loadCpu.push(cpu() - before);
+      spent(before, loadCpu, clientCpu.load);
       await clear();
       const importHome = await home();
       before = cpu();
       imports.push(damTimed(['import', bundle, '--yes'], importHome, { ...second.env, DAMTEST_LOG: log }));
-      importCpu.push(cpu() - before);
+      spent(before, importCpu, clientCpu.import);
       await clear();
     }
     const loadMs = median(loads);
     const imported = { ms: median(imports.map((i) => i.ms)), rss: Math.max(...imports.map((i) => i.rss)) };
-    const cpuNote = `; CPU of client and engine ${median(importCpu).toFixed(1)} / ${median(loadCpu).toFixed(1)} s = ${(median(importCpu) / median(loadCpu)).toFixed(2)}x`;
+    const cpuNote =
+      `; CPU of client and engine ${median(importCpu).toFixed(1)} / ${median(loadCpu).toFixed(1)} s = ` +
+      `${(median(importCpu) / median(loadCpu)).toFixed(2)}x (clients ${median(clientCpu.import).toFixed(1)} / ` +
+      `${median(clientCpu.load).toFixed(1)} s)`;
     record(
       `import of the format 2 bundle / docker load of a gzip'd docker save (${DATA} data)`,
       imported.ms / loadMs,

@@ -15,7 +15,7 @@ import { createReadStream } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dam, tempHome, uniqueName, type DamResult } from './harness/dam.js';
 import { startPlainRegistry, startTlsRegistry, type TestRegistry } from './harness/registries.js';
-import { baseLayer, pushMultiArchApp, type PushedApp } from './harness/oci-images.js';
+import { baseLayer, makeLayer, pushMultiArchApp, type PushedApp } from './harness/oci-images.js';
 import { startSecondEngine, type SecondEngine } from './harness/second-engine.js';
 import { buildTestApp, removeTestImages } from './harness/apps.js';
 import { testEngine } from './harness/engine.js';
@@ -321,44 +321,77 @@ test('a registry that says no: export leaves no file, push --bundle leaves no ta
   }
 });
 
+/**
+ * Pushes an app whose shared base layer is `tar` gzip'd as `gz` (made by hand), and exports it for linux/amd64
+ * into bundle(prefix) straight from the registry.
+ */
+async function exportWithBase(prefix: string, tar: Buffer, gz: Buffer): Promise<PushedApp> {
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  const layer = { tar, gz, diffId: sha(tar), digest: sha(gz) };
+  const app = await pushMultiArchApp(source.url, source.host, uniqueName(prefix), '1.0', layer, 1000);
+  const list = join(dir, `${prefix}.json`);
+  await writeFile(
+    list,
+    JSON.stringify({ format: 1, name: prefix, apps: [{ name: app.name, version: app.version, tag: app.tag }] }),
+  );
+  const out = await run(['export', '--all', '--from', list, '--platform', 'linux/amd64', bundle(prefix)], NO_ENGINE);
+  assert.equal(out.code, 0, out.stderr);
+  return app;
+}
+
+/** Imports bundle(prefix) on the second engine into `home`: it must load `app`'s amd64 image. */
+async function importsAmd64(prefix: string, app: PushedApp, home: string): Promise<void> {
+  const out = await run(['import', bundle(prefix), '--yes'], second!.env, home);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(
+    (await second!.engine.inspectImage(app.tag))?.id,
+    app.images.find((i) => i.platform === 'linux/amd64')!.configDigest,
+  );
+}
+
 test('a layer whose gzip trailer misleads (two gzip members) still loads: DAM sends that layer as stored', async () => {
   second ??= await startSecondEngine();
   // DAM sends the engine each layer inflated, sized by the gzip trailer; a second member makes the trailer wrong.
-  const base = await baseLayer(400_000);
-  const half = Math.floor(base.tar.length / 2);
-  const gz = Buffer.concat([gzipSync(base.tar.subarray(0, half)), gzipSync(base.tar.subarray(half))]);
-  const app = await pushMultiArchApp(
-    source.url,
-    source.host,
-    uniqueName('vm'),
-    '1.0',
-    { ...base, gz, digest: `sha256:${createHash('sha256').update(gz).digest('hex')}` },
-    1000,
-  );
-  await writeFile(
-    join(dir, 'members.json'),
-    JSON.stringify({ format: 1, name: 'members', apps: [{ name: app.name, version: app.version, tag: app.tag }] }),
-  );
-  assert.equal(
-    (
-      await run(
-        ['export', '--all', '--from', 'members.json', '--platform', 'linux/amd64', bundle('members')],
-        NO_ENGINE,
-      )
-    ).code,
-    0,
+  const { tar } = await baseLayer(400_000);
+  const half = Math.floor(tar.length / 2);
+  const app = await exportWithBase(
+    'vm',
+    tar,
+    Buffer.concat([gzipSync(tar.subarray(0, half)), gzipSync(tar.subarray(half))]),
   );
   const h = await tempHome();
   try {
-    const out = await run(['import', bundle('members'), '--yes'], second.env, h.home);
-    assert.equal(out.code, 0, out.stderr);
-    assert.equal(
-      (await second.engine.inspectImage(app.tag))?.id,
-      app.images.find((i) => i.platform === 'linux/amd64')!.configDigest,
-    );
+    await importsAmd64('vm', app, h.home);
     assert.match(await readFile(join(dir, 'scripts.log'), 'utf8'), new RegExp(`install install ${app.name} 1.0`));
   } finally {
     await second.engine.removeImage(app.tag, { force: true }).catch(() => undefined);
+    await h.cleanup();
+  }
+});
+
+test("a layer's gzip CRC is not what DAM checks: a wrong CRC over the right content loads, damaged deflate data changes nothing", async () => {
+  second ??= await startSecondEngine();
+  // A layer of compressible bytes, so that its deflate data is coded (not stored) and a damaged byte breaks it.
+  const { tar } = await makeLayer([{ name: 'base/blob.bin', data: Buffer.alloc(300_000, 'dam ') }]);
+  const good = gzipSync(tar);
+  const wrongCrc = Buffer.from(good);
+  wrongCrc.writeUInt32LE((wrongCrc.readUInt32LE(wrongCrc.length - 8) ^ 0xffffffff) >>> 0, wrongCrc.length - 8);
+  const damaged = Buffer.from(good);
+  damaged.fill(0xff, 40, 60);
+  const crcApp = await exportWithBase('vcrc', tar, wrongCrc);
+  const damagedApp = await exportWithBase('vdeflate', tar, damaged);
+  const h = await tempHome();
+  try {
+    await importsAmd64('vcrc', crcApp, h.home);
+    const before = (await second.engine.listImages()).map((i) => i.id).sort();
+    const bad = await run(['import', bundle('vdeflate'), '--yes'], second.env, h.home);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /vdeflate\.bundle' is invalid: layer sha256:[0-9a-f]{64} does not inflate \(invalid/);
+    assert.doesNotMatch(bad.stderr, /Internal error/);
+    assert.deepEqual((await second.engine.listImages()).map((i) => i.id).sort(), before, 'the engine kept nothing');
+    assert.equal(await second.engine.inspectImage(damagedApp.tag), undefined);
+  } finally {
+    await second.engine.removeImage(crcApp.tag, { force: true }).catch(() => undefined);
     await h.cleanup();
   }
 });

@@ -6,10 +6,12 @@
 // `docker load` sending gzip, see docs/benchmarks.md). A tar entry needs its size first: the index gives it
 // for layers DAM compressed, the gzip trailer for others (gzip-trailer.ts); a layer whose trailer proves
 // wrong makes the load start again with that layer sent as stored (the engine inflates gzip itself; zstd,
-// which the 20.10 engine refuses, needs the index's size). The end-of-archive marker is only sent once every
-// blob of the bundle has checked, so a bad blob leaves the engine as it was (decision 0005). What the load
-// inflates is bounded as an archive's is (unpack-limit.ts): the sizes the index and the trailers state before
-// the engine is asked, then every byte inflated as it streams.
+// which the 20.10 engine refuses, needs the index's size). A gzip'd layer is inflated as one member without
+// zlib's CRC-32 (gzip-member.ts): the diff id already holds every inflated byte; any other shape of gzip takes
+// that way as stored too. The end-of-archive marker is only sent once every blob of the bundle has checked,
+// so a bad blob leaves the engine as it was (decision 0005). What the load inflates is bounded as an
+// archive's is (unpack-limit.ts): the sizes the index and the trailers state before the engine is asked,
+// then every byte inflated as it streams.
 import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +23,7 @@ import { layerCompression } from '../../core/bundle/oci-manifest.js';
 import { blobMember, type Blob2, type ResolvedImage2 } from '../../core/bundle/index-format2.js';
 import { metaChecker } from './verify-bundle.js';
 import { CHUNK, zstdInflater } from './compression.js';
+import { oneMemberGunzip } from './gzip-member.js';
 import { bundleBudget, checkStatedSizes, statedLayerSizes } from './unpack-limit.js';
 import { walkBundle2 } from './oci-read.js';
 import { loadSaveStream } from './load-bundle.js';
@@ -28,10 +31,13 @@ import { bundleInvalid } from './tar-walk.js';
 
 const hex = (digest: string) => digest.slice('sha256:'.length);
 
-/** A layer inflated to another size than its gzip trailer said: loaded again, that layer sent as stored. */
+/**
+ * A gzip'd layer that inflated to another size than its trailer said, or is not one gzip member: loaded
+ * again, that layer sent as stored (the engine inflates it, DAM's scan inflates it with every check).
+ */
 class SizeHintMissed extends Error {
   constructor(readonly digest: string) {
-    super(`layer ${digest} inflates to another size than its gzip trailer says`);
+    super(`layer ${digest} is not one gzip member of the size its trailer says`);
   }
 }
 
@@ -67,11 +73,13 @@ export async function loadBundle2(
   // A bomb the index or the trailers already show is refused before the engine is asked to load.
   let unpack = await bundleBudget(path, freeBytes);
   checkStatedSizes(path, unpack, sizes);
+  const stored = new Set<string>();
   for (;;) {
     try {
-      return await loadOnce(path, indexSha256, images, engine, { hints, signal, stageMeta, unpack });
+      return await loadOnce(path, indexSha256, images, engine, { hints, stored, signal, stageMeta, unpack });
     } catch (err) {
-      if (!(err instanceof SizeHintMissed) || !hints.delete(err.digest)) throw err;
+      if (!(err instanceof SizeHintMissed) || stored.has(err.digest)) throw err;
+      stored.add(err.digest);
       // Each attempt counts afresh.
       unpack = await bundleBudget(path, freeBytes);
     }
@@ -81,6 +89,8 @@ export async function loadBundle2(
 interface LoadOptions {
   /** Unpacked sizes of gzip'd layers from their trailers; a layer without one is sent as stored. */
   hints: Map<string, number>;
+  /** Gzip'd layers sent as stored, the engine inflating them: their trailer misled, or they are not one member. */
+  stored: Set<string>;
   signal?: AbortSignal | undefined;
   stageMeta?: ((imageId: string) => string) | undefined;
   /** Counts every byte inflated (what the /meta scan reads of each layer), the attempt's own. */
@@ -94,6 +104,8 @@ async function loadOnce(
   engine: Engine,
   options: LoadOptions,
 ): Promise<string[]> {
+  const unpackedSize = (blob: Blob2) =>
+    options.stored.has(blob.digest) ? undefined : (blob.unpackedSize ?? options.hints.get(blob.digest));
   const diffOf = new Map<string, string>();
   for (const img of images) img.parsed.layers.forEach((l, i) => diffOf.set(l.digest, img.layers[i]!));
   const checker = metaChecker(path, options.unpack);
@@ -115,9 +127,7 @@ async function loadOnce(
     // A layer sent inflated is held to its diff id (from the verified config) as it streams, and only those
     // inflated bytes reach the engine: the walk need not hash its compressed bytes as well (one pass less).
     const inflated = (blob: Blob2) =>
-      sends(blob) !== undefined &&
-      layerCompression(blob.mediaType) !== 'none' &&
-      (blob.unpackedSize ?? options.hints.get(blob.digest)) !== undefined;
+      sends(blob) !== undefined && layerCompression(blob.mediaType) !== 'none' && unpackedSize(blob) !== undefined;
     await walkBundle2(path, indexSha256, { signal: options.signal, checkedByHandler: inflated }, async (blob, body) => {
       const diffId = sends(blob);
       if (diffId === undefined) return drain(body);
@@ -126,27 +136,28 @@ async function loadOnce(
       const layer = { name: blobMember(blob.digest), size: blob.unpackedSize ?? 0, sha256: hex(diffId) };
       const compression = layerCompression(blob.mediaType);
       const name = `${hex(diffId)}/layer.tar`;
-      const unpacked = blob.unpackedSize ?? options.hints.get(blob.digest);
+      const unpacked = unpackedSize(blob);
       if (compression === 'zstd' && blob.unpackedSize === undefined)
         throw bundleInvalid(
           path,
           `layer ${blob.digest} is zstd-compressed and its index does not give its unpacked size, which this engine needs`,
           'Export the bundle again with this DAM, or with --compress gzip.',
         );
+      // Damaged compressed bytes show as zlib's error: named by the layer.
+      const caught = (err: unknown) =>
+        void (failure ??=
+          err instanceof SizeHintMissed || isDamError(err)
+            ? err
+            : bundleInvalid(path, `layer ${blob.digest} does not inflate (${(err as Error).message ?? String(err)})`));
       if (compression === 'none' || unpacked === undefined) {
         const entry = pack.entry({ name, size: blob.size, mode: 0o644, mtime: new Date(0) });
         const side = compression === 'gzip' ? createGunzip({ chunkSize: CHUNK }) : new PassThrough();
-        const scanned = checker.scan(layer, side, blob.digest).then(
-          () => undefined,
-          (err: unknown) => void (failure ??= err),
-        );
+        const scanned = checker.scan(layer, side, blob.digest).then(() => undefined, caught);
         await Promise.all([pipeline(body, copyTo(side), entry as unknown as NodeJS.WritableStream), scanned]);
         return;
       }
-      const inflate =
-        compression === 'zstd'
-          ? zstdInflater(`The layer ${blob.digest} of '${path}'`)
-          : createGunzip({ chunkSize: CHUNK });
+      const gunzip = compression === 'gzip' ? oneMemberGunzip(CHUNK) : undefined;
+      const inflate = gunzip?.stream ?? zstdInflater(`The layer ${blob.digest} of '${path}'`);
       const entry = pack.entry({ name, size: unpacked, mode: 0o644, mtime: new Date(0) });
       const tee = checker.tee(layer, blob.digest);
       const sending = pipeline(
@@ -159,14 +170,13 @@ async function loadOnce(
         tee.stream,
         entry as unknown as NodeJS.WritableStream,
       );
-      // Damaged compressed bytes show here (the walk does not hash them): named by the layer, not as zlib's error.
-      const caught = (err: unknown) =>
-        void (failure ??=
-          err instanceof SizeHintMissed || isDamError(err)
-            ? err
-            : bundleInvalid(path, `layer ${blob.digest} does not inflate (${(err as Error).message ?? String(err)})`));
       // The compressed bytes are read to their end whatever happens to the inflated side.
       await Promise.all([pipeline(body, feed(inflate)), sending.catch(caught), tee.done.catch(caught)]);
+      // Not one gzip member (a second one, or damaged deflate data): what failed here is a consequence, and
+      // the general way (every blob byte hashed, gzip inflated whole with its CRC) loads it or names the fault.
+      const broken = failure === undefined || (isDamError(failure) && failure.code === 'ARCHIVE_INVALID');
+      if (broken && !options.signal?.aborted && gunzip?.check(unpacked) !== undefined)
+        failure = new SizeHintMissed(blob.digest);
     });
     if (failure !== undefined) throw failure;
     return options.stageMeta ? checker.stage({ images }, options.stageMeta) : [];
