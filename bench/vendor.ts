@@ -345,8 +345,10 @@ async function main(): Promise<void> {
     record('peak RSS of export --from, MB', exported.rss, 200, '');
     if (pushedRss !== undefined) record('peak RSS of push --bundle, MB', pushedRss, 200, '');
     record('peak RSS of import, MB', imported.rss, 200, '');
-    for (const t of tags) spawnSync('docker', ['rmi', '-f', t], { stdio: 'ignore' });
   } finally {
+    // This engine is shared: the run's images go, under the registry's tags and the short ones dam install adds.
+    const refs = names.flatMap((n) => [`${n}:1.0`, ...regs.slice(0, 1).map((r) => `${r.host}/${n}:1.0`)]);
+    spawnSync('docker', ['rmi', '-f', ...refs], { stdio: 'ignore' });
     await second?.stop();
     for (const r of regs) await r.stop();
     for (const h of homes) await h.cleanup();
