@@ -9,6 +9,7 @@ import { DamError, errnoCode } from '../../core/errors.js';
 import { embeddedBundle } from './self-contained.js';
 import { openRegularFile } from '../fs/regular-file.js';
 import { trackReads } from '../fs/read-position.js';
+import { forBulkStreaming } from '../process/bulk-gc.js';
 
 import { COMPRESSIONS, type Compression } from '../../core/ports/bundle-write.js';
 
@@ -104,6 +105,7 @@ function zstdProcess(args: string[], what: string): { stdin: Writable | null; st
 
 /** The file's bytes (a self-contained product's: its bundle's), streamed. */
 function rawStream(path: string): Readable {
+  forBulkStreaming();
   const region = embeddedBundle(path);
   return trackReads(
     path,
