@@ -7,8 +7,8 @@
 // for layers DAM compressed, the gzip trailer for others (gzip-trailer.ts); a layer whose trailer proves
 // wrong makes the load start again with that layer sent as stored (the engine inflates gzip itself; zstd,
 // which the 20.10 engine refuses, needs the index's size). A gzip'd layer is inflated as one member without
-// zlib's CRC-32 (gzip-member.ts): the diff id already holds every inflated byte; any other shape of gzip takes
-// that way as stored too. The end-of-archive marker is only sent once every blob of the bundle has checked,
+// zlib's CRC-32 (gzip-member.ts): the diff id already holds every inflated byte; a layer sized by its trailer
+// that is not one member takes that way as stored too, and one DAM compressed must be one member. The end-of-archive marker is only sent once every blob of the bundle has checked,
 // so a bad blob leaves the engine as it was (decision 0005). What the load inflates is bounded as an
 // archive's is (unpack-limit.ts): the sizes the index and the trailers state before the engine is asked,
 // then every byte inflated as it streams.
@@ -172,11 +172,17 @@ async function loadOnce(
       );
       // The compressed bytes are read to their end whatever happens to the inflated side.
       await Promise.all([pipeline(body, feed(inflate)), sending.catch(caught), tee.done.catch(caught)]);
-      // Not one gzip member (a second one, or damaged deflate data): what failed here is a consequence, and
-      // the general way (every blob byte hashed, gzip inflated whole with its CRC) loads it or names the fault.
+      // Not one gzip member (a second one, data after it, damaged deflate data): what failed here is a
+      // consequence. A layer sized by its trailer takes the general way (every blob byte hashed, gzip inflated
+      // whole with its CRC), which loads it or names the fault; one DAM compressed (its index gives the size)
+      // is one member, or invalid.
       const broken = failure === undefined || (isDamError(failure) && failure.code === 'ARCHIVE_INVALID');
-      if (broken && !options.signal?.aborted && gunzip?.check(unpacked) !== undefined)
-        failure = new SizeHintMissed(blob.digest);
+      const shape = broken && !options.signal?.aborted ? gunzip?.check(unpacked) : undefined;
+      if (shape !== undefined)
+        failure =
+          blob.unpackedSize === undefined
+            ? new SizeHintMissed(blob.digest)
+            : (failure ?? bundleInvalid(path, `layer ${blob.digest} is not one gzip member: ${shape}`));
     });
     if (failure !== undefined) throw failure;
     return options.stageMeta ? checker.stage({ images }, options.stageMeta) : [];
